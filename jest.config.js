@@ -1,0 +1,31 @@
+// Jest runs TypeScript as ESM (@kubernetes/client-node 1.x is ESM-only), so tests start with
+// --experimental-vm-modules (see package.json). Two projects: unit tests need nothing but Node;
+// integration tests share one local control plane started by the global setup.
+const tsJest = [
+  'ts-jest',
+  { useESM: true, isolatedModules: true, tsconfig: 'tsconfig.json', diagnostics: false },
+];
+const common = {
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': tsJest },
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  testEnvironment: 'node',
+};
+
+export default {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '\\.int\\.test\\.ts$'],
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/**/*.int.test.ts'],
+      globalSetup: '<rootDir>/test/control-plane/jest-global-setup.ts',
+      globalTeardown: '<rootDir>/test/control-plane/jest-global-teardown.ts',
+    },
+  ],
+};
