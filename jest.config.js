@@ -1,10 +1,7 @@
 // Jest runs TypeScript as ESM (@kubernetes/client-node 1.x is ESM-only), so tests start with
 // --experimental-vm-modules (see package.json). Two projects: unit tests need nothing but Node;
 // integration tests share one local control plane started by the global setup.
-const tsJest = [
-  'ts-jest',
-  { useESM: true, isolatedModules: true, tsconfig: 'tsconfig.json', diagnostics: false },
-];
+const tsJest = ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: false }];
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': tsJest },
