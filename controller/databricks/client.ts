@@ -1,0 +1,81 @@
+/**
+ * `DatabricksClient`: one per workspace. It bundles the API modules over one transport, so every call to a
+ * workspace shares its keep-alive connections, its token bucket and its credentials.
+ */
+import type { Registry } from 'prom-client';
+import { noApiMetrics, registerApiMetrics } from './api-metrics.js';
+import type { CredentialsProvider } from './auth/credentials-provider.js';
+import { ClustersApi } from './clusters.js';
+import { CurrentUserApi } from './current-user.js';
+import { DbfsApi } from './dbfs.js';
+import { HttpTransport, type RetryEvent } from './http-transport.js';
+import { JobsApi } from './jobs.js';
+import { PermissionsApi } from './permissions.js';
+import { DEFAULT_REQUESTS_PER_SECOND, TokenBucket } from './rate-limiter.js';
+import { RetryPolicy, type RetryOptions } from './retry-policy.js';
+import { SecretsApi } from './secrets.js';
+import { WorkspaceApi } from './workspace.js';
+
+export interface DatabricksClientOptions {
+  /** Workspace URL, e.g. `https://adb-123.4.azuredatabricks.net`; `https://` is assumed without a scheme. */
+  readonly host: string;
+  /** How to authenticate; replaceable later with `replaceCredentials`. */
+  readonly auth: CredentialsProvider;
+  /** Requests per second to this workspace (the workspace's `rateLimit`). Default 15, as sdk-go. */
+  readonly rateLimit?: number;
+  /** Registry for `databricks_api_requests_total` and `databricks_api_request_duration_seconds`. */
+  readonly metrics?: Registry;
+  /** Retry tunables; the defaults follow the SDKs (5 min budget, backoff capped at 10 s). */
+  readonly retry?: Partial<RetryOptions>;
+  /** Per-attempt timeout. Default 60 s. */
+  readonly timeoutMs?: number;
+  /** Hears about every retry (to log it); never given credentials. */
+  readonly onRetry?: (event: RetryEvent) => void;
+}
+
+export class DatabricksClient {
+  readonly host: string;
+  readonly jobs: JobsApi;
+  readonly clusters: ClustersApi;
+  readonly secrets: SecretsApi;
+  readonly dbfs: DbfsApi;
+  readonly workspace: WorkspaceApi;
+  readonly permissions: PermissionsApi;
+  readonly currentUser: CurrentUserApi;
+  private readonly transport: HttpTransport;
+
+  constructor(options: DatabricksClientOptions) {
+    this.transport = new HttpTransport({
+      host: options.host,
+      credentials: options.auth,
+      rateLimiter: new TokenBucket({ requestsPerSecond: options.rateLimit ?? DEFAULT_REQUESTS_PER_SECOND }),
+      retryPolicy: new RetryPolicy(options.retry),
+      metrics: options.metrics ? registerApiMetrics(options.metrics) : noApiMetrics,
+      timeoutMs: options.timeoutMs,
+      onRetry: options.onRetry,
+    });
+    this.host = this.transport.host;
+    this.jobs = new JobsApi(this.transport);
+    this.clusters = new ClustersApi(this.transport);
+    this.secrets = new SecretsApi(this.transport);
+    this.dbfs = new DbfsApi(this.transport);
+    this.workspace = new WorkspaceApi(this.transport);
+    this.permissions = new PermissionsApi(this.transport);
+    this.currentUser = new CurrentUserApi(this.transport);
+  }
+
+  /** The credentials in use (kind only is safe to show). */
+  get credentials(): CredentialsProvider {
+    return this.transport.credentials;
+  }
+
+  /** Switches to new credentials (e.g. the Secret changed); calls already in flight keep the old ones. */
+  replaceCredentials(auth: CredentialsProvider): void {
+    this.transport.credentials = auth;
+  }
+
+  /** Closes idle keep-alive connections. */
+  close(): void {
+    this.transport.close();
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * Typed errors for everything that can go wrong talking to Databricks. Reconcilers branch on the class
+ * (`instanceof NotFoundError`), never on status codes or message text: the mapping from Databricks'
+ * inconsistent answers to these classes lives here, once.
+ */
+import { parseErrorBody } from './error-body.js';
+
+/** What the client knows about the call that failed. Never includes credentials or request bodies. */
+export interface FailedCall {
+  /** The stable endpoint name, e.g. `jobs/get`. */
+  readonly endpoint: string;
+  readonly method: string;
+  /** The URL path without the query string, e.g. `/api/2.2/jobs/get`. */
+  readonly path: string;
+}
+
+/** An error response from the Databricks REST API. Subclasses say what kind of failure it was. */
+export class DatabricksApiError extends Error {
+  /** How many attempts the client made before giving up (1 when the error was not retryable). */
+  attempts = 1;
+
+  constructor(
+    /** HTTP status of the response. */
+    readonly status: number,
+    /** Databricks' `error_code`: usually a string like `INVALID_STATE`, sometimes a number, absent if none was sent. */
+    readonly errorCode: string | number | undefined,
+    /** Databricks' own message, unchanged. */
+    readonly apiMessage: string,
+    /** The stable endpoint name of the call, e.g. `jobs/get`. */
+    readonly endpoint: string,
+  ) {
+    const code = errorCode === undefined ? '' : ` ${errorCode}`;
+    super(`Databricks ${endpoint} failed with HTTP ${status}${code}: ${apiMessage}`);
+    this.name = new.target.name;
+  }
+}
+
+/** The object does not exist (404 `RESOURCE_DOES_NOT_EXIST`, or the legacy 400 "... does not exist"). */
+export class NotFoundError extends DatabricksApiError {}
+/** The object already exists (`RESOURCE_ALREADY_EXISTS`, `ALREADY_EXISTS`, 409). */
+export class AlreadyExistsError extends DatabricksApiError {}
+/** Databricks rejected the request's content (`INVALID_PARAMETER_VALUE`, `MALFORMED_REQUEST`, other 400s). */
+export class InvalidParameterError extends DatabricksApiError {}
+/** The object is in a state that does not allow the operation (`INVALID_STATE`), e.g. editing a PENDING cluster. */
+export class InvalidStateError extends DatabricksApiError {}
+/** A quota or size limit was hit (`RESOURCE_LIMIT_EXCEEDED`, `QUOTA_EXCEEDED`, `MAX_*_EXCEEDED`). */
+export class LimitExceededError extends DatabricksApiError {}
+/** The caller is known but may not do this (403 `PERMISSION_DENIED`). */
+export class PermissionDeniedError extends DatabricksApiError {}
+/** The credentials were missing, invalid or expired (401, or the 403 "Invalid access token."). */
+export class UnauthenticatedError extends DatabricksApiError {}
+
+/** Databricks asked the client to slow down (429 `REQUEST_LIMIT_EXCEEDED` / `RESOURCE_EXHAUSTED`). */
+export class RateLimitedError extends DatabricksApiError {
+  constructor(
+    status: number,
+    errorCode: string | number | undefined,
+    apiMessage: string,
+    endpoint: string,
+    /** The `Retry-After` the response carried, in seconds, if any. */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(status, errorCode, apiMessage, endpoint);
+  }
+}
+
+/** The service is temporarily unavailable (503 `TEMPORARILY_UNAVAILABLE`). */
+export class TemporarilyUnavailableError extends DatabricksApiError {
+  constructor(
+    status: number,
+    errorCode: string | number | undefined,
+    apiMessage: string,
+    endpoint: string,
+    /** The `Retry-After` the response carried, in seconds, if any. */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(status, errorCode, apiMessage, endpoint);
+  }
+}
+
+/** The request never got an HTTP answer: connection refused or reset, DNS failure, or the 60 s timeout. */
+export class DatabricksNetworkError extends Error {
+  /** How many attempts the client made before giving up. */
+  attempts = 1;
+
+  constructor(
+    /** The stable endpoint name of the call, e.g. `jobs/get`. */
+    readonly endpoint: string,
+    /** The system error code (`ECONNRESET`, `ECONNREFUSED`, `ENOTFOUND`, ...) or `TIMEOUT`. */
+    readonly code: string,
+    detail: string,
+  ) {
+    super(`Databricks ${endpoint} failed before a response arrived (${code}): ${detail}`);
+    this.name = 'DatabricksNetworkError';
+  }
+}
+
+// Jobs, runs and clusters answer a missing object with 400 INVALID_PARAMETER_VALUE for legacy reasons
+// (BEHAVIOUR.md §2); the SDKs rewrite it by path and message, and so does this client.
+const LEGACY_NOT_FOUND_PATH = /^\/api\/2\.\d+\/(jobs|clusters)\//;
+const LEGACY_NOT_FOUND_MESSAGE = /(does not exist|doesn't exist)/i;
+
+const NOT_FOUND_CODES = new Set(['RESOURCE_DOES_NOT_EXIST', 'NOT_FOUND', 'FEATURE_DISABLED']);
+const ALREADY_EXISTS_CODES = new Set(['RESOURCE_ALREADY_EXISTS', 'ALREADY_EXISTS']);
+const INVALID_PARAMETER_CODES = new Set(['INVALID_PARAMETER_VALUE', 'MALFORMED_REQUEST', 'BAD_REQUEST']);
+const RATE_LIMIT_CODES = new Set(['REQUEST_LIMIT_EXCEEDED', 'RESOURCE_EXHAUSTED', 'TOO_MANY_REQUESTS']);
+const LIMIT_EXCEEDED_CODE = /^(RESOURCE_LIMIT_EXCEEDED|QUOTA_EXCEEDED|MAX_[A-Z_]+_EXCEEDED)$/;
+const INVALID_TOKEN_MESSAGE = /invalid access token|token (is )?expired|invalid token/i;
+
+/** The parts of an HTTP error response the classifier needs. */
+export interface ErrorResponse {
+  readonly status: number;
+  readonly statusText: string;
+  readonly bodyText: string;
+  /** The raw `Retry-After` header, if any. */
+  readonly retryAfter?: string | null;
+}
+
+/**
+ * Turns an error response into the typed error a reconciler acts on. Databricks' `error_code` decides
+ * first and the HTTP status second, as in the official SDKs. `ENDPOINT_NOT_FOUND` is deliberately not a
+ * `NotFoundError`: a wrong host or API path must not read as "the object is already gone".
+ */
+export function toApiError(call: FailedCall, response: ErrorResponse): DatabricksApiError {
+  const { status } = response;
+  const { errorCode, message } = parseErrorBody(status, response.statusText, response.bodyText);
+  const code = typeof errorCode === 'string' ? errorCode : undefined;
+  const retryAfterSeconds = parseRetryAfter(response.retryAfter);
+  const args = [status, errorCode, message, call.endpoint] as const;
+
+  if (
+    status === 400 &&
+    code === 'INVALID_PARAMETER_VALUE' &&
+    LEGACY_NOT_FOUND_PATH.test(call.path) &&
+    LEGACY_NOT_FOUND_MESSAGE.test(message)
+  ) {
+    return new NotFoundError(...args);
+  }
+  if (code === 'ENDPOINT_NOT_FOUND') return new DatabricksApiError(...args);
+  if (code !== undefined) {
+    if (NOT_FOUND_CODES.has(code)) return new NotFoundError(...args);
+    if (ALREADY_EXISTS_CODES.has(code)) return new AlreadyExistsError(...args);
+    if (INVALID_PARAMETER_CODES.has(code)) return new InvalidParameterError(...args);
+    if (code === 'INVALID_STATE') return new InvalidStateError(...args);
+    if (LIMIT_EXCEEDED_CODE.test(code)) return new LimitExceededError(...args);
+    if (code === 'PERMISSION_DENIED') return new PermissionDeniedError(...args);
+    if (code === 'UNAUTHENTICATED') return new UnauthenticatedError(...args);
+    if (RATE_LIMIT_CODES.has(code)) return new RateLimitedError(...args, retryAfterSeconds);
+    if (code === 'TEMPORARILY_UNAVAILABLE')
+      return new TemporarilyUnavailableError(...args, retryAfterSeconds);
+  }
+  switch (status) {
+    case 400:
+      return new InvalidParameterError(...args);
+    case 401:
+      return new UnauthenticatedError(...args);
+    case 403:
+      // A bad or expired PAT is a 403 with error_code 403; to a user that is "fix the credentials",
+      // not "grant a permission".
+      return INVALID_TOKEN_MESSAGE.test(message)
+        ? new UnauthenticatedError(...args)
+        : new PermissionDeniedError(...args);
+    case 404:
+      return new NotFoundError(...args);
+    case 409:
+      return new AlreadyExistsError(...args);
+    case 429:
+      return new RateLimitedError(...args, retryAfterSeconds);
+    case 503:
+      return new TemporarilyUnavailableError(...args, retryAfterSeconds);
+    default:
+      return new DatabricksApiError(...args);
+  }
+}
+
+/** `Retry-After` as integer seconds; the HTTP-date form is not used by Databricks and is ignored. */
+export function parseRetryAfter(header: string | null | undefined): number | undefined {
+  if (header == null) return undefined;
+  const trimmed = header.trim();
+  if (!/^\d+$/.test(trimmed)) return undefined;
+  return Number(trimmed);
+}

@@ -1,0 +1,196 @@
+/**
+ * The one place the client does HTTP: keep-alive connections, the per-request timeout, auth headers, the
+ * workspace's token bucket, retries with `Retry-After`, typed errors and metrics. API modules describe a
+ * call (`GET /api/2.2/jobs/get?job_id=1`) and get parsed JSON or a typed error back.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import fetch from 'node-fetch';
+import type { ApiMetrics } from './api-metrics.js';
+import type { CredentialsProvider } from './auth/credentials-provider.js';
+import { networkErrorOrSame } from './auth/token-endpoint.js';
+import { DatabricksApiError, DatabricksNetworkError, toApiError, UnauthenticatedError } from './errors.js';
+import { parseJsonWithInt64, stringifyWithInt64 } from './int64-json.js';
+import type { RetryPolicy } from './retry-policy.js';
+import type { TokenBucket } from './rate-limiter.js';
+
+export type QueryValue = string | number | boolean | undefined | readonly (string | number)[];
+
+/** One API call as an API module describes it. */
+export interface ApiRequest {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path including the API version, e.g. `/api/2.2/jobs/get`. */
+  readonly path: string;
+  /**
+   * Stable name for metrics and errors. Defaults to the path after `/api/<version>/` (`jobs/runs/get`);
+   * paths with IDs in them (permissions) must set it.
+   */
+  readonly endpoint?: string;
+  /** Query parameters; `undefined` values are left out, arrays repeat the parameter. */
+  readonly query?: Readonly<Record<string, QueryValue>>;
+  /** JSON body; never sent with GET. */
+  readonly body?: unknown;
+}
+
+/** What `onRetry` hears about: enough to log a retry, nothing secret. */
+export interface RetryEvent {
+  readonly endpoint: string;
+  readonly attempt: number;
+  readonly delayMs: number;
+  readonly error: Error;
+}
+
+export interface HttpTransportOptions {
+  /** Workspace URL. `https://` is assumed when no scheme is given. */
+  readonly host: string;
+  readonly credentials: CredentialsProvider;
+  readonly rateLimiter: TokenBucket;
+  readonly retryPolicy: RetryPolicy;
+  readonly metrics: ApiMetrics;
+  /** Per attempt, headers to the last body byte. Default 60 s. */
+  readonly timeoutMs?: number;
+  readonly onRetry?: (event: RetryEvent) => void;
+}
+
+const USER_AGENT = 'cdk8s-databricks-controller/0.1';
+
+export class HttpTransport {
+  /** The normalized workspace URL, without a trailing slash. */
+  readonly host: string;
+  credentials: CredentialsProvider;
+  private readonly agent: http.Agent;
+  private readonly options: HttpTransportOptions;
+
+  constructor(options: HttpTransportOptions) {
+    this.host = normalizeHost(options.host);
+    this.options = options;
+    this.credentials = options.credentials;
+    const agentOptions = { keepAlive: true, maxSockets: 64, maxFreeSockets: 16 };
+    this.agent = this.host.startsWith('https:')
+      ? new https.Agent(agentOptions)
+      : new http.Agent(agentOptions);
+  }
+
+  /** Performs the call, retrying as the policy allows; resolves with the parsed JSON response body. */
+  async call<T>(request: ApiRequest): Promise<T> {
+    const endpoint = request.endpoint ?? endpointOf(request.path);
+    const url = this.urlFor(request);
+    const started = Date.now();
+    let reauthenticated = false;
+    for (let attempt = 1; ; attempt++) {
+      let error: Error;
+      try {
+        return (await this.attempt(request, endpoint, url)) as T;
+      } catch (caught) {
+        if (!(caught instanceof Error)) throw caught;
+        error = caught;
+      }
+      // A cached OAuth token can be revoked before it expires: fetch a fresh one once, then give up.
+      if (error instanceof UnauthenticatedError && !reauthenticated && this.credentials.invalidate) {
+        reauthenticated = true;
+        this.credentials.invalidate();
+        continue;
+      }
+      const decision = this.options.retryPolicy.decide(error, attempt, Date.now() - started);
+      if (!decision.retry) {
+        if (error instanceof DatabricksApiError || error instanceof DatabricksNetworkError) {
+          error.attempts = attempt;
+          if (attempt > 1) error.message += ` (gave up after ${attempt} attempts)`;
+        }
+        throw error;
+      }
+      this.options.onRetry?.({ endpoint, attempt, delayMs: decision.delayMs, error });
+      await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
+    }
+  }
+
+  /** Closes idle keep-alive connections; in-flight calls finish. */
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private async attempt(request: ApiRequest, endpoint: string, url: string): Promise<unknown> {
+    await this.options.rateLimiter.acquire();
+    const headers: Record<string, string> = {
+      Accept: 'application/json',
+      'User-Agent': USER_AGENT,
+      ...(await this.credentials.authHeaders()),
+    };
+    let body: string | undefined;
+    if (request.method !== 'GET' && request.body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      body = stringifyWithInt64(request.body);
+    }
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.options.timeoutMs ?? 60_000);
+    const started = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    let status: number;
+    let text: string;
+    let response: Awaited<ReturnType<typeof fetch>>;
+    try {
+      response = await fetch(url, {
+        method: request.method,
+        headers,
+        body,
+        agent: this.agent,
+        signal: controller.signal,
+      });
+      status = response.status;
+      text = await response.text();
+    } catch (error) {
+      this.options.metrics.observe(endpoint, 'network_error', seconds());
+      throw networkErrorOrSame(endpoint, error);
+    } finally {
+      clearTimeout(timer);
+    }
+    this.options.metrics.observe(endpoint, status, seconds());
+    if (status >= 200 && status < 300) return text.trim() === '' ? {} : parseJsonWithInt64(text);
+    throw toApiError(
+      { endpoint, method: request.method, path: request.path },
+      {
+        status,
+        statusText: response.statusText,
+        bodyText: text,
+        retryAfter: response.headers.get('retry-after'),
+      },
+    );
+  }
+
+  private urlFor(request: ApiRequest): string {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(request.query ?? {})) {
+      if (value === undefined) continue;
+      if (Array.isArray(value)) for (const item of value) params.append(key, String(item));
+      else params.append(key, String(value));
+    }
+    const query = params.toString();
+    return `${this.host}${request.path}${query === '' ? '' : `?${query}`}`;
+  }
+}
+
+/** `jobs/runs/get` from `/api/2.2/jobs/runs/get`. */
+export function endpointOf(path: string): string {
+  return path.replace(/^\/api\/\d+\.\d+\//, '');
+}
+
+/** Validates and normalizes a workspace host; the error says what to fix. */
+export function normalizeHost(host: string): string {
+  const trimmed = host.trim();
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw new Error(
+      `workspace host "${host}" is not a URL: use e.g. https://adb-1234567890.12.azuredatabricks.net`,
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new Error(`workspace host "${host}" must use https:// (or http:// for a local test workspace)`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new Error('workspace host must not contain credentials: put them in the Secret instead');
+  }
+  return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+}

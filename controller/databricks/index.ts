@@ -1,0 +1,25 @@
+/** The Databricks REST client the reconcilers use. Reconcilers import from here, never from the files. */
+export { DatabricksClient, type DatabricksClientOptions } from './client.js';
+export type { CredentialsProvider } from './auth/credentials-provider.js';
+export { PersonalAccessToken } from './auth/token.js';
+export { OAuthM2MCredentials, type OAuthM2MOptions } from './auth/oauth-m2m.js';
+export {
+  AzureServicePrincipalCredentials,
+  AZURE_DATABRICKS_RESOURCE_ID,
+  type AzureServicePrincipalOptions,
+} from './auth/azure-service-principal.js';
+export * from './errors.js';
+export { formatId, sameId, type Int64Id, type Int64IdInput } from './int64-json.js';
+export { collect } from './pagination.js';
+export { RetryPolicy, type RetryOptions, TRANSIENT_MESSAGES } from './retry-policy.js';
+export { DEFAULT_REQUESTS_PER_SECOND, TokenBucket } from './rate-limiter.js';
+export type { RetryEvent } from './http-transport.js';
+export { REQUESTS_TOTAL, REQUEST_DURATION_SECONDS } from './api-metrics.js';
+export type * from './jobs.js';
+export type * from './clusters.js';
+export type * from './secrets.js';
+export type * from './dbfs.js';
+export type * from './workspace.js';
+export type * from './permissions.js';
+export type * from './current-user.js';
+export type { JobSettings, ClusterSpec, RunSubmitSettings } from './settings-payloads.js';
