@@ -1,0 +1,376 @@
+import { spawn } from 'node:child_process';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { request } from 'node:https';
+import { join, resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { createControlPlanePki, type ControlPlanePki } from './certificates.js';
+import { ensureEtcd } from './etcd-binary.js';
+import { freeLoopbackPort } from './free-port.js';
+import { ensureKubeBinaries } from './kube-binaries.js';
+import { writeCertificateKubeconfig } from './kubeconfig-file.js';
+import { KUBERNETES_VERSION } from './kubernetes-version.js';
+import { isOurProcess, isProcessAlive, stopProcess } from './local-processes.js';
+
+/** A control plane that is up: what a caller needs to use it and to stop it. */
+export interface RunningControlPlane {
+  /** Directory holding everything of this control plane (data, certificates, logs, kubeconfig). */
+  stateDir: string;
+  /** Admin kubeconfig (user `admin`, group `system:masters`). */
+  kubeconfig: string;
+  /** `https://127.0.0.1:<port>` */
+  server: string;
+  /** Paths of the CA and its key, for tests that issue certificates for other users. */
+  pki: Pick<ControlPlanePki, 'caCert' | 'caKey'>;
+  /** The kubectl built with kube-apiserver, at the same version. */
+  kubectl: string;
+  /** Whether this call started it (false: an earlier `up` did and it was reused). */
+  started: boolean;
+}
+
+/** What `state.json` records, so a later command can find, verify and stop the processes. */
+interface ControlPlaneState {
+  version: string;
+  etcdPid: number;
+  apiserverPid: number;
+  /** Process that kills the control plane when `ownerPid` exits (test runs only). */
+  watchdogPid?: number;
+  ownerPid?: number;
+  server: string;
+  kubeconfig: string;
+  kubectl: string;
+  pki: Pick<ControlPlanePki, 'caCert' | 'caKey'>;
+}
+
+/** Options of {@link startControlPlane}. */
+export interface StartOptions {
+  stateDir: string;
+  log: (line: string) => void;
+  /**
+   * Tie the control plane's life to this process: a watchdog stops it and removes the state
+   * directory once the process is gone, however it ended (test runs use the Jest process).
+   */
+  ownerPid?: number;
+}
+
+const STATE_FILE = 'state.json';
+const READY_TIMEOUT_MS = 120_000;
+const START_ATTEMPTS = 3;
+
+/**
+ * Starts etcd and kube-apiserver on free loopback ports, or returns the control plane already
+ * running from `stateDir`. Leftovers of a run that was killed (processes or files) are stopped and
+ * removed first. Installs etcd and builds the Kubernetes binaries when they are missing.
+ */
+export async function startControlPlane(options: StartOptions): Promise<RunningControlPlane> {
+  const stateDir = resolve(options.stateDir);
+  const existing = readState(stateDir);
+  if (existing && (await isHealthy(stateDir, existing))) {
+    return describe(stateDir, existing, false);
+  }
+  if (existing || existsSync(stateDir)) {
+    options.log(`cleaning up a stale control plane in ${stateDir}`);
+    await stopControlPlane(stateDir);
+  }
+
+  const etcdBinary = ensureEtcd(options.log);
+  const binaries = await ensureKubeBinaries(options.log);
+
+  for (let attempt = 1; ; attempt += 1) {
+    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+    try {
+      const state = await launch(stateDir, etcdBinary, binaries.kubeApiserver, binaries.kubectl, options);
+      return describe(stateDir, state, true);
+    } catch (error) {
+      await stopControlPlane(stateDir);
+      // A port picked as free can be taken before the server binds it; other failures are real.
+      if (attempt >= START_ATTEMPTS || !String(error).includes('address already in use')) throw error;
+      options.log('a port was taken before the server could bind it; retrying with new ports');
+    }
+  }
+}
+
+/** The control plane running from `stateDir`, or undefined when none is (or it is unhealthy). */
+export async function findRunningControlPlane(stateDir: string): Promise<RunningControlPlane | undefined> {
+  const dir = resolve(stateDir);
+  const state = readState(dir);
+  return state && (await isHealthy(dir, state)) ? describe(dir, state, false) : undefined;
+}
+
+/** Stops the processes of the control plane in `stateDir` (only if they are ours) and deletes the directory. */
+export async function stopControlPlane(stateDir: string): Promise<void> {
+  const dir = resolve(stateDir);
+  const state = readState(dir);
+  if (state) {
+    // The watchdog first, so it does not race us; then the API server before its storage.
+    if (state.watchdogPid) await stopProcess(state.watchdogPid, dir);
+    await stopProcess(state.apiserverPid, dir);
+    await stopProcess(state.etcdPid, dir);
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Stops and removes the control planes under `parentDir` whose owner process has exited: what a
+ * test run that was killed before its watchdog could act leaves behind.
+ */
+export async function cleanOrphanedControlPlanes(
+  parentDir: string,
+  log: (line: string) => void,
+): Promise<void> {
+  if (!existsSync(parentDir)) return;
+  for (const entry of readdirSync(parentDir)) {
+    const dir = join(parentDir, entry);
+    const state = readState(dir);
+    if (state?.ownerPid !== undefined && isProcessAlive(state.ownerPid)) continue;
+    log(`removing the control plane of a finished test run: ${dir}`);
+    await stopControlPlane(dir);
+  }
+}
+
+function describe(stateDir: string, state: ControlPlaneState, started: boolean): RunningControlPlane {
+  return {
+    stateDir,
+    kubeconfig: state.kubeconfig,
+    server: state.server,
+    pki: state.pki,
+    kubectl: state.kubectl,
+    started,
+  };
+}
+
+function readState(stateDir: string): ControlPlaneState | undefined {
+  try {
+    return JSON.parse(readFileSync(join(stateDir, STATE_FILE), 'utf8')) as ControlPlaneState;
+  } catch {
+    return undefined;
+  }
+}
+
+async function isHealthy(stateDir: string, state: ControlPlaneState): Promise<boolean> {
+  if (state.version !== KUBERNETES_VERSION) return false;
+  if (!isOurProcess(state.etcdPid, stateDir) || !isOurProcess(state.apiserverPid, stateDir)) return false;
+  return (await probeReadyz(state.server, readPkiForProbe(stateDir))) === 'ok';
+}
+
+async function launch(
+  stateDir: string,
+  etcdBinary: string,
+  kubeApiserver: string,
+  kubectl: string,
+  options: StartOptions,
+): Promise<ControlPlaneState> {
+  const pki = createControlPlanePki(join(stateDir, 'pki'));
+  const [etcdClientPort, etcdPeerPort, apiserverPort] = [
+    await freeLoopbackPort(),
+    await freeLoopbackPort(),
+    await freeLoopbackPort(),
+  ];
+  const etcdUrl = `http://127.0.0.1:${etcdClientPort}`;
+  const peerUrl = `http://127.0.0.1:${etcdPeerPort}`;
+  const server = `https://127.0.0.1:${apiserverPort}`;
+  const kubeconfig = join(stateDir, 'kubeconfig');
+
+  options.log(`starting etcd on ${etcdUrl}`);
+  const etcdPid = spawnLogged(stateDir, 'etcd', etcdBinary, [
+    '--name=default',
+    `--data-dir=${join(stateDir, 'etcd')}`,
+    `--listen-client-urls=${etcdUrl}`,
+    `--advertise-client-urls=${etcdUrl}`,
+    `--listen-peer-urls=${peerUrl}`,
+    `--initial-advertise-peer-urls=${peerUrl}`,
+    `--initial-cluster=default=${peerUrl}`,
+    '--log-level=warn',
+  ]);
+  // Record pids as soon as they exist so a failure from here on can still stop them.
+  const state: ControlPlaneState = {
+    version: KUBERNETES_VERSION,
+    etcdPid,
+    apiserverPid: 0,
+    server,
+    kubeconfig,
+    kubectl,
+    pki: { caCert: pki.caCert, caKey: pki.caKey },
+    ...(options.ownerPid === undefined ? {} : { ownerPid: options.ownerPid }),
+  };
+  writeState(stateDir, state);
+  await waitFor('etcd', stateDir, etcdPid, async () => (await probeEtcd(etcdUrl)) === 'ok');
+
+  options.log(`starting kube-apiserver ${KUBERNETES_VERSION} on ${server}`);
+  // Modelled on controller-runtime's envtest: one loopback API server, certificate auth, RBAC.
+  state.apiserverPid = spawnLogged(stateDir, 'kube-apiserver', kubeApiserver, [
+    `--etcd-servers=${etcdUrl}`,
+    `--cert-dir=${join(stateDir, 'pki')}`,
+    `--tls-cert-file=${pki.servingCert}`,
+    `--tls-private-key-file=${pki.servingKey}`,
+    `--client-ca-file=${pki.caCert}`,
+    '--bind-address=127.0.0.1',
+    '--advertise-address=127.0.0.1',
+    `--secure-port=${apiserverPort}`,
+    '--service-cluster-ip-range=10.0.0.0/24',
+    '--authorization-mode=RBAC',
+    '--allow-privileged=true',
+    `--service-account-issuer=${server}`,
+    `--service-account-key-file=${pki.serviceAccountPublicKey}`,
+    `--service-account-signing-key-file=${pki.serviceAccountPrivateKey}`,
+    // ServiceAccount admission waits for token Secrets that only kube-controller-manager creates.
+    '--disable-admission-plugins=ServiceAccount',
+    // The default reconciler would publish 127.0.0.1 as the `kubernetes` Service endpoint, which
+    // validation rejects (loopback) every few seconds; nothing here needs that Service.
+    '--endpoint-reconciler-type=none',
+    '--profiling=false',
+  ]);
+  writeState(stateDir, state);
+  const probePki = readPkiForProbe(stateDir);
+  await waitFor('kube-apiserver', stateDir, state.apiserverPid, async () => {
+    return (await probeReadyz(server, probePki)) === 'ok';
+  });
+
+  writeCertificateKubeconfig(kubeconfig, {
+    server,
+    caCert: pki.caCert,
+    clientCert: pki.adminCert,
+    clientKey: pki.adminKey,
+    user: 'admin',
+  });
+  if (options.ownerPid !== undefined) {
+    state.watchdogPid = spawnWatchdog(stateDir, options.ownerPid, [state.apiserverPid, etcdPid]);
+  }
+  writeState(stateDir, state);
+  return state;
+}
+
+function writeState(stateDir: string, state: ControlPlaneState): void {
+  writeFileSync(join(stateDir, STATE_FILE), `${JSON.stringify(state, null, 2)}\n`);
+}
+
+/**
+ * Starts a process in its own process group (so it outlives `up` and a terminal's Ctrl-C does not
+ * hit it half-way), with stdout and stderr appended to `<stateDir>/<name>.log`.
+ */
+function spawnLogged(stateDir: string, name: string, command: string, args: string[]): number {
+  const logFd = openSync(join(stateDir, `${name}.log`), 'a');
+  try {
+    const child = spawn(command, args, { detached: true, stdio: ['ignore', logFd, logFd] });
+    if (child.pid === undefined) throw new Error(`could not start ${name} (${command})`);
+    child.unref();
+    return child.pid;
+  } finally {
+    closeSync(logFd);
+  }
+}
+
+/**
+ * A shell loop that waits for `ownerPid` to exit, then stops `pids` and removes the state
+ * directory. It covers every way a test run can end (teardown skipped, Ctrl-C, SIGKILL, crash).
+ * The state directory is among its arguments so stale-process checks recognise it as ours.
+ */
+function spawnWatchdog(stateDir: string, ownerPid: number, pids: number[]): number {
+  const script = [
+    'owner=$1; dir=$2; shift 2',
+    'while kill -0 "$owner" 2>/dev/null; do sleep 1; done',
+    'kill -TERM "$@" 2>/dev/null',
+    'for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$@" 2>/dev/null || break; sleep 1; done',
+    'kill -KILL "$@" 2>/dev/null',
+    'rm -rf "$dir"',
+  ].join('\n');
+  const child = spawn(
+    'sh',
+    ['-c', script, 'control-plane-watchdog', String(ownerPid), stateDir, ...pids.map(String)],
+    {
+      detached: true,
+      stdio: 'ignore',
+    },
+  );
+  if (child.pid === undefined) throw new Error('could not start the control-plane watchdog (sh)');
+  child.unref();
+  return child.pid;
+}
+
+/** Polls `ready` until it holds, failing early (with the log's tail) if the process exits. */
+async function waitFor(
+  name: string,
+  stateDir: string,
+  pid: number,
+  ready: () => Promise<boolean>,
+): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (!isOurProcess(pid, stateDir)) {
+      throw new Error(
+        `${name} exited during startup; the end of ${join(stateDir, `${name}.log`)}:\n${logTail(stateDir, name)}`,
+      );
+    }
+    if (await ready()) return;
+    await delay(200);
+  }
+  throw new Error(
+    `${name} was not ready after ${READY_TIMEOUT_MS / 1000}s; the end of its log:\n${logTail(stateDir, name)}`,
+  );
+}
+
+function logTail(stateDir: string, name: string): string {
+  try {
+    return readFileSync(join(stateDir, `${name}.log`), 'utf8')
+      .split('\n')
+      .slice(-25)
+      .join('\n');
+  } catch {
+    return '(no log written)';
+  }
+}
+
+async function probeEtcd(url: string): Promise<string> {
+  try {
+    const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) });
+    const body = (await response.json()) as { health?: string };
+    return body.health === 'true' ? 'ok' : 'unhealthy';
+  } catch (error) {
+    return String(error);
+  }
+}
+
+interface ProbeCredentials {
+  ca: Buffer;
+  cert: Buffer;
+  key: Buffer;
+}
+
+function readPkiForProbe(stateDir: string): ProbeCredentials | undefined {
+  try {
+    const pki = join(stateDir, 'pki');
+    return {
+      ca: readFileSync(join(pki, 'ca.crt')),
+      cert: readFileSync(join(pki, 'admin.crt')),
+      key: readFileSync(join(pki, 'admin.key')),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** GET /readyz as the admin user; resolves to the body (`ok` when every check passes) or an error text. */
+function probeReadyz(server: string, credentials: ProbeCredentials | undefined): Promise<string> {
+  if (!credentials) return Promise.resolve('no credentials');
+  return new Promise((resolvePromise) => {
+    const req = request(`${server}/readyz`, { ...credentials, timeout: 2000 }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () =>
+        resolvePromise(response.statusCode === 200 ? body.trim() : `HTTP ${response.statusCode}`),
+      );
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', (error) => resolvePromise(String(error)));
+    req.end();
+  });
+}
