@@ -1,0 +1,47 @@
+/**
+ * One `x-kubernetes-validations` entry: a CEL rule the API server evaluates on admission, with the
+ * message a user sees when it is false.
+ */
+export interface CelRule {
+  readonly rule: string;
+  readonly message: string;
+  /** Where the API server reports the error, relative to the object the rule sits on. */
+  readonly fieldPath?: string;
+  readonly reason?:
+    'FieldValueInvalid' | 'FieldValueForbidden' | 'FieldValueRequired' | 'FieldValueDuplicate';
+}
+
+function presenceList(fields: readonly string[]): string {
+  return `[${fields.map((field) => `has(self.${field})`).join(', ')}]`;
+}
+
+/** Exactly one of `fields` is set. */
+export function exactlyOneOf(fields: readonly string[], what = ''): CelRule {
+  return {
+    rule: `${presenceList(fields)}.exists_one(present, present)`,
+    message: `${what ? `${what}: ` : ''}set exactly one of ${fields.join(', ')}`,
+  };
+}
+
+/** At most one of `fields` is set. */
+export function atMostOneOf(fields: readonly string[], what = ''): CelRule {
+  return {
+    rule: `${presenceList(fields)}.filter(present, present).size() <= 1`,
+    message: `${what ? `${what}: ` : ''}set at most one of ${fields.join(', ')}`,
+  };
+}
+
+/** `field` may only be set when `condition` (a CEL expression over `self`) holds. */
+export function onlyWhen(field: string, condition: string, message: string): CelRule {
+  return { rule: `!has(self.${field}) || (${condition})`, message, fieldPath: `.${field}` };
+}
+
+/** `field` must be set when `condition` (a CEL expression over `self`) holds. */
+export function requiredWhen(field: string, condition: string, message: string): CelRule {
+  return { rule: `!(${condition}) || has(self.${field})`, message, reason: 'FieldValueRequired' };
+}
+
+/** Options fragment that attaches `rules` to a schema node. */
+export function celValidations(...rules: CelRule[]): { 'x-kubernetes-validations': CelRule[] } {
+  return { 'x-kubernetes-validations': rules };
+}

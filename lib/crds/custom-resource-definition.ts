@@ -1,0 +1,114 @@
+import { type TSchema } from '@sinclair/typebox';
+import { API_CATEGORY, API_GROUP, API_VERSION } from './api-group.js';
+
+/** A column of `kubectl get` output. */
+export interface PrinterColumn {
+  readonly name: string;
+  readonly type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
+  readonly jsonPath: string;
+  readonly description: string;
+  /** 0 shows in plain `kubectl get`; 1 only with `-o wide`. */
+  readonly priority?: number;
+}
+
+/** Everything that distinguishes one kind's CRD from another's. */
+export interface KindDefinition {
+  readonly kind: string;
+  readonly plural: string;
+  readonly singular: string;
+  readonly shortName: string;
+  /** What the kind is, the top of `kubectl explain <kind>`. */
+  readonly description: string;
+  readonly spec: TSchema;
+  readonly status: TSchema;
+  /** Printer columns besides Age, which every kind gets last. */
+  readonly printerColumns: readonly PrinterColumn[];
+}
+
+/** A JSON value, the shape a CRD takes once the TypeBox symbols are gone. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** An apiextensions.k8s.io/v1 CustomResourceDefinition as a plain object. */
+export interface CustomResourceDefinition {
+  readonly apiVersion: 'apiextensions.k8s.io/v1';
+  readonly kind: 'CustomResourceDefinition';
+  readonly metadata: { readonly name: string; readonly labels: Record<string, string> };
+  readonly spec: { [key: string]: JsonValue };
+}
+
+/** The Ready condition's status, a column every kind shows. */
+export const READY_COLUMN: PrinterColumn = {
+  name: 'Ready',
+  type: 'string',
+  jsonPath: '.status.conditions[?(@.type=="Ready")].status',
+  description: 'Whether Databricks matches the spec.',
+};
+
+/** The Ready condition's reason, shown with `-o wide`. */
+export const REASON_COLUMN: PrinterColumn = {
+  name: 'Reason',
+  type: 'string',
+  jsonPath: '.status.conditions[?(@.type=="Ready")].reason',
+  description: 'Why the object is (not) ready.',
+  priority: 1,
+};
+
+const AGE_COLUMN: PrinterColumn = {
+  name: 'Age',
+  type: 'date',
+  jsonPath: '.metadata.creationTimestamp',
+  description: 'Time since the object was created.',
+};
+
+// TypeBox schemas carry symbol-keyed metadata; a JSON round trip leaves exactly the JSON Schema.
+function plainJson(schema: TSchema): { [key: string]: JsonValue } {
+  return JSON.parse(JSON.stringify(schema)) as { [key: string]: JsonValue };
+}
+
+/** Builds the CRD of one kind: namespaced, one version, status subresource, category `databricks`. */
+export function customResourceDefinition(definition: KindDefinition): CustomResourceDefinition {
+  const printerColumns = [...definition.printerColumns, AGE_COLUMN].map((column) => ({ ...column }));
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: {
+      name: `${definition.plural}.${API_GROUP}`,
+      labels: { 'app.kubernetes.io/part-of': 'cdk8s-databricks' },
+    },
+    spec: {
+      group: API_GROUP,
+      scope: 'Namespaced',
+      names: {
+        kind: definition.kind,
+        listKind: `${definition.kind}List`,
+        plural: definition.plural,
+        singular: definition.singular,
+        shortNames: [definition.shortName],
+        categories: [API_CATEGORY],
+      },
+      versions: [
+        {
+          name: API_VERSION,
+          served: true,
+          storage: true,
+          subresources: { status: {} },
+          additionalPrinterColumns: printerColumns as unknown as JsonValue[],
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              description: definition.description,
+              required: ['spec'],
+              properties: {
+                apiVersion: { type: 'string', description: `${API_GROUP}/${API_VERSION}` },
+                kind: { type: 'string', description: definition.kind },
+                metadata: { type: 'object' },
+                spec: plainJson(definition.spec),
+                status: plainJson(definition.status),
+              },
+            },
+          },
+        },
+      ],
+    },
+  };
+}

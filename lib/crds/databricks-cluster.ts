@@ -1,0 +1,111 @@
+import { type Static } from '@sinclair/typebox';
+import { celValidations } from './cel-rules.js';
+import { clusterSpecProperties } from './cluster-spec.js';
+import { Conditions, ObservedGeneration } from './conditions.js';
+import { READY_COLUMN, REASON_COLUMN, type KindDefinition } from './custom-resource-definition.js';
+import { DeletionPolicy } from './deletion-policy.js';
+import { WorkspaceReference } from './object-references.js';
+import { Int, Opt, Str, StringEnum, StringMap, Struct } from './schema-types.js';
+
+/** The settings of an all-purpose cluster: a cluster spec in which spark_version is required. */
+export const AllPurposeClusterSettings = Struct(
+  {
+    ...clusterSpecProperties,
+    spark_version: Str(
+      'Databricks Runtime version key, e.g. 15.4.x-scala2.12 (see clusters/spark-versions).',
+      {
+        minLength: 1,
+        maxLength: 128,
+      },
+    ),
+  },
+  'The cluster specification, verbatim (snake_case), as clusters/create and clusters/edit take it.',
+  celValidations({
+    rule: '!(has(self.num_workers) && has(self.autoscale))',
+    message: 'set either num_workers or autoscale, not both',
+  }),
+);
+
+export const DatabricksClusterSpec = Struct(
+  {
+    workspaceRef: WorkspaceReference,
+    settings: AllPurposeClusterSettings,
+    state: Opt(
+      StringEnum(
+        ['Running', 'Terminated'] as const,
+        'Whether the cluster should be running. Terminated keeps its configuration without cost. Defaults to Running.',
+        { default: 'Running' },
+      ),
+    ),
+    deletionPolicy: Opt(DeletionPolicy),
+    clusterId: Opt(
+      Str(
+        'Adopt this existing cluster instead of creating one. Its settings are replaced by spec.settings.',
+        { minLength: 1 },
+      ),
+    ),
+  },
+  'The desired all-purpose cluster. The controller creates or edits it to match settings and starts or terminates it to match state.',
+);
+export type DatabricksClusterSpec = Static<typeof DatabricksClusterSpec>;
+
+export const DatabricksClusterStatus = Struct(
+  {
+    observedGeneration: Opt(ObservedGeneration),
+    conditions: Opt(Conditions),
+    clusterId: Opt(Str('Databricks cluster ID.')),
+    url: Opt(Str('Link to the cluster in the workspace UI.')),
+    state: Opt(
+      StringEnum(
+        [
+          'PENDING',
+          'RUNNING',
+          'RESTARTING',
+          'RESIZING',
+          'TERMINATING',
+          'TERMINATED',
+          'ERROR',
+          'UNKNOWN',
+        ] as const,
+        'Cluster state reported by Databricks.',
+      ),
+    ),
+    stateMessage: Opt(Str('Databricks explanation of the state.')),
+    numWorkers: Opt(Int('Workers currently in the cluster.')),
+    terminationReason: Opt(
+      Struct(
+        {
+          code: Opt(Str('Termination code, e.g. USER_REQUEST, INACTIVITY.')),
+          type: Opt(Str('SUCCESS, CLIENT_ERROR, SERVICE_FAULT or CLOUD_FAILURE.')),
+          parameters: Opt(StringMap('Details of the termination.')),
+        },
+        'Why the cluster last terminated.',
+      ),
+    ),
+    settingsHash: Opt(Str('Hash of the settings last applied, to detect spec changes.')),
+  },
+  'What the controller observed about the cluster.',
+);
+export type DatabricksClusterStatus = Static<typeof DatabricksClusterStatus>;
+
+export const DATABRICKS_CLUSTER: KindDefinition = {
+  kind: 'DatabricksCluster',
+  plural: 'databricksclusters',
+  singular: 'databrickscluster',
+  shortName: 'dbcluster',
+  description:
+    'DatabricksCluster is an all-purpose Databricks cluster: spec.settings is the cluster specification, verbatim, and spec.state says whether it should run.',
+  spec: DatabricksClusterSpec,
+  status: DatabricksClusterStatus,
+  printerColumns: [
+    {
+      name: 'Cluster ID',
+      type: 'string',
+      jsonPath: '.status.clusterId',
+      description: 'Databricks cluster ID.',
+    },
+    { name: 'State', type: 'string', jsonPath: '.status.state', description: 'Cluster state in Databricks.' },
+    READY_COLUMN,
+    REASON_COLUMN,
+  ],
+};

@@ -1,0 +1,93 @@
+import { type Static } from '@sinclair/typebox';
+import { celValidations, exactlyOneOf, requiredWhen } from './cel-rules.js';
+import { Conditions, ObservedGeneration } from './conditions.js';
+import { READY_COLUMN, REASON_COLUMN, type KindDefinition } from './custom-resource-definition.js';
+import { DeletionPolicy } from './deletion-policy.js';
+import { ConfigMapKeySelector, WorkspaceReference } from './object-references.js';
+import { Int64, Opt, Str, StringEnum, Struct } from './schema-types.js';
+
+/** Inline content limit: keeps the object far below the 1.5 MiB etcd limit. Larger notebooks go in a ConfigMap. */
+export const MAX_INLINE_NOTEBOOK_BASE64 = 1048576;
+
+export const DatabricksNotebookSpec = Struct(
+  {
+    workspaceRef: WorkspaceReference,
+    path: Str('Absolute workspace path, e.g. /Shared/etl/ingest (no extension for notebooks).', {
+      minLength: 2,
+      maxLength: 1024,
+      pattern: '^/.+',
+    }),
+    language: Opt(
+      StringEnum(
+        ['PYTHON', 'SCALA', 'SQL', 'R'] as const,
+        'Notebook language; required when format is SOURCE.',
+      ),
+    ),
+    format: Opt(
+      StringEnum(
+        ['SOURCE', 'HTML', 'JUPYTER', 'DBC', 'R_MARKDOWN', 'AUTO'] as const,
+        'Format of the content, as workspace/import takes it. Defaults to SOURCE.',
+        { default: 'SOURCE' },
+      ),
+    ),
+    content: Opt(
+      Str('Notebook content, base64-encoded (at most 1 MiB encoded; use contentFrom for more).', {
+        format: 'byte',
+        maxLength: MAX_INLINE_NOTEBOOK_BASE64,
+      }),
+    ),
+    contentFrom: Opt(
+      Struct(
+        { configMapKeyRef: ConfigMapKeySelector },
+        'Read the content from a ConfigMap key (data as text, or binaryData).',
+      ),
+    ),
+    deletionPolicy: Opt(DeletionPolicy),
+  },
+  'The desired notebook (or workspace file). Set exactly one of content, contentFrom.',
+  celValidations(
+    exactlyOneOf(['content', 'contentFrom'], 'spec'),
+    requiredWhen(
+      'language',
+      "!has(self.format) || self.format == 'SOURCE'",
+      'language is required when format is SOURCE',
+    ),
+    {
+      rule: "!has(self.format) || self.format != 'DBC' || !has(self.language)",
+      message: 'language is not allowed when format is DBC (the archive carries its own languages)',
+      fieldPath: '.language',
+    },
+  ),
+);
+export type DatabricksNotebookSpec = Static<typeof DatabricksNotebookSpec>;
+
+export const DatabricksNotebookStatus = Struct(
+  {
+    observedGeneration: Opt(ObservedGeneration),
+    conditions: Opt(Conditions),
+    path: Opt(Str('Workspace path written.')),
+    objectId: Opt(Int64('Workspace object ID.')),
+    objectType: Opt(StringEnum(['NOTEBOOK', 'FILE'] as const, 'What the import created.')),
+    contentHash: Opt(Str('SHA-256 of the content imported, hex.')),
+    url: Opt(Str('Link to the notebook in the workspace UI.')),
+  },
+  'What the controller observed about the notebook.',
+);
+export type DatabricksNotebookStatus = Static<typeof DatabricksNotebookStatus>;
+
+export const DATABRICKS_NOTEBOOK: KindDefinition = {
+  kind: 'DatabricksNotebook',
+  plural: 'databricksnotebooks',
+  singular: 'databricksnotebook',
+  shortName: 'dbnotebook',
+  description:
+    'DatabricksNotebook is one notebook (or workspace file) at a workspace path, with content inline or from a ConfigMap key.',
+  spec: DatabricksNotebookSpec,
+  status: DatabricksNotebookStatus,
+  printerColumns: [
+    { name: 'Path', type: 'string', jsonPath: '.spec.path', description: 'Workspace path.' },
+    { name: 'Language', type: 'string', jsonPath: '.spec.language', description: 'Notebook language.' },
+    READY_COLUMN,
+    REASON_COLUMN,
+  ],
+};

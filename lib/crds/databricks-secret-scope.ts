@@ -1,0 +1,149 @@
+import { type Static } from '@sinclair/typebox';
+import { celValidations, exactlyOneOf } from './cel-rules.js';
+import { Conditions, ObservedGeneration } from './conditions.js';
+import { READY_COLUMN, REASON_COLUMN, type KindDefinition } from './custom-resource-definition.js';
+import { DeletionPolicy } from './deletion-policy.js';
+import { SecretKeySelector, SecretReference, WorkspaceReference } from './object-references.js';
+import { Int, KeyedList, List, Opt, Str, StringEnum, StringList, Struct } from './schema-types.js';
+
+/** Scope names and secret keys: letters, digits, `-`, `_`, `.`, at most 128 characters. */
+export const SECRET_NAME_PATTERN = '^[\\w.\\-]+$';
+const SECRET_NAME = { minLength: 1, maxLength: 128, pattern: SECRET_NAME_PATTERN };
+
+export const SecretScopeSecret = Struct(
+  {
+    key: Opt(Str('Secret key in the scope.', SECRET_NAME)),
+    value: Opt(
+      Str('The secret value, inline. Prefer valueFrom: it keeps the value out of the manifest.', {
+        maxLength: 131072,
+      }),
+    ),
+    valueFrom: Opt(
+      Struct({ secretKeyRef: SecretKeySelector }, 'Read the value from a Kubernetes Secret key.'),
+    ),
+    fromSecret: Opt(
+      Struct(
+        {
+          name: SecretReference.properties.name,
+          prefix: Opt(
+            Str('Prefix added to every key of the Secret.', { maxLength: 64, pattern: '^[\\w.\\-]*$' }),
+          ),
+        },
+        'Copy every key of a Kubernetes Secret into the scope, under the same key names (plus prefix).',
+      ),
+    ),
+  },
+  'A secret in the scope: {key, value}, {key, valueFrom.secretKeyRef}, or fromSecret (a whole Kubernetes Secret).',
+  celValidations(exactlyOneOf(['value', 'valueFrom', 'fromSecret'], 'secret'), {
+    rule: 'has(self.fromSecret) != has(self.key)',
+    message: 'secret: key is required with value or valueFrom, and not allowed with fromSecret',
+    fieldPath: '.key',
+  }),
+);
+
+export const SecretScopeAcl = Struct(
+  {
+    principal: Str('User, group or service principal application ID.', { minLength: 1, maxLength: 256 }),
+    permission: StringEnum(['READ', 'WRITE', 'MANAGE'] as const, 'What the principal may do in the scope.'),
+  },
+  'An access rule of the scope.',
+);
+
+export const DatabricksSecretScopeSpec = Struct(
+  {
+    workspaceRef: WorkspaceReference,
+    scopeName: Opt(
+      Str(
+        'Name of the scope in Databricks. Defaults to <namespace>.<name>, which cannot clash between namespaces.',
+        SECRET_NAME,
+      ),
+    ),
+    backend: Opt(
+      Struct(
+        {
+          type: StringEnum(
+            ['Databricks', 'AzureKeyVault'] as const,
+            'Where the secrets live. Defaults to Databricks.',
+            {
+              default: 'Databricks',
+            },
+          ),
+          azureKeyVault: Opt(
+            Struct(
+              {
+                resourceId: Str('Azure resource ID of the key vault.', { minLength: 1 }),
+                dnsName: Str('DNS name of the key vault, e.g. https://myvault.vault.azure.net/.', {
+                  minLength: 1,
+                }),
+              },
+              'The Azure Key Vault backing the scope.',
+            ),
+          ),
+        },
+        'The backend of the scope; immutable in Databricks.',
+        celValidations({
+          rule: "(self.type == 'AzureKeyVault') == has(self.azureKeyVault)",
+          message: 'backend: azureKeyVault is required when type is AzureKeyVault and not allowed otherwise',
+          fieldPath: '.azureKeyVault',
+        }),
+      ),
+    ),
+    secrets: Opt(
+      List(SecretScopeSecret, 'Secrets written into the scope (Databricks backend only).', {
+        maxItems: 1000,
+      }),
+    ),
+    acls: Opt(
+      KeyedList(SecretScopeAcl, ['principal'], 'Access rules of the scope, keyed by principal.', {
+        maxItems: 100,
+      }),
+    ),
+    deletionPolicy: Opt(DeletionPolicy),
+  },
+  'The desired secret scope, its secrets and its ACLs.',
+  celValidations({
+    rule: "!has(self.backend) || self.backend.type != 'AzureKeyVault' || !has(self.secrets)",
+    message: 'secrets cannot be written to an Azure Key Vault backed scope; manage them in the key vault',
+    fieldPath: '.secrets',
+  }),
+);
+export type DatabricksSecretScopeSpec = Static<typeof DatabricksSecretScopeSpec>;
+
+export const DatabricksSecretScopeStatus = Struct(
+  {
+    observedGeneration: Opt(ObservedGeneration),
+    conditions: Opt(Conditions),
+    scopeName: Opt(Str('Name of the scope in Databricks.')),
+    backendType: Opt(
+      StringEnum(['DATABRICKS', 'AZURE_KEYVAULT'] as const, 'Backend reported by Databricks.'),
+    ),
+    secretCount: Opt(Int('Number of secrets the controller manages in the scope.')),
+    secretKeys: Opt(StringList('Keys the controller wrote (values are never shown).', { maxItems: 1000 })),
+    secretsHash: Opt(Str('Hash of the secret values last written, to detect changes without storing them.')),
+    aclsHash: Opt(Str('Hash of the ACLs last applied.')),
+  },
+  'What the controller observed about the scope.',
+);
+export type DatabricksSecretScopeStatus = Static<typeof DatabricksSecretScopeStatus>;
+
+export const DATABRICKS_SECRET_SCOPE: KindDefinition = {
+  kind: 'DatabricksSecretScope',
+  plural: 'databrickssecretscopes',
+  singular: 'databrickssecretscope',
+  shortName: 'dbscope',
+  description:
+    'DatabricksSecretScope is a Databricks secret scope with its secrets (fed from Kubernetes Secrets) and its ACLs.',
+  spec: DatabricksSecretScopeSpec,
+  status: DatabricksSecretScopeStatus,
+  printerColumns: [
+    {
+      name: 'Scope',
+      type: 'string',
+      jsonPath: '.status.scopeName',
+      description: 'Scope name in Databricks.',
+    },
+    { name: 'Secrets', type: 'integer', jsonPath: '.status.secretCount', description: 'Managed secrets.' },
+    READY_COLUMN,
+    REASON_COLUMN,
+  ],
+};

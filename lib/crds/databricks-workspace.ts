@@ -1,0 +1,106 @@
+import { type Static } from '@sinclair/typebox';
+import { celValidations, exactlyOneOf } from './cel-rules.js';
+import { Conditions, ObservedGeneration } from './conditions.js';
+import { READY_COLUMN, REASON_COLUMN, type KindDefinition } from './custom-resource-definition.js';
+import { SecretKeySelector } from './object-references.js';
+import { Int, Opt, Str, StringEnum, Struct } from './schema-types.js';
+
+const AUTH_METHODS = ['token', 'oauthM2M', 'azureServicePrincipal'] as const;
+
+export const DatabricksWorkspaceSpec = Struct(
+  {
+    host: Str('Workspace URL, e.g. https://adb-1234567890123456.7.azuredatabricks.net.', {
+      minLength: 1,
+      maxLength: 512,
+      pattern: '^https?://[^\\s/]+(/.*)?$',
+    }),
+    auth: Struct(
+      {
+        token: Opt(
+          Struct(
+            { secretKeyRef: SecretKeySelector },
+            'Personal access token (dapi...) read from a Secret key, sent as a Bearer token.',
+          ),
+        ),
+        oauthM2M: Opt(
+          Struct(
+            {
+              clientId: Str('Application (client) ID of the service principal.', {
+                minLength: 1,
+                maxLength: 256,
+              }),
+              clientSecret: Struct(
+                { secretKeyRef: SecretKeySelector },
+                'The OAuth secret, read from a Secret key.',
+              ),
+            },
+            'OAuth machine-to-machine: a Databricks service principal client ID and secret.',
+          ),
+        ),
+        azureServicePrincipal: Opt(
+          Struct(
+            {
+              tenantId: Str('Microsoft Entra ID tenant ID.', { minLength: 1, maxLength: 256 }),
+              clientId: Str('Application (client) ID of the Entra ID service principal.', {
+                minLength: 1,
+                maxLength: 256,
+              }),
+              clientSecret: Struct(
+                { secretKeyRef: SecretKeySelector },
+                'The client secret, read from a Secret key.',
+              ),
+              workspaceResourceId: Opt(
+                Str(
+                  'Azure resource ID of the workspace (/subscriptions/.../providers/Microsoft.Databricks/workspaces/...); lets a service principal that is not yet a workspace user be added on first use.',
+                  { maxLength: 1024 },
+                ),
+              ),
+            },
+            'Microsoft Entra ID (Azure AD) service principal with a client secret.',
+          ),
+        ),
+      },
+      'How the controller authenticates. Set exactly one of token, oauthM2M, azureServicePrincipal.',
+      celValidations(exactlyOneOf(AUTH_METHODS, 'auth')),
+    ),
+    rateLimit: Opt(
+      Int('Most requests per second the controller sends to this workspace. Defaults to 15.', {
+        minimum: 1,
+        maximum: 1000,
+      }),
+    ),
+  },
+  'A Databricks workspace: where it is and how to authenticate. Every other kind refers to one.',
+);
+export type DatabricksWorkspaceSpec = Static<typeof DatabricksWorkspaceSpec>;
+
+export const DatabricksWorkspaceStatus = Struct(
+  {
+    observedGeneration: Opt(ObservedGeneration),
+    conditions: Opt(Conditions),
+    authType: Opt(
+      StringEnum(['pat', 'oauth-m2m', 'azure-client-secret'] as const, 'The authentication method in use.'),
+    ),
+    workspaceId: Opt(Str('Numeric workspace ID, when the workspace reports it.')),
+    lastVerifiedTime: Opt(Str('When the credentials last worked.', { format: 'date-time' })),
+  },
+  'What the controller observed: whether the credentials work.',
+);
+export type DatabricksWorkspaceStatus = Static<typeof DatabricksWorkspaceStatus>;
+
+export const DATABRICKS_WORKSPACE: KindDefinition = {
+  kind: 'DatabricksWorkspace',
+  plural: 'databricksworkspaces',
+  singular: 'databricksworkspace',
+  shortName: 'dbws',
+  description:
+    'DatabricksWorkspace is a connection to one Databricks workspace: its URL and the Secret holding credentials. The other kinds name it in spec.workspaceRef.',
+  spec: DatabricksWorkspaceSpec,
+  status: DatabricksWorkspaceStatus,
+  printerColumns: [
+    { name: 'Host', type: 'string', jsonPath: '.spec.host', description: 'Workspace URL.' },
+    { name: 'Auth', type: 'string', jsonPath: '.status.authType', description: 'Authentication method.' },
+    READY_COLUMN,
+    REASON_COLUMN,
+  ],
+};

@@ -1,0 +1,62 @@
+// The API of cdk8s-databricks, written once: CRD schemas (TypeBox, hence JSON Schema) and the static
+// wire types the controller and the constructs use.
+export { API_CATEGORY, API_GROUP, API_GROUP_VERSION, API_VERSION } from './api-group.js';
+export type { CelRule } from './cel-rules.js';
+export { ClusterSpec, InitScriptInfo } from './cluster-spec.js';
+export { Condition } from './conditions.js';
+export { CRD_MANIFEST_FILE, renderCrdManifest } from './crd-manifest.js';
+export type {
+  CustomResourceDefinition,
+  KindDefinition,
+  PrinterColumn,
+} from './custom-resource-definition.js';
+export {
+  AllPurposeClusterSettings,
+  DATABRICKS_CLUSTER,
+  DatabricksClusterSpec,
+  DatabricksClusterStatus,
+} from './databricks-cluster.js';
+export {
+  DATABRICKS_DBFS_FILE,
+  DatabricksDbfsFileSpec,
+  DatabricksDbfsFileStatus,
+  MAX_INLINE_CONTENT_BASE64,
+} from './databricks-dbfs-file.js';
+export { DATABRICKS_JOB, DatabricksJobSpec, DatabricksJobStatus, JobPermissions } from './databricks-job.js';
+export {
+  DATABRICKS_NOTEBOOK,
+  DatabricksNotebookSpec,
+  DatabricksNotebookStatus,
+  MAX_INLINE_NOTEBOOK_BASE64,
+} from './databricks-notebook.js';
+export {
+  DATABRICKS_RUN,
+  DatabricksRunSpec,
+  DatabricksRunStatus,
+  RunNowSettings,
+  RunSubmitSettings,
+} from './databricks-run.js';
+export {
+  DATABRICKS_SECRET_SCOPE,
+  DatabricksSecretScopeSpec,
+  DatabricksSecretScopeStatus,
+  SECRET_NAME_PATTERN,
+} from './databricks-secret-scope.js';
+export {
+  DATABRICKS_WORKSPACE,
+  DatabricksWorkspaceSpec,
+  DatabricksWorkspaceStatus,
+} from './databricks-workspace.js';
+export { HealthRules } from './health-rules.js';
+export { CronSchedule, GitSource, JobCluster, JobSettings, TriggerSettings } from './job-settings.js';
+export { KIND_TABLE, KINDS, customResourceDefinitions, type DatabricksKind, type KindInfo } from './kinds.js';
+export { Library } from './library.js';
+export { EmailNotifications, WebhookNotifications } from './notifications.js';
+export {
+  ConfigMapKeySelector,
+  ObjectNameReference,
+  SecretKeySelector,
+  SecretReference,
+  WorkspaceReference,
+} from './object-references.js';
+export { ForEachInnerTask, TASK_COMPUTE_FIELDS, TASK_KEY_PATTERN, TASK_TYPE_FIELDS, Task } from './task.js';
