@@ -1,0 +1,125 @@
+import type { Construct } from 'constructs';
+import type { ClusterSpec } from './crds/cluster-spec.js';
+import type { DatabricksClusterSpec } from './crds/databricks-cluster.js';
+import { DatabricksApiObject, type DatabricksObjectProps } from './databricks-api-object.js';
+import type { IDatabricksWorkspace } from './databricks-workspace.js';
+import type { DeletionPolicy } from './deletion-policy.js';
+
+/** An all-purpose cluster that tasks can run on: anything with the name of a `DatabricksCluster`. */
+export interface IDatabricksCluster {
+  /** The name of the `DatabricksCluster` object, in the same namespace. */
+  readonly name: string;
+}
+
+/** Whether the controller keeps the cluster running or terminated (`spec.state`). */
+export type ClusterState = 'Running' | 'Terminated';
+
+/** Props of {@link DatabricksCluster}. */
+export interface DatabricksClusterProps extends DatabricksObjectProps {
+  /** The workspace the cluster lives in (`spec.workspaceRef`). */
+  readonly workspace: IDatabricksWorkspace;
+  /**
+   * The cluster spec (Clusters API), verbatim: `spark_version`, `node_type_id`, `num_workers` or
+   * `autoscale`, `spark_conf`, cloud attributes, init scripts, ...
+   */
+  readonly settings: DatabricksClusterSpec['settings'];
+  /**
+   * Whether the cluster should be running.
+   *
+   * @default 'Running'
+   */
+  readonly state?: ClusterState;
+  /**
+   * What happens to the Databricks cluster when this object is deleted.
+   *
+   * @default 'Delete'
+   */
+  readonly deletionPolicy?: DeletionPolicy;
+  /**
+   * The ID of an existing cluster to adopt instead of creating one.
+   *
+   * @default - a new cluster is created
+   */
+  readonly clusterId?: string;
+}
+
+/**
+ * An all-purpose Databricks cluster. Tasks run on it with `task.runOn(cluster)`, which synthesizes
+ * `existing_cluster_ref`.
+ *
+ * @example
+ * const shared = new DatabricksCluster(chart, 'shared', {
+ *   workspace,
+ *   settings: { spark_version: '15.4.x-scala2.12', node_type_id: 'i3.xlarge', autoscale: { min_workers: 1, max_workers: 4 }, autotermination_minutes: 30 },
+ * });
+ */
+export class DatabricksCluster extends DatabricksApiObject implements IDatabricksCluster {
+  /** A cluster defined elsewhere, by the name of its `DatabricksCluster` object. */
+  static fromName(name: string): IDatabricksCluster {
+    return { name };
+  }
+
+  /** The workspace the cluster lives in. */
+  readonly workspace: IDatabricksWorkspace;
+  /** The cluster spec. */
+  readonly settings: DatabricksClusterSpec['settings'];
+  private readonly state?: ClusterState;
+  private readonly deletionPolicy?: DeletionPolicy;
+  private readonly clusterId?: string;
+
+  constructor(scope: Construct, id: string, props: DatabricksClusterProps) {
+    super(scope, id, 'DatabricksCluster', props);
+    this.workspace = props.workspace;
+    this.settings = props.settings;
+    this.state = props.state;
+    this.deletionPolicy = props.deletionPolicy;
+    this.clusterId = props.clusterId;
+    this.node.addValidation({ validate: () => clusterSpecProblems(this.settings, 'settings') });
+  }
+
+  protected renderSpec(): object {
+    return {
+      workspaceRef: { name: this.workspace.name },
+      settings: this.settings,
+      state: this.state,
+      deletionPolicy: this.deletionPolicy,
+      clusterId: this.clusterId,
+    };
+  }
+}
+
+/**
+ * What Databricks would reject in a cluster spec that the schema cannot say, as sentences naming the field
+ * and the fix; empty if nothing.
+ *
+ * @param where the field path of the spec, e.g. `settings` or `settings.job_clusters[0].new_cluster`
+ */
+export function clusterSpecProblems(spec: ClusterSpec, where: string): string[] {
+  const problems: string[] = [];
+  if (spec.num_workers !== undefined && spec.autoscale !== undefined) {
+    problems.push(
+      `${where}.num_workers and ${where}.autoscale are mutually exclusive; ` +
+        `use num_workers for a fixed size or autoscale for a range`,
+    );
+  }
+  const autoscale = spec.autoscale;
+  if (autoscale?.min_workers !== undefined && autoscale.max_workers !== undefined) {
+    if (autoscale.min_workers > autoscale.max_workers) {
+      problems.push(
+        `${where}.autoscale.min_workers (${autoscale.min_workers}) is above max_workers ` +
+          `(${autoscale.max_workers}); swap them or raise max_workers`,
+      );
+    }
+  }
+  const minutes = spec.autotermination_minutes;
+  if (minutes !== undefined && minutes !== 0 && (minutes < 10 || minutes > 10000)) {
+    problems.push(`${where}.autotermination_minutes ${minutes} must be 10-10000, or 0 to never terminate`);
+  }
+  if (spec.instance_pool_id !== undefined && spec.node_type_id !== undefined) {
+    problems.push(
+      `${where}.instance_pool_id and ${where}.node_type_id are mutually exclusive; ` +
+        `the pool decides the node type, so remove node_type_id`,
+    );
+  }
+  return problems;
+}

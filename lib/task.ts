@@ -1,0 +1,293 @@
+import type { Duration } from 'cdk8s';
+import type { Library } from './crds/library.js';
+import { TASK_COMPUTE_FIELDS, TASK_TYPE_FIELDS, type Task as TaskPayload } from './crds/task.js';
+import type { IDatabricksCluster } from './databricks-cluster.js';
+import type { DatabricksJob, IDatabricksJob } from './databricks-job.js';
+import type { IDatabricksNotebook } from './databricks-notebook.js';
+import { JobCluster } from './job-cluster.js';
+
+export type { TaskPayload };
+
+/** The names of the task-type fields of a Jobs API task (`notebook_task`, `spark_python_task`, ...). */
+export type TaskTypeField = (typeof TASK_TYPE_FIELDS)[number];
+
+/** The Jobs API payload of one task type, e.g. `TaskTypePayload<'notebook_task'>`. */
+export type TaskTypePayload<F extends TaskTypeField> = NonNullable<TaskPayload[F]>;
+
+/** What a task does when it runs; a task has exactly one type. */
+export class TaskType {
+  /**
+   * Runs a notebook. A {@link DatabricksNotebook} synthesizes `notebook_task.notebook_ref`, which the
+   * controller resolves to the notebook's workspace path; a string is used as `notebook_path` as it is
+   * (a workspace path, or a path in the repository when `source` is `GIT`).
+   *
+   * @param options the rest of `notebook_task` (`base_parameters`, `source`, `warehouse_id`)
+   */
+  static notebook(
+    notebook: IDatabricksNotebook | string,
+    options: Omit<TaskTypePayload<'notebook_task'>, 'notebook_path' | 'notebook_ref'> = {},
+  ): TaskType {
+    const target =
+      typeof notebook === 'string' ? { notebook_path: notebook } : { notebook_ref: { name: notebook.name } };
+    return new TaskType('notebook_task', { ...options, ...target });
+  }
+
+  /** Runs a Python file with `spark_python_task` (`python_file`, `parameters`, `source`). */
+  static sparkPython(payload: TaskTypePayload<'spark_python_task'>): TaskType {
+    return new TaskType('spark_python_task', payload);
+  }
+
+  /** Runs the entry point of a Python wheel with `python_wheel_task` (`package_name`, `entry_point`, ...). */
+  static pythonWheel(payload: TaskTypePayload<'python_wheel_task'>): TaskType {
+    return new TaskType('python_wheel_task', payload);
+  }
+
+  /** Runs the main class of a JAR with `spark_jar_task`. */
+  static sparkJar(payload: TaskTypePayload<'spark_jar_task'>): TaskType {
+    return new TaskType('spark_jar_task', payload);
+  }
+
+  /** Runs `spark-submit` with `spark_submit_task`. */
+  static sparkSubmit(payload: TaskTypePayload<'spark_submit_task'>): TaskType {
+    return new TaskType('spark_submit_task', payload);
+  }
+
+  /** Runs a SQL query, file, dashboard or alert on a SQL warehouse with `sql_task`. */
+  static sql(payload: TaskTypePayload<'sql_task'>): TaskType {
+    return new TaskType('sql_task', payload);
+  }
+
+  /** Runs dbt commands with `dbt_task`. */
+  static dbt(payload: TaskTypePayload<'dbt_task'>): TaskType {
+    return new TaskType('dbt_task', payload);
+  }
+
+  /** Updates a Lakeflow Declarative (DLT) pipeline with `pipeline_task`. */
+  static pipeline(payload: TaskTypePayload<'pipeline_task'>): TaskType {
+    return new TaskType('pipeline_task', payload);
+  }
+
+  /**
+   * Runs another job. A {@link DatabricksJob} synthesizes `run_job_task.job_ref`, which the controller
+   * resolves to the job's ID; a number is used as `job_id` as it is.
+   *
+   * @param options the rest of `run_job_task` (`job_parameters`, ...)
+   */
+  static runJob(
+    job: IDatabricksJob | number,
+    options: Omit<TaskTypePayload<'run_job_task'>, 'job_id' | 'job_ref'> = {},
+  ): TaskType {
+    const target = typeof job === 'number' ? { job_id: job } : { job_ref: { name: job.name } };
+    return new TaskType('run_job_task', { ...options, ...target } as TaskTypePayload<'run_job_task'>);
+  }
+
+  /** Compares two values with `condition_task`; dependants pick a branch with {@link Task.dependsOnOutcome}. */
+  static condition(payload: TaskTypePayload<'condition_task'>): TaskType {
+    return new TaskType('condition_task', payload);
+  }
+
+  /** Runs a nested task once per input with `for_each_task`. */
+  static forEach(payload: TaskTypePayload<'for_each_task'>): TaskType {
+    return new TaskType('for_each_task', payload);
+  }
+
+  /** Any task type by its Jobs API field name, with its payload verbatim. */
+  static of<F extends TaskTypeField>(field: F, payload: TaskTypePayload<F>): TaskType {
+    return new TaskType(field, payload);
+  }
+
+  private constructor(
+    /** The Jobs API field, e.g. `notebook_task`. */
+    readonly field: TaskTypeField,
+    /** Its payload. */
+    readonly payload: object,
+  ) {}
+}
+
+/** Where a task runs: a cluster of its job, or an all-purpose {@link DatabricksCluster}. */
+export type TaskCompute = JobCluster | IDatabricksCluster;
+
+/** Props of a task, given to {@link DatabricksJob.addTask}. */
+export interface TaskProps {
+  /**
+   * What the task does.
+   *
+   * @default - the task type given in `settings` (e.g. `settings.dashboard_task`)
+   */
+  readonly type?: TaskType;
+  /**
+   * Where the task runs. Tasks of some types (SQL, pipeline, run-job, condition) need none.
+   *
+   * @default - the compute given in `settings`, if any (e.g. `settings.environment_key` for serverless)
+   */
+  readonly runOn?: TaskCompute;
+  /**
+   * Tasks that must finish before this one starts.
+   *
+   * @default - no dependencies
+   */
+  readonly dependsOn?: readonly Task[];
+  /**
+   * Libraries installed on the cluster before the task runs.
+   *
+   * @default - none
+   */
+  readonly libraries?: readonly Library[];
+  /**
+   * How many times a failed run of the task is retried.
+   *
+   * @default - no retries
+   */
+  readonly maxRetries?: number;
+  /**
+   * How long the task may run before it is stopped.
+   *
+   * @default - no timeout
+   */
+  readonly timeout?: Duration;
+  /**
+   * Any other field of the Jobs API `Task`, verbatim (`run_if`, `health`, `email_notifications`,
+   * `new_cluster`, `environment_key`, ...). The props above add to these; setting the same thing in both
+   * places (two task types, two computes) fails validation.
+   *
+   * @default - none
+   */
+  readonly settings?: Partial<TaskPayload>;
+}
+
+/** A `depends_on` entry. */
+interface TaskDependency {
+  readonly task: Task;
+  readonly outcome?: 'true' | 'false';
+}
+
+/**
+ * One task of a {@link DatabricksJob}. Create one with {@link DatabricksJob.addTask}; then chain
+ * {@link dependsOn}, {@link runOn} and {@link addLibrary}.
+ */
+export class Task {
+  private readonly dependencies: TaskDependency[] = [];
+  private readonly libraries: Library[];
+  private compute?: TaskCompute;
+
+  /** @internal use DatabricksJob.addTask */
+  constructor(
+    /** The job this task belongs to. */
+    readonly job: DatabricksJob,
+    /** The `task_key`, unique in the job. */
+    readonly key: string,
+    private readonly props: TaskProps = {},
+  ) {
+    this.libraries = [...(props.libraries ?? [])];
+    this.compute = props.runOn;
+    for (const task of props.dependsOn ?? []) this.dependencies.push({ task });
+  }
+
+  /** Makes this task start only after the given tasks have finished. */
+  dependsOn(...tasks: Task[]): this {
+    for (const task of tasks) this.dependencies.push({ task });
+    return this;
+  }
+
+  /** Makes this task run only when the given condition task has the given outcome. */
+  dependsOnOutcome(conditionTask: Task, outcome: boolean): this {
+    this.dependencies.push({ task: conditionTask, outcome: outcome ? 'true' : 'false' });
+    return this;
+  }
+
+  /** Runs this task on a job cluster or an all-purpose cluster. */
+  runOn(compute: TaskCompute): this {
+    this.compute = compute;
+    return this;
+  }
+
+  /** Installs libraries on the cluster before this task runs. */
+  addLibrary(...libraries: Library[]): this {
+    this.libraries.push(...libraries);
+    return this;
+  }
+
+  /** The tasks this one depends on, by key, including those given verbatim in `settings.depends_on`. */
+  get dependencyKeys(): string[] {
+    return this.toPayload().depends_on?.map((dependency) => dependency.task_key) ?? [];
+  }
+
+  /**
+   * What is wrong with this task on its own (not in relation to other tasks), as sentences naming the
+   * field and the fix; empty if nothing.
+   */
+  problems(): string[] {
+    const problems: string[] = [];
+    const where = `task "${this.key}"`;
+    const settings: Partial<TaskPayload> = this.props.settings ?? {};
+    const typeFields: string[] = TASK_TYPE_FIELDS.filter((field) => settings[field] !== undefined);
+    if (this.props.type) typeFields.unshift(this.props.type.field);
+    if (typeFields.length === 0) {
+      problems.push(
+        `${where} has no type; give it one with \`type: TaskType.notebook(...)\` (or another TaskType), ` +
+          `or a *_task field in settings`,
+      );
+    } else if (typeFields.length > 1) {
+      problems.push(
+        `${where} sets ${typeFields.join(' and ')}, which are mutually exclusive; ` +
+          `a task has exactly one type, so keep one of them`,
+      );
+    }
+    const payload = this.toPayload();
+    const computeFields = TASK_COMPUTE_FIELDS.filter((field) => payload[field] !== undefined);
+    if (computeFields.length > 1) {
+      problems.push(
+        `${where} sets ${computeFields.join(' and ')}, which are mutually exclusive; ` +
+          `keep one (runOn() sets job_cluster_key or existing_cluster_ref)`,
+      );
+    }
+    const runJob = payload.run_job_task as { job_id?: unknown; job_ref?: unknown } | undefined;
+    if (runJob && runJob.job_id !== undefined && runJob.job_ref !== undefined) {
+      problems.push(
+        `${where} sets run_job_task.job_id and run_job_task.job_ref, which are mutually exclusive; keep one`,
+      );
+    }
+    if (this.compute instanceof JobCluster && this.compute.job !== this.job) {
+      problems.push(
+        `${where} runs on job cluster "${this.compute.key}" of another job (${this.compute.job.node.path}); ` +
+          `a task can only use job clusters of its own job, so add the cluster to this job with addJobCluster()`,
+      );
+    }
+    for (const { task } of this.dependencies) {
+      if (task.job !== this.job) {
+        problems.push(
+          `${where} depends on task "${task.key}" of another job (${task.job.node.path}); ` +
+            `tasks can only depend on tasks of the same job`,
+        );
+      }
+    }
+    return problems;
+  }
+
+  /** The Jobs API payload of this task. */
+  toPayload(): TaskPayload {
+    const settings: Partial<TaskPayload> = this.props.settings ?? {};
+    const payload: Record<string, unknown> = { ...settings, task_key: this.key };
+    const type = this.props.type;
+    if (type) payload[type.field] = type.payload;
+    if (this.compute instanceof JobCluster) {
+      payload.job_cluster_key = this.compute.key;
+    } else if (this.compute) {
+      payload.existing_cluster_ref = { name: this.compute.name };
+    }
+    if (this.dependencies.length > 0) {
+      payload.depends_on = [
+        ...(settings.depends_on ?? []),
+        ...this.dependencies.map(({ task, outcome }) =>
+          outcome === undefined ? { task_key: task.key } : { task_key: task.key, outcome },
+        ),
+      ];
+    }
+    if (this.props.libraries !== undefined || this.libraries.length > 0) {
+      payload.libraries = [...(settings.libraries ?? []), ...this.libraries];
+    }
+    if (this.props.maxRetries !== undefined) payload.max_retries = this.props.maxRetries;
+    if (this.props.timeout !== undefined) payload.timeout_seconds = this.props.timeout.toSeconds();
+    return payload as TaskPayload;
+  }
+}
