@@ -1,0 +1,33 @@
+import { Testing } from 'cdk8s';
+import { MlTrainingChart } from '../../examples/ml-training/ml-training.js';
+import { NightlyEtlChart } from '../../examples/nightly-etl/nightly-etl.js';
+
+describe('examples', () => {
+  it('nightly ETL synthesizes a workspace, a secret scope, a notebook and a scheduled job', () => {
+    const manifests = Testing.synth(new NightlyEtlChart(Testing.app(), 'nightly-etl'));
+    expect(manifests.map((m) => m.kind).sort()).toEqual([
+      'DatabricksJob',
+      'DatabricksNotebook',
+      'DatabricksSecretScope',
+      'DatabricksWorkspace',
+    ]);
+    const job = manifests.find((m) => m.kind === 'DatabricksJob');
+    const scope = manifests.find((m) => m.kind === 'DatabricksSecretScope');
+    expect(job.spec.settings.job_clusters[0].new_cluster.spark_conf['spark.hadoop.warehouse.password']).toBe(
+      `{{secrets/${scope.spec.scopeName}/password}}`,
+    );
+    expect(manifests).toMatchSnapshot();
+  });
+
+  it('ML training synthesizes a cluster, a DBFS file, a job and a run of that job', () => {
+    const manifests = Testing.synth(new MlTrainingChart(Testing.app(), 'ml-training'));
+    const job = manifests.find((m) => m.kind === 'DatabricksJob');
+    const run = manifests.find((m) => m.kind === 'DatabricksRun');
+    expect(run.spec).toEqual({
+      workspaceRef: job.spec.workspaceRef,
+      jobRef: { name: job.metadata.name },
+      runNow: { job_parameters: { epochs: '20' } },
+    });
+    expect(manifests).toMatchSnapshot();
+  });
+});
