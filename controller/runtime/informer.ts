@@ -1,0 +1,176 @@
+import { objectKey, type KubeClient, type KubeObject, type ResourceType } from './kube-client.js';
+import { silentLogger, type Logger } from './logger.js';
+import { ObjectStore, type IndexFunction } from './object-store.js';
+import { Reflector, type ListWatchClient, type WatchEventType } from './reflector.js';
+
+/** Callbacks for changes seen by an informer. A resync calls `onUpdate(object, object)`. */
+export interface InformerEventHandler<T extends KubeObject> {
+  onAdd?(object: T): void;
+  onUpdate?(previous: T, current: T): void;
+  onDelete?(object: T): void;
+}
+
+/** Options of {@link Informer}. */
+export interface InformerOptions {
+  readonly resource: ResourceType;
+  /** Namespaces to watch, each with its own list+watch. @default all namespaces (one cluster-wide watch) */
+  readonly namespaces?: readonly string[];
+  readonly labelSelector?: string;
+  /** Every this often, all cached objects are handed to `onUpdate` again (0: never). @default 0 */
+  readonly resyncPeriodMs?: number;
+  /** See {@link ReflectorOptions.watchTimeoutSeconds}. @default 300 */
+  readonly watchTimeoutSeconds?: number;
+  /** See {@link ReflectorOptions.stallGraceMs}. @default 15000 */
+  readonly stallGraceMs?: number;
+  /** See {@link ReflectorOptions.initialBackoffMs}. @default 200 */
+  readonly initialBackoffMs?: number;
+  readonly logger?: Logger;
+}
+
+/**
+ * A cache of one resource type kept current by list+watch (one {@link Reflector} per namespace, or one
+ * for all), with event handlers, secondary indexes and periodic resync.
+ */
+export class Informer<T extends KubeObject = KubeObject> {
+  /** The cache. Read it; only the informer writes it. */
+  readonly store = new ObjectStore<T>();
+  readonly resource: ResourceType;
+  private readonly handlers: InformerEventHandler<T>[] = [];
+  private readonly reflectors: Reflector<T>[];
+  private readonly log: Logger;
+  private resyncTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    client: ListWatchClient | KubeClient,
+    private readonly options: InformerOptions,
+  ) {
+    this.resource = options.resource;
+    this.log = (options.logger ?? silentLogger).with({
+      informer: `${options.resource.plural}.${options.resource.group}`,
+    });
+    const scopes = options.namespaces?.length ? options.namespaces : [undefined];
+    const sink = { replace: this.replace.bind(this), apply: this.apply.bind(this) };
+    this.reflectors = scopes.map(
+      (namespace) =>
+        new Reflector<T>(client, sink, {
+          resource: options.resource,
+          namespace,
+          labelSelector: options.labelSelector,
+          watchTimeoutSeconds: options.watchTimeoutSeconds,
+          stallGraceMs: options.stallGraceMs,
+          initialBackoffMs: options.initialBackoffMs,
+          logger: options.logger,
+        }),
+    );
+  }
+
+  /** Registers callbacks; objects already cached are delivered to `onAdd` at once. */
+  addEventHandler(handler: InformerEventHandler<T>): void {
+    this.handlers.push(handler);
+    for (const object of this.store.list()) this.call(() => handler.onAdd?.(object));
+  }
+
+  /** Adds a secondary index to the cache (see {@link ObjectStore.addIndex}). */
+  addIndex(name: string, indexFunction: IndexFunction<T>): void {
+    this.store.addIndex(name, indexFunction);
+  }
+
+  /** Whether every namespace has been listed once. */
+  get hasSynced(): boolean {
+    return this.reflectors.every((reflector) => reflector.hasSynced);
+  }
+
+  /** Counters summed over the reflectors (lists, watches, 410s, stalls, failures). */
+  get stats(): Reflector<T>['stats'] {
+    const total = { lists: 0, watches: 0, gone: 0, stalls: 0, failures: 0 };
+    for (const { stats } of this.reflectors)
+      for (const name of Object.keys(total) as (keyof typeof total)[]) total[name] += stats[name];
+    return total;
+  }
+
+  /** Starts listing and watching, and the resync timer. */
+  start(): void {
+    for (const reflector of this.reflectors) reflector.start();
+    const period = this.options.resyncPeriodMs ?? 0;
+    if (period > 0 && !this.resyncTimer) {
+      this.resyncTimer = setInterval(() => this.resync(), period);
+      this.resyncTimer.unref();
+    }
+  }
+
+  /** Stops watching. The cache keeps its contents. */
+  async stop(): Promise<void> {
+    clearInterval(this.resyncTimer);
+    this.resyncTimer = undefined;
+    await Promise.all(this.reflectors.map((reflector) => reflector.stop()));
+  }
+
+  /** Resolves when synced; rejects after `timeoutMs`. */
+  async waitForSync(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.hasSynced) {
+      if (Date.now() > deadline) {
+        const { plural, group } = this.resource;
+        throw new Error(
+          `informer for ${plural}.${group} did not sync within ${timeoutMs} ms: is the CRD installed?`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /** Drops every open watch connection as a network failure would (for fault-injection tests). */
+  dropConnections(): void {
+    for (const reflector of this.reflectors) reflector.dropConnection();
+  }
+
+  /** Hands every cached object to `onUpdate` again, so controllers revisit them (drift detection). */
+  resync(): void {
+    for (const object of this.store.list()) this.emitUpdate(object, object);
+  }
+
+  private replace(namespace: string | undefined, objects: T[]): void {
+    const seen = new Set<string>();
+    for (const object of objects) {
+      seen.add(objectKey(object));
+      this.apply('MODIFIED', object);
+    }
+    for (const key of this.store.keys()) {
+      const inScope = namespace === undefined || key.startsWith(`${namespace}/`);
+      if (inScope && !seen.has(key)) this.emitDelete(this.store.delete(key)!);
+    }
+  }
+
+  private apply(type: WatchEventType, object: T): void {
+    if (type === 'DELETED') {
+      const cached = this.store.delete(objectKey(object));
+      this.emitDelete(cached ?? object);
+      return;
+    }
+    const previous = this.store.upsert(object);
+    if (!previous) return this.emitAdd(object);
+    // A relist brings every object again; those unchanged are not news.
+    if (previous.metadata.resourceVersion !== object.metadata.resourceVersion)
+      this.emitUpdate(previous, object);
+  }
+
+  private emitAdd(object: T): void {
+    for (const handler of this.handlers) this.call(() => handler.onAdd?.(object));
+  }
+
+  private emitUpdate(previous: T, current: T): void {
+    for (const handler of this.handlers) this.call(() => handler.onUpdate?.(previous, current));
+  }
+
+  private emitDelete(object: T): void {
+    for (const handler of this.handlers) this.call(() => handler.onDelete?.(object));
+  }
+
+  private call(callback: () => void): void {
+    try {
+      callback();
+    } catch (error) {
+      this.log.error('informer event handler threw', { error });
+    }
+  }
+}
