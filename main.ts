@@ -3,9 +3,18 @@
 // first, so everything that belongs there must be produced here.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { App } from 'cdk8s';
+import { MlTrainingChart } from './examples/ml-training/ml-training.js';
+import { NightlyEtlChart } from './examples/nightly-etl/nightly-etl.js';
 import { CRD_MANIFEST_FILE, renderCrdManifest } from './lib/crds/index.js';
 
 const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
 
 mkdirSync(outdir, { recursive: true });
 writeFileSync(join(outdir, CRD_MANIFEST_FILE), renderCrdManifest());
+
+// The example apps, synthesized to dist/examples/<chart>.k8s.yaml so that they can be applied and reviewed.
+const examples = new App({ outdir: join(outdir, 'examples') });
+new NightlyEtlChart(examples, 'nightly-etl');
+new MlTrainingChart(examples, 'ml-training');
+examples.synth();
