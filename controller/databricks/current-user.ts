@@ -16,6 +16,6 @@ export class CurrentUserApi {
 
   /** GET `/api/2.0/preview/scim/v2/Me`. */
   me(): Promise<CurrentUser> {
-    return this.api.call({ method: 'GET', path: '/api/2.0/preview/scim/v2/Me', endpoint: 'current-user/me' });
+    return this.api.call({ method: 'GET', path: '/api/2.0/preview/scim/v2/Me', endpoint: 'scim/me' });
   }
 }

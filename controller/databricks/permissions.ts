@@ -79,7 +79,7 @@ export class PermissionsApi {
     return this.api.call({
       method: 'PUT',
       path: pathOf(objectType, objectId),
-      endpoint: 'permissions/set',
+      endpoint: 'permissions/put',
       body: { access_control_list: accessControlList },
     });
   }
@@ -93,7 +93,7 @@ export class PermissionsApi {
     return this.api.call({
       method: 'PATCH',
       path: pathOf(objectType, objectId),
-      endpoint: 'permissions/update',
+      endpoint: 'permissions/patch',
       body: { access_control_list: accessControlList },
     });
   }
