@@ -19,6 +19,13 @@ export interface FakeRequest {
   readonly headers: Readonly<Record<string, string | undefined>>;
   /** The authenticated principal (user or service principal name) making the call. */
   readonly principal: string;
+  /**
+   * The unparsed body, for the multipart uploads of `dbfs/put` and `workspace/import` (`body` is `{}` for
+   * those). Absent when a request is built in-process (the inspection API's UI actions).
+   */
+  readonly rawBody?: Buffer;
+  /** The request's `Content-Type` header, lower-cased, without parameters (`multipart/form-data`). */
+  readonly contentType?: string;
 }
 
 /** What a handler returns: the JSON body of a 200 response. */
@@ -39,6 +46,8 @@ export interface Route {
    */
   readonly endpoint: string;
   readonly handler: RouteHandler;
+  /** Served without credentials (OIDC discovery, the token endpoint). Default: auth is required. */
+  readonly anonymous?: boolean;
 }
 
 /**
@@ -51,6 +60,8 @@ export class ApiError extends Error {
     readonly errorCode: string | number,
     message: string,
     readonly headers: Readonly<Record<string, string>> = {},
+    /** A body other than `{error_code, message}` (OAuth errors use `{error, error_description}`). */
+    readonly body?: Readonly<Record<string, unknown>>,
   ) {
     super(message);
     this.name = 'ApiError';

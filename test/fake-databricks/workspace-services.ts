@@ -1,0 +1,9 @@
+import type { FakeContext, FakeService } from './api.js';
+
+/**
+ * The services a fake workspace serves, in one place. Each is built from the shared context; add a new
+ * service here and its routes, snapshot and reset are wired into the server and the inspection API.
+ */
+export function createWorkspaceServices(_ctx: FakeContext): FakeService[] {
+  return [];
+}
