@@ -4,7 +4,7 @@
  */
 import type { ApiCaller } from './api-caller.js';
 import { paginate } from './pagination.js';
-import type { ClusterSpec } from './settings-payloads.js';
+import type { ClusterSpec, ReturnedClusterSpec } from './settings-payloads.js';
 
 const CLUSTERS = '/api/2.1/clusters';
 
@@ -37,7 +37,7 @@ export interface ClusterDetails {
   readonly default_tags?: Readonly<Record<string, string>>;
   readonly custom_tags?: Readonly<Record<string, string>>;
   /** The spec as last submitted. */
-  readonly spec?: ClusterSpec;
+  readonly spec?: ReturnedClusterSpec;
   readonly num_workers?: number;
   readonly autoscale?: { readonly min_workers?: number; readonly max_workers?: number };
   readonly spark_version?: string;

@@ -22,4 +22,10 @@ export type * from './dbfs.js';
 export type * from './workspace.js';
 export type * from './permissions.js';
 export type * from './current-user.js';
-export type { JobSettings, ClusterSpec, RunSubmitSettings } from './settings-payloads.js';
+export type {
+  JobSettings,
+  ClusterSpec,
+  RunSubmitSettings,
+  ReturnedJobSettings,
+  ReturnedClusterSpec,
+} from './settings-payloads.js';

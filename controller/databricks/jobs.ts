@@ -6,7 +6,7 @@
 import type { ApiCaller } from './api-caller.js';
 import { type Int64Id, type Int64IdInput, toQueryId, toWireId } from './int64-json.js';
 import { fetchAllArrayPages, paginate } from './pagination.js';
-import type { JobSettings, RunSubmitSettings } from './settings-payloads.js';
+import type { JobSettings, ReturnedJobSettings, RunSubmitSettings } from './settings-payloads.js';
 
 const JOBS = '/api/2.2/jobs';
 
@@ -20,7 +20,7 @@ export interface Job {
   /** Epoch milliseconds. */
   readonly created_time?: number;
   /** On `list` without `expand_tasks`, tasks and job clusters are left out. */
-  readonly settings?: JobSettings;
+  readonly settings?: ReturnedJobSettings;
   readonly effective_budget_policy_id?: string;
   /** Item-level: more tasks exist than `list` with `expand_tasks` returned. */
   readonly has_more?: boolean;

@@ -1,0 +1,189 @@
+import { Registry } from 'prom-client';
+import { DatabricksClient } from '../../../controller/databricks/client.js';
+import { PersonalAccessToken } from '../../../controller/databricks/auth/token.js';
+import {
+  DatabricksApiError,
+  DatabricksNetworkError,
+  RateLimitedError,
+  TemporarilyUnavailableError,
+  UnauthenticatedError,
+} from '../../../controller/databricks/errors.js';
+import { fastRetries, startClientBed, type ClientBed } from './fake-client.js';
+
+describe('transport against the fake workspace: retries', () => {
+  let bed: ClientBed;
+  beforeEach(async () => {
+    bed = await startClientBed();
+  });
+  afterEach(async () => bed.close());
+
+  const attempts = () => bed.fake.requests({ endpoint: 'scim/me' });
+
+  it('honours Retry-After on 429: each retry waits the full second the fake asked for', async () => {
+    bed.fake.setFaults([{ endpoint: 'scim/me', kind: 'rate-limit', times: 2 }]);
+    const me = await bed.client.currentUser.me();
+    expect(me.userName).toBe(bed.fake.userName);
+    const log = attempts();
+    expect(log.map((e) => e.status)).toEqual([429, 429, 200]);
+    for (let i = 1; i < log.length; i++) expect(log[i].time - log[i - 1].time).toBeGreaterThanOrEqual(990);
+  });
+
+  it('survives a 429 storm from the fake rate limit without retrying early', async () => {
+    await bed.fake.close();
+    bed = await startClientBed({ rateLimits: { 'scim/me': 3 } });
+    const results = await Promise.all(Array.from({ length: 9 }, () => bed.client.currentUser.me()));
+    expect(results).toHaveLength(9);
+    const log = attempts();
+    const first429 = log.find((e) => e.status === 429);
+    expect(first429).toBeDefined();
+    // The first wave goes out at once; everything after it waited for the Retry-After.
+    const retries = log.slice(9);
+    expect(retries.length).toBeGreaterThan(0);
+    for (const entry of retries) expect(entry.time - (first429?.time ?? 0)).toBeGreaterThanOrEqual(990);
+    expect(log.filter((e) => e.status === 200)).toHaveLength(9);
+  });
+
+  it('retries 503 with backoff until it succeeds', async () => {
+    bed.fake.setFaults([{ endpoint: 'scim/me', kind: 'unavailable', times: 3 }]);
+    await bed.client.currentUser.me();
+    expect(attempts().map((e) => e.status)).toEqual([503, 503, 503, 200]);
+  });
+
+  it('retries a reset connection', async () => {
+    bed.fake.setFaults([{ endpoint: 'scim/me', kind: 'reset', times: 2 }]);
+    await bed.client.currentUser.me();
+    expect(attempts().map((e) => e.status)).toEqual([0, 0, 200]);
+  });
+
+  it('times out a hung request and tries again', async () => {
+    bed.client.close();
+    const client = new DatabricksClient({
+      host: bed.fake.url,
+      auth: new PersonalAccessToken(bed.fake.token),
+      retry: fastRetries,
+      timeoutMs: 200,
+    });
+    bed.fake.setFaults([{ endpoint: 'scim/me', kind: 'hang', times: 1 }]);
+    await client.currentUser.me();
+    client.close();
+    expect(attempts().map((e) => e.status)).toEqual([0, 200]);
+  });
+
+  it('gives up when the budget is spent and says how many attempts it made', async () => {
+    bed.client.close();
+    const client = new DatabricksClient({
+      host: bed.fake.url,
+      auth: new PersonalAccessToken(bed.fake.token),
+      retry: { ...fastRetries, budgetMs: 300 },
+    });
+    bed.fake.setFaults([{ endpoint: 'scim/me', kind: 'unavailable' }]);
+    const error = await client.currentUser.me().catch((e: unknown) => e);
+    client.close();
+    expect(error).toBeInstanceOf(TemporarilyUnavailableError);
+    const apiError = error as TemporarilyUnavailableError;
+    expect(apiError.attempts).toBe(attempts().length);
+    expect(apiError.attempts).toBeGreaterThan(1);
+    expect(apiError.message).toMatch(
+      /scim\/me failed with HTTP 503 TEMPORARILY_UNAVAILABLE.*gave up after \d+ attempts/,
+    );
+  });
+
+  it('gives up on a 429 whose Retry-After would overrun the budget instead of sleeping past it', async () => {
+    bed.client.close();
+    const client = new DatabricksClient({
+      host: bed.fake.url,
+      auth: new PersonalAccessToken(bed.fake.token),
+      retry: { ...fastRetries, budgetMs: 500 },
+    });
+    bed.fake.setFaults([{ endpoint: 'scim/me', kind: 'rate-limit' }]);
+    const started = Date.now();
+    await expect(client.currentUser.me()).rejects.toBeInstanceOf(RateLimitedError);
+    client.close();
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(attempts()).toHaveLength(1);
+  });
+
+  it('does not retry a 500 or a rejected token', async () => {
+    bed.fake.setFaults([{ endpoint: 'scim/me', kind: 'internal-error', times: 1 }]);
+    const error = await bed.client.currentUser.me().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatabricksApiError);
+    expect((error as DatabricksApiError).status).toBe(500);
+    expect(attempts()).toHaveLength(1);
+
+    bed.fake.clearRequests();
+    bed.client.replaceCredentials(new PersonalAccessToken('dapi-wrong'));
+    const denied = await bed.client.currentUser.me().catch((e: unknown) => e);
+    expect(denied).toBeInstanceOf(UnauthenticatedError);
+    expect((denied as Error).message).not.toContain('dapi-wrong');
+    expect(attempts()).toHaveLength(1);
+  });
+
+  it('reports a refused connection as a network error after retrying within the budget', async () => {
+    const url = bed.fake.url;
+    await bed.fake.close();
+    const client = new DatabricksClient({
+      host: url,
+      auth: new PersonalAccessToken('dapi-x'),
+      retry: { ...fastRetries, budgetMs: 200 },
+    });
+    const error = await client.currentUser.me().catch((e: unknown) => e);
+    client.close();
+    expect(error).toBeInstanceOf(DatabricksNetworkError);
+    expect((error as DatabricksNetworkError).code).toBe('ECONNREFUSED');
+    expect((error as DatabricksNetworkError).attempts).toBeGreaterThan(1);
+    bed = await startClientBed();
+  });
+});
+
+describe('transport against the fake workspace: rate limit and metrics', () => {
+  let bed: ClientBed;
+  afterEach(async () => bed.close());
+
+  it('spaces requests by the workspace rateLimit so a server allowing a little more never has to refuse', async () => {
+    bed = await startClientBed({ rateLimits: { 'scim/me': 10 } }, { rateLimit: 8 });
+    await Promise.all(Array.from({ length: 20 }, () => bed.client.currentUser.me()));
+    const log = bed.fake.requests({ endpoint: 'scim/me' });
+    expect(log.filter((e) => e.status === 429)).toHaveLength(0);
+    // 8 at once, then 12 more at 8/s: the last cannot arrive before 1.5 s.
+    expect(log[log.length - 1].time - log[0].time).toBeGreaterThanOrEqual(1450);
+  });
+
+  it('counts every attempt by endpoint and status, and times it', async () => {
+    bed = await startClientBed();
+    bed.fake.setFaults([
+      { endpoint: 'scim/me', kind: 'unavailable', times: 1 },
+      { endpoint: 'scim/me', kind: 'reset', times: 1 },
+    ]);
+    await bed.client.currentUser.me();
+    const counter = await bed.registry.getSingleMetric('databricks_api_requests_total')?.get();
+    const byCode = Object.fromEntries(
+      (counter?.values ?? [])
+        .filter((v) => v.labels.endpoint === 'scim/me')
+        .map((v) => [v.labels.code, v.value]),
+    );
+    expect(byCode).toEqual({ '503': 1, network_error: 1, '200': 1 });
+    const histogram = await bed.registry.getSingleMetric('databricks_api_request_duration_seconds')?.get();
+    const count = histogram?.values.find(
+      (v) => v.labels.endpoint === 'scim/me' && (v as { metricName?: string }).metricName?.endsWith('_count'),
+    );
+    expect(count?.value).toBe(3);
+  });
+
+  it('shares one set of metrics between clients on the same registry', async () => {
+    bed = await startClientBed();
+    const registry = new Registry();
+    const make = () =>
+      new DatabricksClient({
+        host: bed.fake.url,
+        auth: new PersonalAccessToken(bed.fake.token),
+        metrics: registry,
+      });
+    const [a, b] = [make(), make()];
+    await a.currentUser.me();
+    await b.currentUser.me();
+    a.close();
+    b.close();
+    const counter = await registry.getSingleMetric('databricks_api_requests_total')?.get();
+    expect(counter?.values.find((v) => v.labels.code === '200')?.value).toBe(2);
+  });
+});
