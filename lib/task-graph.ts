@@ -1,3 +1,5 @@
+import { TASK_KEY_PATTERN } from './crds/task.js';
+
 /** A task as far as the order of tasks is concerned. */
 export interface TaskGraphNode {
   readonly task_key: string;
@@ -64,6 +66,8 @@ export function taskGraphProblems(
   const problems: string[] = [];
   const keys = new Set<string>();
   for (const task of tasks) {
+    const keyProblem = keyFormatProblem(task.task_key);
+    if (keyProblem) problems.push(`task_key "${task.task_key}" ${keyProblem}`);
     if (keys.has(task.task_key)) {
       problems.push(
         `${where}.tasks has two tasks with task_key "${task.task_key}"; task keys must be unique in a job, ` +
@@ -74,6 +78,8 @@ export function taskGraphProblems(
   }
   const clusterKeys = new Set<string>();
   for (const cluster of jobClusters) {
+    const keyProblem = keyFormatProblem(cluster.job_cluster_key);
+    if (keyProblem) problems.push(`job_cluster_key "${cluster.job_cluster_key}" ${keyProblem}`);
     if (clusterKeys.has(cluster.job_cluster_key)) {
       problems.push(
         `${where}.job_clusters has two clusters with job_cluster_key "${cluster.job_cluster_key}"; ` +
@@ -108,4 +114,17 @@ export function taskGraphProblems(
     );
   }
   return problems;
+}
+
+/** Task and job cluster keys: what Databricks accepts (the CRD schema says the same, but only at apply). */
+const KEY_PATTERN = new RegExp(TASK_KEY_PATTERN);
+const KEY_MAX_LENGTH = 100;
+
+function keyFormatProblem(key: string): string | undefined {
+  if (key.length > KEY_MAX_LENGTH)
+    return `is ${key.length} characters long; keys are at most ${KEY_MAX_LENGTH}`;
+  if (!KEY_PATTERN.test(key)) {
+    return 'may only hold letters, digits, "_" and "-"; rename it (e.g. "load-orders" for "load orders")';
+  }
+  return undefined;
 }
