@@ -29,3 +29,4 @@ export type {
   ReturnedJobSettings,
   ReturnedClusterSpec,
 } from './settings-payloads.js';
+export { credentialsForWorkspace, type WorkspaceCredentialsOptions } from './auth/workspace-credentials.js';

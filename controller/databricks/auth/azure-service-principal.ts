@@ -29,7 +29,7 @@ export interface AzureServicePrincipalOptions {
 }
 
 export class AzureServicePrincipalCredentials implements CredentialsProvider {
-  readonly kind = 'azure-service-principal';
+  readonly kind = 'azure-client-secret';
   readonly #options: AzureServicePrincipalOptions;
   readonly #databricksToken: CachedToken;
   readonly #managementToken: CachedToken;

@@ -4,7 +4,7 @@
  * swap it when the Secret behind a workspace changes. Providers never expose secrets in errors or logs.
  */
 export interface CredentialsProvider {
-  /** `pat`, `oauth-m2m` or `azure-service-principal`: for logs and status, never the secret itself. */
+  /** `pat`, `oauth-m2m` or `azure-client-secret` (the values of DatabricksWorkspace `status.authType`). */
   readonly kind: string;
   /** Headers that authenticate one request (at least `Authorization`). */
   authHeaders(): Promise<Record<string, string>>;
