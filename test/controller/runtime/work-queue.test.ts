@@ -1,18 +1,11 @@
 import { Registry } from 'prom-client';
 import { ItemExponentialRateLimiter } from '../../../controller/runtime/rate-limiter.js';
 import { WorkQueue } from '../../../controller/runtime/work-queue.js';
+import { waitFor } from './wait-for.js';
 
 /** Resolves with the promise's value, or with 'pending' if it has not settled after the microtasks run. */
 async function settledOrPending<T>(promise: Promise<T>): Promise<T | 'pending'> {
   return Promise.race([promise, new Promise<'pending'>((resolve) => setImmediate(() => resolve('pending')))]);
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
 }
 
 describe('WorkQueue', () => {

@@ -1,0 +1,77 @@
+import type { KubeClient, KubeObject, ResourceType } from '../../../controller/runtime/kube-client.js';
+import { mergePatchBetween } from '../../../controller/runtime/merge-patch.js';
+import { StatusWriter } from '../../../controller/runtime/status.js';
+
+describe('mergePatchBetween', () => {
+  it('is undefined when the values are equal, whatever the key order', () => {
+    expect(mergePatchBetween({ a: 1, b: { c: [1, 2] } }, { b: { c: [1, 2] }, a: 1 })).toBeUndefined();
+  });
+
+  it('contains only what changed, nested', () => {
+    expect(mergePatchBetween({ a: 1, b: { c: 2, d: 3 } }, { a: 1, b: { c: 2, d: 4 } })).toEqual({
+      b: { d: 4 },
+    });
+  });
+
+  it('sets fields missing from the desired value to null so the server removes them', () => {
+    expect(mergePatchBetween({ a: 1, url: 'x' }, { a: 1 })).toEqual({ url: null });
+  });
+
+  it('replaces arrays whole', () => {
+    expect(mergePatchBetween({ list: [1, 2, 3] }, { list: [1, 2] })).toEqual({ list: [1, 2] });
+  });
+
+  it('ignores undefined values in the desired object', () => {
+    expect(mergePatchBetween({ a: 1 }, { a: 1, b: undefined })).toBeUndefined();
+  });
+});
+
+describe('StatusWriter', () => {
+  const resource: ResourceType = { group: 'test.dev', version: 'v1', plural: 'widgets' };
+  const object = (status?: Record<string, unknown>): KubeObject & { status?: Record<string, unknown> } => ({
+    metadata: { namespace: 'ns', name: 'w' },
+    ...(status ? { status } : {}),
+  });
+
+  function recordingClient(): {
+    patches: Record<string, unknown>[];
+    client: Pick<KubeClient, 'patchCustomObjectStatus'>;
+  } {
+    const patches: Record<string, unknown>[] = [];
+    const client: Pick<KubeClient, 'patchCustomObjectStatus'> = {
+      async patchCustomObjectStatus<T extends KubeObject>(
+        _resource: ResourceType,
+        _namespace: string,
+        _name: string,
+        patch: Record<string, unknown>,
+      ): Promise<T> {
+        patches.push(patch);
+        return object() as T;
+      },
+    };
+    return { patches, client };
+  }
+
+  it('writes nothing when the status is already as desired', async () => {
+    const client = recordingClient();
+    const writer = new StatusWriter(client.client, resource);
+    expect(await writer.update(object({ jobId: 1, url: 'u' }), { url: 'u', jobId: 1 })).toBe(false);
+    expect(client.patches).toEqual([]);
+    expect(writer.writes).toBe(0);
+  });
+
+  it('merge-patches only the changed fields of status', async () => {
+    const client = recordingClient();
+    const writer = new StatusWriter(client.client, resource);
+    expect(await writer.update(object({ jobId: 1, url: 'u' }), { jobId: 2, url: 'u' })).toBe(true);
+    expect(client.patches).toEqual([{ status: { jobId: 2 } }]);
+    expect(writer.writes).toBe(1);
+  });
+
+  it('writes the whole status when the object has none yet', async () => {
+    const client = recordingClient();
+    const writer = new StatusWriter(client.client, resource);
+    await writer.update(object(), { jobId: 7 });
+    expect(client.patches).toEqual([{ status: { jobId: 7 } }]);
+  });
+});
