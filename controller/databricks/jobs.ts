@@ -266,9 +266,15 @@ export class JobsApi {
     });
   }
 
-  /** `jobs/runs/submit`: a one-time run that is not saved as a job. */
-  submit(settings: RunSubmitSettings): Promise<{ run_id: Int64Id }> {
-    return this.api.call({ method: 'POST', path: `${JOBS}/runs/submit`, body: settings });
+  /**
+   * `jobs/runs/submit`: a one-time run that is not saved as a job. Pass an `idempotency_token` so a
+   * retried call starts one run, not two.
+   */
+  submit(
+    settings: RunSubmitSettings,
+    options: { readonly idempotency_token?: string } = {},
+  ): Promise<{ run_id: Int64Id }> {
+    return this.api.call({ method: 'POST', path: `${JOBS}/runs/submit`, body: { ...settings, ...options } });
   }
 
   /** `jobs/runs/get`, with every page of tasks and other paginated arrays merged. */
