@@ -1,5 +1,7 @@
 import type { FakeContext, FakeService } from './api.js';
 import { ClustersService } from './clusters.js';
+import { DbfsService } from './dbfs.js';
+import { JobsService } from './jobs.js';
 import { SecretsService } from './secrets.js';
 
 /**
@@ -7,5 +9,6 @@ import { SecretsService } from './secrets.js';
  * service here and its routes, snapshot and reset are wired into the server and the inspection API.
  */
 export function createWorkspaceServices(ctx: FakeContext): FakeService[] {
-  return [new ClustersService(ctx), new SecretsService(ctx)];
+  const jobs = new JobsService(ctx);
+  return [jobs, new ClustersService(ctx), new SecretsService(ctx), new DbfsService(ctx)];
 }
