@@ -1,0 +1,86 @@
+import { join } from 'node:path';
+import { CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { API_GROUP, API_VERSION, KIND_TABLE, type DatabricksKind } from '../../lib/crds/index.js';
+import { expectApiFailure } from '../control-plane/api-error.js';
+import { installCrd, readCrdManifests } from '../control-plane/crd-installation.js';
+import { repositoryRoot } from '../control-plane/state-paths.js';
+import { testKubeConfig, useTestNamespace } from '../control-plane/test-cluster.js';
+import { invalidManifests, validManifests, type CorpusManifest } from './manifest-corpus.js';
+
+// The CRDs in dist/ against a real kube-apiserver: they install (so their CEL rules compile and
+// fit the cost budget), accept the valid corpus and reject each invalid manifest naming its field.
+
+const crds = readCrdManifests(join(repositoryRoot(), 'dist'));
+const customObjects = () => testKubeConfig().makeApiClient(CustomObjectsApi);
+
+function create(namespace: string, manifest: CorpusManifest) {
+  return customObjects().createNamespacedCustomObject({
+    group: API_GROUP,
+    version: API_VERSION,
+    namespace,
+    plural: KIND_TABLE[manifest.kind as DatabricksKind].plural,
+    body: manifest,
+    // Strict: a misspelled or undeclared field is an error, not silently pruned.
+    fieldValidation: 'Strict',
+  });
+}
+
+beforeAll(async () => {
+  for (const crd of crds) await installCrd(testKubeConfig(), crd);
+}, 60_000);
+
+describe('the synthesized CRDs on a real API server', () => {
+  const namespace = useTestNamespace('crds');
+
+  it('installs all seven and each becomes Established', () => {
+    // installCrd waits for Established; here we pin that dist/ holds all seven.
+    expect(crds.map((crd) => crd.spec.names.kind).sort()).toEqual(Object.keys(KIND_TABLE).sort());
+  });
+
+  it.each(validManifests().map((entry) => [entry.file, entry.manifest] as const))(
+    'accepts %s',
+    async (_file, manifest) => {
+      const created = (await create(namespace.name, manifest)) as CorpusManifest;
+      expect(created.metadata.name).toBe(manifest.metadata.name);
+    },
+  );
+
+  it.each(invalidManifests().map((entry) => [entry.file, entry] as const))(
+    'rejects %s, naming the field',
+    async (_file, entry) => {
+      const failure = await expectApiFailure(() => create(namespace.name, entry.manifest));
+      expect([400, 422]).toContain(failure.code);
+      expect(failure.message).toContain(entry.field);
+      expect(failure.message).toContain(entry.message);
+    },
+  );
+
+  it('applies the schema defaults (deletionPolicy Delete, cancelOnDelete true, state Running)', async () => {
+    const [cluster] = validManifests().filter((entry) => entry.manifest.kind === 'DatabricksCluster');
+    const withoutOptional = structuredClone(cluster.manifest);
+    delete withoutOptional.spec.state;
+    delete withoutOptional.spec.deletionPolicy;
+    const created = (await create(namespace.name, withoutOptional)) as CorpusManifest;
+    expect(created.spec).toMatchObject({ state: 'Running', deletionPolicy: 'Delete' });
+  });
+
+  it('refuses to change a DatabricksRun spec once created: a run happens once', async () => {
+    const [run] = validManifests().filter((entry) => entry.file.endsWith('run-job.yaml'));
+    await create(namespace.name, run.manifest);
+    const failure = await expectApiFailure(() =>
+      customObjects().patchNamespacedCustomObject(
+        {
+          group: API_GROUP,
+          version: API_VERSION,
+          namespace: namespace.name,
+          plural: KIND_TABLE.DatabricksRun.plural,
+          name: run.manifest.metadata.name,
+          body: { spec: { runNow: { job_parameters: { epochs: '20' } } } },
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      ),
+    );
+    expect(failure.code).toBe(422);
+    expect(failure.message).toContain('spec is immutable');
+  });
+});
