@@ -53,6 +53,16 @@ export interface JobNotifications {
   readonly noAlertForSkippedRuns?: boolean;
 }
 
+/** The permissions of a job (`spec.permissions`). */
+export type JobPermissions = NonNullable<DatabricksJobSpec['permissions']>;
+/** One entry of a job's access control list, verbatim. */
+export type JobAccessControlEntry = JobPermissions['access_control_list'][number];
+/** What a principal may do with a job. */
+export type JobPermissionLevel = JobAccessControlEntry['permission_level'];
+/** Who a permission is granted to: a user (e-mail), a group, or a service principal (application ID). */
+export type JobPrincipal =
+  { readonly user: string } | { readonly group: string } | { readonly servicePrincipal: string };
+
 /** Props of {@link DatabricksJob}. */
 export interface DatabricksJobProps extends DatabricksObjectProps {
   /** The workspace the job lives in (`spec.workspaceRef`). */
@@ -60,7 +70,7 @@ export interface DatabricksJobProps extends DatabricksObjectProps {
   /**
    * The job's name in Databricks (`settings.name`).
    *
-   * @default - the Kubernetes object name
+   * @default - `metadata.name` if given, else the construct id (e.g. `nightly-etl`)
    */
   readonly jobName?: string;
   /**
@@ -114,11 +124,11 @@ export interface DatabricksJobProps extends DatabricksObjectProps {
    */
   readonly settings?: Partial<JobSettings>;
   /**
-   * Who may see, run or manage the job (`spec.permissions`).
+   * Who may see, run or manage the job (`spec.permissions`); {@link DatabricksJob.grant} adds entries.
    *
    * @default - Databricks' defaults (the owner)
    */
-  readonly permissions?: DatabricksJobSpec['permissions'];
+  readonly permissions?: JobPermissions;
   /**
    * What happens to the Databricks job when this object is deleted.
    *
@@ -169,6 +179,7 @@ export class DatabricksJob extends DatabricksApiObject implements IDatabricksJob
   private readonly addedJobClusters: JobCluster[] = [];
   private readonly addedParameters: Record<string, string>;
   private readonly addedTags: Record<string, string>;
+  private readonly grants: JobAccessControlEntry[] = [];
 
   constructor(scope: Construct, id: string, props: DatabricksJobProps) {
     super(scope, id, 'DatabricksJob', props);
@@ -218,6 +229,30 @@ export class DatabricksJob extends DatabricksApiObject implements IDatabricksJob
     return this;
   }
 
+  /**
+   * Grants a permission on the job (`spec.permissions.access_control_list`).
+   *
+   * @example
+   * job.grant({ group: 'data-engineers' }, 'CAN_MANAGE_RUN');
+   */
+  grant(principal: JobPrincipal, level: JobPermissionLevel): this {
+    if ('user' in principal) this.grants.push({ user_name: principal.user, permission_level: level });
+    else if ('group' in principal) this.grants.push({ group_name: principal.group, permission_level: level });
+    else this.grants.push({ service_principal_name: principal.servicePrincipal, permission_level: level });
+    return this;
+  }
+
+  /** The permissions this job synthesizes, or undefined if none were given. */
+  renderPermissions(): JobPermissions | undefined {
+    const given = this.jobProps.permissions;
+    if (!given && this.grants.length === 0) return undefined;
+    const permissions: Record<string, unknown> = {
+      ...given,
+      access_control_list: [...(given?.access_control_list ?? []), ...this.grants],
+    };
+    return permissions as JobPermissions;
+  }
+
   /** Adds a tag (`settings.tags`). */
   addTag(key: string, value: string): this {
     this.addedTags[key] = value;
@@ -229,7 +264,7 @@ export class DatabricksJob extends DatabricksApiObject implements IDatabricksJob
     const props = this.jobProps;
     const extra: Partial<JobSettings> = props.settings ?? {};
     const settings: Record<string, unknown> = { ...extra };
-    settings.name = props.jobName ?? extra.name ?? this.name;
+    settings.name = props.jobName ?? extra.name ?? props.metadata?.name ?? this.node.id;
     if (props.description !== undefined) settings.description = props.description;
     if (props.schedule) settings.schedule = props.schedule.toPayload();
     if (props.notifications) settings.email_notifications = renderNotifications(props.notifications);
@@ -259,7 +294,7 @@ export class DatabricksJob extends DatabricksApiObject implements IDatabricksJob
     return {
       workspaceRef: { name: this.workspace.name },
       settings: this.renderSettings(),
-      permissions: this.jobProps.permissions,
+      permissions: this.renderPermissions(),
       deletionPolicy: this.jobProps.deletionPolicy,
       jobId: this.jobProps.jobId,
     };
@@ -297,6 +332,15 @@ export class DatabricksJob extends DatabricksApiObject implements IDatabricksJob
     if (tagCount > MAX_JOB_TAGS) {
       problems.push(
         `settings.tags has ${tagCount} tags; Databricks allows at most ${MAX_JOB_TAGS}, remove some`,
+      );
+    }
+    const owners = this.renderPermissions()?.access_control_list.filter(
+      (e) => e.permission_level === 'IS_OWNER',
+    );
+    if (owners && owners.length > 1) {
+      problems.push(
+        `permissions.access_control_list gives IS_OWNER to ${owners.length} principals; a job has exactly one ` +
+          `owner, so grant the others CAN_MANAGE`,
       );
     }
     const settings = this.renderSettings();

@@ -122,10 +122,13 @@ export class DatabricksWorkspace extends DatabricksApiObject implements IDatabri
 
   private problems(): string[] {
     const problems: string[] = [];
-    if (!/^https:\/\/[^/\s]+\/?$/.test(this.host)) {
+    // Plain http only reaches a workspace stand-in on this machine (tests, demos), never a real one.
+    const isWorkspaceUrl = /^https:\/\/[^/\s]+\/?$/.test(this.host);
+    const isLoopbackUrl = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?\/?$/.test(this.host);
+    if (!isWorkspaceUrl && !isLoopbackUrl) {
       problems.push(
         `host "${this.host}" is not a workspace URL; give the https URL of the workspace without a path, ` +
-          `e.g. "https://adb-1234567890123456.7.azuredatabricks.net"`,
+          `e.g. "https://adb-1234567890123456.7.azuredatabricks.net" (plain http only for localhost)`,
       );
     }
     const rateLimit = this.rateLimit;

@@ -84,11 +84,44 @@ describe('DatabricksJob', () => {
     });
   });
 
-  it('names the job after the Kubernetes object by default', () => {
+  it('names the job after the construct id, or metadata.name when given', () => {
     const { chart, workspace } = setup();
-    const job = new DatabricksJob(chart, 'etl', { workspace });
-    job.addTask('only', { type: TaskType.notebook('/x') });
-    expect(jobSpec(chart).settings.name).toBe(job.name);
+    new DatabricksJob(chart, 'etl', { workspace }).addTask('only', { type: TaskType.notebook('/x') });
+    new DatabricksJob(chart, 'named', { workspace, metadata: { name: 'orders-etl' } }).addTask('only', {
+      type: TaskType.notebook('/x'),
+    });
+    const names = Testing.synth(chart).map((o) => o.spec.settings.name);
+    expect(names).toEqual(['etl', 'orders-etl']);
+  });
+
+  it('grants permissions to users, groups and service principals on top of the permissions prop', () => {
+    const { chart, workspace } = setup();
+    new DatabricksJob(chart, 'etl', {
+      workspace,
+      permissions: {
+        mode: 'Authoritative',
+        access_control_list: [{ user_name: 'owner@example.com', permission_level: 'IS_OWNER' }],
+      },
+    })
+      .grant({ group: 'data-engineers' }, 'CAN_MANAGE_RUN')
+      .grant({ user: 'analyst@example.com' }, 'CAN_VIEW')
+      .grant({ servicePrincipal: '33333333-3333-3333-3333-333333333333' }, 'CAN_MANAGE')
+      .addTask('a', { type: TaskType.notebook('/a') });
+    expect(jobSpec(chart).permissions).toEqual({
+      mode: 'Authoritative',
+      access_control_list: [
+        { user_name: 'owner@example.com', permission_level: 'IS_OWNER' },
+        { group_name: 'data-engineers', permission_level: 'CAN_MANAGE_RUN' },
+        { user_name: 'analyst@example.com', permission_level: 'CAN_VIEW' },
+        { service_principal_name: '33333333-3333-3333-3333-333333333333', permission_level: 'CAN_MANAGE' },
+      ],
+    });
+  });
+
+  it('leaves permissions out when none are given', () => {
+    const { chart, workspace } = setup();
+    new DatabricksJob(chart, 'etl', { workspace }).addTask('a', { type: TaskType.notebook('/a') });
+    expect(jobSpec(chart).permissions).toBeUndefined();
   });
 
   it('synthesizes references: existing_cluster_ref, notebook_ref, run_job_task.job_ref', () => {
@@ -318,6 +351,17 @@ describe('DatabricksJob validation', () => {
     });
     expect(() => Testing.synth(chart)).toThrow(
       'maxConcurrentRuns 1001 must be a whole number from 1 to 1000',
+    );
+  });
+
+  it('rejects more than one owner', () => {
+    const { chart, workspace } = setup();
+    new DatabricksJob(chart, 'etl', { workspace })
+      .grant({ user: 'a@example.com' }, 'IS_OWNER')
+      .grant({ user: 'b@example.com' }, 'IS_OWNER')
+      .addTask('a', { type: TaskType.notebook('/a') });
+    expect(() => Testing.synth(chart)).toThrow(
+      'permissions.access_control_list gives IS_OWNER to 2 principals; a job has exactly one owner, so grant the others CAN_MANAGE',
     );
   });
 

@@ -80,6 +80,17 @@ describe('DatabricksWorkspace', () => {
     expect(() => Testing.synth(chart)).toThrow(/\[app\/ws\] host "example.com\/x" is not a workspace URL/);
   });
 
+  it('accepts plain http only for a workspace stand-in on this machine', () => {
+    const { chart } = setup();
+    const auth = WorkspaceAuth.token({ name: 'a', key: 'b' });
+    new DatabricksWorkspace(chart, 'local', { host: 'http://127.0.0.1:8080', auth });
+    expect(manifest(chart, 'DatabricksWorkspace').spec.host).toBe('http://127.0.0.1:8080');
+    new DatabricksWorkspace(chart, 'remote', { host: 'http://example.cloud.databricks.com', auth });
+    expect(() => Testing.synth(chart)).toThrow(
+      '[app/remote] host "http://example.cloud.databricks.com" is not a workspace URL',
+    );
+  });
+
   it('rejects a rate limit outside 1-1000', () => {
     const { chart } = setup();
     const auth = WorkspaceAuth.token({ name: 'a', key: 'b' });
