@@ -128,6 +128,18 @@ export interface TaskProps {
    */
   readonly dependsOn?: readonly Task[];
   /**
+   * When the task runs, given how its dependencies ended (`run_if`).
+   *
+   * @default 'ALL_SUCCESS'
+   */
+  readonly runIf?: NonNullable<TaskPayload['run_if']>;
+  /**
+   * What the task does, in words (`description`).
+   *
+   * @default - none
+   */
+  readonly description?: string;
+  /**
    * Libraries installed on the cluster before the task runs.
    *
    * @default - none
@@ -286,6 +298,8 @@ export class Task {
     if (this.props.libraries !== undefined || this.libraries.length > 0) {
       payload.libraries = [...(settings.libraries ?? []), ...this.libraries];
     }
+    if (this.props.runIf !== undefined) payload.run_if = this.props.runIf;
+    if (this.props.description !== undefined) payload.description = this.props.description;
     if (this.props.maxRetries !== undefined) payload.max_retries = this.props.maxRetries;
     if (this.props.timeout !== undefined) payload.timeout_seconds = this.props.timeout.toSeconds();
     return payload as TaskPayload;

@@ -66,6 +66,20 @@ describe('Task', () => {
     expect(task.dependencyKeys).toEqual(['zero', 'first']);
   });
 
+  it('synthesizes run_if and description', () => {
+    const chart = new Chart(Testing.app(), 'app');
+    const job = new DatabricksJob(chart, 'job', { workspace: DatabricksWorkspace.fromName('w') });
+    const task = job.addTask('cleanup', {
+      type: TaskType.notebook('/cleanup'),
+      runIf: 'ALL_DONE',
+      description: 'Removes temporary tables, whatever happened before.',
+    });
+    expect(task.toPayload()).toMatchObject({
+      run_if: 'ALL_DONE',
+      description: 'Removes temporary tables, whatever happened before.',
+    });
+  });
+
   it('uses the last compute given to runOn', () => {
     const chart = new Chart(Testing.app(), 'app');
     const job = new DatabricksJob(chart, 'job', { workspace: DatabricksWorkspace.fromName('w') });
