@@ -64,6 +64,15 @@ const legacyParams = [
   'pipeline_params',
 ] as const;
 
+/** Callbacks the workspace wires so that other services (permissions) learn about jobs. */
+export interface JobLifecycleHooks {
+  /** Refuse a `jobs/create` before anything is stored (e.g. an invalid `access_control_list`). */
+  readonly checkCreate?: (creator: string, accessControlList: readonly unknown[]) => void;
+  /** A job was created through the API, with the `access_control_list` of the request. */
+  readonly onCreated?: (jobId: number, creator: string, accessControlList: readonly unknown[]) => void;
+  readonly onDeleted?: (jobId: number) => void;
+}
+
 const firstJobId = 100_000_000_000_001;
 const firstRunId = 500_000_000_000_001;
 
@@ -107,7 +116,10 @@ export class JobsService implements FakeService {
   private nextJobId = firstJobId;
   private nextRunId = firstRunId;
 
-  constructor(private readonly ctx: FakeContext) {}
+  constructor(
+    private readonly ctx: FakeContext,
+    private readonly hooks: JobLifecycleHooks = {},
+  ) {}
 
   routes(): Route[] {
     const ops: [Route['method'], string, (req: FakeRequest) => FakeResponseBody, string[]][] = [
@@ -177,11 +189,14 @@ export class JobsService implements FakeService {
   }
 
   private create(req: FakeRequest): FakeResponseBody {
-    const { access_control_list: _acl, ...requested } = req.body;
+    const { access_control_list: acl, ...requested } = req.body;
     const settings = this.storedSettings(requested, req);
+    const accessControlList = Array.isArray(acl) ? (acl as unknown[]) : [];
+    this.hooks.checkCreate?.(req.principal, accessControlList);
     const jobId = this.nextJobId++;
     this.jobs.set(jobId, { jobId, createdTime: this.ctx.clock.now(), creator: req.principal, settings });
     this.jobOrder.push(jobId);
+    this.hooks.onCreated?.(jobId, req.principal, accessControlList);
     return { job_id: jobId };
   }
 
@@ -301,6 +316,7 @@ export class JobsService implements FakeService {
     const now = this.ctx.clock.now();
     for (const run of this.runsByJob.get(job.jobId) ?? []) this.cancelRun(run, now);
     this.jobs.delete(job.jobId);
+    this.hooks.onDeleted?.(job.jobId);
     return {};
   }
 
