@@ -1,6 +1,7 @@
 import { Testing } from 'cdk8s';
 import { MlTrainingChart } from '../../examples/ml-training/ml-training.js';
 import { NightlyEtlChart } from '../../examples/nightly-etl/nightly-etl.js';
+import { quickstart } from '../../examples/quickstart/quickstart.js';
 
 describe('examples', () => {
   it('nightly ETL synthesizes a workspace, a secret scope, a notebook and a scheduled job', () => {
@@ -28,6 +29,12 @@ describe('examples', () => {
       jobRef: { name: job.metadata.name },
       runNow: { job_parameters: { epochs: '20' } },
     });
+    expect(manifests).toMatchSnapshot();
+  });
+
+  it('the README quickstart synthesizes a workspace and a scheduled two-task job', () => {
+    const manifests = Testing.synth(quickstart(Testing.app()));
+    expect(manifests.map((m) => m.kind)).toEqual(['DatabricksWorkspace', 'DatabricksJob']);
     expect(manifests).toMatchSnapshot();
   });
 });

@@ -3,6 +3,7 @@ import { Value } from '@sinclair/typebox/value';
 import { Testing } from 'cdk8s';
 import { MlTrainingChart } from '../../examples/ml-training/ml-training.js';
 import { NightlyEtlChart } from '../../examples/nightly-etl/nightly-etl.js';
+import { quickstart } from '../../examples/quickstart/quickstart.js';
 import { KINDS } from '../../lib/crds/index.js';
 import { everyFeatureChart } from './every-feature-chart.js';
 
@@ -35,6 +36,7 @@ describe('the constructs synthesize specs that the CRD schemas accept', () => {
     'nightly ETL': () => new NightlyEtlChart(Testing.app(), 'nightly-etl'),
     'ML training': () => new MlTrainingChart(Testing.app(), 'ml-training'),
     'every feature': () => everyFeatureChart(Testing.app()),
+    'README quickstart': () => quickstart(Testing.app()),
   };
 
   it.each(Object.entries(charts))('%s', (_, build) => {
