@@ -180,3 +180,54 @@ describe('cluster permissions', () => {
     });
   });
 });
+
+describe('initial ACLs of created objects', () => {
+  function trackedJobs() {
+    const { existing, service } = workspace();
+    let nextId = 100;
+    const jobs = {
+      name: 'jobs',
+      routes: () => [
+        {
+          method: 'POST' as const,
+          path: '/api/2.2/jobs/create',
+          endpoint: 'jobs/create',
+          handler: () => {
+            existing.add(`jobs/${nextId}`);
+            return { job_id: nextId++ };
+          },
+        },
+      ],
+      snapshot: () => ({ next: nextId }),
+      reset: () => {
+        nextId = 100;
+      },
+    };
+    const tracked = service.trackingCreations(jobs, {
+      objectType: 'jobs',
+      createEndpoint: 'jobs/create',
+      idField: 'job_id',
+    });
+    return { service, tracked, api: new RouteTableClient(tracked, 'creator@example.com') };
+  }
+
+  it('makes the caller of a create route the owner and applies its access_control_list', async () => {
+    const { api, service } = trackedJobs();
+    const { job_id } = await api.ok('POST', '/api/2.2/jobs/create', {
+      access_control_list: [{ group_name: 'data-eng', permission_level: 'CAN_VIEW' }],
+    });
+    expect(service.directAcl('jobs', String(job_id))).toEqual([
+      { principalField: 'user_name', principal: 'creator@example.com', level: 'IS_OWNER' },
+      { principalField: 'group_name', principal: 'data-eng', level: 'CAN_VIEW' },
+    ]);
+  });
+
+  it('refuses the create, creating nothing, when its access_control_list is invalid', async () => {
+    const { api, tracked } = trackedJobs();
+    const result = await api.call('POST', '/api/2.2/jobs/create', {
+      access_control_list: [{ group_name: 'data-eng', permission_level: 'IS_OWNER' }],
+    });
+    expect(result).toMatchObject({ status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE' } });
+    expect(tracked.snapshot()).toEqual({ next: 100 });
+  });
+});
