@@ -190,44 +190,6 @@ export class PermissionsService implements FakeService {
     this.initialAcl(objectType, creator, accessControlList);
   }
 
-  /**
-   * `service` as it is, except that an object created through its `createEndpoint` route gets its initial
-   * ACL here: the caller as creator, plus any `access_control_list` in the request, which is checked
-   * before the object is created so that a bad list refuses the create. `idField` names the id in the
-   * create response (`job_id`). For services that have no hook of their own, such as jobs.
-   */
-  trackingCreations(
-    service: FakeService,
-    creation: { readonly objectType: string; readonly createEndpoint: string; readonly idField: string },
-  ): FakeService {
-    const routes = (): Route[] =>
-      service.routes().map((route) =>
-        route.endpoint !== creation.createEndpoint
-          ? route
-          : {
-              ...route,
-              handler: async (req: FakeRequest) => {
-                const acl = RequestFields.of(req).array('access_control_list') ?? [];
-                this.checkInitialAcl(creation.objectType, req.principal, acl);
-                const created = await route.handler(req);
-                this.onObjectCreated(
-                  creation.objectType,
-                  String(created[creation.idField]),
-                  req.principal,
-                  acl,
-                );
-                return created;
-              },
-            },
-      );
-    return {
-      name: service.name,
-      routes,
-      snapshot: () => service.snapshot(),
-      reset: () => service.reset(),
-    };
-  }
-
   /** An object was deleted: its ACL goes too, unless the type keeps it (jobs). */
   onObjectDeleted(objectType: string, id: string): void {
     if (!rulesFor(objectType).keepsAclAfterDelete) this.acls.delete(`${objectType}/${id}`);
