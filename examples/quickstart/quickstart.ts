@@ -4,8 +4,8 @@ import { App, Chart } from 'cdk8s';
 import { DatabricksJob, DatabricksWorkspace, JobSchedule, TaskType, WorkspaceAuth } from '../../lib/index.js';
 
 /** Builds the README example into a chart of the given app. */
-export function quickstart(app: App): Chart {
-  const chart = new Chart(app, 'analytics', { namespace: 'analytics' });
+export function quickstart(app: App, namespace = 'analytics'): Chart {
+  const chart = new Chart(app, 'analytics', { namespace });
 
   const workspace = new DatabricksWorkspace(chart, 'prod', {
     host: 'https://adb-1234567890123456.7.azuredatabricks.net',

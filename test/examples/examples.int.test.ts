@@ -3,6 +3,7 @@ import { KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kube
 import { type App, type Chart, Testing } from 'cdk8s';
 import { MlTrainingChart } from '../../examples/ml-training/ml-training.js';
 import { NightlyEtlChart } from '../../examples/nightly-etl/nightly-etl.js';
+import { quickstart } from '../../examples/quickstart/quickstart.js';
 import { installCrd, readCrdManifests } from '../control-plane/crd-installation.js';
 import { repositoryRoot } from '../control-plane/state-paths.js';
 import { testKubeConfig, useTestNamespace } from '../control-plane/test-cluster.js';
@@ -20,6 +21,7 @@ const charts: Record<string, (app: App, namespace: string) => Chart> = {
   'nightly ETL': (app, namespace) => new NightlyEtlChart(app, 'nightly-etl', { namespace }),
   'ML training': (app, namespace) => new MlTrainingChart(app, 'ml-training', { namespace }),
   'every feature': (app, namespace) => everyFeatureChart(app, namespace),
+  'README quickstart': (app, namespace) => quickstart(app, namespace),
 };
 
 describe('the synthesized examples apply to a real API server', () => {
