@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { App } from 'cdk8s';
 import { MlTrainingChart } from './examples/ml-training/ml-training.js';
 import { NightlyEtlChart } from './examples/nightly-etl/nightly-etl.js';
+import { quickstart } from './examples/quickstart/quickstart.js';
 import { CRD_MANIFEST_FILE, renderCrdManifest } from './lib/crds/index.js';
 
 const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
@@ -17,4 +18,5 @@ writeFileSync(join(outdir, CRD_MANIFEST_FILE), renderCrdManifest());
 const examples = new App({ outdir: join(outdir, 'examples') });
 new NightlyEtlChart(examples, 'nightly-etl');
 new MlTrainingChart(examples, 'ml-training');
+quickstart(examples);
 examples.synth();
