@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { EventsV1Event } from '@kubernetes/client-node';
+import { V1MicroTime, type EventsV1Event } from '@kubernetes/client-node';
 import type { KubeClient, KubeObject } from './kube-client.js';
 import { silentLogger, type Logger } from './logger.js';
 
@@ -41,11 +42,6 @@ interface RecordedEvent {
 // Enough for the distinct events of thousands of objects; older entries are forgotten first.
 const MAX_REMEMBERED_EVENTS = 4096;
 
-/** MicroTime in the exact form the API server parses. */
-function microTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/Z$/, '000Z');
-}
-
 /**
  * Records `events.k8s.io/v1` Events about objects. A repeat of the same event (object, type, reason,
  * action, note) is not a new Event: its `series.count` is raised, at most once per
@@ -86,8 +82,13 @@ export class EventRecorder {
         return;
       }
       const body: EventsV1Event = {
-        metadata: { generateName: `${name}.`, namespace },
-        eventTime: new Date(now),
+        // client-go's naming: object name and a unique hex suffix (generateName would end in a dot, which is invalid).
+        metadata: {
+          name: `${name.slice(0, 220)}.${now.toString(16)}${randomBytes(4).toString('hex')}`,
+          namespace,
+        },
+        // A plain Date would be sent with milliseconds, which the API server rejects for MicroTime fields.
+        eventTime: new V1MicroTime(now),
         reportingController: this.controller,
         reportingInstance: this.instance,
         action: event.action,
@@ -125,7 +126,7 @@ export class EventRecorder {
     if (now - seen.lastWriteMs < (this.options.seriesUpdateIntervalMs ?? 30_000)) return;
     seen.lastWriteMs = now;
     await this.kube.patchEvent(seen.namespace, seen.name, {
-      series: { count: seen.count, lastObservedTime: microTime(now) },
+      series: { count: seen.count, lastObservedTime: new V1MicroTime(now).toISOString() },
     });
     this.stats.patched++;
   }

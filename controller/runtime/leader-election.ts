@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import type { V1Lease } from '@kubernetes/client-node';
+import { V1MicroTime, type V1Lease } from '@kubernetes/client-node';
 import { isConflict, type KubeClient } from './kube-client.js';
 import { silentLogger, type Logger } from './logger.js';
 
@@ -99,7 +99,7 @@ export class LeaderElector {
         ...lease.spec,
         holderIdentity: undefined,
         leaseDurationSeconds: 1,
-        renewTime: new Date(),
+        renewTime: new V1MicroTime(),
       };
       await this.kube.replaceLease(this.options.namespace, lease);
       this.log.info('released the lease');
@@ -139,7 +139,8 @@ export class LeaderElector {
 
   private async tryAcquireOrRenew(): Promise<boolean> {
     const { namespace } = this.options;
-    const now = new Date();
+    // MicroTime, not Date: a plain Date is sent with milliseconds, which the API server rejects.
+    const now = new V1MicroTime();
     const leaseDurationSeconds = Math.max(1, Math.ceil(this.leaseDurationMs / 1000));
     try {
       const current = await this.kube.readLease(namespace, this.leaseName);
