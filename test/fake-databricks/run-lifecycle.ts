@@ -115,6 +115,7 @@ export function scheduleRun(
   const executionStartAt = startAt + timing.pendingMs;
   const byKey = new Map<string, TaskSchedule>();
   const tasks = new Array<TaskSchedule>(plans.length);
+  let cut = false;
   for (const i of order) {
     const plan = plans[i];
     const deps = plan.dependsOn.map((k) => byKey.get(k)).filter((d): d is TaskSchedule => d !== undefined);
@@ -142,6 +143,7 @@ export function scheduleRun(
       };
     }
     if (cancelAt !== undefined && schedule.endAt > cancelAt) {
+      cut = true;
       const started = schedule.ran && schedule.startAt < cancelAt;
       schedule = {
         startAt: started ? schedule.startAt : Math.max(cancelAt, startAt),
@@ -154,7 +156,7 @@ export function scheduleRun(
     tasks[i] = schedule;
   }
   let executionEndAt = Math.max(executionStartAt, ...tasks.map((t) => t.endAt));
-  const canceled = cancelAt !== undefined && cancelAt < executionEndAt;
+  const canceled = cut || (cancelAt !== undefined && cancelAt < executionEndAt);
   if (canceled) executionEndAt = Math.max(cancelAt, startAt);
   return {
     startAt,

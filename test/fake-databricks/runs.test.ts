@@ -1,0 +1,276 @@
+import { FakeHttpClient } from './fake-http-client.js';
+import { ManualClock, startFakeWorkspace, type FakeWorkspace } from './index.js';
+
+const notebook = (key: string, path = `/Shared/${key}`, extra: Record<string, unknown> = {}) => ({
+  task_key: key,
+  notebook_task: { notebook_path: path },
+  ...extra,
+});
+const timing = { runPendingMs: 100, taskRunningMs: 1000, runTerminatingMs: 50 };
+
+describe('fake Jobs API: runs', () => {
+  let workspace: FakeWorkspace;
+  let api: FakeHttpClient;
+  let clock: ManualClock;
+  beforeAll(async () => {
+    clock = new ManualClock();
+    workspace = await startFakeWorkspace({ clock, rateLimits: false, timing });
+    api = new FakeHttpClient(workspace);
+  });
+  afterAll(() => workspace.close());
+  beforeEach(() => workspace.reset());
+
+  const createJob = async (settings: Record<string, unknown>, version = '2.2'): Promise<number> =>
+    (await api.ok('POST', `/api/${version}/jobs/create`, { name: 'job', ...settings })).job_id;
+  const runNow = async (fields: Record<string, unknown>): Promise<number> =>
+    (await api.ok('POST', '/api/2.2/jobs/run-now', fields)).run_id;
+  const getRun = (runId: number) => api.ok('GET', '/api/2.2/jobs/runs/get', { run_id: runId });
+  const lifeCycle = async (runId: number) => (await getRun(runId)).state.life_cycle_state;
+
+  it('moves a run PENDING → RUNNING → TERMINATING → TERMINATED SUCCESS, with state and status in step', async () => {
+    const jobId = await createJob({ tasks: [notebook('a')] });
+    const runId = await runNow({ job_id: jobId });
+    const seen: [string, string][] = [];
+    for (const step of [0, 100, 1000, 50]) {
+      clock.advance(step);
+      const run = await getRun(runId);
+      seen.push([run.state.life_cycle_state, run.status.state]);
+    }
+    expect(seen).toEqual([
+      ['PENDING', 'PENDING'],
+      ['RUNNING', 'RUNNING'],
+      ['TERMINATING', 'TERMINATING'],
+      ['TERMINATED', 'TERMINATED'],
+    ]);
+    const run = await getRun(runId);
+    expect(run.state.result_state).toBe('SUCCESS');
+    expect(run.status.termination_details).toMatchObject({ code: 'SUCCESS', type: 'SUCCESS' });
+    expect(run.run_page_url).toBe(`${workspace.url}/jobs/${jobId}/runs/${runId}?o=${workspace.workspaceId}`);
+    expect(run).toMatchObject({
+      job_id: jobId,
+      run_type: 'JOB_RUN',
+      setup_duration: 100,
+      execution_duration: 1000,
+    });
+    expect(run.end_time - run.start_time).toBe(run.run_duration);
+  });
+
+  it('runs tasks along depends_on and marks dependents of a failed task UPSTREAM_FAILED', async () => {
+    const jobId = await createJob({
+      tasks: [
+        notebook('extract', '/Shared/extract_FAIL'),
+        notebook('load', undefined, { depends_on: [{ task_key: 'extract' }] }),
+        notebook('cleanup', undefined, { depends_on: [{ task_key: 'extract' }], run_if: 'ALL_DONE' }),
+      ],
+    });
+    const runId = await runNow({ job_id: jobId });
+    clock.advance(100 + 500);
+    let tasks = (await getRun(runId)).tasks;
+    expect(tasks.map((t: { state: { life_cycle_state: string } }) => t.state.life_cycle_state)).toEqual([
+      'RUNNING',
+      'BLOCKED',
+      'BLOCKED',
+    ]);
+    clock.advance(600);
+    tasks = (await getRun(runId)).tasks;
+    expect(tasks[0].state.result_state).toBe('FAILED');
+    expect(tasks[1].state.result_state).toBe('UPSTREAM_FAILED');
+    expect(tasks[2].state.life_cycle_state).toBe('RUNNING');
+    clock.advance(10_000);
+    const run = await getRun(runId);
+    expect(run.state.result_state).toBe('FAILED');
+    expect(run.status.termination_details.code).toBe('RUN_EXECUTION_ERROR');
+  });
+
+  it('succeeds with failures when every leaf task succeeds', async () => {
+    const jobId = await createJob({
+      tasks: [
+        notebook('flaky', '/Shared/flaky_FAIL'),
+        notebook('report', undefined, { depends_on: [{ task_key: 'flaky' }], run_if: 'AT_LEAST_ONE_FAILED' }),
+      ],
+    });
+    const runId = await runNow({ job_id: jobId });
+    clock.advance(60_000);
+    expect((await getRun(runId)).state.result_state).toBe('SUCCESS_WITH_FAILURES');
+  });
+
+  it('takes a task duration from a SLEEP_<ms> marker', async () => {
+    const jobId = await createJob({ tasks: [notebook('slow', '/Shared/slow_SLEEP_5000')] });
+    const runId = await runNow({ job_id: jobId });
+    clock.advance(100 + 4000);
+    expect(await lifeCycle(runId)).toBe('RUNNING');
+    clock.advance(1000);
+    expect(await lifeCycle(runId)).toBe('TERMINATING');
+  });
+
+  it('ends a run in INTERNAL_ERROR when a task carries the INTERNAL_ERROR marker', async () => {
+    const jobId = await createJob({ tasks: [notebook('boom', '/Shared/INTERNAL_ERROR')] });
+    const runId = await runNow({ job_id: jobId });
+    clock.advance(60_000);
+    const run = await getRun(runId);
+    expect(run.state.life_cycle_state).toBe('INTERNAL_ERROR');
+    expect(run.status.termination_details.type).toBe('INTERNAL_ERROR');
+  });
+
+  it('queues a run over max_concurrent_runs when queueing is on, and starts it when a slot frees', async () => {
+    const jobId = await createJob({ tasks: [notebook('a')] });
+    const first = await runNow({ job_id: jobId });
+    const second = await runNow({ job_id: jobId });
+    const queued = await getRun(second);
+    expect(queued.state.life_cycle_state).toBe('QUEUED');
+    expect(queued.status).toMatchObject({
+      state: 'QUEUED',
+      queue_details: { code: 'MAX_CONCURRENT_RUNS_REACHED' },
+    });
+    clock.advance(1150);
+    expect(await lifeCycle(first)).toBe('TERMINATED');
+    const started = await getRun(second);
+    expect(started.state.life_cycle_state).toBe('PENDING');
+    expect(started.queue_duration).toBe(1150);
+  });
+
+  it('skips a run over max_concurrent_runs when queueing is off', async () => {
+    const jobId = await createJob({ tasks: [notebook('a')] }, '2.1');
+    await runNow({ job_id: jobId });
+    const second = await runNow({ job_id: jobId });
+    const run = await getRun(second);
+    expect(run.state).toMatchObject({
+      life_cycle_state: 'SKIPPED',
+      result_state: 'MAXIMUM_CONCURRENT_RUNS_REACHED',
+    });
+    expect(run.status.termination_details.code).toBe('MAX_CONCURRENT_RUNS_EXCEEDED');
+  });
+
+  it('returns the same run for a repeated idempotency_token, and refuses it once that run is deleted', async () => {
+    const jobId = await createJob({ tasks: [notebook('a')] });
+    const first = await runNow({ job_id: jobId, idempotency_token: 'deploy-42' });
+    expect(await runNow({ job_id: jobId, idempotency_token: 'deploy-42' })).toBe(first);
+    clock.advance(60_000);
+    await api.ok('POST', '/api/2.2/jobs/runs/delete', { run_id: first });
+    const again = await api.call('POST', '/api/2.2/jobs/run-now', {
+      job_id: jobId,
+      idempotency_token: 'deploy-42',
+    });
+    expect(again.status).toBe(400);
+  });
+
+  it('records job_parameters and legacy parameters, and rejects mixing them', async () => {
+    const jobId = await createJob({ parameters: [{ name: 'env', default: 'dev' }], tasks: [notebook('a')] });
+    const runId = await runNow({ job_id: jobId, job_parameters: { env: 'prod' } });
+    expect((await getRun(runId)).job_parameters).toEqual([{ name: 'env', default: 'dev', value: 'prod' }]);
+    const mixed = await api.call('POST', '/api/2.2/jobs/run-now', {
+      job_id: jobId,
+      job_parameters: { env: 'x' },
+      notebook_params: { a: '1' },
+    });
+    expect(mixed.status).toBe(400);
+    const both = await api.call('POST', '/api/2.2/jobs/run-now', {
+      job_id: jobId,
+      notebook_params: { a: '1' },
+      jar_params: ['x'],
+    });
+    expect(both.body.message).toMatch(/jar_params and notebook_params/);
+  });
+
+  it('cancels asynchronously: TERMINATING first, then TERMINATED CANCELED with USER_CANCELED', async () => {
+    const jobId = await createJob({ tasks: [notebook('a')] });
+    const runId = await runNow({ job_id: jobId });
+    clock.advance(300);
+    await api.ok('POST', '/api/2.2/jobs/runs/cancel', { run_id: runId });
+    expect(await lifeCycle(runId)).toBe('TERMINATING');
+    clock.advance(50);
+    const run = await getRun(runId);
+    expect(run.state).toMatchObject({ life_cycle_state: 'TERMINATED', result_state: 'CANCELED' });
+    expect(run.status.termination_details.code).toBe('USER_CANCELED');
+    expect(run.tasks[0].state.result_state).toBe('CANCELED');
+  });
+
+  it('cancels every active run of a job with cancel-all', async () => {
+    const jobId = await createJob({ max_concurrent_runs: 5, tasks: [notebook('a')] });
+    const runs = [await runNow({ job_id: jobId }), await runNow({ job_id: jobId })];
+    await api.ok('POST', '/api/2.2/jobs/runs/cancel-all', { job_id: jobId });
+    clock.advance(100);
+    for (const runId of runs) expect((await getRun(runId)).state.result_state).toBe('CANCELED');
+  });
+
+  it('refuses to delete an active run', async () => {
+    const jobId = await createJob({ tasks: [notebook('a')] });
+    const runId = await runNow({ job_id: jobId });
+    const res = await api.call('POST', '/api/2.2/jobs/runs/delete', { run_id: runId });
+    expect(res.status).toBe(400);
+    expect(res.body.error_code).toBe('INVALID_STATE');
+  });
+
+  it('answers a missing run with 400 "Run N does not exist."', async () => {
+    const res = await api.call('GET', '/api/2.2/jobs/runs/get', { run_id: 99 });
+    expect(res.body).toEqual({ error_code: 'INVALID_PARAMETER_VALUE', message: 'Run 99 does not exist.' });
+  });
+
+  it('gives task-run output, and refuses the output of a multi-task parent run', async () => {
+    const jobId = await createJob({ tasks: [notebook('ok'), notebook('bad', '/Shared/bad_FAIL')] });
+    const runId = await runNow({ job_id: jobId });
+    clock.advance(60_000);
+    const parent = await api.call('GET', '/api/2.2/jobs/runs/get-output', { run_id: runId });
+    expect(parent.status).toBe(400);
+    expect(parent.body.message).toBe(
+      'Retrieving the output of runs with multiple tasks is not supported. Please retrieve the output of each individual task run instead.',
+    );
+    const [ok, bad] = (await getRun(runId)).tasks;
+    const okOutput = await api.ok('GET', '/api/2.2/jobs/runs/get-output', { run_id: ok.run_id });
+    expect(okOutput.notebook_output).toEqual({ result: 'OK', truncated: false });
+    expect(okOutput.metadata.run_id).toBe(ok.run_id);
+    const badOutput = await api.ok('GET', '/api/2.2/jobs/runs/get-output', { run_id: bad.run_id });
+    expect(badOutput.error).toMatch(/FAIL/);
+    expect(badOutput.error_trace).toContain('bad');
+  });
+
+  it('submits a one-time run, idempotently', async () => {
+    const body = { run_name: 'adhoc', tasks: [notebook('a')], idempotency_token: 'once' };
+    const { run_id: runId } = await api.ok('POST', '/api/2.2/jobs/runs/submit', body);
+    expect((await api.ok('POST', '/api/2.2/jobs/runs/submit', body)).run_id).toBe(runId);
+    const run = await getRun(runId);
+    expect(run).toMatchObject({ run_name: 'adhoc', run_type: 'SUBMIT_RUN' });
+    const bad = await api.call('POST', '/api/2.2/jobs/runs/submit', { tasks: [{ task_key: 'x' }] });
+    expect(bad.status).toBe(400);
+  });
+
+  it('lists runs newest first with job, active/completed and run_type filters and page tokens', async () => {
+    const jobId = await createJob({ max_concurrent_runs: 10, tasks: [notebook('a')] });
+    const done = await runNow({ job_id: jobId });
+    clock.advance(60_000);
+    const active = [await runNow({ job_id: jobId }), await runNow({ job_id: jobId })];
+    await api.ok('POST', '/api/2.2/jobs/runs/submit', { tasks: [notebook('b')] });
+
+    const ids = (body: { runs?: { run_id: number }[] }) => (body.runs ?? []).map((r) => r.run_id);
+    expect(ids(await api.ok('GET', '/api/2.2/jobs/runs/list', { job_id: jobId }))).toEqual([
+      active[1],
+      active[0],
+      done,
+    ]);
+    expect(ids(await api.ok('GET', '/api/2.2/jobs/runs/list', { job_id: jobId, active_only: true }))).toEqual(
+      [active[1], active[0]],
+    );
+    expect(
+      ids(await api.ok('GET', '/api/2.2/jobs/runs/list', { job_id: jobId, completed_only: true })),
+    ).toEqual([done]);
+    expect(ids(await api.ok('GET', '/api/2.2/jobs/runs/list', { run_type: 'SUBMIT_RUN' }))).toHaveLength(1);
+
+    const page = await api.ok('GET', '/api/2.2/jobs/runs/list', { job_id: jobId, limit: 2 });
+    expect(page.has_more).toBe(true);
+    expect(page.runs[0].tasks).toBeUndefined();
+    const rest = await api.ok('GET', '/api/2.2/jobs/runs/list', {
+      job_id: jobId,
+      limit: 2,
+      page_token: page.next_page_token,
+    });
+    expect(ids(rest)).toEqual([done]);
+    expect(rest.next_page_token).toBeUndefined();
+
+    const both = await api.call('GET', '/api/2.2/jobs/runs/list', {
+      active_only: true,
+      completed_only: true,
+    });
+    expect(both.status).toBe(400);
+    expect((await api.call('GET', '/api/2.2/jobs/runs/list', { limit: 26 })).status).toBe(400);
+  });
+});
