@@ -1,0 +1,124 @@
+import { FakeHttpClient } from './fake-http-client.js';
+import { startFakeWorkspace, type FakeWorkspace } from './index.js';
+
+const createBody = { name: 'x', tasks: [{ task_key: 'a', notebook_task: { notebook_path: '/a' } }] };
+
+describe('fake workspace knobs: rate limits, faults, latency', () => {
+  let workspace: FakeWorkspace;
+  let api: FakeHttpClient;
+  beforeAll(async () => {
+    workspace = await startFakeWorkspace();
+    api = new FakeHttpClient(workspace);
+  });
+  afterAll(() => workspace.close());
+  beforeEach(() => {
+    workspace.reset();
+    workspace.setFaults([]);
+    workspace.setLatency({});
+    workspace.setRateLimits({});
+  });
+
+  it('limits jobs/create to 20 per second by default, answering 429 REQUEST_LIMIT_EXCEEDED with Retry-After', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, () => api.call('POST', '/api/2.2/jobs/create', createBody)),
+    );
+    const refused = answers.filter((a) => a.status === 429);
+    expect(answers.filter((a) => a.status === 200).length).toBeGreaterThanOrEqual(20);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused[0].body.error_code).toBe('REQUEST_LIMIT_EXCEEDED');
+    expect(refused[0].headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
+    expect(workspace.requestCount('jobs/create', 429)).toBe(refused.length);
+  });
+
+  it('shares one budget across the endpoints a limit names, and lifts limits when told', async () => {
+    workspace.setRateLimits({ 'jobs/get,jobs/list': 3 });
+    const jobId = (await api.ok('POST', '/api/2.2/jobs/create', createBody)).job_id;
+    const statuses = [];
+    for (let i = 0; i < 2; i++)
+      statuses.push((await api.call('GET', '/api/2.2/jobs/get', { job_id: jobId })).status);
+    for (let i = 0; i < 2; i++) statuses.push((await api.call('GET', '/api/2.2/jobs/list')).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    workspace.setRateLimits(false);
+    const many = await Promise.all(
+      Array.from({ length: 50 }, () => api.call('POST', '/api/2.2/jobs/create', createBody)),
+    );
+    expect(many.every((a) => a.status === 200)).toBe(true);
+  });
+
+  it.each([
+    ['rate-limit', 429, 'REQUEST_LIMIT_EXCEEDED'],
+    ['internal-error', 500, 'INTERNAL_ERROR'],
+    ['unavailable', 503, 'TEMPORARILY_UNAVAILABLE'],
+  ] as const)('injects a %s fault as HTTP %i %s on the chosen endpoint only', async (kind, status, code) => {
+    workspace.setFaults([{ endpoint: 'jobs/list', kind }]);
+    const res = await api.call('GET', '/api/2.2/jobs/list');
+    expect(res.status).toBe(status);
+    expect(res.body.error_code).toBe(code);
+    if (kind === 'rate-limit') expect(res.headers.get('retry-after')).toBe('1');
+    expect((await api.call('GET', '/api/2.0/preview/scim/v2/Me')).status).toBe(200);
+  });
+
+  it('stops a fault after it fired the given number of times', async () => {
+    workspace.setFaults([{ endpoint: 'jobs/*', kind: 'unavailable', times: 2 }]);
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await api.call('GET', '/api/2.2/jobs/list')).status);
+    expect(statuses).toEqual([503, 503, 200]);
+    expect(workspace.listFaults()[0].fired).toBe(2);
+  });
+
+  it('hits roughly the requested share of requests with a probabilistic fault', async () => {
+    workspace.setFaults([{ endpoint: '*', kind: 'unavailable', probability: 0.3 }]);
+    let failed = 0;
+    for (let i = 0; i < 200; i++) if ((await api.call('GET', '/api/2.2/jobs/list')).status === 503) failed++;
+    expect(failed).toBeGreaterThan(30);
+    expect(failed).toBeLessThan(90);
+  });
+
+  it('drops the connection for a reset fault', async () => {
+    workspace.setFaults([{ endpoint: 'jobs/list', kind: 'reset' }]);
+    await expect(api.call('GET', '/api/2.2/jobs/list')).rejects.toThrow();
+    expect(workspace.requestCount('jobs/list', 0)).toBe(1);
+  });
+
+  it('never answers a hung request', async () => {
+    workspace.setFaults([{ endpoint: 'jobs/list', kind: 'hang', times: 1 }]);
+    const outcome = await fetch(`${workspace.url}/api/2.2/jobs/list`, {
+      headers: { Authorization: `Bearer ${workspace.token}` },
+      signal: AbortSignal.timeout(300),
+    }).then(
+      () => 'answered',
+      () => 'timed out',
+    );
+    expect(outcome).toBe('timed out');
+    expect((await api.call('GET', '/api/2.2/jobs/list')).status).toBe(200);
+  });
+
+  it('delays answers by the configured latency', async () => {
+    workspace.setLatency({ fixedMs: 150, jitterMs: 50 });
+    const started = performance.now();
+    await api.ok('GET', '/api/2.2/jobs/list');
+    const elapsed = performance.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(145);
+  });
+
+  it('applies knobs set through the HTTP control API', async () => {
+    const control = new FakeHttpClient(workspace, null);
+    await control.ok('PUT', '/__fake/rate-limits', { limits: { 'jobs/list': 1 } });
+    expect((await api.call('GET', '/api/2.2/jobs/list')).status).toBe(200);
+    expect((await api.call('GET', '/api/2.2/jobs/list')).status).toBe(429);
+    await control.ok('PUT', '/__fake/rate-limits', { limits: false });
+    expect((await control.ok('GET', '/__fake/rate-limits')).limits).toBe(false);
+    await control.ok('PUT', '/__fake/latency', { fixedMs: 5, jitterMs: 0 });
+    expect(workspace.latency.fixedMs).toBe(5);
+    await control.ok('PUT', '/__fake/timing', { taskRunningMs: 7 });
+    expect(workspace.timing.taskRunningMs).toBe(7);
+    const created = await api.ok('POST', '/api/2.2/jobs/create', createBody);
+    await control.ok('POST', '/__fake/ui/jobs/update', {
+      job_id: created.job_id,
+      new_settings: { name: 'from the UI' },
+    });
+    const state = await control.ok('GET', '/__fake/state');
+    expect(state.jobs.jobs[0].settings.name).toBe('from the UI');
+    expect((await control.call('POST', '/__fake/clock/advance', { ms: 1 })).status).toBe(400);
+  });
+});
