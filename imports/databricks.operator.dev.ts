@@ -99,7 +99,7 @@ export function toJson_DatabricksClusterProps(obj: DatabricksClusterProps | unde
  */
 export interface DatabricksClusterSpec {
   /**
-   * The DatabricksWorkspace (host and credentials) this object lives in. It must be in the same namespace.
+   * The DatabricksWorkspace (host and credentials) this object lives in. It must be in the same namespace, and cannot change: to move an object to another workspace, delete it and create a new one.
    *
    * @schema DatabricksClusterSpec#workspaceRef
    */
@@ -154,7 +154,7 @@ export function toJson_DatabricksClusterSpec(obj: DatabricksClusterSpec | undefi
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The DatabricksWorkspace (host and credentials) this object lives in. It must be in the same namespace.
+ * The DatabricksWorkspace (host and credentials) this object lives in. It must be in the same namespace, and cannot change: to move an object to another workspace, delete it and create a new one.
  *
  * @schema DatabricksClusterSpecWorkspaceRef
  */
@@ -1738,7 +1738,7 @@ export function toJson_DatabricksDbfsFileProps(obj: DatabricksDbfsFileProps | un
  */
 export interface DatabricksDbfsFileSpec {
   /**
-   * The DatabricksWorkspace (host and credentials) this object lives in. It must be in the same namespace.
+   * The DatabricksWorkspace (host and credentials) this object lives in. It must be in the same namespace, and cannot change: to move an object to another workspace, delete it and create a new one.
    *
    * @schema DatabricksDbfsFileSpec#workspaceRef
    */
@@ -1801,7 +1801,7 @@ export function toJson_DatabricksDbfsFileSpec(obj: DatabricksDbfsFileSpec | unde
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The DatabricksWorkspace (host and credentials) this object lives in. It must be in the same namespace.
+ * The DatabricksWorkspace (host and credentials) this object lives in. It must be in the same namespace, and cannot change: to move an object to another workspace, delete it and create a new one.
  *
  * @schema DatabricksDbfsFileSpecWorkspaceRef
  */
@@ -2044,7 +2044,7 @@ export function toJson_DatabricksJobProps(obj: DatabricksJobProps | undefined): 
  */
 export interface DatabricksJobSpec {
   /**
-   * The DatabricksWorkspace (host and credentials) this object lives in. It must be in the same namespace.
+   * The DatabricksWorkspace (host and credentials) this object lives in. It must be in the same namespace, and cannot change: to move an object to another workspace, delete it and create a new one.
    *
    * @schema DatabricksJobSpec#workspaceRef
    */
@@ -2098,7 +2098,7 @@ export function toJson_DatabricksJobSpec(obj: DatabricksJobSpec | undefined): Re
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The DatabricksWorkspace (host and credentials) this object lives in. It must be in the same namespace.
+ * The DatabricksWorkspace (host and credentials) this object lives in. It must be in the same namespace, and cannot change: to move an object to another workspace, delete it and create a new one.
  *
  * @schema DatabricksJobSpecWorkspaceRef
  */
@@ -2464,7 +2464,7 @@ export interface DatabricksJobSpecSettingsTasks {
   readonly existingClusterId?: string;
 
   /**
-   * Reference to an object in the same namespace, by name.
+   * Reference to a DatabricksCluster in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
    *
    * @schema DatabricksJobSpecSettingsTasks#existing_cluster_ref
    */
@@ -3666,13 +3666,13 @@ export enum DatabricksJobSpecSettingsTasksRunIf {
 }
 
 /**
- * Reference to an object in the same namespace, by name.
+ * Reference to a DatabricksCluster in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
  *
  * @schema DatabricksJobSpecSettingsTasksExistingClusterRef
  */
 export interface DatabricksJobSpecSettingsTasksExistingClusterRef {
   /**
-   * Name of the referenced object in the same namespace.
+   * Name of the DatabricksCluster in the same namespace.
    *
    * @schema DatabricksJobSpecSettingsTasksExistingClusterRef#name
    */
@@ -4311,7 +4311,7 @@ export interface DatabricksJobSpecSettingsTasksNotebookTask {
   readonly notebookPath?: string;
 
   /**
-   * Reference to an object in the same namespace, by name.
+   * Reference to a DatabricksNotebook in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
    *
    * @schema DatabricksJobSpecSettingsTasksNotebookTask#notebook_ref
    */
@@ -4625,7 +4625,7 @@ export interface DatabricksJobSpecSettingsTasksRunJobTask {
   readonly jobId?: number;
 
   /**
-   * Reference to an object in the same namespace, by name.
+   * Reference to a DatabricksJob in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
    *
    * @schema DatabricksJobSpecSettingsTasksRunJobTask#job_ref
    */
@@ -7676,13 +7676,13 @@ export function toJson_DatabricksJobSpecSettingsTasksHealthRules(obj: Databricks
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Reference to an object in the same namespace, by name.
+ * Reference to a DatabricksNotebook in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
  *
  * @schema DatabricksJobSpecSettingsTasksNotebookTaskNotebookRef
  */
 export interface DatabricksJobSpecSettingsTasksNotebookTaskNotebookRef {
   /**
-   * Name of the referenced object in the same namespace.
+   * Name of the DatabricksNotebook in the same namespace.
    *
    * @schema DatabricksJobSpecSettingsTasksNotebookTaskNotebookRef#name
    */
@@ -7730,13 +7730,13 @@ export enum DatabricksJobSpecSettingsTasksSparkPythonTaskSource {
 }
 
 /**
- * Reference to an object in the same namespace, by name.
+ * Reference to a DatabricksJob in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
  *
  * @schema DatabricksJobSpecSettingsTasksRunJobTaskJobRef
  */
 export interface DatabricksJobSpecSettingsTasksRunJobTaskJobRef {
   /**
-   * Name of the referenced object in the same namespace.
+   * Name of the DatabricksJob in the same namespace.
    *
    * @schema DatabricksJobSpecSettingsTasksRunJobTaskJobRef#name
    */
@@ -8390,7 +8390,7 @@ export interface DatabricksJobSpecSettingsTasksForEachTaskTask {
   readonly existingClusterId?: string;
 
   /**
-   * Reference to an object in the same namespace, by name.
+   * Reference to a DatabricksCluster in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
    *
    * @schema DatabricksJobSpecSettingsTasksForEachTaskTask#existing_cluster_ref
    */
@@ -10272,13 +10272,13 @@ export enum DatabricksJobSpecSettingsTasksForEachTaskTaskRunIf {
 }
 
 /**
- * Reference to an object in the same namespace, by name.
+ * Reference to a DatabricksCluster in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
  *
  * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskExistingClusterRef
  */
 export interface DatabricksJobSpecSettingsTasksForEachTaskTaskExistingClusterRef {
   /**
-   * Name of the referenced object in the same namespace.
+   * Name of the DatabricksCluster in the same namespace.
    *
    * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskExistingClusterRef#name
    */
@@ -10917,7 +10917,7 @@ export interface DatabricksJobSpecSettingsTasksForEachTaskTaskNotebookTask {
   readonly notebookPath?: string;
 
   /**
-   * Reference to an object in the same namespace, by name.
+   * Reference to a DatabricksNotebook in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
    *
    * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskNotebookTask#notebook_ref
    */
@@ -11231,7 +11231,7 @@ export interface DatabricksJobSpecSettingsTasksForEachTaskTaskRunJobTask {
   readonly jobId?: number;
 
   /**
-   * Reference to an object in the same namespace, by name.
+   * Reference to a DatabricksJob in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
    *
    * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskRunJobTask#job_ref
    */
@@ -13462,13 +13462,13 @@ export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskHealthRules(
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Reference to an object in the same namespace, by name.
+ * Reference to a DatabricksNotebook in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
  *
  * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskNotebookTaskNotebookRef
  */
 export interface DatabricksJobSpecSettingsTasksForEachTaskTaskNotebookTaskNotebookRef {
   /**
-   * Name of the referenced object in the same namespace.
+   * Name of the DatabricksNotebook in the same namespace.
    *
    * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskNotebookTaskNotebookRef#name
    */
@@ -13516,13 +13516,13 @@ export enum DatabricksJobSpecSettingsTasksForEachTaskTaskSparkPythonTaskSource {
 }
 
 /**
- * Reference to an object in the same namespace, by name.
+ * Reference to a DatabricksJob in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
  *
  * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskRunJobTaskJobRef
  */
 export interface DatabricksJobSpecSettingsTasksForEachTaskTaskRunJobTaskJobRef {
   /**
-   * Name of the referenced object in the same namespace.
+   * Name of the DatabricksJob in the same namespace.
    *
    * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskRunJobTaskJobRef#name
    */
@@ -15011,7 +15011,7 @@ export function toJson_DatabricksNotebookProps(obj: DatabricksNotebookProps | un
  */
 export interface DatabricksNotebookSpec {
   /**
-   * The DatabricksWorkspace (host and credentials) this object lives in. It must be in the same namespace.
+   * The DatabricksWorkspace (host and credentials) this object lives in. It must be in the same namespace, and cannot change: to move an object to another workspace, delete it and create a new one.
    *
    * @schema DatabricksNotebookSpec#workspaceRef
    */
@@ -15082,7 +15082,7 @@ export function toJson_DatabricksNotebookSpec(obj: DatabricksNotebookSpec | unde
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The DatabricksWorkspace (host and credentials) this object lives in. It must be in the same namespace.
+ * The DatabricksWorkspace (host and credentials) this object lives in. It must be in the same namespace, and cannot change: to move an object to another workspace, delete it and create a new one.
  *
  * @schema DatabricksNotebookSpecWorkspaceRef
  */
@@ -15318,14 +15318,14 @@ export function toJson_DatabricksRunProps(obj: DatabricksRunProps | undefined): 
  */
 export interface DatabricksRunSpec {
   /**
-   * The DatabricksWorkspace (host and credentials) this object lives in. It must be in the same namespace.
+   * The DatabricksWorkspace (host and credentials) this object lives in. It must be in the same namespace, and cannot change: to move an object to another workspace, delete it and create a new one.
    *
    * @schema DatabricksRunSpec#workspaceRef
    */
   readonly workspaceRef: DatabricksRunSpecWorkspaceRef;
 
   /**
-   * Reference to an object in the same namespace, by name.
+   * Reference to a DatabricksJob in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
    *
    * @schema DatabricksRunSpec#jobRef
    */
@@ -15373,7 +15373,7 @@ export function toJson_DatabricksRunSpec(obj: DatabricksRunSpec | undefined): Re
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The DatabricksWorkspace (host and credentials) this object lives in. It must be in the same namespace.
+ * The DatabricksWorkspace (host and credentials) this object lives in. It must be in the same namespace, and cannot change: to move an object to another workspace, delete it and create a new one.
  *
  * @schema DatabricksRunSpecWorkspaceRef
  */
@@ -15401,13 +15401,13 @@ export function toJson_DatabricksRunSpecWorkspaceRef(obj: DatabricksRunSpecWorks
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Reference to an object in the same namespace, by name.
+ * Reference to a DatabricksJob in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
  *
  * @schema DatabricksRunSpecJobRef
  */
 export interface DatabricksRunSpecJobRef {
   /**
-   * Name of the referenced object in the same namespace.
+   * Name of the DatabricksJob in the same namespace.
    *
    * @schema DatabricksRunSpecJobRef#name
    */
@@ -15836,7 +15836,7 @@ export interface DatabricksRunSpecSubmitTasks {
   readonly existingClusterId?: string;
 
   /**
-   * Reference to an object in the same namespace, by name.
+   * Reference to a DatabricksCluster in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
    *
    * @schema DatabricksRunSpecSubmitTasks#existing_cluster_ref
    */
@@ -16674,13 +16674,13 @@ export enum DatabricksRunSpecSubmitTasksRunIf {
 }
 
 /**
- * Reference to an object in the same namespace, by name.
+ * Reference to a DatabricksCluster in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
  *
  * @schema DatabricksRunSpecSubmitTasksExistingClusterRef
  */
 export interface DatabricksRunSpecSubmitTasksExistingClusterRef {
   /**
-   * Name of the referenced object in the same namespace.
+   * Name of the DatabricksCluster in the same namespace.
    *
    * @schema DatabricksRunSpecSubmitTasksExistingClusterRef#name
    */
@@ -17319,7 +17319,7 @@ export interface DatabricksRunSpecSubmitTasksNotebookTask {
   readonly notebookPath?: string;
 
   /**
-   * Reference to an object in the same namespace, by name.
+   * Reference to a DatabricksNotebook in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
    *
    * @schema DatabricksRunSpecSubmitTasksNotebookTask#notebook_ref
    */
@@ -17633,7 +17633,7 @@ export interface DatabricksRunSpecSubmitTasksRunJobTask {
   readonly jobId?: number;
 
   /**
-   * Reference to an object in the same namespace, by name.
+   * Reference to a DatabricksJob in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
    *
    * @schema DatabricksRunSpecSubmitTasksRunJobTask#job_ref
    */
@@ -20028,13 +20028,13 @@ export function toJson_DatabricksRunSpecSubmitTasksHealthRules(obj: DatabricksRu
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Reference to an object in the same namespace, by name.
+ * Reference to a DatabricksNotebook in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
  *
  * @schema DatabricksRunSpecSubmitTasksNotebookTaskNotebookRef
  */
 export interface DatabricksRunSpecSubmitTasksNotebookTaskNotebookRef {
   /**
-   * Name of the referenced object in the same namespace.
+   * Name of the DatabricksNotebook in the same namespace.
    *
    * @schema DatabricksRunSpecSubmitTasksNotebookTaskNotebookRef#name
    */
@@ -20082,13 +20082,13 @@ export enum DatabricksRunSpecSubmitTasksSparkPythonTaskSource {
 }
 
 /**
- * Reference to an object in the same namespace, by name.
+ * Reference to a DatabricksJob in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
  *
  * @schema DatabricksRunSpecSubmitTasksRunJobTaskJobRef
  */
 export interface DatabricksRunSpecSubmitTasksRunJobTaskJobRef {
   /**
-   * Name of the referenced object in the same namespace.
+   * Name of the DatabricksJob in the same namespace.
    *
    * @schema DatabricksRunSpecSubmitTasksRunJobTaskJobRef#name
    */
@@ -20742,7 +20742,7 @@ export interface DatabricksRunSpecSubmitTasksForEachTaskTask {
   readonly existingClusterId?: string;
 
   /**
-   * Reference to an object in the same namespace, by name.
+   * Reference to a DatabricksCluster in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
    *
    * @schema DatabricksRunSpecSubmitTasksForEachTaskTask#existing_cluster_ref
    */
@@ -22492,13 +22492,13 @@ export enum DatabricksRunSpecSubmitTasksForEachTaskTaskRunIf {
 }
 
 /**
- * Reference to an object in the same namespace, by name.
+ * Reference to a DatabricksCluster in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
  *
  * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskExistingClusterRef
  */
 export interface DatabricksRunSpecSubmitTasksForEachTaskTaskExistingClusterRef {
   /**
-   * Name of the referenced object in the same namespace.
+   * Name of the DatabricksCluster in the same namespace.
    *
    * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskExistingClusterRef#name
    */
@@ -23137,7 +23137,7 @@ export interface DatabricksRunSpecSubmitTasksForEachTaskTaskNotebookTask {
   readonly notebookPath?: string;
 
   /**
-   * Reference to an object in the same namespace, by name.
+   * Reference to a DatabricksNotebook in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
    *
    * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskNotebookTask#notebook_ref
    */
@@ -23451,7 +23451,7 @@ export interface DatabricksRunSpecSubmitTasksForEachTaskTaskRunJobTask {
   readonly jobId?: number;
 
   /**
-   * Reference to an object in the same namespace, by name.
+   * Reference to a DatabricksJob in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
    *
    * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskRunJobTask#job_ref
    */
@@ -25682,13 +25682,13 @@ export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskHealthRules(ob
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Reference to an object in the same namespace, by name.
+ * Reference to a DatabricksNotebook in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
  *
  * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskNotebookTaskNotebookRef
  */
 export interface DatabricksRunSpecSubmitTasksForEachTaskTaskNotebookTaskNotebookRef {
   /**
-   * Name of the referenced object in the same namespace.
+   * Name of the DatabricksNotebook in the same namespace.
    *
    * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskNotebookTaskNotebookRef#name
    */
@@ -25736,13 +25736,13 @@ export enum DatabricksRunSpecSubmitTasksForEachTaskTaskSparkPythonTaskSource {
 }
 
 /**
- * Reference to an object in the same namespace, by name.
+ * Reference to a DatabricksJob in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
  *
  * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskRunJobTaskJobRef
  */
 export interface DatabricksRunSpecSubmitTasksForEachTaskTaskRunJobTaskJobRef {
   /**
-   * Name of the referenced object in the same namespace.
+   * Name of the DatabricksJob in the same namespace.
    *
    * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskRunJobTaskJobRef#name
    */
@@ -27231,7 +27231,7 @@ export function toJson_DatabricksSecretScopeProps(obj: DatabricksSecretScopeProp
  */
 export interface DatabricksSecretScopeSpec {
   /**
-   * The DatabricksWorkspace (host and credentials) this object lives in. It must be in the same namespace.
+   * The DatabricksWorkspace (host and credentials) this object lives in. It must be in the same namespace, and cannot change: to move an object to another workspace, delete it and create a new one.
    *
    * @schema DatabricksSecretScopeSpec#workspaceRef
    */
@@ -27294,7 +27294,7 @@ export function toJson_DatabricksSecretScopeSpec(obj: DatabricksSecretScopeSpec 
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The DatabricksWorkspace (host and credentials) this object lives in. It must be in the same namespace.
+ * The DatabricksWorkspace (host and credentials) this object lives in. It must be in the same namespace, and cannot change: to move an object to another workspace, delete it and create a new one.
  *
  * @schema DatabricksSecretScopeSpecWorkspaceRef
  */

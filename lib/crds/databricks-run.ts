@@ -5,7 +5,7 @@ import { READY_COLUMN, type KindDefinition } from './custom-resource-definition.
 import { HealthRules } from './health-rules.js';
 import { JobCluster, JobEnvironment, GitSource, JobRunAs, QueueSettings } from './job-settings.js';
 import { EmailNotifications, JobNotificationSettings, WebhookNotifications } from './notifications.js';
-import { ObjectNameReference, WorkspaceReference } from './object-references.js';
+import { localReference, WorkspaceReference } from './object-references.js';
 import {
   Bool,
   Int,
@@ -92,7 +92,7 @@ export type RunSubmitSettings = Static<typeof RunSubmitSettings>;
 export const DatabricksRunSpec = Struct(
   {
     workspaceRef: WorkspaceReference,
-    jobRef: Opt(ObjectNameReference),
+    jobRef: Opt(localReference('DatabricksJob')),
     runNow: Opt(RunNowSettings),
     submit: Opt(RunSubmitSettings),
     cancelOnDelete: Opt(

@@ -101,11 +101,24 @@ export const DatabricksSecretScopeSpec = Struct(
     deletionPolicy: Opt(DeletionPolicy),
   },
   'The desired secret scope, its secrets and its ACLs.',
-  celValidations({
-    rule: "!has(self.backend) || self.backend.type != 'AzureKeyVault' || !has(self.secrets)",
-    message: 'secrets cannot be written to an Azure Key Vault backed scope; manage them in the key vault',
-    fieldPath: '.secrets',
-  }),
+  celValidations(
+    {
+      rule: "!has(self.backend) || self.backend.type != 'AzureKeyVault' || !has(self.secrets)",
+      message: 'secrets cannot be written to an Azure Key Vault backed scope; manage them in the key vault',
+      fieldPath: '.secrets',
+    },
+    // Databricks cannot rename a scope or change its backend; a new name is a new scope.
+    {
+      rule: 'has(self.scopeName) == has(oldSelf.scopeName) && (!has(self.scopeName) || self.scopeName == oldSelf.scopeName)',
+      message: 'scopeName is immutable: create a new DatabricksSecretScope for a scope with another name',
+      fieldPath: '.scopeName',
+    },
+    {
+      rule: 'has(self.backend) == has(oldSelf.backend) && (!has(self.backend) || self.backend == oldSelf.backend)',
+      message: 'backend is immutable in Databricks: create a new DatabricksSecretScope for another backend',
+      fieldPath: '.backend',
+    },
+  ),
 );
 export type DatabricksSecretScopeSpec = Static<typeof DatabricksSecretScopeSpec>;
 

@@ -1,4 +1,5 @@
 import { type Static } from '@sinclair/typebox';
+import { celValidations } from './cel-rules.js';
 import { Str, Struct } from './schema-types.js';
 
 const DNS_SUBDOMAIN = { minLength: 1, maxLength: 253, pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' };
@@ -8,14 +9,19 @@ const CONFIG_KEY = { minLength: 1, maxLength: 253, pattern: '^[-._a-zA-Z0-9]+$' 
 export function localReference(targetKind: string) {
   return Struct(
     { name: Str(`Name of the ${targetKind} in the same namespace.`, DNS_SUBDOMAIN) },
-    `Reference to a ${targetKind} in the same namespace. The controller resolves it to the Databricks ID and waits (condition reason WaitingForDependency) until the target is ready.`,
+    `Reference to a ${targetKind} in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.`,
   );
 }
 
 /** A reference to a DatabricksWorkspace: which workspace and credentials to use. */
 export const WorkspaceReference = Struct(
   { name: Str('Name of the DatabricksWorkspace in the same namespace.', DNS_SUBDOMAIN) },
-  'The DatabricksWorkspace (host and credentials) this object lives in. It must be in the same namespace.',
+  'The DatabricksWorkspace (host and credentials) this object lives in. It must be in the same namespace, and cannot change: to move an object to another workspace, delete it and create a new one.',
+  // Changing workspaces would leave the Databricks object behind in the old one, unowned.
+  celValidations({
+    rule: 'self == oldSelf',
+    message: 'workspaceRef is immutable: delete this object and create a new one to use another workspace',
+  }),
 );
 export type WorkspaceReference = Static<typeof WorkspaceReference>;
 

@@ -4,7 +4,7 @@ import { ClusterSpec } from './cluster-spec.js';
 import { HealthRules } from './health-rules.js';
 import { Library } from './library.js';
 import { EmailNotifications, TaskNotificationSettings, WebhookNotifications } from './notifications.js';
-import { ObjectNameReference } from './object-references.js';
+import { localReference } from './object-references.js';
 import {
   Bool,
   Int,
@@ -45,7 +45,7 @@ export const NotebookTask = Struct(
         },
       ),
     ),
-    notebook_ref: Opt(ObjectNameReference),
+    notebook_ref: Opt(localReference('DatabricksNotebook')),
     source: Opt(SOURCE),
     base_parameters: Opt(StringMap('Widget values passed to the notebook; job parameters override them.')),
     warehouse_id: Opt(Str('SQL warehouse to run a SQL notebook on, instead of a cluster.')),
@@ -149,7 +149,7 @@ export const runNowParameterProperties = {
 export const RunJobTask = Struct(
   {
     job_id: Opt(Int64('ID of the job to run.', { minimum: 1 })),
-    job_ref: Opt(ObjectNameReference),
+    job_ref: Opt(localReference('DatabricksJob')),
     ...runNowParameterProperties,
   },
   'Runs another job. Set job_id, or job_ref to a DatabricksJob whose job ID the controller fills in.',
@@ -486,7 +486,7 @@ const commonTaskProperties = {
   ),
   disabled: Opt(Bool('Skip the task in every run.')),
   existing_cluster_id: Opt(Str('ID of an all-purpose cluster to run on.', { minLength: 1 })),
-  existing_cluster_ref: Opt(ObjectNameReference),
+  existing_cluster_ref: Opt(localReference('DatabricksCluster')),
   new_cluster: Opt(ClusterSpec),
   job_cluster_key: Opt(Str('job_cluster_key of a cluster in job_clusters to run on.', KEY)),
   environment_key: Opt(Str('environment_key of an entry in environments (serverless tasks).', KEY)),

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { API_GROUP, API_VERSION, KIND_TABLE, type DatabricksKind } from '../../lib/crds/index.js';
@@ -5,6 +6,7 @@ import { expectApiFailure } from '../control-plane/api-error.js';
 import { installCrd, readCrdManifests } from '../control-plane/crd-installation.js';
 import { repositoryRoot } from '../control-plane/state-paths.js';
 import { testKubeConfig, useTestNamespace } from '../control-plane/test-cluster.js';
+import { KUBECTL_ENV } from '../control-plane/test-run-environment.js';
 import { invalidManifests, validManifests, type CorpusManifest } from './manifest-corpus.js';
 
 // The CRDs in dist/ against a real kube-apiserver: they install (so their CEL rules compile and
@@ -64,23 +66,48 @@ describe('the synthesized CRDs on a real API server', () => {
     expect(created.spec).toMatchObject({ state: 'Running', deletionPolicy: 'Delete' });
   });
 
-  it('refuses to change a DatabricksRun spec once created: a run happens once', async () => {
-    const [run] = validManifests().filter((entry) => entry.file.endsWith('run-job.yaml'));
-    await create(namespace.name, run.manifest);
-    const failure = await expectApiFailure(() =>
-      customObjects().patchNamespacedCustomObject(
-        {
-          group: API_GROUP,
-          version: API_VERSION,
-          namespace: namespace.name,
-          plural: KIND_TABLE.DatabricksRun.plural,
-          name: run.manifest.metadata.name,
-          body: { spec: { runNow: { job_parameters: { epochs: '20' } } } },
-        },
-        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-      ),
-    );
-    expect(failure.code).toBe(422);
-    expect(failure.message).toContain('spec is immutable');
+  it.each([
+    ['run-job.yaml', { runNow: { job_parameters: { epochs: '20' } } }, 'spec is immutable'],
+    ['job.yaml', { workspaceRef: { name: 'staging' } }, 'spec.workspaceRef: Invalid value'],
+    ['secret-scope.yaml', { scopeName: 'renamed' }, 'spec.scopeName: Invalid value'],
+    ['secret-scope.yaml', { backend: { type: 'Databricks' } }, 'spec.backend: Invalid value'],
+  ] as const)(
+    'refuses an update of %s that changes an immutable field (%j)',
+    async (file, specPatch, message) => {
+      const [entry] = validManifests().filter((candidate) => candidate.file.endsWith(`/${file}`));
+      await create(namespace.name, entry.manifest);
+      const failure = await expectApiFailure(() =>
+        customObjects().patchNamespacedCustomObject(
+          {
+            group: API_GROUP,
+            version: API_VERSION,
+            namespace: namespace.name,
+            plural: KIND_TABLE[entry.manifest.kind as DatabricksKind].plural,
+            name: entry.manifest.metadata.name,
+            body: { spec: specPatch },
+          },
+          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+        ),
+      );
+      expect(failure.code).toBe(422);
+      expect(failure.message).toContain(message);
+    },
+  );
+});
+
+describe('kubectl explain on the installed CRDs', () => {
+  // The local control plane hands over the kubectl it built; against an existing cluster, the one on PATH.
+  const kubectl = process.env[KUBECTL_ENV] ?? 'kubectl';
+
+  it('describes nested Databricks fields, down to a task type', () => {
+    const explain = (field: string) =>
+      execFileSync(kubectl, ['explain', field], {
+        env: { ...process.env },
+        encoding: 'utf8',
+      }).replace(/\s+/g, ' '); // kubectl wraps descriptions
+    expect(explain('databricksjobs.spec.settings.tasks')).toContain('Set exactly one task type');
+    expect(explain('dbjob.spec.settings.tasks.run_job_task.job_ref')).toContain('DatabricksJob');
+    expect(explain('dbcluster.spec.settings.spark_conf')).toContain('Spark configuration');
+    expect(explain('dbws.spec.auth')).toContain('exactly one of token, oauthM2M, azureServicePrincipal');
   });
 });
