@@ -7,6 +7,7 @@ import {
   readFileSync,
   readdirSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { request } from 'node:https';
@@ -36,14 +37,13 @@ export interface RunningControlPlane {
   started: boolean;
 }
 
-/** What `state.json` records, so a later command can find, verify and stop the processes. */
+/**
+ * What `state.json` records once the control plane is up. The processes themselves are tracked by
+ * pid files (`<name>.pid`), written the moment each starts, so even a run killed half-way through
+ * startup leaves enough behind to find and stop what it started.
+ */
 interface ControlPlaneState {
   version: string;
-  etcdPid: number;
-  apiserverPid: number;
-  /** Process that kills the control plane when `ownerPid` exits (test runs only). */
-  watchdogPid?: number;
-  ownerPid?: number;
   server: string;
   kubeconfig: string;
   kubectl: string;
@@ -62,6 +62,13 @@ export interface StartOptions {
 }
 
 const STATE_FILE = 'state.json';
+/** Pid file of the process that owns a test run's control plane; see {@link StartOptions.ownerPid}. */
+const OWNER_PID_FILE = 'owner.pid';
+/** The processes of one control plane, in the order they are stopped. */
+const PROCESS_NAMES = ['watchdog', 'kube-apiserver', 'etcd'] as const;
+type ProcessName = (typeof PROCESS_NAMES)[number];
+/** A state directory with no owner file yet may be a run that is just starting: leave it this long. */
+const UNOWNED_GRACE_MS = 60_000;
 const READY_TIMEOUT_MS = 120_000;
 const START_ATTEMPTS = 3;
 
@@ -108,12 +115,10 @@ export async function findRunningControlPlane(stateDir: string): Promise<Running
 /** Stops the processes of the control plane in `stateDir` (only if they are ours) and deletes the directory. */
 export async function stopControlPlane(stateDir: string): Promise<void> {
   const dir = resolve(stateDir);
-  const state = readState(dir);
-  if (state) {
-    // The watchdog first, so it does not race us; then the API server before its storage.
-    if (state.watchdogPid) await stopProcess(state.watchdogPid, dir);
-    await stopProcess(state.apiserverPid, dir);
-    await stopProcess(state.etcdPid, dir);
+  // The watchdog first, so it does not race us; then the API server before its storage.
+  for (const name of PROCESS_NAMES) {
+    const pid = readPid(dir, name);
+    if (pid !== undefined) await stopProcess(pid, dir);
   }
   rmSync(dir, { recursive: true, force: true });
 }
@@ -129,8 +134,9 @@ export async function cleanOrphanedControlPlanes(
   if (!existsSync(parentDir)) return;
   for (const entry of readdirSync(parentDir)) {
     const dir = join(parentDir, entry);
-    const state = readState(dir);
-    if (state?.ownerPid !== undefined && isProcessAlive(state.ownerPid)) continue;
+    const owner = readPid(dir, OWNER_PID_FILE);
+    if (owner === undefined ? Date.now() - statSync(dir).mtimeMs < UNOWNED_GRACE_MS : isProcessAlive(owner))
+      continue;
     log(`removing the control plane of a finished test run: ${dir}`);
     await stopControlPlane(dir);
   }
@@ -147,6 +153,19 @@ function describe(stateDir: string, state: ControlPlaneState, started: boolean):
   };
 }
 
+function pidFile(stateDir: string, name: ProcessName | typeof OWNER_PID_FILE): string {
+  return join(stateDir, name === OWNER_PID_FILE ? name : `${name}.pid`);
+}
+
+function readPid(stateDir: string, name: ProcessName | typeof OWNER_PID_FILE): number | undefined {
+  try {
+    const pid = Number.parseInt(readFileSync(pidFile(stateDir, name), 'utf8'), 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function readState(stateDir: string): ControlPlaneState | undefined {
   try {
     return JSON.parse(readFileSync(join(stateDir, STATE_FILE), 'utf8')) as ControlPlaneState;
@@ -157,7 +176,10 @@ function readState(stateDir: string): ControlPlaneState | undefined {
 
 async function isHealthy(stateDir: string, state: ControlPlaneState): Promise<boolean> {
   if (state.version !== KUBERNETES_VERSION) return false;
-  if (!isOurProcess(state.etcdPid, stateDir) || !isOurProcess(state.apiserverPid, stateDir)) return false;
+  for (const name of ['etcd', 'kube-apiserver'] as const) {
+    const pid = readPid(stateDir, name);
+    if (pid === undefined || !isOurProcess(pid, stateDir)) return false;
+  }
   return (await probeReadyz(state.server, readPkiForProbe(stateDir))) === 'ok';
 }
 
@@ -168,6 +190,11 @@ async function launch(
   kubectl: string,
   options: StartOptions,
 ): Promise<ControlPlaneState> {
+  if (options.ownerPid !== undefined) {
+    // Before anything else runs, so no moment of startup can leak a process if the owner dies.
+    writeFileSync(pidFile(stateDir, OWNER_PID_FILE), String(options.ownerPid));
+    spawnWatchdog(stateDir, options.ownerPid);
+  }
   const pki = createControlPlanePki(join(stateDir, 'pki'));
   const [etcdClientPort, etcdPeerPort, apiserverPort] = [
     await freeLoopbackPort(),
@@ -190,23 +217,11 @@ async function launch(
     `--initial-cluster=default=${peerUrl}`,
     '--log-level=warn',
   ]);
-  // Record pids as soon as they exist so a failure from here on can still stop them.
-  const state: ControlPlaneState = {
-    version: KUBERNETES_VERSION,
-    etcdPid,
-    apiserverPid: 0,
-    server,
-    kubeconfig,
-    kubectl,
-    pki: { caCert: pki.caCert, caKey: pki.caKey },
-    ...(options.ownerPid === undefined ? {} : { ownerPid: options.ownerPid }),
-  };
-  writeState(stateDir, state);
   await waitFor('etcd', stateDir, etcdPid, async () => (await probeEtcd(etcdUrl)) === 'ok');
 
   options.log(`starting kube-apiserver ${KUBERNETES_VERSION} on ${server}`);
   // Modelled on controller-runtime's envtest: one loopback API server, certificate auth, RBAC.
-  state.apiserverPid = spawnLogged(stateDir, 'kube-apiserver', kubeApiserver, [
+  const apiserverPid = spawnLogged(stateDir, 'kube-apiserver', kubeApiserver, [
     `--etcd-servers=${etcdUrl}`,
     `--cert-dir=${join(stateDir, 'pki')}`,
     `--tls-cert-file=${pki.servingCert}`,
@@ -228,9 +243,8 @@ async function launch(
     '--endpoint-reconciler-type=none',
     '--profiling=false',
   ]);
-  writeState(stateDir, state);
   const probePki = readPkiForProbe(stateDir);
-  await waitFor('kube-apiserver', stateDir, state.apiserverPid, async () => {
+  await waitFor('kube-apiserver', stateDir, apiserverPid, async () => {
     return (await probeReadyz(server, probePki)) === 'ok';
   });
 
@@ -241,9 +255,13 @@ async function launch(
     clientKey: pki.adminKey,
     user: 'admin',
   });
-  if (options.ownerPid !== undefined) {
-    state.watchdogPid = spawnWatchdog(stateDir, options.ownerPid, [state.apiserverPid, etcdPid]);
-  }
+  const state: ControlPlaneState = {
+    version: KUBERNETES_VERSION,
+    server,
+    kubeconfig,
+    kubectl,
+    pki: { caCert: pki.caCert, caKey: pki.caKey },
+  };
   writeState(stateDir, state);
   return state;
 }
@@ -256,11 +274,12 @@ function writeState(stateDir: string, state: ControlPlaneState): void {
  * Starts a process in its own process group (so it outlives `up` and a terminal's Ctrl-C does not
  * hit it half-way), with stdout and stderr appended to `<stateDir>/<name>.log`.
  */
-function spawnLogged(stateDir: string, name: string, command: string, args: string[]): number {
+function spawnLogged(stateDir: string, name: ProcessName, command: string, args: string[]): number {
   const logFd = openSync(join(stateDir, `${name}.log`), 'a');
   try {
     const child = spawn(command, args, { detached: true, stdio: ['ignore', logFd, logFd] });
     if (child.pid === undefined) throw new Error(`could not start ${name} (${command})`);
+    writeFileSync(pidFile(stateDir, name), String(child.pid));
     child.unref();
     return child.pid;
   } finally {
@@ -269,30 +288,34 @@ function spawnLogged(stateDir: string, name: string, command: string, args: stri
 }
 
 /**
- * A shell loop that waits for `ownerPid` to exit, then stops `pids` and removes the state
- * directory. It covers every way a test run can end (teardown skipped, Ctrl-C, SIGKILL, crash).
- * The state directory is among its arguments so stale-process checks recognise it as ours.
+ * A shell loop that waits for `ownerPid` to exit, then stops the processes named by the pid files
+ * and removes the state directory. It covers every way a test run can end (teardown skipped,
+ * Ctrl-C, SIGKILL, crash) and every moment, startup included, as it reads the pid files only at
+ * the end. A pid is only signalled while its command line still mentions the state directory.
  */
-function spawnWatchdog(stateDir: string, ownerPid: number, pids: number[]): number {
+function spawnWatchdog(stateDir: string, ownerPid: number): void {
   const script = [
-    'owner=$1; dir=$2; shift 2',
+    'owner=$1; dir=$2',
     'while kill -0 "$owner" 2>/dev/null; do sleep 1; done',
-    'kill -TERM "$@" 2>/dev/null',
-    'for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$@" 2>/dev/null || break; sleep 1; done',
-    'kill -KILL "$@" 2>/dev/null',
+    'ours() { tr "\\0" "\\n" < "/proc/$1/cmdline" 2>/dev/null | grep -qF -- "$dir/"; }',
+    'pids=; for f in "$dir/kube-apiserver.pid" "$dir/etcd.pid"; do',
+    '  [ -f "$f" ] && pid=$(cat "$f") && ours "$pid" && pids="$pids $pid"',
+    'done',
+    'for pid in $pids; do kill -TERM "$pid" 2>/dev/null; done',
+    'for _ in 1 2 3 4 5 6 7 8 9 10; do',
+    '  alive=; for pid in $pids; do ours "$pid" && alive=1; done',
+    '  [ -z "$alive" ] && break; sleep 1',
+    'done',
+    'for pid in $pids; do ours "$pid" && kill -KILL "$pid" 2>/dev/null; done',
     'rm -rf "$dir"',
   ].join('\n');
-  const child = spawn(
-    'sh',
-    ['-c', script, 'control-plane-watchdog', String(ownerPid), stateDir, ...pids.map(String)],
-    {
-      detached: true,
-      stdio: 'ignore',
-    },
-  );
+  const child = spawn('sh', ['-c', script, 'control-plane-watchdog', String(ownerPid), stateDir], {
+    detached: true,
+    stdio: 'ignore',
+  });
   if (child.pid === undefined) throw new Error('could not start the control-plane watchdog (sh)');
+  writeFileSync(pidFile(stateDir, 'watchdog'), String(child.pid));
   child.unref();
-  return child.pid;
 }
 
 /** Polls `ready` until it holds, failing early (with the log's tail) if the process exits. */
