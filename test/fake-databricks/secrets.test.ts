@@ -72,10 +72,10 @@ describe('secret scopes', () => {
       initial_manage_principal: 'users',
     });
     expect(await api.ok('GET', '/api/2.0/secrets/acls/list', { scope: 'mine' })).toEqual({
-      acls: [{ principal: 'tester@example.com', permission: 'MANAGE' }],
+      items: [{ principal: 'tester@example.com', permission: 'MANAGE' }],
     });
     expect(await api.ok('GET', '/api/2.0/secrets/acls/list', { scope: 'shared' })).toEqual({
-      acls: [{ principal: 'users', permission: 'MANAGE' }],
+      items: [{ principal: 'users', permission: 'MANAGE' }],
     });
   });
 });
@@ -206,7 +206,7 @@ describe('secret ACLs', () => {
       principal: 'data-eng',
       permission: 'WRITE',
     });
-    expect((await api.ok('GET', '/api/2.0/secrets/acls/list', { scope: 's' })).acls).toHaveLength(2);
+    expect((await api.ok('GET', '/api/2.0/secrets/acls/list', { scope: 's' })).items).toHaveLength(2);
     await api.ok('POST', '/api/2.0/secrets/acls/delete', { scope: 's', principal: 'data-eng' });
     expect(
       await api.call('GET', '/api/2.0/secrets/acls/get', { scope: 's', principal: 'data-eng' }),

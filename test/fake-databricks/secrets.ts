@@ -234,7 +234,7 @@ export class SecretsService implements FakeService {
   private listAcls(req: FakeRequest): FakeResponseBody {
     const scope = this.scope(RequestFields.of(req).requiredString('scope'));
     if (scope.acls.size === 0) return {};
-    return { acls: [...scope.acls.entries()].map(([principal, permission]) => ({ principal, permission })) };
+    return { items: [...scope.acls.entries()].map(([principal, permission]) => ({ principal, permission })) };
   }
 
   private getAcl(req: FakeRequest): FakeResponseBody {
