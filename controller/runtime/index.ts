@@ -16,5 +16,6 @@ export * from './object-store.js';
 export * from './outcome.js';
 export * from './rate-limiter.js';
 export * from './reflector.js';
+export * from './runtime-config.js';
 export * from './status.js';
 export * from './work-queue.js';
