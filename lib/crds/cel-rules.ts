@@ -5,6 +5,8 @@
 export interface CelRule {
   readonly rule: string;
   readonly message: string;
+  /** A CEL expression that computes the message (e.g. to name the offending key); `message` is the fallback. */
+  readonly messageExpression?: string;
   /** Where the API server reports the error, relative to the object the rule sits on. */
   readonly fieldPath?: string;
   readonly reason?:
@@ -44,4 +46,25 @@ export function requiredWhen(field: string, condition: string, message: string):
 /** Options fragment that attaches `rules` to a schema node. */
 export function celValidations(...rules: CelRule[]): { 'x-kubernetes-validations': CelRule[] } {
   return { 'x-kubernetes-validations': rules };
+}
+
+/**
+ * Every item of `list` whose `keyField` is set names an existing `targetKeyField` in `targetList`
+ * (e.g. a task's job_cluster_key names one of job_clusters).
+ */
+export function keysExistIn(
+  list: string,
+  keyField: string,
+  targetList: string,
+  targetKeyField: string,
+): CelRule {
+  // A messageExpression naming the offending key would be clearer, but its estimated cost over
+  // 1000 tasks is far beyond the API server's budget; the constructs name it at synth time.
+  return {
+    rule:
+      `!has(self.${list}) || self.${list}.all(item, !has(item.${keyField}) || ` +
+      `(has(self.${targetList}) && self.${targetList}.exists(target, target.${targetKeyField} == item.${keyField})))`,
+    message: `every ${keyField} in ${list} must name the ${targetKeyField} of an entry of ${targetList}`,
+    fieldPath: `.${list}`,
+  };
 }

@@ -1,5 +1,5 @@
 import { type Static } from '@sinclair/typebox';
-import { celValidations, exactlyOneOf, onlyWhen } from './cel-rules.js';
+import { celValidations, exactlyOneOf, keysExistIn, onlyWhen } from './cel-rules.js';
 import { Conditions, ObservedGeneration } from './conditions.js';
 import { READY_COLUMN, type KindDefinition } from './custom-resource-definition.js';
 import { HealthRules } from './health-rules.js';
@@ -86,6 +86,10 @@ export const RunSubmitSettings = Struct(
     usage_policy_id: Opt(Str('Usage policy the run is attributed to.')),
   },
   'A one-time run (jobs/runs/submit), verbatim (snake_case). It is not saved as a job.',
+  celValidations(
+    keysExistIn('tasks', 'job_cluster_key', 'job_clusters', 'job_cluster_key'),
+    keysExistIn('tasks', 'environment_key', 'environments', 'environment_key'),
+  ),
 );
 export type RunSubmitSettings = Static<typeof RunSubmitSettings>;
 

@@ -1,5 +1,5 @@
 import { type Static } from '@sinclair/typebox';
-import { atMostOneOf, celValidations, exactlyOneOf } from './cel-rules.js';
+import { atMostOneOf, celValidations, exactlyOneOf, keysExistIn } from './cel-rules.js';
 import { ClusterSpec } from './cluster-spec.js';
 import { HealthRules } from './health-rules.js';
 import { EmailNotifications, JobNotificationSettings, WebhookNotifications } from './notifications.js';
@@ -318,6 +318,10 @@ export const JobSettings = Struct(
     parent_path: Opt(Str('Workspace folder the job is stored in.')),
   },
   'The complete Jobs API 2.2 job settings, verbatim (snake_case): what jobs/create and jobs/reset take.',
-  celValidations(atMostOneOf(['schedule', 'trigger', 'continuous', 'triggers'], 'settings')),
+  celValidations(
+    atMostOneOf(['schedule', 'trigger', 'continuous', 'triggers'], 'settings'),
+    keysExistIn('tasks', 'job_cluster_key', 'job_clusters', 'job_cluster_key'),
+    keysExistIn('tasks', 'environment_key', 'environments', 'environment_key'),
+  ),
 );
 export type JobSettings = Static<typeof JobSettings>;

@@ -1,4 +1,4 @@
-import { atMostOneOf, exactlyOneOf, onlyWhen, requiredWhen } from '../../lib/crds/cel-rules.js';
+import { atMostOneOf, exactlyOneOf, keysExistIn, onlyWhen, requiredWhen } from '../../lib/crds/cel-rules.js';
 import { customResourceDefinitions } from '../../lib/crds/index.js';
 import { plainSchema, type SchemaNode, walkSchema } from './schema-walk.js';
 
@@ -49,6 +49,20 @@ describe('CEL rule builders', () => {
   });
 });
 
+describe('keysExistIn', () => {
+  it('accepts items without the key and requires the target list when one has it', () => {
+    const rule = keysExistIn('tasks', 'job_cluster_key', 'job_clusters', 'job_cluster_key');
+    expect(rule.rule).toBe(
+      '!has(self.tasks) || self.tasks.all(item, !has(item.job_cluster_key) || ' +
+        '(has(self.job_clusters) && self.job_clusters.exists(target, target.job_cluster_key == item.job_cluster_key)))',
+    );
+    expect(rule.fieldPath).toBe('.tasks');
+    expect(rule.message).toBe(
+      'every job_cluster_key in tasks must name the job_cluster_key of an entry of job_clusters',
+    );
+  });
+});
+
 describe('the CEL rules in the CRDs', () => {
   it('has rules for the mutual exclusions the API promises', () => {
     const messages = sites.map((site) => site.message);
@@ -60,6 +74,8 @@ describe('the CEL rules in the CRDs', () => {
         'spec: set exactly one of jobRef, submit',
         'auth: set exactly one of token, oauthM2M, azureServicePrincipal',
         'library: set exactly one of jar, egg, whl, pypi, maven, cran, requirements',
+        'every job_cluster_key in tasks must name the job_cluster_key of an entry of job_clusters',
+        'every environment_key in tasks must name the environment_key of an entry of environments',
       ]),
     );
   });
