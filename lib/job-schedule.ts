@@ -53,6 +53,9 @@ export class JobSchedule {
     return JobSchedule.cron(`0 ${at.minute ?? 0} ${at.hour} * * ?`, options);
   }
 
+  /** The problems found by the first call to problems(). */
+  private checked?: readonly string[];
+
   private constructor(
     /** The Quartz cron expression. */
     readonly expression: string,
@@ -64,6 +67,12 @@ export class JobSchedule {
 
   /** What is wrong with this schedule, as sentences naming the field and the fix; empty if nothing. */
   problems(): string[] {
+    // A schedule never changes, and cdk8s validates twice per synth: check it once.
+    this.checked ??= this.check();
+    return [...this.checked];
+  }
+
+  private check(): string[] {
     const problems: string[] = [];
     const cronProblem = quartzCronProblem(this.expression);
     if (cronProblem) {
