@@ -1,6 +1,8 @@
 import { ManualClock, defaultTiming, type FakeContext } from './api.js';
 import { ClustersService } from './clusters.js';
 import { RouteTableClient } from './route-table-client.js';
+import { FakeHttpClient } from './fake-http-client.js';
+import { startFakeWorkspace, type FakeWorkspace } from './index.js';
 
 const timing = { ...defaultTiming, clusterStartMs: 1000, clusterTerminateMs: 400 };
 
@@ -384,5 +386,51 @@ describe('clusters acted on as a UI user', () => {
     expect(service.exists(id)).toBe(true);
     service.permanentlyDeleteByUser(id);
     expect(service.exists(id)).toBe(false);
+  });
+});
+
+describe('clusters over HTTP', () => {
+  const clock = new ManualClock();
+  let server: FakeWorkspace;
+  let http: FakeHttpClient;
+  beforeAll(async () => {
+    server = await startFakeWorkspace({ rateLimits: false, clock, timing });
+    http = new FakeHttpClient(server);
+  });
+  afterAll(() => server.close());
+
+  it('serves the 2.0 and 2.1 paths, reads GET parameters from the query string and pages', async () => {
+    const created = await http.ok('POST', '/api/2.0/clusters/create', basic);
+    await http.ok('POST', '/api/2.1/clusters/create', { ...basic, cluster_name: 'second' });
+    clock.advance(1000);
+    const first = await http.ok('GET', '/api/2.1/clusters/list', { page_size: 1 });
+    expect(first.clusters).toHaveLength(1);
+    const second = await http.ok('GET', '/api/2.0/clusters/list', {
+      page_size: 1,
+      page_token: first.next_page_token,
+    });
+    expect(second.clusters[0].cluster_id).toBe(created.cluster_id);
+    expect(second.next_page_token).toBeUndefined();
+    expect(await http.ok('GET', '/api/2.1/clusters/get', { cluster_id: created.cluster_id })).toMatchObject({
+      state: 'RUNNING',
+      creator_user_name: server.userName,
+    });
+  });
+
+  it('gives the creator CAN_MANAGE on the cluster and drops the ACL on permanent delete', async () => {
+    const { cluster_id } = await http.ok('POST', '/api/2.1/clusters/create', basic);
+    const acl = await http.ok('GET', `/api/2.0/permissions/clusters/${cluster_id}`);
+    expect(acl.access_control_list[0]).toEqual({
+      user_name: server.userName,
+      all_permissions: [{ permission_level: 'CAN_MANAGE', inherited: false }],
+    });
+    await http.ok('POST', '/api/2.1/clusters/permanent-delete', { cluster_id });
+    expect((await http.call('GET', `/api/2.0/permissions/clusters/${cluster_id}`)).status).toBe(404);
+  });
+
+  it('answers a malformed field with 400 MALFORMED_REQUEST', async () => {
+    const answer = await http.call('POST', '/api/2.1/clusters/create', { ...basic, num_workers: 'two' });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error_code).toBe('MALFORMED_REQUEST');
   });
 });

@@ -1,6 +1,8 @@
 import { ManualClock, defaultTiming, type FakeContext } from './api.js';
 import { DbfsService } from './dbfs.js';
 import { RouteTableClient } from './route-table-client.js';
+import { FakeHttpClient } from './fake-http-client.js';
+import { startFakeWorkspace, type FakeWorkspace } from './index.js';
 
 function workspace() {
   const clock = new ManualClock();
@@ -215,5 +217,32 @@ describe('dbfs directories', () => {
     await api.ok('POST', '/api/2.0/dbfs/mkdirs', { path: '/empty' });
     await api.ok('POST', '/api/2.0/dbfs/delete', { path: '/empty' });
     expect(await api.ok('GET', '/api/2.0/dbfs/list', { path: '/' })).toEqual({});
+  });
+});
+
+describe('dbfs over HTTP', () => {
+  let server: FakeWorkspace;
+  let http: FakeHttpClient;
+  beforeAll(async () => {
+    server = await startFakeWorkspace({ rateLimits: false });
+    http = new FakeHttpClient(server);
+  });
+  afterAll(() => server.close());
+
+  it('reads offset and length from the query string', async () => {
+    await http.ok('POST', '/api/2.0/dbfs/put', { path: '/q.txt', contents: b64('0123456789') });
+    expect(await http.ok('GET', '/api/2.0/dbfs/read', { path: '/q.txt', offset: 2, length: 3 })).toEqual({
+      bytes_read: 3,
+      data: b64('234'),
+    });
+  });
+
+  it('answers an oversized put with 400 MAX_BLOCK_SIZE_EXCEEDED', async () => {
+    const answer = await http.call('POST', '/api/2.0/dbfs/put', {
+      path: '/big',
+      contents: b64(Buffer.alloc(MB + 1)),
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error_code).toBe('MAX_BLOCK_SIZE_EXCEEDED');
   });
 });

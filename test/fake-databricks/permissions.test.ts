@@ -1,6 +1,8 @@
 import { ManualClock, defaultTiming, type FakeContext } from './api.js';
 import { PermissionsService } from './permissions.js';
 import { RouteTableClient } from './route-table-client.js';
+import { FakeHttpClient } from './fake-http-client.js';
+import { startFakeWorkspace, type FakeWorkspace } from './index.js';
 
 function workspace() {
   const ctx: FakeContext = {
@@ -178,5 +180,50 @@ describe('cluster permissions', () => {
     expect(await api.call('GET', '/api/2.0/permissions/clusters/0101-000000-abcdefgh')).toMatchObject({
       status: 404,
     });
+  });
+});
+
+describe('permissions over HTTP', () => {
+  let server: FakeWorkspace;
+  let http: FakeHttpClient;
+  beforeAll(async () => {
+    server = await startFakeWorkspace({ rateLimits: false });
+    http = new FakeHttpClient(server);
+  });
+  afterAll(() => server.close());
+
+  const task = { task_key: 't', notebook_task: { notebook_path: '/Shared/nb' }, existing_cluster_id: 'c' };
+
+  it('makes the creator of a job its owner and applies PATCH bodies', async () => {
+    const { job_id } = await http.ok('POST', '/api/2.2/jobs/create', { name: 'j', tasks: [task] });
+    const initial = await http.ok('GET', `/api/2.0/permissions/jobs/${job_id}`);
+    expect(initial.access_control_list[0]).toEqual({
+      user_name: server.userName,
+      all_permissions: [{ permission_level: 'IS_OWNER', inherited: false }],
+    });
+    const patched = await http.ok('PATCH', `/api/2.0/permissions/jobs/${job_id}`, {
+      access_control_list: [{ group_name: 'data-eng', permission_level: 'CAN_MANAGE_RUN' }],
+    });
+    expect(
+      patched.access_control_list.map(
+        (e: { user_name?: string; group_name?: string }) => e.user_name ?? e.group_name,
+      ),
+    ).toEqual([server.userName, 'data-eng', 'admins']);
+  });
+
+  it('refuses a PUT without an owner with the exact message', async () => {
+    const { job_id } = await http.ok('POST', '/api/2.2/jobs/create', { name: 'j', tasks: [task] });
+    const answer = await http.call('PUT', `/api/2.0/permissions/jobs/${job_id}`, {
+      access_control_list: [{ group_name: 'data-eng', permission_level: 'CAN_VIEW' }],
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body).toEqual({
+      error_code: 'INVALID_PARAMETER_VALUE',
+      message: 'The job must have exactly one owner.',
+    });
+  });
+
+  it('answers a job that never existed with 404', async () => {
+    expect((await http.call('GET', '/api/2.0/permissions/jobs/987654321')).status).toBe(404);
   });
 });

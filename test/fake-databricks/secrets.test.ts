@@ -1,6 +1,8 @@
 import { ManualClock, defaultTiming, type FakeContext } from './api.js';
 import { RouteTableClient } from './route-table-client.js';
 import { SecretsService } from './secrets.js';
+import { FakeHttpClient } from './fake-http-client.js';
+import { startFakeWorkspace, type FakeWorkspace } from './index.js';
 
 function workspace() {
   const clock = new ManualClock();
@@ -225,5 +227,35 @@ describe('secret ACLs', () => {
       permission: 'OWN',
     });
     expect(result).toMatchObject({ status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE' } });
+  });
+});
+
+describe('secrets over HTTP', () => {
+  let server: FakeWorkspace;
+  let http: FakeHttpClient;
+  beforeAll(async () => {
+    server = await startFakeWorkspace({ rateLimits: false });
+    http = new FakeHttpClient(server);
+  });
+  afterAll(() => server.close());
+
+  it('has no REST route that returns a secret value', async () => {
+    await http.ok('POST', '/api/2.0/secrets/scopes/create', { scope: 's' });
+    await http.ok('POST', '/api/2.0/secrets/put', { scope: 's', key: 'k', string_value: 'hidden-value' });
+    const answer = await http.call('GET', '/api/2.0/secrets/get', { scope: 's', key: 'k' });
+    expect(answer.status).toBe(404);
+    expect(answer.body.error_code).toBe('ENDPOINT_NOT_FOUND');
+    const listed = await http.ok('GET', '/api/2.0/secrets/list', { scope: 's' });
+    expect(JSON.stringify(listed)).not.toContain('hidden-value');
+  });
+
+  it('answers a duplicate scope with the exact body the real API sends', async () => {
+    await http.ok('POST', '/api/2.0/secrets/scopes/create', { scope: 'dup' });
+    const answer = await http.call('POST', '/api/2.0/secrets/scopes/create', { scope: 'dup' });
+    expect(answer.status).toBe(400);
+    expect(answer.body).toEqual({
+      error_code: 'RESOURCE_ALREADY_EXISTS',
+      message: 'Scope dup already exists!',
+    });
   });
 });

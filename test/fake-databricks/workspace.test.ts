@@ -1,6 +1,8 @@
 import { ManualClock, defaultTiming, type FakeContext } from './api.js';
 import { RouteTableClient } from './route-table-client.js';
 import { WorkspaceService } from './workspace.js';
+import { FakeHttpClient } from './fake-http-client.js';
+import { startFakeWorkspace, type FakeWorkspace } from './index.js';
 
 function workspace() {
   const clock = new ManualClock();
@@ -278,5 +280,37 @@ describe('workspace folders', () => {
     expect(await api.call('POST', '/api/2.0/workspace/delete', { path: '/Shared/p' })).toMatchObject({
       status: 404,
     });
+  });
+});
+
+describe('workspace over HTTP', () => {
+  let server: FakeWorkspace;
+  let http: FakeHttpClient;
+  beforeAll(async () => {
+    server = await startFakeWorkspace({ rateLimits: false });
+    http = new FakeHttpClient(server);
+  });
+  afterAll(() => server.close());
+
+  it('exports with the format from the query string', async () => {
+    await http.ok('POST', '/api/2.0/workspace/import', {
+      path: '/Shared/nb',
+      language: 'SCALA',
+      format: 'SOURCE',
+      content: b64('println(1)'),
+    });
+    const exported = await http.ok('GET', '/api/2.0/workspace/export', {
+      path: '/Shared/nb',
+      format: 'HTML',
+    });
+    expect(exported.file_type).toBe('html');
+    const status = await http.ok('GET', '/api/2.0/workspace/get-status', { path: '/Shared/nb' });
+    expect(status).toMatchObject({ object_type: 'NOTEBOOK', language: 'SCALA' });
+  });
+
+  it('answers a missing path with 404 RESOURCE_DOES_NOT_EXIST', async () => {
+    const answer = await http.call('GET', '/api/2.0/workspace/list', { path: '/Shared/none' });
+    expect(answer.status).toBe(404);
+    expect(answer.body.error_code).toBe('RESOURCE_DOES_NOT_EXIST');
   });
 });
