@@ -417,6 +417,7 @@ export class JobsService implements FakeService {
       jobParameters: jobParameters.length > 0 ? jobParameters : undefined,
       overridingParameters: Object.keys(overriding).length > 0 ? overriding : undefined,
       idempotencyToken: token,
+      timeoutSeconds: job.settings['timeout_seconds'] as number | undefined,
     });
     return { run_id: run.runId, number_in_job: run.runId };
   }
@@ -445,6 +446,7 @@ export class JobsService implements FakeService {
       skipped: false,
       queued: false,
       idempotencyToken: token,
+      timeoutSeconds: settings['timeout_seconds'] as number | undefined,
     });
     return { run_id: run.runId };
   }
@@ -461,6 +463,7 @@ export class JobsService implements FakeService {
     jobParameters?: readonly Json[];
     overridingParameters?: Json;
     idempotencyToken?: string;
+    timeoutSeconds?: number;
   }): StoredRun {
     const now = this.ctx.clock.now();
     const timing = this.ctx.timing;
@@ -478,7 +481,11 @@ export class JobsService implements FakeService {
       plans: tasks.map((t) => planTask(t, taskTypeOf(t), timing.taskRunningMs)),
       order: topologicalOrder(tasks),
       taskRunIds: tasks.map(() => this.nextRunId++),
-      timing: { pendingMs: timing.runPendingMs, terminatingMs: timing.runTerminatingMs },
+      timing: {
+        pendingMs: timing.runPendingMs,
+        terminatingMs: timing.runTerminatingMs,
+        timeoutMs: (spec.timeoutSeconds ?? 0) * 1000,
+      },
       skipped: spec.skipped,
       jobParameters: spec.jobParameters,
       overridingParameters: spec.overridingParameters,
@@ -604,7 +611,7 @@ export class JobsService implements FakeService {
           : now < s.endAt
             ? 'TERMINATING'
             : undefined;
-    const canceled = run.cancelAt !== undefined && s.outcome.resultState === 'CANCELED';
+    const canceled = s.outcome.resultState === 'CANCELED' || s.outcome.resultState === 'TIMEDOUT';
     if (phase) {
       return {
         state: { life_cycle_state: phase, state_message: '', user_cancelled_or_timedout: false },
@@ -668,18 +675,20 @@ export class JobsService implements FakeService {
       const message =
         t.outcome === 'FAILED'
           ? `Task ${plan.taskKey} failed: its settings carry the ${internal ? 'INTERNAL_ERROR' : 'FAIL'} marker.`
-          : t.outcome === 'UPSTREAM_FAILED'
-            ? 'Upstream task(s) failed.'
-            : t.outcome === 'EXCLUDED'
-              ? `Skipped: run_if ${plan.runIf} did not hold.`
-              : t.outcome === 'CANCELED'
-                ? 'Run was cancelled by a user.'
-                : '';
+          : t.outcome === 'TIMEDOUT'
+            ? `Task ${plan.taskKey} timed out.`
+            : t.outcome === 'UPSTREAM_FAILED'
+              ? 'Upstream task(s) failed.'
+              : t.outcome === 'EXCLUDED'
+                ? `Skipped: run_if ${plan.runIf} did not hold.`
+                : t.outcome === 'CANCELED'
+                  ? 'Run was cancelled by a user.'
+                  : '';
       view['state'] = {
         life_cycle_state: internal ? 'INTERNAL_ERROR' : skippedByRunIf || !t.ran ? 'SKIPPED' : 'TERMINATED',
         result_state: t.outcome,
         state_message: message,
-        user_cancelled_or_timedout: t.outcome === 'CANCELED',
+        user_cancelled_or_timedout: t.outcome === 'CANCELED' || t.outcome === 'TIMEDOUT',
       };
       view['status'] = {
         state: 'TERMINATED',
@@ -936,6 +945,7 @@ function taskTermination(outcome: string, internal: boolean, message: string): J
     case 'SUCCESS':
       return { code: 'SUCCESS', type: 'SUCCESS', message };
     case 'FAILED':
+    case 'TIMEDOUT':
       return { code: 'RUN_EXECUTION_ERROR', type: 'CLIENT_ERROR', message };
     case 'CANCELED':
       return { code: 'USER_CANCELED', type: 'SUCCESS', message };

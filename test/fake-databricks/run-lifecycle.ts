@@ -19,6 +19,8 @@ export interface TaskPlan {
   readonly runIf: RunIf;
   readonly durationMs: number;
   readonly fails: boolean;
+  /** The task's own `timeout_seconds`, in ms (0: none). */
+  readonly timeoutMs: number;
   readonly internalError: boolean;
 }
 
@@ -26,10 +28,12 @@ export interface TaskPlan {
 export interface RunTiming {
   readonly pendingMs: number;
   readonly terminatingMs: number;
+  /** The job's (or submitted run's) `timeout_seconds`, in ms, counted from leaving the queue (0: none). */
+  readonly timeoutMs?: number;
 }
 
 /** Terminal outcome of a task. */
-export type TaskOutcome = 'SUCCESS' | 'FAILED' | 'UPSTREAM_FAILED' | 'EXCLUDED' | 'CANCELED';
+export type TaskOutcome = 'SUCCESS' | 'FAILED' | 'TIMEDOUT' | 'UPSTREAM_FAILED' | 'EXCLUDED' | 'CANCELED';
 
 export interface TaskSchedule {
   readonly startAt: number;
@@ -77,10 +81,11 @@ export function planTask(
     durationMs: sleep ? Number(sleep[1]) : defaultMs,
     fails: internalError || spec.includes(markers.fail),
     internalError,
+    timeoutMs: typeof task['timeout_seconds'] === 'number' ? task['timeout_seconds'] * 1000 : 0,
   };
 }
 
-const failed = (o: TaskOutcome) => o === 'FAILED' || o === 'UPSTREAM_FAILED';
+const failed = (o: TaskOutcome) => o === 'FAILED' || o === 'TIMEDOUT' || o === 'UPSTREAM_FAILED';
 
 function runIfHolds(runIf: RunIf, deps: readonly TaskOutcome[]): boolean {
   if (deps.length === 0) return true;
@@ -102,8 +107,9 @@ function runIfHolds(runIf: RunIf, deps: readonly TaskOutcome[]): boolean {
 
 /**
  * Lays out a run that starts (leaves the queue) at `startAt`: setup, then tasks in dependency order, each
- * as soon as its dependencies end and only if its `run_if` holds, then cleanup. A cancel at `cancelAt`
- * cuts the run short: unfinished tasks end CANCELED and the run goes to TERMINATING at once.
+ * as soon as its dependencies end and only if its `run_if` holds, then cleanup. A task longer than its
+ * `timeout_seconds` ends TIMEDOUT. A cancel at `cancelAt`, or the run's own timeout, cuts the run short:
+ * unfinished tasks end CANCELED (or TIMEDOUT) and the run goes to TERMINATING at once.
  */
 export function scheduleRun(
   plans: readonly TaskPlan[],
@@ -113,6 +119,10 @@ export function scheduleRun(
   cancelAt?: number,
 ): RunSchedule {
   const executionStartAt = startAt + timing.pendingMs;
+  const timeoutAt = timing.timeoutMs ? startAt + timing.timeoutMs : undefined;
+  const timedOut = timeoutAt !== undefined && (cancelAt === undefined || timeoutAt < cancelAt);
+  const stopAt = timedOut ? timeoutAt : cancelAt;
+  const cutOutcome: TaskOutcome = timedOut ? 'TIMEDOUT' : 'CANCELED';
   const byKey = new Map<string, TaskSchedule>();
   const tasks = new Array<TaskSchedule>(plans.length);
   let cut = false;
@@ -135,20 +145,21 @@ export function scheduleRun(
         ran: false,
       };
     } else {
+      const overTime = plan.timeoutMs > 0 && plan.durationMs > plan.timeoutMs;
       schedule = {
         startAt: readyAt,
-        endAt: readyAt + plan.durationMs,
-        outcome: plan.fails ? 'FAILED' : 'SUCCESS',
+        endAt: readyAt + (overTime ? plan.timeoutMs : plan.durationMs),
+        outcome: overTime ? 'TIMEDOUT' : plan.fails ? 'FAILED' : 'SUCCESS',
         ran: true,
       };
     }
-    if (cancelAt !== undefined && schedule.endAt > cancelAt) {
+    if (stopAt !== undefined && schedule.endAt > stopAt) {
       cut = true;
-      const started = schedule.ran && schedule.startAt < cancelAt;
+      const started = schedule.ran && schedule.startAt < stopAt;
       schedule = {
-        startAt: started ? schedule.startAt : Math.max(cancelAt, startAt),
-        endAt: Math.max(cancelAt, startAt),
-        outcome: 'CANCELED',
+        startAt: started ? schedule.startAt : Math.max(stopAt, startAt),
+        endAt: Math.max(stopAt, startAt),
+        outcome: cutOutcome,
         ran: started,
       };
     }
@@ -156,15 +167,29 @@ export function scheduleRun(
     tasks[i] = schedule;
   }
   let executionEndAt = Math.max(executionStartAt, ...tasks.map((t) => t.endAt));
-  const canceled = cut || (cancelAt !== undefined && cancelAt < executionEndAt);
-  if (canceled) executionEndAt = Math.max(cancelAt, startAt);
+  const stopped = cut || (stopAt !== undefined && stopAt < executionEndAt);
+  if (stopped) executionEndAt = Math.max(stopAt!, startAt);
   return {
     startAt,
-    executionStartAt: canceled ? Math.min(executionStartAt, executionEndAt) : executionStartAt,
+    executionStartAt: stopped ? Math.min(executionStartAt, executionEndAt) : executionStartAt,
     executionEndAt,
     endAt: executionEndAt + timing.terminatingMs,
     tasks,
-    outcome: canceled ? canceledOutcome : runOutcome(plans, tasks),
+    outcome: !stopped
+      ? runOutcome(plans, tasks)
+      : timedOut
+        ? timedOutOutcome(timing.timeoutMs!)
+        : canceledOutcome,
+  };
+}
+
+function timedOutOutcome(timeoutMs: number): RunOutcome {
+  return {
+    lifeCycleState: 'TERMINATED',
+    resultState: 'TIMEDOUT',
+    code: 'RUN_EXECUTION_ERROR',
+    type: 'CLIENT_ERROR',
+    message: `Run timed out after ${timeoutMs / 1000} seconds (timeout_seconds).`,
   };
 }
 

@@ -112,6 +112,32 @@ describe('fake Jobs API: runs', () => {
     expect(run.status.termination_details.type).toBe('INTERNAL_ERROR');
   });
 
+  it('ends a task that runs past its timeout_seconds TIMEDOUT, failing the run', async () => {
+    const jobId = await createJob({
+      tasks: [notebook('slow', '/Shared/slow_SLEEP_5000', { timeout_seconds: 2 })],
+    });
+    const runId = await runNow({ job_id: jobId });
+    clock.advance(100 + 2000);
+    const run = await getRun(runId);
+    expect(run.tasks[0].state).toMatchObject({ result_state: 'TIMEDOUT', user_cancelled_or_timedout: true });
+    clock.advance(50);
+    expect((await getRun(runId)).state.result_state).toBe('FAILED');
+  });
+
+  it('stops a run at the job timeout_seconds with result TIMEDOUT', async () => {
+    const jobId = await createJob({
+      timeout_seconds: 1,
+      tasks: [notebook('slow', '/Shared/slow_SLEEP_5000')],
+    });
+    const runId = await runNow({ job_id: jobId });
+    clock.advance(1000);
+    expect(await lifeCycle(runId)).toBe('TERMINATING');
+    clock.advance(50);
+    const run = await getRun(runId);
+    expect(run.state).toMatchObject({ life_cycle_state: 'TERMINATED', result_state: 'TIMEDOUT' });
+    expect(run.tasks[0].state.result_state).toBe('TIMEDOUT');
+  });
+
   it('queues a run over max_concurrent_runs when queueing is on, and starts it when a slot frees', async () => {
     const jobId = await createJob({ tasks: [notebook('a')] });
     const first = await runNow({ job_id: jobId });
