@@ -154,7 +154,8 @@ export class Controller<T extends KubeObject, C = object> {
     const endTimer = this.metrics.reconcileTime.startTimer(labels);
     this.metrics.activeWorkers.inc(labels);
     try {
-      const outcome = await this.options.reconcile(object, {
+      // A copy, as controller-runtime's cache hands out: a reconciler that edits its object must not edit the cache.
+      const outcome = await this.options.reconcile(structuredClone(object), {
         ...this.options.context,
         key,
         reconcileID,

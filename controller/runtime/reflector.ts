@@ -100,7 +100,11 @@ export class Reflector<T extends KubeObject> {
       try {
         if (resourceVersion === undefined) resourceVersion = await this.relist();
         if (this.stopped) break;
+        const startedAt = performance.now();
         const ended = await this.watchFrom(resourceVersion);
+        // A watch the server ends at once with nothing in it, again and again, would spin: back off.
+        const closedAtOnce =
+          ended.resourceVersion === resourceVersion && performance.now() - startedAt < 1000;
         resourceVersion = ended.resourceVersion;
         if (ended.end === 'gone') {
           this.stats.gone++;
@@ -109,12 +113,16 @@ export class Reflector<T extends KubeObject> {
           failures = 0;
           continue;
         }
-        if (ended.end === 'closed') {
+        if (this.stopped) break;
+        if (ended.end === 'closed' && !closedAtOnce) {
           failures = 0;
           continue;
         }
         if (ended.end === 'stalled') this.stats.stalls++;
-        throw ended.error ?? new Error(`watch ${ended.end}`);
+        throw (
+          ended.error ??
+          new Error(ended.end === 'closed' ? 'the server ended the watch at once' : `watch ${ended.end}`)
+        );
       } catch (error) {
         if (this.stopped) break;
         failures++;

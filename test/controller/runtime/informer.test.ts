@@ -84,6 +84,18 @@ describe('Informer (scripted API server)', () => {
     expect(client.current.resourceVersion).toBe('10');
   });
 
+  it('backs off instead of spinning when the server ends every watch at once', async () => {
+    const client = new ScriptedClient();
+    informer = new Informer(client, { resource, initialBackoffMs: 1 });
+    informer.start();
+    for (let i = 1; i <= 3; i++) {
+      await waitFor(() => client.watches.length === i);
+      client.current.onDone(null);
+    }
+    await waitFor(() => client.watches.length === 4);
+    expect(informer.stats.failures).toBe(3);
+  });
+
   it('aborts and restarts a watch that stays open past its timeout without a word', async () => {
     const client = new ScriptedClient();
     informer = new Informer(client, {
