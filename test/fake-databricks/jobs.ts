@@ -126,7 +126,7 @@ export class JobsService implements FakeService {
       ['POST', 'jobs/create', (req) => this.create(req), []],
       ['GET', 'jobs/get', (req) => this.get(req), ['2.0']],
       ['GET', 'jobs/list', (req) => this.list(req), []],
-      ['POST', 'jobs/reset', (req) => this.reset_(req), []],
+      ['POST', 'jobs/reset', (req) => this.resetJob(req), []],
       ['POST', 'jobs/update', (req) => this.update(req), []],
       ['POST', 'jobs/delete', (req) => this.delete(req), []],
       ['POST', 'jobs/run-now', (req) => this.runNow(req), []],
@@ -272,8 +272,6 @@ export class JobsService implements FakeService {
     const body: Json = { has_more: hasMore };
     if (jobs.length > 0) body['jobs'] = jobs;
     if (hasMore) body['next_page_token'] = encodeToken(`before:${jobs[jobs.length - 1]['job_id'] as number}`);
-    if (token !== undefined)
-      body['prev_page_token'] = encodeToken(`after:${jobs.length > 0 ? (jobs[0]['job_id'] as number) : 0}`);
     return body;
   }
 
@@ -287,7 +285,7 @@ export class JobsService implements FakeService {
     return view;
   }
 
-  private reset_(req: FakeRequest): FakeResponseBody {
+  private resetJob(req: FakeRequest): FakeResponseBody {
     const fields = RequestFields.of(req);
     const job = this.requireJob(fields);
     const newSettings = fields.object('new_settings');
