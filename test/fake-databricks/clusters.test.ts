@@ -192,6 +192,38 @@ describe('clusters lifecycle', () => {
   });
 });
 
+describe('clusters/update', () => {
+  it('changes only the fields in update_mask and restarts a running cluster', async () => {
+    const { api, clock } = workspace();
+    const id = await createCluster(api, { ...basic, spark_conf: { a: '1' } });
+    clock.advance(1000);
+    await api.ok('POST', '/api/2.1/clusters/update', {
+      cluster_id: id,
+      update_mask: 'autoscale,spark_conf',
+      cluster: { autoscale: { min_workers: 1, max_workers: 3 }, cluster_name: 'ignored' },
+    });
+    const updated = await api.ok('GET', '/api/2.1/clusters/get', { cluster_id: id });
+    expect(updated).toMatchObject({
+      state: 'RESTARTING',
+      cluster_name: 'etl',
+      autoscale: { max_workers: 3 },
+    });
+    expect(updated.num_workers).toBeUndefined();
+    expect(updated.spark_conf).toBeUndefined();
+  });
+
+  it('refuses an update while the cluster is pending', async () => {
+    const { api } = workspace();
+    const id = await createCluster(api);
+    const result = await api.call('POST', '/api/2.1/clusters/update', {
+      cluster_id: id,
+      update_mask: 'num_workers',
+      cluster: { num_workers: 3 },
+    });
+    expect(result).toMatchObject({ status: 400, body: { error_code: 'INVALID_STATE' } });
+  });
+});
+
 describe('clusters/get output', () => {
   it('adds server-side defaults, default_tags and spec, and never returns apply_policy_default_values', async () => {
     const { api } = workspace();
@@ -358,6 +390,18 @@ describe('clusters list and events', () => {
       event_types: ['RUNNING'],
     });
     expect(filtered.total_count).toBe(2);
+  });
+
+  it('filters by state and pinned status the way the SDK sends filter_by', async () => {
+    const { api, clock } = workspace();
+    const running = await createCluster(api);
+    clock.advance(1000);
+    const pending = await createCluster(api);
+    await api.ok('POST', '/api/2.1/clusters/pin', { cluster_id: pending });
+    const byState = await api.ok('GET', '/api/2.1/clusters/list', { 'filter_by.cluster_states': 'RUNNING' });
+    expect((byState.clusters as { cluster_id: string }[]).map((c) => c.cluster_id)).toEqual([running]);
+    const pinned = await api.ok('GET', '/api/2.1/clusters/list', { 'filter_by.is_pinned': true });
+    expect((pinned.clusters as { cluster_id: string }[]).map((c) => c.cluster_id)).toEqual([pending]);
   });
 
   it('lists spark versions and node types', async () => {

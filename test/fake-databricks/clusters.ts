@@ -126,6 +126,7 @@ export class ClustersService implements FakeService {
       ['GET', 'get', (req) => this.get(req)],
       ['GET', 'list', (req) => this.list(req)],
       ['POST', 'edit', (req) => this.edit(req)],
+      ['POST', 'update', (req) => this.update(req)],
       ['POST', 'start', (req) => this.start(req)],
       ['POST', 'restart', (req) => this.restart(req)],
       ['POST', 'resize', (req) => this.resize(req)],
@@ -218,12 +219,23 @@ export class ClustersService implements FakeService {
   private list(req: FakeRequest): FakeResponseBody {
     const fields = RequestFields.of(req);
     const now = this.ctx.clock.now();
+    // The SDK flattens `filter_by` into repeated query keys: filter_by.cluster_states=RUNNING&...
+    const states = req.query.getAll('filter_by.cluster_states');
+    const sources = req.query.getAll('filter_by.cluster_sources');
+    const pinnedOnly = req.query.get('filter_by.is_pinned');
+    const policyId = req.query.get('filter_by.policy_id');
     const visible = [...this.clusters.values()]
       .filter((cluster) => {
         this.settle(cluster);
         const terminatedLongAgo =
           cluster.state === 'TERMINATED' && now - (cluster.terminatedTime ?? now) > LIST_RETENTION_MS;
-        return cluster.pinned || !terminatedLongAgo;
+        return (
+          (cluster.pinned || !terminatedLongAgo) &&
+          (states.length === 0 || states.includes(cluster.state)) &&
+          (sources.length === 0 || sources.includes('API')) &&
+          (pinnedOnly === null || String(cluster.pinned) === pinnedOnly) &&
+          (policyId === null || cluster.spec.policy_id === policyId)
+        );
       })
       .sort((a, b) => b.createdAt - a.createdAt || b.clusterId.localeCompare(a.clusterId));
     const pageSize = fields.number('page_size') ?? 0;
@@ -241,6 +253,40 @@ export class ClustersService implements FakeService {
   private edit(req: FakeRequest): FakeResponseBody {
     const cluster = this.find(RequestFields.of(req).requiredString('cluster_id'));
     this.applyEdit(cluster, validatedSpec(req.body), req.principal);
+    return {};
+  }
+
+  /**
+   * Partial update: the top-level fields named in the comma-separated `update_mask` are taken from
+   * `cluster` (or removed when `cluster` lacks them); the state rules are those of edit.
+   */
+  private update(req: FakeRequest): FakeResponseBody {
+    const fields = RequestFields.of(req);
+    const cluster = this.find(fields.requiredString('cluster_id'));
+    const mask = fields
+      .requiredString('update_mask')
+      .split(',')
+      .map((field) => field.trim())
+      .filter(Boolean);
+    const changes = fields.object('cluster') ?? {};
+    const spec = structuredClone(cluster.spec);
+    for (const field of mask) {
+      if (field === 'cluster_id' || field.includes('.')) {
+        throw errors.invalidParameter(
+          `update_mask names '${field}': only top-level cluster fields other than cluster_id can be updated.`,
+        );
+      }
+      if (changes[field] === undefined) delete spec[field];
+      else spec[field] = structuredClone(changes[field]);
+    }
+    // Setting one way of sizing replaces the other.
+    if (mask.includes('autoscale') && changes.autoscale !== undefined && !mask.includes('num_workers')) {
+      delete spec.num_workers;
+    }
+    if (mask.includes('num_workers') && changes.num_workers !== undefined && !mask.includes('autoscale')) {
+      delete spec.autoscale;
+    }
+    this.applyEdit(cluster, spec, req.principal);
     return {};
   }
 

@@ -45,15 +45,19 @@ const clusterSpec = {
 describe('clusters through the SDK', () => {
   it('creates a cluster and waits for RUNNING with the SDK waiter, then terminates and lists it', async () => {
     const waiter = await client.clusters.create(clusterSpec);
-    const running = await waiter.wait({ timeout: undefined });
-    expect(running).toMatchObject({ state: 'RUNNING', cluster_name: 'sdk', cluster_source: 'API' });
-    const clusterId = running.cluster_id as string;
+    const started = await waiter.wait({ timeout: undefined });
+    expect(started).toMatchObject({ state: 'RUNNING', cluster_name: 'sdk', cluster_source: 'API' });
+    const clusterId = started.cluster_id as string;
 
     const terminated = await (await client.clusters.delete({ cluster_id: clusterId })).wait();
     expect(terminated).toMatchObject({ state: 'TERMINATED', termination_reason: { code: 'USER_REQUEST' } });
 
     const listed = await collect(client.clusters.list({ page_size: 1 }));
     expect(listed.map((cluster) => cluster.cluster_id)).toEqual([clusterId]);
+    const running = await collect(
+      client.clusters.list({ filter_by: { cluster_states: ['RUNNING', 'PENDING'] } }),
+    );
+    expect(running).toEqual([]);
     const events = await collect(client.clusters.events({ cluster_id: clusterId, order: 'ASC' }));
     expect(events.map((event) => event.type)).toEqual(['CREATING', 'RUNNING', 'TERMINATING']);
   }, 20_000);
