@@ -11,7 +11,11 @@ import { DbfsApi } from './dbfs.js';
 import { HttpTransport, type RetryEvent } from './http-transport.js';
 import { JobsApi } from './jobs.js';
 import { PermissionsApi } from './permissions.js';
-import { DEFAULT_REQUESTS_PER_SECOND, TokenBucket } from './rate-limiter.js';
+import {
+  DEFAULT_REQUESTS_PER_SECOND,
+  type EndpointRateLimits,
+  WorkspaceRateLimiter,
+} from './rate-limiter.js';
 import { RetryPolicy, type RetryOptions } from './retry-policy.js';
 import { SecretsApi } from './secrets.js';
 import { WorkspaceApi } from './workspace.js';
@@ -23,6 +27,11 @@ export interface DatabricksClientOptions {
   readonly auth: CredentialsProvider;
   /** Requests per second to this workspace (the workspace's `rateLimit`). Default 15, as sdk-go. */
   readonly rateLimit?: number;
+  /**
+   * Per-endpoint limits beneath `rateLimit`. Default: Databricks' published limits at 90 %
+   * (`DEFAULT_ENDPOINT_RATE_LIMITS`); `false` for none.
+   */
+  readonly endpointRateLimits?: EndpointRateLimits | false;
   /** Registry for `databricks_api_requests_total` and `databricks_api_request_duration_seconds`. */
   readonly metrics?: Registry;
   /** Retry tunables; the defaults follow the SDKs (5 min budget, backoff capped at 10 s). */
@@ -48,7 +57,10 @@ export class DatabricksClient {
     this.transport = new HttpTransport({
       host: options.host,
       credentials: options.auth,
-      rateLimiter: new TokenBucket({ requestsPerSecond: options.rateLimit ?? DEFAULT_REQUESTS_PER_SECOND }),
+      rateLimiter: new WorkspaceRateLimiter({
+        requestsPerSecond: options.rateLimit ?? DEFAULT_REQUESTS_PER_SECOND,
+        endpointLimits: options.endpointRateLimits,
+      }),
       retryPolicy: new RetryPolicy(options.retry),
       metrics: options.metrics ? registerApiMetrics(options.metrics) : noApiMetrics,
       timeoutMs: options.timeoutMs,

@@ -12,7 +12,7 @@ import { networkErrorOrSame } from './auth/token-endpoint.js';
 import { DatabricksApiError, DatabricksNetworkError, toApiError, UnauthenticatedError } from './errors.js';
 import { parseJsonWithInt64, stringifyWithInt64 } from './int64-json.js';
 import type { RetryPolicy } from './retry-policy.js';
-import type { TokenBucket } from './rate-limiter.js';
+import type { WorkspaceRateLimiter } from './rate-limiter.js';
 
 export type QueryValue = string | number | boolean | undefined | readonly (string | number)[];
 
@@ -44,7 +44,7 @@ export interface HttpTransportOptions {
   /** Workspace URL. `https://` is assumed when no scheme is given. */
   readonly host: string;
   readonly credentials: CredentialsProvider;
-  readonly rateLimiter: TokenBucket;
+  readonly rateLimiter: WorkspaceRateLimiter;
   readonly retryPolicy: RetryPolicy;
   readonly metrics: ApiMetrics;
   /** Per attempt, headers to the last body byte. Default 60 s. */
@@ -110,7 +110,7 @@ export class HttpTransport {
   }
 
   private async attempt(request: ApiRequest, endpoint: string, url: string): Promise<unknown> {
-    await this.options.rateLimiter.acquire();
+    await this.options.rateLimiter.acquire(endpoint);
     const headers: Record<string, string> = {
       Accept: 'application/json',
       'User-Agent': USER_AGENT,

@@ -12,7 +12,13 @@ export * from './errors.js';
 export { formatId, sameId, type Int64Id, type Int64IdInput } from './int64-json.js';
 export { collect } from './pagination.js';
 export { RetryPolicy, type RetryOptions, TRANSIENT_MESSAGES } from './retry-policy.js';
-export { DEFAULT_REQUESTS_PER_SECOND, TokenBucket } from './rate-limiter.js';
+export {
+  DEFAULT_ENDPOINT_RATE_LIMITS,
+  DEFAULT_REQUESTS_PER_SECOND,
+  type EndpointRateLimits,
+  TokenBucket,
+  WorkspaceRateLimiter,
+} from './rate-limiter.js';
 export type { RetryEvent } from './http-transport.js';
 export { REQUESTS_TOTAL, REQUEST_DURATION_SECONDS } from './api-metrics.js';
 export type * from './jobs.js';

@@ -61,3 +61,70 @@ export class TokenBucket {
     if (waitMs > 0) await this.sleep(waitMs);
   }
 }
+
+/**
+ * Requests per second per endpoint, keyed by endpoint name (`jobs/create`), a prefix (`dbfs/*`) or a
+ * comma-separated group that shares one budget (`permissions/put,permissions/patch`).
+ */
+export type EndpointRateLimits = Readonly<Record<string, number>>;
+
+/**
+ * Databricks' published per-workspace limits (BEHAVIOUR.md §3), at 90 %: a client at exactly the
+ * server's rate still meets an occasional 429 from timing jitter, and every 429 costs a full second.
+ */
+export const DEFAULT_ENDPOINT_RATE_LIMITS: EndpointRateLimits = {
+  'jobs/create': 18,
+  'jobs/run-now': 18,
+  'jobs/runs/submit': 31,
+  'jobs/runs/get': 90,
+  'dbfs/*': 27,
+  'permissions/get': 90,
+  'permissions/put,permissions/patch': 27,
+  'workspace/export': 54,
+  'workspace/import': 27,
+};
+
+/**
+ * The limits for one workspace: its overall `rateLimit`, and beneath it the per-endpoint limits, so a
+ * burst of creates is paced at the create limit while reads keep flowing.
+ */
+export class WorkspaceRateLimiter {
+  private readonly overall: TokenBucket;
+  private readonly groups: {
+    readonly matches: (endpoint: string) => boolean;
+    readonly bucket: TokenBucket;
+  }[];
+  private readonly byEndpoint = new Map<string, TokenBucket | null>();
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(options: TokenBucketOptions & { readonly endpointLimits?: EndpointRateLimits | false }) {
+    this.overall = new TokenBucket(options);
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    const limits =
+      options.endpointLimits === false ? {} : (options.endpointLimits ?? DEFAULT_ENDPOINT_RATE_LIMITS);
+    this.groups = Object.entries(limits).map(([pattern, requestsPerSecond]) => {
+      const alternatives = pattern.split(',').map((p) => p.trim());
+      return {
+        matches: (endpoint: string) =>
+          alternatives.some((p) => (p.endsWith('/*') ? endpoint.startsWith(p.slice(0, -1)) : p === endpoint)),
+        bucket: new TokenBucket({ requestsPerSecond, now: options.now }),
+      };
+    });
+  }
+
+  /** Reserves a token from the endpoint's bucket (if it has one) and the overall one; returns the wait in ms. */
+  reserve(endpoint: string): number {
+    let bucket = this.byEndpoint.get(endpoint);
+    if (bucket === undefined) {
+      bucket = this.groups.find((group) => group.matches(endpoint))?.bucket ?? null;
+      this.byEndpoint.set(endpoint, bucket);
+    }
+    return Math.max(bucket?.reserve() ?? 0, this.overall.reserve());
+  }
+
+  /** Waits until a call to `endpoint` is within every limit. */
+  async acquire(endpoint: string): Promise<void> {
+    const waitMs = this.reserve(endpoint);
+    if (waitMs > 0) await this.sleep(waitMs);
+  }
+}

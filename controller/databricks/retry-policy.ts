@@ -3,7 +3,7 @@
  *
  * Retried: 429, 503, any error status whose message is one of Databricks' known transient failures, and
  * network failures. Never retried: any other 4xx or 5xx. A `Retry-After` (integer seconds) is honoured;
- * otherwise the wait grows exponentially with jitter up to a cap. A call gives up when the next wait would
+ * otherwise the wait grows exponentially up to a cap; either way a random jitter is added. A call gives up when the next wait would
  * end beyond its total budget. POSTs are retried like GETs: run-now and runs/submit carry idempotency
  * tokens for exactly this reason.
  */
@@ -101,16 +101,18 @@ export class RetryPolicy {
     return { retry: true, delayMs };
   }
 
-  /** The wait before the next attempt: `Retry-After` if the response gave one, else capped backoff + jitter. */
+  /** The wait before the next attempt: `Retry-After` if the response gave one, else capped backoff; plus jitter. */
   delayFor(error: unknown, attempt: number): number {
     const retryAfterSeconds =
       error instanceof RateLimitedError || error instanceof TemporarilyUnavailableError
         ? error.retryAfterSeconds
         : undefined;
-    if (retryAfterSeconds !== undefined) return retryAfterSeconds * 1000;
     const { initialBackoffMs, maxBackoffMs, jitterMs, random } = this.options;
-    const exponential = Math.min(maxBackoffMs, initialBackoffMs * 2 ** Math.min(attempt - 1, 30));
     const [jitterMin, jitterMax] = jitterMs;
-    return exponential + jitterMin + Math.floor(random() * (jitterMax - jitterMin));
+    const jitter = jitterMin + Math.floor(random() * (jitterMax - jitterMin));
+    // Never earlier than Retry-After; the jitter spreads callers refused together so they do not all
+    // come back in the same millisecond and get refused together again.
+    if (retryAfterSeconds !== undefined) return retryAfterSeconds * 1000 + jitter;
+    return Math.min(maxBackoffMs, initialBackoffMs * 2 ** Math.min(attempt - 1, 30)) + jitter;
   }
 }

@@ -98,11 +98,11 @@ export class SecretsApi {
 
   /** `secrets/acls/list`. */
   async listAcls(scope: string): Promise<AclItem[]> {
-    const page = await this.api.call<{ acls?: AclItem[] }>({
+    const page = await this.api.call<{ items?: AclItem[] }>({
       method: 'GET',
       path: `${SECRETS}/acls/list`,
       query: { scope },
     });
-    return page.acls ?? [];
+    return page.items ?? [];
   }
 }

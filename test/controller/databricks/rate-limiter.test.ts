@@ -1,4 +1,4 @@
-import { TokenBucket } from '../../../controller/databricks/rate-limiter.js';
+import { TokenBucket, WorkspaceRateLimiter } from '../../../controller/databricks/rate-limiter.js';
 
 describe('token bucket', () => {
   it('lets a burst through, then spaces requests at the configured rate', () => {
@@ -42,5 +42,39 @@ describe('token bucket', () => {
 
   it('rejects a rate that is not positive, naming the value', () => {
     expect(() => new TokenBucket({ requestsPerSecond: 0 })).toThrow(/positive.*got 0/);
+  });
+});
+
+describe('workspace rate limiter', () => {
+  const limiter = (endpointLimits: Record<string, number> | false) =>
+    new WorkspaceRateLimiter({ requestsPerSecond: 100, now: () => 0, endpointLimits });
+
+  it('paces an endpoint at its own limit while other endpoints keep flowing', () => {
+    const limits = limiter({ 'jobs/create': 2 });
+    expect([
+      limits.reserve('jobs/create'),
+      limits.reserve('jobs/create'),
+      limits.reserve('jobs/create'),
+    ]).toEqual([0, 0, 500]);
+    expect(limits.reserve('jobs/get')).toBe(0);
+  });
+
+  it('shares one budget across a prefix or a comma-separated group', () => {
+    const limits = limiter({ 'dbfs/*': 1, 'permissions/put,permissions/patch': 1 });
+    expect([limits.reserve('dbfs/put'), limits.reserve('dbfs/read')]).toEqual([0, 1000]);
+    expect([limits.reserve('permissions/put'), limits.reserve('permissions/patch')]).toEqual([0, 1000]);
+    expect(limits.reserve('permissions/get')).toBe(0);
+  });
+
+  it('still holds every call to the overall workspace limit', () => {
+    const limits = new WorkspaceRateLimiter({ requestsPerSecond: 2, now: () => 0, endpointLimits: false });
+    expect([limits.reserve('a'), limits.reserve('b'), limits.reserve('c')]).toEqual([0, 0, 500]);
+  });
+
+  it('applies Databricks published limits, just under them, by default', () => {
+    const limits = new WorkspaceRateLimiter({ requestsPerSecond: 1000, now: () => 0 });
+    const waits = Array.from({ length: 19 }, () => limits.reserve('jobs/create'));
+    expect(waits.slice(0, 18).every((w) => w === 0)).toBe(true);
+    expect(waits[18]).toBeGreaterThan(0);
   });
 });

@@ -54,10 +54,13 @@ describe('retry policy', () => {
     expect(policy.isRetryable(new DatabricksNetworkError('jobs/get', 'ENOTFOUND', 'x'))).toBe(false);
   });
 
-  it('waits exactly Retry-After seconds when the response gives them', () => {
+  it('waits Retry-After seconds, never less, plus jitter to spread callers refused together', () => {
     const error = new RateLimitedError(429, 'REQUEST_LIMIT_EXCEEDED', 'x', 'jobs/create', 3);
-    expect(policy.delayFor(error, 1)).toBe(3000);
-    expect(policy.delayFor(error, 7)).toBe(3000);
+    // jitter: 50 + 0.5 * (750 - 50) = 400 ms
+    expect(policy.delayFor(error, 1)).toBe(3400);
+    expect(policy.delayFor(error, 7)).toBe(3400);
+    const noJitter = new RetryPolicy({ random: () => 0, jitterMs: [0, 0] });
+    expect(noJitter.delayFor(error, 1)).toBe(3000);
   });
 
   it('backs off exponentially with jitter, capped near 10 s', () => {
@@ -70,7 +73,7 @@ describe('retry policy', () => {
   it('gives up when the next wait would overrun the call budget', () => {
     const budgeted = new RetryPolicy({ budgetMs: 5000, random: () => 0 });
     const error = new RateLimitedError(429, 'REQUEST_LIMIT_EXCEEDED', 'x', 'jobs/create', 2);
-    expect(budgeted.decide(error, 1, 2000)).toEqual({ retry: true, delayMs: 2000 });
+    expect(budgeted.decide(error, 1, 2000)).toEqual({ retry: true, delayMs: 2050 });
     expect(budgeted.decide(error, 2, 3500)).toEqual({ retry: false, reason: 'budget-exhausted' });
     expect(budgeted.decide(new NotFoundError(404, undefined, 'x', 'y'), 1, 0)).toEqual({
       retry: false,

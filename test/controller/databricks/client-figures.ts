@@ -1,0 +1,72 @@
+/**
+ * Figures for the Databricks client against the fake workspace (not a test; run by hand):
+ *   npx tsx test/controller/databricks/client-figures.ts
+ * 1. Throughput and per-call cost of the client with no server latency and no limits.
+ * 2. The default 15 req/s bucket against the fake's default jobs/create limit (20/s): expect zero 429s.
+ * 3. A client set above the server's limit (30/s against 20/s): how many 429s, and how long the batch
+ *    takes when every refused call waits for its Retry-After.
+ */
+import { DatabricksClient } from '../../../controller/databricks/client.js';
+import { PersonalAccessToken } from '../../../controller/databricks/auth/token.js';
+import { startFakeWorkspace, type FakeWorkspace } from '../../fake-databricks/index.js';
+
+const job = {
+  name: 'figure',
+  tasks: [
+    {
+      task_key: 't',
+      notebook_task: { notebook_path: '/x' },
+      new_cluster: { spark_version: '15.4.x-scala2.12', node_type_id: 'i3.xlarge', num_workers: 1 },
+    },
+  ],
+};
+
+function clientFor(fake: FakeWorkspace, rateLimit: number): DatabricksClient {
+  return new DatabricksClient({ host: fake.url, auth: new PersonalAccessToken(fake.token), rateLimit });
+}
+
+async function inParallel(total: number, concurrency: number, call: () => Promise<unknown>): Promise<void> {
+  let started = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (started < total) {
+        started++;
+        await call();
+      }
+    }),
+  );
+}
+
+async function throughput(): Promise<void> {
+  const fake = await startFakeWorkspace({ rateLimits: false });
+  const client = clientFor(fake, 1_000_000);
+  const { job_id } = await client.jobs.create(job);
+  const calls = 5000;
+  const started = performance.now();
+  await inParallel(calls, 20, () => client.jobs.get(job_id));
+  const seconds = (performance.now() - started) / 1000;
+  console.log(
+    `throughput: ${calls} jobs/get, 20 in flight: ${(calls / seconds).toFixed(0)} calls/s, ${((seconds * 1000 * 20) / calls).toFixed(2)} ms per call`,
+  );
+  client.close();
+  await fake.close();
+}
+
+async function createBatch(rateLimit: number, creates: number): Promise<void> {
+  const fake = await startFakeWorkspace();
+  const client = clientFor(fake, rateLimit);
+  const started = performance.now();
+  await inParallel(creates, 50, () => client.jobs.create(job));
+  const seconds = (performance.now() - started) / 1000;
+  const refused = fake.requestCount('jobs/create', 429);
+  const floor = creates / Math.min(rateLimit, 20);
+  console.log(
+    `client ${rateLimit}/s vs fake jobs/create 20/s: ${creates} creates in ${seconds.toFixed(1)} s (floor ${floor.toFixed(1)} s), ${refused} answered 429`,
+  );
+  client.close();
+  await fake.close();
+}
+
+await throughput();
+await createBatch(15, 300);
+await createBatch(30, 300);
