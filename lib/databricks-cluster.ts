@@ -7,6 +7,8 @@ import type { DeletionPolicy } from './deletion-policy.js';
 
 /** An all-purpose cluster that tasks can run on: anything with the name of a `DatabricksCluster`. */
 export interface IDatabricksCluster {
+  /** The kind, so that only a DatabricksCluster (or its fromName) can stand here. */
+  readonly kind: 'DatabricksCluster';
   /** The name of the `DatabricksCluster` object, in the same namespace. */
   readonly name: string;
 }
@@ -54,9 +56,11 @@ export interface DatabricksClusterProps extends DatabricksObjectProps {
  * });
  */
 export class DatabricksCluster extends DatabricksApiObject implements IDatabricksCluster {
+  declare readonly kind: 'DatabricksCluster';
+
   /** A cluster defined elsewhere, by the name of its `DatabricksCluster` object. */
   static fromName(name: string): IDatabricksCluster {
-    return { name };
+    return { kind: 'DatabricksCluster', name };
   }
 
   /** The workspace the cluster lives in. */

@@ -13,6 +13,8 @@ import { Task, type TaskProps } from './task.js';
 
 /** A job that tasks and runs can refer to: anything with the name of a `DatabricksJob`. */
 export interface IDatabricksJob {
+  /** The kind, so that only a DatabricksJob (or its fromName) can stand here. */
+  readonly kind: 'DatabricksJob';
   /** The name of the `DatabricksJob` object, in the same namespace. */
   readonly name: string;
   /** The workspace the job lives in, if known; runs of the job default to it. */
@@ -163,13 +165,15 @@ const MAX_CONCURRENT_RUNS = 1000;
  * job.addTask('transform', { type: TaskType.notebook('/Shared/etl/transform'), runOn: cluster }).dependsOn(ingest);
  */
 export class DatabricksJob extends DatabricksApiObject implements IDatabricksJob {
+  declare readonly kind: 'DatabricksJob';
+
   /**
    * A job defined elsewhere, by the name of its `DatabricksJob` object.
    *
    * @param workspace its workspace, which runs of the job then default to
    */
   static fromName(name: string, workspace?: IDatabricksWorkspace): IDatabricksJob {
-    return { name, workspace };
+    return { kind: 'DatabricksJob', name, workspace };
   }
 
   /** The workspace the job lives in. */

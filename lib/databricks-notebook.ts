@@ -8,6 +8,8 @@ import { contentSizeProblem, placeContent, type PlacedContent, readLocalFile } f
 
 /** A notebook that tasks can run: anything with the name of a `DatabricksNotebook`. */
 export interface IDatabricksNotebook {
+  /** The kind, so that only a DatabricksNotebook (or its fromName) can stand here. */
+  readonly kind: 'DatabricksNotebook';
   /** The name of the `DatabricksNotebook` object, in the same namespace. */
   readonly name: string;
 }
@@ -73,9 +75,11 @@ const EXTENSIONS: Readonly<Record<string, { language?: NotebookLanguage; format:
  * });
  */
 export class DatabricksNotebook extends DatabricksApiObject implements IDatabricksNotebook {
+  declare readonly kind: 'DatabricksNotebook';
+
   /** A notebook defined elsewhere, by the name of its `DatabricksNotebook` object. */
   static fromName(name: string): IDatabricksNotebook {
-    return { name };
+    return { kind: 'DatabricksNotebook', name };
   }
 
   /**

@@ -12,6 +12,8 @@ export interface SecretKeyReference {
 
 /** A Databricks workspace that other constructs live in: anything with the name of a `DatabricksWorkspace`. */
 export interface IDatabricksWorkspace {
+  /** The kind, so that only a DatabricksWorkspace (or its fromName) can stand here. */
+  readonly kind: 'DatabricksWorkspace';
   /** The name of the `DatabricksWorkspace` object, in the same namespace. */
   readonly name: string;
 }
@@ -100,9 +102,11 @@ export interface DatabricksWorkspaceProps extends DatabricksObjectProps {
  * });
  */
 export class DatabricksWorkspace extends DatabricksApiObject implements IDatabricksWorkspace {
+  declare readonly kind: 'DatabricksWorkspace';
+
   /** A workspace defined elsewhere (another app or `kubectl`), by the name of its `DatabricksWorkspace`. */
   static fromName(name: string): IDatabricksWorkspace {
-    return { name };
+    return { kind: 'DatabricksWorkspace', name };
   }
 
   /** The workspace URL. */

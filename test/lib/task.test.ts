@@ -1,5 +1,11 @@
 import { Chart, Testing } from 'cdk8s';
-import { DatabricksJob, DatabricksWorkspace, TaskType } from '../../lib/index.js';
+import {
+  DatabricksCluster,
+  DatabricksJob,
+  DatabricksWorkspace,
+  TaskType,
+  type TaskCompute,
+} from '../../lib/index.js';
 
 function taskPayload(type: TaskType) {
   const chart = new Chart(Testing.app(), 'app');
@@ -86,11 +92,18 @@ describe('Task', () => {
     const cluster = job.addJobCluster('main', { spark_version: '15.4.x-scala2.12', num_workers: 1 });
     const task = job
       .addTask('t', { type: TaskType.notebook('/a'), runOn: cluster })
-      .runOn({ name: 'shared' });
+      .runOn(DatabricksCluster.fromName('shared'));
     expect(task.toPayload()).toEqual({
       task_key: 't',
       notebook_task: { notebook_path: '/a' },
       existing_cluster_ref: { name: 'shared' },
     });
+  });
+
+  it('takes only a cluster where a cluster belongs (npm run typecheck fails otherwise)', () => {
+    const workspace = DatabricksWorkspace.fromName('w');
+    // @ts-expect-error a workspace has a name too, but it is not a cluster
+    const compute: TaskCompute = workspace;
+    expect(compute).toBe(workspace);
   });
 });
