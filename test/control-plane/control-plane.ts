@@ -11,7 +11,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { request } from 'node:https';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createControlPlanePki, type ControlPlanePki } from './certificates.js';
 import { ensureEtcd } from './etcd-binary.js';
@@ -20,6 +20,7 @@ import { ensureKubeBinaries } from './kube-binaries.js';
 import { writeCertificateKubeconfig } from './kubeconfig-file.js';
 import { KUBERNETES_VERSION } from './kubernetes-version.js';
 import { isOurProcess, isProcessAlive, stopProcess } from './local-processes.js';
+import { acquirePidLock } from './pid-lock.js';
 
 /** A control plane that is up: what a caller needs to use it and to stop it. */
 export interface RunningControlPlane {
@@ -79,13 +80,17 @@ const START_ATTEMPTS = 3;
  */
 export async function startControlPlane(options: StartOptions): Promise<RunningControlPlane> {
   const stateDir = resolve(options.stateDir);
+  return withStateDirLock(stateDir, options.log, () => startUnlocked(stateDir, options));
+}
+
+async function startUnlocked(stateDir: string, options: StartOptions): Promise<RunningControlPlane> {
   const existing = readState(stateDir);
   if (existing && (await isHealthy(stateDir, existing))) {
     return describe(stateDir, existing, false);
   }
   if (existing || existsSync(stateDir)) {
     options.log(`cleaning up a stale control plane in ${stateDir}`);
-    await stopControlPlane(stateDir);
+    await stopUnlocked(stateDir);
   }
 
   const etcdBinary = ensureEtcd(options.log);
@@ -97,7 +102,7 @@ export async function startControlPlane(options: StartOptions): Promise<RunningC
       const state = await launch(stateDir, etcdBinary, binaries.kubeApiserver, binaries.kubectl, options);
       return describe(stateDir, state, true);
     } catch (error) {
-      await stopControlPlane(stateDir);
+      await stopUnlocked(stateDir);
       // A port picked as free can be taken before the server binds it; other failures are real.
       if (attempt >= START_ATTEMPTS || !String(error).includes('address already in use')) throw error;
       options.log('a port was taken before the server could bind it; retrying with new ports');
@@ -115,6 +120,14 @@ export async function findRunningControlPlane(stateDir: string): Promise<Running
 /** Stops the processes of the control plane in `stateDir` (only if they are ours) and deletes the directory. */
 export async function stopControlPlane(stateDir: string): Promise<void> {
   const dir = resolve(stateDir);
+  await withStateDirLock(
+    dir,
+    () => undefined,
+    () => stopUnlocked(dir),
+  );
+}
+
+async function stopUnlocked(dir: string): Promise<void> {
   // The watchdog first, so it does not race us; then the API server before its storage.
   for (const name of PROCESS_NAMES) {
     const pid = readPid(dir, name);
@@ -132,13 +145,34 @@ export async function cleanOrphanedControlPlanes(
   log: (line: string) => void,
 ): Promise<void> {
   if (!existsSync(parentDir)) return;
-  for (const entry of readdirSync(parentDir)) {
-    const dir = join(parentDir, entry);
+  for (const entry of readdirSync(parentDir, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue; // lock files sit next to the state directories
+    const dir = join(parentDir, entry.name);
     const owner = readPid(dir, OWNER_PID_FILE);
     if (owner === undefined ? Date.now() - statSync(dir).mtimeMs < UNOWNED_GRACE_MS : isProcessAlive(owner))
       continue;
     log(`removing the control plane of a finished test run: ${dir}`);
     await stopControlPlane(dir);
+  }
+}
+
+/**
+ * Runs `action` holding a lock on the state directory (a pid file next to it), so two commands on
+ * one directory, say two `up`s, never see each other's half-started control plane as stale.
+ */
+async function withStateDirLock<T>(
+  stateDir: string,
+  log: (line: string) => void,
+  action: () => Promise<T>,
+): Promise<T> {
+  mkdirSync(dirname(stateDir), { recursive: true });
+  const release = await acquirePidLock(`${stateDir}.lock`, (pid) =>
+    log(`waiting for process ${pid}, which is starting or stopping the control plane in ${stateDir}`),
+  );
+  try {
+    return await action();
+  } finally {
+    release();
   }
 }
 
