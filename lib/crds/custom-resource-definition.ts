@@ -1,5 +1,6 @@
 import { type TSchema } from '@sinclair/typebox';
 import { API_CATEGORY, API_GROUP, API_VERSION } from './api-group.js';
+import { structuralSchema } from './structural-schema.js';
 
 /** A column of `kubectl get` output. */
 export interface PrinterColumn {
@@ -60,11 +61,6 @@ const AGE_COLUMN: PrinterColumn = {
   description: 'Time since the object was created.',
 };
 
-// TypeBox schemas carry symbol-keyed metadata; a JSON round trip leaves exactly the JSON Schema.
-function plainJson(schema: TSchema): { [key: string]: JsonValue } {
-  return JSON.parse(JSON.stringify(schema)) as { [key: string]: JsonValue };
-}
-
 /** Builds the CRD of one kind: namespaced, one version, status subresource, category `databricks`. */
 export function customResourceDefinition(definition: KindDefinition): CustomResourceDefinition {
   const printerColumns = [...definition.printerColumns, AGE_COLUMN].map((column) => ({ ...column }));
@@ -102,8 +98,8 @@ export function customResourceDefinition(definition: KindDefinition): CustomReso
                 apiVersion: { type: 'string', description: `${API_GROUP}/${API_VERSION}` },
                 kind: { type: 'string', description: definition.kind },
                 metadata: { type: 'object' },
-                spec: plainJson(definition.spec),
-                status: plainJson(definition.status),
+                spec: structuralSchema(definition.spec),
+                status: structuralSchema(definition.status),
               },
             },
           },

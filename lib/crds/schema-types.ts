@@ -14,12 +14,16 @@ import {
   type TProperties,
   type TSchema,
   type TString,
-  type TUnsafe,
+  type TLiteral,
+  type TRecord,
+  type TUnion,
 } from '@sinclair/typebox';
 
-// Thin constructors over TypeBox that only emit what a Kubernetes structural schema accepts
-// (no `const`, `anyOf` of literals or `patternProperties`), and that make a description mandatory,
-// because every field shows up in `kubectl explain`.
+// Thin constructors over TypeBox that make a description mandatory, because every field shows up
+// in `kubectl explain`. They stay plain TypeBox, so `Value.Check` works on every schema; the few
+// constructs a structural schema spells differently (enums, string maps) are rewritten when the CRD
+// is rendered (structural-schema.ts).
+import './string-formats.js';
 
 /** A string field. */
 export function Str(description: string, options: StringOptions = {}): TString {
@@ -46,23 +50,21 @@ export function Bool(description: string, options: SchemaOptions = {}): TBoolean
   return Type.Boolean({ ...options, description });
 }
 
-/** A string restricted to `values`; typed as their union. */
+/** A string restricted to `values`; typed as their union. Rendered as `enum` in the CRD. */
 export function StringEnum<const T extends readonly string[]>(
   values: T,
   description: string,
   options: SchemaOptions = {},
-): TUnsafe<T[number]> {
-  return Type.Unsafe<T[number]>({ ...options, type: 'string', enum: [...values], description });
+): TUnion<TLiteral<T[number]>[]> {
+  return Type.Union(
+    values.map((value) => Type.Literal(value)),
+    { ...options, description },
+  ) as TUnion<TLiteral<T[number]>[]>;
 }
 
-/** A map from string keys to string values (`spark_conf`, `custom_tags`, ...). */
-export function StringMap(description: string, options: ObjectOptions = {}): TUnsafe<Record<string, string>> {
-  return Type.Unsafe<Record<string, string>>({
-    ...options,
-    type: 'object',
-    additionalProperties: { type: 'string' },
-    description,
-  });
+/** A map from string keys to string values (`spark_conf`, `custom_tags`, ...). Rendered as `additionalProperties`. */
+export function StringMap(description: string, options: ObjectOptions = {}): TRecord<TString, TString> {
+  return Type.Record(Type.String(), Type.String(), { ...options, description });
 }
 
 /** A list; pass `maxItems` whenever a CEL rule runs on the items so the rule's cost stays bounded. */

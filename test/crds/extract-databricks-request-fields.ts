@@ -4,6 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as prettier from 'prettier';
 import { extractRequestTypes, ROOT_TYPES, type RequestFieldsFixture } from './databricks-request-fields.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -14,4 +15,7 @@ const fixture: RequestFieldsFixture = {
   roots: ROOT_TYPES,
   types: extractRequestTypes(JSON.parse(readFileSync(source, 'utf8'))),
 };
-writeFileSync(join(here, 'databricks-request-fields.json'), `${JSON.stringify(fixture, null, 2)}\n`);
+const target = join(here, 'databricks-request-fields.json');
+// Formatted as the repository's Prettier config wants, so regenerating gives no diff.
+const options = (await prettier.resolveConfig(target)) ?? {};
+writeFileSync(target, await prettier.format(JSON.stringify(fixture), { ...options, filepath: target }));

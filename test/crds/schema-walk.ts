@@ -1,4 +1,6 @@
 // Reading the synthesized JSON Schema in tests: the plain-object view of a CRD's openAPIV3Schema.
+import { type TSchema } from '@sinclair/typebox';
+import { structuralSchema } from '../../lib/crds/structural-schema.js';
 
 /** A node of a CRD's OpenAPI v3 schema, as the API server sees it. */
 export interface SchemaNode {
@@ -19,9 +21,9 @@ export interface SchemaNode {
   [key: string]: unknown;
 }
 
-/** The plain JSON Schema of a TypeBox schema (TypeBox metadata lives under symbols). */
+/** A TypeBox schema as the CRD carries it (structural form: enums, additionalProperties). */
 export function plainSchema(schema: unknown): SchemaNode {
-  return JSON.parse(JSON.stringify(schema)) as SchemaNode;
+  return structuralSchema(schema as TSchema) as SchemaNode;
 }
 
 /** Visits every node with its path (`.a.b[]`), depth first. */
