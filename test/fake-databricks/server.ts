@@ -132,7 +132,9 @@ export class FakeHttpServer {
       ? {
           principal: who.principal,
           authMode: who.mode,
-          azureWorkspaceResourceId: who.azureWorkspaceResourceId,
+          ...(who.azureWorkspaceResourceId !== undefined && {
+            azureWorkspaceResourceId: who.azureWorkspaceResourceId,
+          }),
         }
       : {};
 
