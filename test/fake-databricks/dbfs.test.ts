@@ -1,10 +1,10 @@
 import { ManualClock, defaultTiming, type FakeContext } from './api.js';
-import { DbfsService } from './dbfs.js';
+import { DbfsService, type DbfsOptions } from './dbfs.js';
 import { RouteTableClient } from './route-table-client.js';
 import { FakeHttpClient } from './fake-http-client.js';
 import { startFakeWorkspace, type FakeWorkspace } from './index.js';
 
-function workspace() {
+function workspace(options: DbfsOptions = {}) {
   const clock = new ManualClock();
   const ctx: FakeContext = {
     clock,
@@ -13,7 +13,7 @@ function workspace() {
     workspaceId: '1234567890',
     userName: 'tester@example.com',
   };
-  const service = new DbfsService(ctx);
+  const service = new DbfsService(ctx, options);
   return { clock, service, api: new RouteTableClient(service) };
 }
 
@@ -217,6 +217,23 @@ describe('dbfs directories', () => {
     await api.ok('POST', '/api/2.0/dbfs/mkdirs', { path: '/empty' });
     await api.ok('POST', '/api/2.0/dbfs/delete', { path: '/empty' });
     expect(await api.ok('GET', '/api/2.0/dbfs/list', { path: '/' })).toEqual({});
+  });
+});
+
+describe('dbfs large deletes', () => {
+  it('answers 503 part-way through a large recursive delete and finishes when called again', async () => {
+    const { api } = workspace({ deleteBatchSize: 3 });
+    for (let i = 0; i < 5; i++)
+      await api.ok('POST', '/api/2.0/dbfs/put', { path: `/big/f${i}`, contents: '' });
+    expect(await api.call('POST', '/api/2.0/dbfs/delete', { path: '/big', recursive: true })).toMatchObject({
+      status: 503,
+      body: { error_code: 'TEMPORARILY_UNAVAILABLE' },
+    });
+    expect((await api.ok('GET', '/api/2.0/dbfs/list', { path: '/big' })).files).toHaveLength(2);
+    await api.ok('POST', '/api/2.0/dbfs/delete', { path: '/big', recursive: true });
+    expect(await api.call('GET', '/api/2.0/dbfs/get-status', { path: '/big' })).toMatchObject({
+      status: 404,
+    });
   });
 });
 

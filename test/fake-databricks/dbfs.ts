@@ -15,6 +15,17 @@ const MAX_BLOCK_BYTES = 1024 * 1024;
 const MAX_READ_BYTES = 1024 * 1024;
 const DEFAULT_READ_BYTES = 512 * 1024;
 const HANDLE_IDLE_TIMEOUT_MS = 10 * 60 * 1000;
+/**
+ * A recursive delete removes at most this many entries per call and then answers 503, as a real delete
+ * that runs past its ~45 s budget does; the client calls again until it succeeds.
+ */
+const DEFAULT_DELETE_BATCH = 10_000;
+
+/** Knobs of the DBFS service. */
+export interface DbfsOptions {
+  /** Entries one `dbfs/delete` call removes before answering 503. @default 10000 */
+  readonly deleteBatchSize?: number;
+}
 
 type DbfsEntry =
   | { readonly isDir: true; modificationTime: number }
@@ -34,7 +45,7 @@ interface OpenHandle {
  * carry plain absolute paths. Parent directories are created implicitly by put, create, mkdirs and
  * move, as DBFS does. Deleting a path that does not exist succeeds, as the real API does. A streaming
  * handle expires after 10 minutes without a call, by the workspace clock; until `close` the file exists
- * but is empty.
+ * but is empty. A recursive delete of a large tree answers 503 part-way (see {@link DbfsOptions}).
  */
 export class DbfsService implements FakeService {
   readonly name = 'dbfs';
@@ -42,7 +53,13 @@ export class DbfsService implements FakeService {
   private handles = new Map<number, OpenHandle>();
   private nextHandle = 1;
 
-  constructor(private readonly ctx: FakeContext) {
+  private readonly deleteBatchSize: number;
+
+  constructor(
+    private readonly ctx: FakeContext,
+    options: DbfsOptions = {},
+  ) {
+    this.deleteBatchSize = options.deleteBatchSize ?? DEFAULT_DELETE_BATCH;
     this.reset();
   }
 
@@ -211,7 +228,16 @@ export class DbfsService implements FakeService {
         `Directory ${path} is not empty: pass recursive=true to delete it with its contents.`,
       );
     }
-    for (const descendant of descendants) this.entries.delete(descendant);
+    // Deepest first, so that an interrupted delete leaves a consistent tree behind.
+    const doomed = [...descendants].sort((a, b) => b.length - a.length);
+    for (const descendant of doomed.slice(0, this.deleteBatchSize)) this.entries.delete(descendant);
+    if (doomed.length > this.deleteBatchSize) {
+      throw new ApiError(
+        503,
+        'TEMPORARILY_UNAVAILABLE',
+        `Deleting ${path} is taking too long: ${doomed.length - this.deleteBatchSize} entries remain. Call dbfs/delete again to continue.`,
+      );
+    }
     // The root itself stays: it can be emptied but not removed.
     if (path !== '/') this.entries.delete(path);
     return {};
