@@ -108,6 +108,36 @@ describe('Informer against the API server', () => {
     expect(informer.stats.lists).toBe(1);
   }, 30_000);
 
+  it('lists and watches core-group objects too (ConfigMaps by label)', async () => {
+    const configMaps = { group: '', version: 'v1', plural: 'configmaps' };
+    const labels = { 'runtime.test/watched': 'yes' };
+    await kube.core.createNamespacedConfigMap({
+      namespace: namespace.name,
+      body: { metadata: { name: 'watched-1', labels }, data: { a: '1' } },
+    });
+    await kube.core.createNamespacedConfigMap({
+      namespace: namespace.name,
+      body: { metadata: { name: 'ignored' }, data: { a: '1' } },
+    });
+    const cms = new Informer(kube, {
+      resource: configMaps,
+      namespaces: [namespace.name],
+      labelSelector: 'runtime.test/watched=yes',
+    });
+    cms.start();
+    try {
+      await cms.waitForSync(10_000);
+      expect(cms.store.keys()).toEqual([`${namespace.name}/watched-1`]);
+      await kube.core.createNamespacedConfigMap({
+        namespace: namespace.name,
+        body: { metadata: { name: 'watched-2', labels } },
+      });
+      await waitFor(() => cms.store.size === 2, 10_000, 'the second ConfigMap');
+    } finally {
+      await cms.stop();
+    }
+  });
+
   it('watches all namespaces when none are given', async () => {
     informer = new Informer<Gadget>(kube, { resource: GADGETS });
     informer.start();
