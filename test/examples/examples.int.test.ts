@@ -29,9 +29,10 @@ describe('the synthesized examples apply to a real API server', () => {
   const config = testKubeConfig();
   const client = KubernetesObjectApi.makeApiClient(config);
 
+  // Installing seven CRDs and waiting until they are served takes seconds on a fresh, busy control plane.
   beforeAll(async () => {
     for (const crd of readCrdManifests(join(repositoryRoot(), 'dist'))) await installCrd(config, crd);
-  });
+  }, 120_000);
 
   it.each(Object.keys(charts))(
     '%s: server-side apply accepts every object and prunes nothing',
@@ -55,5 +56,6 @@ describe('the synthesized examples apply to a real API server', () => {
         });
       }
     },
+    60_000,
   );
 });
