@@ -3,8 +3,9 @@
  *   npx tsx test/controller/databricks/client-figures.ts
  * 1. Throughput and per-call cost of the client with no server latency and no limits.
  * 2. The default 15 req/s bucket against the fake's default jobs/create limit (20/s): expect zero 429s.
- * 3. A client set above the server's limit (30/s against 20/s): how many 429s, and how long the batch
- *    takes when every refused call waits for its Retry-After.
+ * 3. A workspace limit above the server's create limit (30/s against 20/s): the per-endpoint bucket
+ *    (18/s for jobs/create) keeps creates under it.
+ * 4. The same without per-endpoint buckets: how many 429s, and what the Retry-After waits cost.
  */
 import { DatabricksClient } from '../../../controller/databricks/client.js';
 import { PersonalAccessToken } from '../../../controller/databricks/auth/token.js';
@@ -21,8 +22,13 @@ const job = {
   ],
 };
 
-function clientFor(fake: FakeWorkspace, rateLimit: number): DatabricksClient {
-  return new DatabricksClient({ host: fake.url, auth: new PersonalAccessToken(fake.token), rateLimit });
+function clientFor(fake: FakeWorkspace, rateLimit: number, perEndpoint = true): DatabricksClient {
+  return new DatabricksClient({
+    host: fake.url,
+    auth: new PersonalAccessToken(fake.token),
+    rateLimit,
+    ...(perEndpoint ? {} : { endpointRateLimits: false as const }),
+  });
 }
 
 async function inParallel(total: number, concurrency: number, call: () => Promise<unknown>): Promise<void> {
@@ -52,16 +58,17 @@ async function throughput(): Promise<void> {
   await fake.close();
 }
 
-async function createBatch(rateLimit: number, creates: number): Promise<void> {
+async function createBatch(rateLimit: number, creates: number, perEndpoint = true): Promise<void> {
   const fake = await startFakeWorkspace();
-  const client = clientFor(fake, rateLimit);
+  const client = clientFor(fake, rateLimit, perEndpoint);
   const started = performance.now();
   await inParallel(creates, 50, () => client.jobs.create(job));
   const seconds = (performance.now() - started) / 1000;
   const refused = fake.requestCount('jobs/create', 429);
   const floor = creates / Math.min(rateLimit, 20);
+  const buckets = perEndpoint ? 'with' : 'without';
   console.log(
-    `client ${rateLimit}/s vs fake jobs/create 20/s: ${creates} creates in ${seconds.toFixed(1)} s (floor ${floor.toFixed(1)} s), ${refused} answered 429`,
+    `client ${rateLimit}/s ${buckets} per-endpoint buckets vs fake jobs/create 20/s: ${creates} creates in ${seconds.toFixed(1)} s (server floor ${floor.toFixed(1)} s), ${refused} answered 429`,
   );
   client.close();
   await fake.close();
@@ -70,3 +77,4 @@ async function createBatch(rateLimit: number, creates: number): Promise<void> {
 await throughput();
 await createBatch(15, 300);
 await createBatch(30, 300);
+await createBatch(30, 300, false);
