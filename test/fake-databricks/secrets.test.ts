@@ -249,6 +249,26 @@ describe('secrets over HTTP', () => {
     expect(JSON.stringify(listed)).not.toContain('hidden-value');
   });
 
+  it('shows rotation in the inspection state as a changed hash, never the value', async () => {
+    await http.ok('POST', '/api/2.0/secrets/scopes/create', { scope: 'rot' });
+    const hashOf = async () => {
+      const state = (await fetch(`${server.url}/__fake/state`).then((res) => res.json())) as {
+        secrets: { name: string; secrets: { key: string; value_sha256: string }[] }[];
+      };
+      return state.secrets.find((scope) => scope.name === 'rot')?.secrets.find((secret) => secret.key === 'k')
+        ?.value_sha256;
+    };
+    await http.ok('POST', '/api/2.0/secrets/put', { scope: 'rot', key: 'k', string_value: 'first-value' });
+    const before = await hashOf();
+    await http.ok('POST', '/api/2.0/secrets/put', { scope: 'rot', key: 'k', string_value: 'second-value' });
+    const after = await hashOf();
+    expect(before).toMatch(/^[0-9a-f]{64}$/);
+    expect(after).toMatch(/^[0-9a-f]{64}$/);
+    expect(after).not.toBe(before);
+    const state = await fetch(`${server.url}/__fake/state`).then((res) => res.text());
+    expect(state).not.toContain('second-value');
+  });
+
   it('answers a duplicate scope with the exact body the real API sends', async () => {
     await http.ok('POST', '/api/2.0/secrets/scopes/create', { scope: 'dup' });
     const answer = await http.call('POST', '/api/2.0/secrets/scopes/create', { scope: 'dup' });
