@@ -98,7 +98,13 @@ export class DatabricksCluster extends DatabricksApiObject implements IDatabrick
  *
  * @param where the field path of the spec, e.g. `settings` or `settings.job_clusters[0].new_cluster`
  */
-export function clusterSpecProblems(spec: ClusterSpec, where: string): string[] {
+export function clusterSpecProblems(
+  spec: Pick<
+    ClusterSpec,
+    'num_workers' | 'autoscale' | 'autotermination_minutes' | 'instance_pool_id' | 'node_type_id'
+  >,
+  where: string,
+): string[] {
   const problems: string[] = [];
   if (spec.num_workers !== undefined && spec.autoscale !== undefined) {
     problems.push(

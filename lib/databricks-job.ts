@@ -2,6 +2,7 @@ import type { Duration } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { ClusterSpec } from './crds/cluster-spec.js';
 import type { DatabricksJobSpec } from './crds/databricks-job.js';
+import { clusterSpecProblems } from './databricks-cluster.js';
 import type { JobSettings } from './crds/job-settings.js';
 import { DatabricksApiObject, type DatabricksObjectProps } from './databricks-api-object.js';
 import type { IDatabricksWorkspace } from './databricks-workspace.js';
@@ -348,6 +349,11 @@ export class DatabricksJob extends DatabricksApiObject implements IDatabricksJob
       );
     }
     const settings = this.renderSettings();
+    (settings.job_clusters ?? []).forEach((cluster, index) => {
+      problems.push(
+        ...clusterSpecProblems(cluster.new_cluster, `settings.job_clusters[${index}].new_cluster`),
+      );
+    });
     problems.push(...taskGraphProblems(settings.tasks ?? [], settings.job_clusters ?? []));
     return problems;
   }

@@ -252,6 +252,14 @@ describe('DatabricksJob validation', () => {
     }, 'task "a" has job_cluster_key "mian", which is not in settings.job_clusters (known: main); add it with addJobCluster() or fix the key');
   });
 
+  it('rejects a job cluster spec Databricks would reject, naming its index', () => {
+    expectSynthError((_, job) => {
+      job.addJobCluster('ok', CLUSTER);
+      job.addJobCluster('both', { ...CLUSTER, autoscale: { min_workers: 1, max_workers: 4 } });
+      job.addTask('a', { type: TaskType.notebook('/a') });
+    }, 'settings.job_clusters[1].new_cluster.num_workers and settings.job_clusters[1].new_cluster.autoscale are mutually exclusive');
+  });
+
   it('rejects running on a job cluster of another job', () => {
     const { chart, workspace } = setup();
     const other = new DatabricksJob(chart, 'other', { workspace });
