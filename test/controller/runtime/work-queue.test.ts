@@ -81,6 +81,24 @@ describe('WorkQueue', () => {
     for (const [key, added] of lastAdded) expect(lastSeen.get(key)).toBeGreaterThanOrEqual(added);
   });
 
+  it('hands keys out in the order they were added, across thousands of keys', async () => {
+    const queue = new WorkQueue({ name: 'test' });
+    const order: string[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 3000; i++) queue.add(`ns/r${round}-${i}`);
+      for (let i = 0; i < 2500; i++) {
+        const key = (await queue.get())!;
+        order.push(key);
+        queue.done(key);
+      }
+    }
+    while (queue.length > 0) order.push((await queue.get())!);
+    const expected = [0, 1, 2].flatMap((round) =>
+      Array.from({ length: 3000 }, (_, i) => `ns/r${round}-${i}`),
+    );
+    expect(order).toEqual(expected);
+  });
+
   it('wakes a waiting worker when a key is added', async () => {
     const queue = new WorkQueue({ name: 'test' });
     const waiting = queue.get();
