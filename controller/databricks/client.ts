@@ -86,7 +86,10 @@ export class DatabricksClient {
     this.transport.credentials = auth;
   }
 
-  /** Closes idle keep-alive connections. */
+  /**
+   * Stops using this client: retry waits end at once with the last error, new calls are refused, and
+   * connections are closed. Call it on shutdown or when the workspace goes away.
+   */
   close(): void {
     this.transport.close();
   }

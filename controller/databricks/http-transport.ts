@@ -60,6 +60,8 @@ export class HttpTransport {
   credentials: CredentialsProvider;
   private readonly agent: http.Agent;
   private readonly options: HttpTransportOptions;
+  private closed = false;
+  private readonly pendingWaits = new Set<() => void>();
 
   constructor(options: HttpTransportOptions) {
     this.host = normalizeHost(options.host);
@@ -77,6 +79,8 @@ export class HttpTransport {
     const url = this.urlFor(request);
     const started = Date.now();
     let reauthenticated = false;
+    if (this.closed)
+      throw new Error(`the Databricks client for ${this.host} is closed; ${endpoint} was not sent`);
     for (let attempt = 1; ; attempt++) {
       let error: Error;
       try {
@@ -92,7 +96,7 @@ export class HttpTransport {
         continue;
       }
       const decision = this.options.retryPolicy.decide(error, attempt, Date.now() - started);
-      if (!decision.retry) {
+      if (!decision.retry || this.closed) {
         if (error instanceof DatabricksApiError || error instanceof DatabricksNetworkError) {
           error.attempts = attempt;
           if (attempt > 1) error.message += ` (gave up after ${attempt} attempts)`;
@@ -100,13 +104,37 @@ export class HttpTransport {
         throw error;
       }
       this.options.onRetry?.({ endpoint, attempt, delayMs: decision.delayMs, error });
-      await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
+      await this.waitBeforeRetry(decision.delayMs);
+      if (this.closed) {
+        if (error instanceof DatabricksApiError || error instanceof DatabricksNetworkError)
+          error.attempts = attempt;
+        throw error;
+      }
     }
   }
 
-  /** Closes idle keep-alive connections; in-flight calls finish. */
+  /**
+   * Shuts the transport down, e.g. on SIGTERM or when its workspace is deleted: calls waiting to retry
+   * fail now with their last error instead of waiting out a budget of minutes, new calls are refused,
+   * and connections are closed (an attempt still on the wire fails as a network error).
+   */
   close(): void {
+    this.closed = true;
+    for (const wake of this.pendingWaits) wake();
+    this.pendingWaits.clear();
     this.agent.destroy();
+  }
+
+  private waitBeforeRetry(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.pendingWaits.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.pendingWaits.add(wake);
+    });
   }
 
   private async attempt(request: ApiRequest, endpoint: string, url: string): Promise<unknown> {
