@@ -15289,7 +15289,7 @@ export interface DatabricksRunProps {
   readonly metadata?: ApiObjectMetadata;
 
   /**
-   * One run: a run-now of a DatabricksJob (jobRef, with optional runNow parameters) or a one-time run (submit). Set exactly one of jobRef, submit. The run starts once; changing the spec afterwards does not start another.
+   * One run: a run-now of a DatabricksJob (jobRef, with optional runNow parameters) or a one-time run (submit). Set exactly one of jobRef, submit. The run happens once, so jobRef, runNow and submit cannot change afterwards.
    *
    * @schema DatabricksRun#spec
    */
@@ -15312,7 +15312,7 @@ export function toJson_DatabricksRunProps(obj: DatabricksRunProps | undefined): 
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * One run: a run-now of a DatabricksJob (jobRef, with optional runNow parameters) or a one-time run (submit). Set exactly one of jobRef, submit. The run starts once; changing the spec afterwards does not start another.
+ * One run: a run-now of a DatabricksJob (jobRef, with optional runNow parameters) or a one-time run (submit). Set exactly one of jobRef, submit. The run happens once, so jobRef, runNow and submit cannot change afterwards.
  *
  * @schema DatabricksRunSpec
  */
@@ -15325,7 +15325,7 @@ export interface DatabricksRunSpec {
   readonly workspaceRef: DatabricksRunSpecWorkspaceRef;
 
   /**
-   * Reference to a DatabricksJob in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   * The DatabricksJob to run now. The controller waits (condition reason WaitingForDependency) until the job is Ready.
    *
    * @schema DatabricksRunSpec#jobRef
    */
@@ -15401,7 +15401,7 @@ export function toJson_DatabricksRunSpecWorkspaceRef(obj: DatabricksRunSpecWorks
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Reference to a DatabricksJob in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ * The DatabricksJob to run now. The controller waits (condition reason WaitingForDependency) until the job is Ready.
  *
  * @schema DatabricksRunSpecJobRef
  */

@@ -43,6 +43,18 @@ export function requiredWhen(field: string, condition: string, message: string):
   return { rule: `!(${condition}) || has(self.${field})`, message, reason: 'FieldValueRequired' };
 }
 
+/**
+ * `field` keeps its value across updates, including whether it is set at all. A transition rule:
+ * the API server only evaluates it on updates.
+ */
+export function unchanged(field: string, advice: string): CelRule {
+  return {
+    rule: `has(self.${field}) == has(oldSelf.${field}) && (!has(self.${field}) || self.${field} == oldSelf.${field})`,
+    message: `${field} is immutable: ${advice}`,
+    fieldPath: `.${field}`,
+  };
+}
+
 /** Options fragment that attaches `rules` to a schema node. */
 export function celValidations(...rules: CelRule[]): { 'x-kubernetes-validations': CelRule[] } {
   return { 'x-kubernetes-validations': rules };

@@ -1,11 +1,11 @@
 import { type Static } from '@sinclair/typebox';
-import { celValidations, exactlyOneOf, keysExistIn, onlyWhen } from './cel-rules.js';
+import { celValidations, exactlyOneOf, keysExistIn, onlyWhen, unchanged } from './cel-rules.js';
 import { Conditions, ObservedGeneration } from './conditions.js';
 import { READY_COLUMN, type KindDefinition } from './custom-resource-definition.js';
 import { HealthRules } from './health-rules.js';
 import { JobCluster, JobEnvironment, GitSource, JobRunAs, QueueSettings } from './job-settings.js';
 import { EmailNotifications, JobNotificationSettings, WebhookNotifications } from './notifications.js';
-import { localReference, WorkspaceReference } from './object-references.js';
+import { WorkspaceReference } from './object-references.js';
 import {
   Bool,
   Int,
@@ -96,7 +96,12 @@ export type RunSubmitSettings = Static<typeof RunSubmitSettings>;
 export const DatabricksRunSpec = Struct(
   {
     workspaceRef: WorkspaceReference,
-    jobRef: Opt(localReference('DatabricksJob')),
+    jobRef: Opt(
+      Struct(
+        { name: Str('Name of the DatabricksJob in the same namespace.', { minLength: 1, maxLength: 253 }) },
+        'The DatabricksJob to run now. The controller waits (condition reason WaitingForDependency) until the job is Ready.',
+      ),
+    ),
     runNow: Opt(RunNowSettings),
     submit: Opt(RunSubmitSettings),
     cancelOnDelete: Opt(
@@ -105,7 +110,7 @@ export const DatabricksRunSpec = Struct(
       }),
     ),
   },
-  'One run: a run-now of a DatabricksJob (jobRef, with optional runNow parameters) or a one-time run (submit). Set exactly one of jobRef, submit. The run starts once; changing the spec afterwards does not start another.',
+  'One run: a run-now of a DatabricksJob (jobRef, with optional runNow parameters) or a one-time run (submit). Set exactly one of jobRef, submit. The run happens once, so jobRef, runNow and submit cannot change afterwards.',
   celValidations(
     exactlyOneOf(['jobRef', 'submit'], 'spec'),
     onlyWhen(
@@ -113,10 +118,10 @@ export const DatabricksRunSpec = Struct(
       'has(self.jobRef)',
       'spec.runNow is only allowed with spec.jobRef (run parameters of a job)',
     ),
-    {
-      rule: 'self == oldSelf',
-      message: 'spec is immutable: a run happens once; create a new DatabricksRun to run again',
-    },
+    // A run happens once: what it runs cannot change afterwards (cancelOnDelete still can).
+    unchanged('jobRef', 'a run happens once; create a new DatabricksRun to run again'),
+    unchanged('runNow', 'a run happens once; create a new DatabricksRun to run again'),
+    unchanged('submit', 'a run happens once; create a new DatabricksRun to run again'),
   ),
 );
 export type DatabricksRunSpec = Static<typeof DatabricksRunSpec>;

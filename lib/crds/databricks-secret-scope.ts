@@ -1,5 +1,5 @@
 import { type Static } from '@sinclair/typebox';
-import { celValidations, exactlyOneOf } from './cel-rules.js';
+import { celValidations, exactlyOneOf, unchanged } from './cel-rules.js';
 import { Conditions, ObservedGeneration } from './conditions.js';
 import { READY_COLUMN, REASON_COLUMN, type KindDefinition } from './custom-resource-definition.js';
 import { DeletionPolicy } from './deletion-policy.js';
@@ -108,16 +108,11 @@ export const DatabricksSecretScopeSpec = Struct(
       fieldPath: '.secrets',
     },
     // Databricks cannot rename a scope or change its backend; a new name is a new scope.
-    {
-      rule: 'has(self.scopeName) == has(oldSelf.scopeName) && (!has(self.scopeName) || self.scopeName == oldSelf.scopeName)',
-      message: 'scopeName is immutable: create a new DatabricksSecretScope for a scope with another name',
-      fieldPath: '.scopeName',
-    },
-    {
-      rule: 'has(self.backend) == has(oldSelf.backend) && (!has(self.backend) || self.backend == oldSelf.backend)',
-      message: 'backend is immutable in Databricks: create a new DatabricksSecretScope for another backend',
-      fieldPath: '.backend',
-    },
+    unchanged('scopeName', 'create a new DatabricksSecretScope for a scope with another name'),
+    unchanged(
+      'backend',
+      'Databricks cannot change the backend of a scope; create a new DatabricksSecretScope',
+    ),
   ),
 );
 export type DatabricksSecretScopeSpec = Static<typeof DatabricksSecretScopeSpec>;

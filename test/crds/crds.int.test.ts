@@ -67,7 +67,9 @@ describe('the synthesized CRDs on a real API server', () => {
   });
 
   it.each([
-    ['run-job.yaml', { runNow: { job_parameters: { epochs: '20' } } }, 'spec is immutable'],
+    ['run-job.yaml', { runNow: { job_parameters: { epochs: '20' } } }, 'spec.runNow: Invalid value'],
+    ['run-job.yaml', { jobRef: { name: 'another-job' } }, 'spec.jobRef: Invalid value'],
+    ['run-submit.yaml', { submit: { run_name: 'renamed' } }, 'spec.submit: Invalid value'],
     ['job.yaml', { workspaceRef: { name: 'staging' } }, 'spec.workspaceRef: Invalid value'],
     ['secret-scope.yaml', { scopeName: 'renamed' }, 'spec.scopeName: Invalid value'],
     ['secret-scope.yaml', { backend: { type: 'Databricks' } }, 'spec.backend: Invalid value'],
@@ -93,6 +95,23 @@ describe('the synthesized CRDs on a real API server', () => {
       expect(failure.message).toContain(message);
     },
   );
+
+  it('lets cancelOnDelete of a DatabricksRun change after creation', async () => {
+    const [entry] = validManifests().filter((candidate) => candidate.file.endsWith('/run-job.yaml'));
+    await create(namespace.name, entry.manifest);
+    const patched = (await customObjects().patchNamespacedCustomObject(
+      {
+        group: API_GROUP,
+        version: API_VERSION,
+        namespace: namespace.name,
+        plural: KIND_TABLE.DatabricksRun.plural,
+        name: entry.manifest.metadata.name,
+        body: { spec: { cancelOnDelete: false } },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    )) as CorpusManifest;
+    expect(patched.spec.cancelOnDelete).toBe(false);
+  });
 });
 
 describe('kubectl explain on the installed CRDs', () => {
