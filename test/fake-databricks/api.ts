@@ -31,7 +31,17 @@ export interface FakeRequest {
 /** What a handler returns: the JSON body of a 200 response. */
 export type FakeResponseBody = Record<string, unknown>;
 
-export type RouteHandler = (req: FakeRequest) => FakeResponseBody | Promise<FakeResponseBody>;
+/**
+ * A 200 body already serialized, for hot read paths that cache their answer (`jobs/get` of a large job
+ * would otherwise spend most of its time in `JSON.stringify`). The server sends `json` as it is.
+ */
+export class SerializedJson {
+  constructor(readonly json: string) {}
+}
+
+export type RouteHandler = (
+  req: FakeRequest,
+) => FakeResponseBody | SerializedJson | Promise<FakeResponseBody | SerializedJson>;
 
 export interface Route {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -1,5 +1,6 @@
 import {
   ApiError,
+  SerializedJson,
   defaultTiming,
   systemClock,
   type Clock,
@@ -302,7 +303,7 @@ export class FakeWorkspace {
     for (const segment of route.path.split('/')) {
       if (segment.startsWith(':')) params[segment.slice(1)] = String(fields[segment.slice(1)] ?? '');
     }
-    return route.handler({
+    const result = await route.handler({
       method: route.method,
       path: route.path,
       params,
@@ -311,5 +312,6 @@ export class FakeWorkspace {
       headers: {},
       principal: this.userName,
     });
+    return result instanceof SerializedJson ? (JSON.parse(result.json) as FakeResponseBody) : result;
   }
 }

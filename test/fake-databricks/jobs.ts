@@ -1,10 +1,12 @@
 import {
   errors,
+  SerializedJson,
   type FakeContext,
   type FakeRequest,
   type FakeResponseBody,
   type FakeService,
   type Route,
+  type RouteHandler,
 } from './api.js';
 import {
   arrayPageSize,
@@ -27,6 +29,8 @@ interface StoredJob {
   readonly createdTime: number;
   readonly creator: string;
   settings: JobSettings;
+  /** The serialized first page of `jobs/get`, dropped whenever the settings change. */
+  cachedGet?: SerializedJson;
 }
 
 interface StoredRun {
@@ -122,7 +126,7 @@ export class JobsService implements FakeService {
   ) {}
 
   routes(): Route[] {
-    const ops: [Route['method'], string, (req: FakeRequest) => FakeResponseBody, string[]][] = [
+    const ops: [Route['method'], string, RouteHandler, string[]][] = [
       ['POST', 'jobs/create', (req) => this.create(req), []],
       ['GET', 'jobs/get', (req) => this.get(req), ['2.0']],
       ['GET', 'jobs/list', (req) => this.list(req), []],
@@ -223,11 +227,20 @@ export class JobsService implements FakeService {
     return view;
   }
 
-  private get(req: FakeRequest): FakeResponseBody {
+  private get(req: FakeRequest): FakeResponseBody | SerializedJson {
     const fields = RequestFields.of(req);
     const job = this.requireJob(fields);
     const token = decodeToken(fields.string('page_token'), 'jobs/get');
     const page = token?.startsWith('page:') ? Number(token.slice(5)) : 0;
+    if (page === 0) {
+      // Controllers poll jobs/get on every resync: serialize a job once per change, not once per read.
+      job.cachedGet ??= new SerializedJson(JSON.stringify(this.jobPage(job, 0)));
+      return job.cachedGet;
+    }
+    return this.jobPage(job, page);
+  }
+
+  private jobPage(job: StoredJob, page: number): Json {
     const view = this.jobView(job, true);
     const { settings, hasMore } = settingsPage(job.settings, page);
     view['settings'] = settings;
@@ -291,6 +304,7 @@ export class JobsService implements FakeService {
     const newSettings = fields.object('new_settings');
     if (newSettings === undefined) throw errors.invalidParameter('Missing required field: new_settings');
     job.settings = this.storedSettings(newSettings, req);
+    job.cachedGet = undefined;
     return {};
   }
 
@@ -306,6 +320,7 @@ export class JobsService implements FakeService {
       queueByDefault: false,
       runAs: (job.settings['run_as'] as Json | undefined) ?? { user_name: job.creator },
     });
+    job.cachedGet = undefined;
     return {};
   }
 

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApiError, type Clock, type FakeRequest } from './api.js';
+import { ApiError, SerializedJson, type Clock, type FakeRequest } from './api.js';
 import type { Authenticated, Authenticator } from './auth.js';
 import type { FaultInjector, FaultKind, Latency } from './faults.js';
 import type { RateLimiter } from './rate-limits.js';
@@ -309,7 +309,7 @@ function sendJson(
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  const json = JSON.stringify(body);
+  const json = body instanceof SerializedJson ? body.json : JSON.stringify(body);
   res.writeHead(status, {
     ...headers,
     'Content-Type': 'application/json',
