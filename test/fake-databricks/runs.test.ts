@@ -219,6 +219,43 @@ describe('fake Jobs API: runs', () => {
     for (const runId of runs) expect((await getRun(runId)).state.result_state).toBe('CANCELED');
   });
 
+  it('cancels a queued run without ever starting it', async () => {
+    const jobId = await createJob({ tasks: [notebook('a')] });
+    await runNow({ job_id: jobId });
+    const queued = await runNow({ job_id: jobId });
+    await api.ok('POST', '/api/2.2/jobs/runs/cancel-all', { job_id: jobId, all_queued_runs: true });
+    clock.advance(60_000);
+    const run = await getRun(queued);
+    expect(run.state.result_state).toBe('CANCELED');
+    expect(run.tasks[0].cluster_instance).toBeUndefined();
+  });
+
+  it('runs only the tasks named by run-now only, and honours a queue override', async () => {
+    const jobId = await createJob({
+      tasks: [notebook('a'), notebook('b', undefined, { depends_on: [{ task_key: 'a' }] })],
+    });
+    const runId = await runNow({ job_id: jobId, only: ['b'] });
+    expect((await getRun(runId)).tasks.map((t: { task_key: string }) => t.task_key)).toEqual(['b']);
+    const skipped = await runNow({ job_id: jobId, queue: { enabled: false } });
+    expect(await lifeCycle(skipped)).toBe('SKIPPED');
+  });
+
+  it('pages the tasks of runs/get at 100 and serves a task run by its own run_id', async () => {
+    const tasks = Array.from({ length: 150 }, (_, i) => notebook(`t${i}`));
+    const { run_id: runId } = await api.ok('POST', '/api/2.2/jobs/runs/submit', { tasks });
+    const first = await getRun(runId);
+    expect(first.tasks).toHaveLength(100);
+    expect(first.has_more).toBe(true);
+    const second = await api.ok('GET', '/api/2.2/jobs/runs/get', {
+      run_id: runId,
+      page_token: first.next_page_token,
+    });
+    expect(second.tasks).toHaveLength(50);
+    expect(second.next_page_token).toBeUndefined();
+    const taskRun = await getRun(second.tasks[0].run_id);
+    expect(taskRun).toMatchObject({ task_key: 't100', job_id: first.job_id });
+  });
+
   it('refuses to delete an active run', async () => {
     const jobId = await createJob({ tasks: [notebook('a')] });
     const runId = await runNow({ job_id: jobId });
