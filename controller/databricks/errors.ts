@@ -180,3 +180,17 @@ export function parseRetryAfter(header: string | null | undefined): number | und
   if (!/^\d+$/.test(trimmed)) return undefined;
   return Number(trimmed);
 }
+
+/** Maps node-fetch's transport failures to DatabricksNetworkError; passes typed errors through. */
+export function networkErrorOrSame(endpoint: string, error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  if (error.name === 'AbortError')
+    return new DatabricksNetworkError(endpoint, 'TIMEOUT', 'no response in time');
+  const code = (error as Error & { code?: unknown }).code;
+  if (error.name === 'FetchError' || typeof code === 'string') {
+    const normalized =
+      typeof code === 'string' ? code : /socket hang up/i.test(error.message) ? 'SOCKET_HANG_UP' : 'NETWORK';
+    return new DatabricksNetworkError(endpoint, normalized, error.message);
+  }
+  return error;
+}

@@ -8,8 +8,13 @@ import https from 'node:https';
 import fetch from 'node-fetch';
 import type { ApiMetrics } from './api-metrics.js';
 import type { CredentialsProvider } from './auth/credentials-provider.js';
-import { networkErrorOrSame } from './auth/token-endpoint.js';
-import { DatabricksApiError, DatabricksNetworkError, toApiError, UnauthenticatedError } from './errors.js';
+import {
+  DatabricksApiError,
+  DatabricksNetworkError,
+  networkErrorOrSame,
+  toApiError,
+  UnauthenticatedError,
+} from './errors.js';
 import { parseJsonWithInt64, stringifyWithInt64 } from './int64-json.js';
 import type { RetryPolicy } from './retry-policy.js';
 import type { WorkspaceRateLimiter } from './rate-limiter.js';
@@ -173,7 +178,7 @@ export class HttpTransport {
       clearTimeout(timer);
     }
     this.options.metrics.observe(endpoint, status, seconds());
-    if (status >= 200 && status < 300) return text.trim() === '' ? {} : parseJsonWithInt64(text);
+    if (status >= 200 && status < 300) return parseSuccessBody(endpoint, status, text);
     throw toApiError(
       { endpoint, method: request.method, path: request.path },
       {
@@ -194,6 +199,24 @@ export class HttpTransport {
     }
     const query = params.toString();
     return `${this.host}${request.path}${query === '' ? '' : `?${query}`}`;
+  }
+}
+
+/**
+ * A 2xx body: JSON, or `{}` when empty. Anything else means the host is not a Databricks API (a login
+ * page, a proxy), which the caller must hear as such rather than as a JSON syntax error.
+ */
+export function parseSuccessBody(endpoint: string, status: number, text: string): unknown {
+  if (text.trim() === '') return {};
+  try {
+    return parseJsonWithInt64(text);
+  } catch {
+    throw new DatabricksApiError(
+      status,
+      undefined,
+      `the response is not JSON (starts with ${JSON.stringify(text.slice(0, 40))}); check that the host is a Databricks workspace URL`,
+      endpoint,
+    );
   }
 }
 

@@ -4,10 +4,10 @@
  * (HTTP Basic) for an access token with scope `all-apis`, cache it, and refresh it before it expires.
  */
 import fetch from 'node-fetch';
-import { toApiError, UnauthenticatedError } from '../errors.js';
+import { networkErrorOrSame, toApiError, UnauthenticatedError } from '../errors.js';
 import { CachedToken, type FetchedToken } from './cached-token.js';
 import type { CredentialsProvider } from './credentials-provider.js';
-import { networkErrorOrSame, requestClientCredentialsToken } from './token-endpoint.js';
+import { requestClientCredentialsToken } from './token-endpoint.js';
 
 export interface OAuthM2MOptions {
   /** Workspace URL, e.g. `https://adb-123.azuredatabricks.net`. */

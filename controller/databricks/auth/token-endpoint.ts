@@ -4,7 +4,7 @@
  * the endpoint's own explanation and never the client secret.
  */
 import fetch from 'node-fetch';
-import { DatabricksNetworkError, toApiError, UnauthenticatedError } from '../errors.js';
+import { networkErrorOrSame, toApiError, UnauthenticatedError } from '../errors.js';
 import type { FetchedToken } from './cached-token.js';
 
 export interface TokenRequest {
@@ -76,18 +76,4 @@ function readTokenResponse(endpoint: string, text: string): FetchedToken {
     );
   }
   return { accessToken, expiresInSeconds: Number.isFinite(expiresIn) ? expiresIn : 3600 };
-}
-
-/** Maps node-fetch's transport failures to DatabricksNetworkError; passes typed errors through. */
-export function networkErrorOrSame(endpoint: string, error: unknown): unknown {
-  if (!(error instanceof Error)) return error;
-  if (error.name === 'AbortError')
-    return new DatabricksNetworkError(endpoint, 'TIMEOUT', 'no response in time');
-  const code = (error as Error & { code?: unknown }).code;
-  if (error.name === 'FetchError' || typeof code === 'string') {
-    const normalized =
-      typeof code === 'string' ? code : /socket hang up/i.test(error.message) ? 'SOCKET_HANG_UP' : 'NETWORK';
-    return new DatabricksNetworkError(endpoint, normalized, error.message);
-  }
-  return error;
 }
