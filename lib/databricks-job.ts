@@ -350,6 +350,8 @@ export class DatabricksJob extends DatabricksApiObject implements IDatabricksJob
     }
     const settings = this.renderSettings();
     (settings.job_clusters ?? []).forEach((cluster, index) => {
+      // A job cluster on serverless compute has no new_cluster to check.
+      if (!cluster.new_cluster) return;
       problems.push(
         ...clusterSpecProblems(cluster.new_cluster, `settings.job_clusters[${index}].new_cluster`),
       );
