@@ -32,13 +32,15 @@ export interface RateLimitRefusal {
 class TokenBucket {
   private tokens: number;
   private updatedAt: number;
+  /** A one-second burst (at least one request): a client under the average rate is never refused. */
+  private readonly capacity: number;
 
   constructor(
     readonly perSecond: number,
     now: number,
   ) {
-    // A one-second burst: a client that stays under the average rate is never refused.
-    this.tokens = perSecond;
+    this.capacity = Math.max(1, perSecond);
+    this.tokens = this.capacity;
     this.updatedAt = now;
   }
 
@@ -46,7 +48,7 @@ class TokenBucket {
   take(now: number): number {
     const elapsed = now - this.updatedAt;
     if (elapsed > 0) {
-      this.tokens = Math.min(this.perSecond, this.tokens + (elapsed * this.perSecond) / 1000);
+      this.tokens = Math.min(this.capacity, this.tokens + (elapsed * this.perSecond) / 1000);
       this.updatedAt = now;
     }
     if (this.tokens >= 1) {
