@@ -19,6 +19,7 @@ import {
 import { RetryPolicy, type RetryOptions } from './retry-policy.js';
 import { SecretsApi } from './secrets.js';
 import { WorkspaceApi } from './workspace.js';
+import { WorkspaceMetadataApi } from './workspace-metadata.js';
 
 export interface DatabricksClientOptions {
   /** Workspace URL, e.g. `https://adb-123.4.azuredatabricks.net`; `https://` is assumed without a scheme. */
@@ -51,6 +52,8 @@ export class DatabricksClient {
   readonly workspace: WorkspaceApi;
   readonly permissions: PermissionsApi;
   readonly currentUser: CurrentUserApi;
+  /** `/.well-known/databricks-config`: the workspace id and OIDC endpoint, where served. */
+  readonly metadata: WorkspaceMetadataApi;
   private readonly transport: HttpTransport;
 
   constructor(options: DatabricksClientOptions) {
@@ -74,6 +77,7 @@ export class DatabricksClient {
     this.workspace = new WorkspaceApi(this.transport);
     this.permissions = new PermissionsApi(this.transport);
     this.currentUser = new CurrentUserApi(this.transport);
+    this.metadata = new WorkspaceMetadataApi(this.transport);
   }
 
   /** The credentials in use (kind only is safe to show). */

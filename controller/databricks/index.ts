@@ -28,6 +28,7 @@ export type * from './dbfs.js';
 export type * from './workspace.js';
 export type * from './permissions.js';
 export type * from './current-user.js';
+export type * from './workspace-metadata.js';
 export type {
   JobSettings,
   ClusterSpec,
