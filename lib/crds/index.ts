@@ -47,6 +47,7 @@ export {
   DatabricksWorkspaceSpec,
   DatabricksWorkspaceStatus,
 } from './databricks-workspace.js';
+export { DatabricksCustomResourceDefinitions } from './databricks-custom-resource-definitions.js';
 export { HealthRules } from './health-rules.js';
 export { CronSchedule, GitSource, JobCluster, JobSettings, TriggerSettings } from './job-settings.js';
 export { KIND_TABLE, KINDS, customResourceDefinitions, type DatabricksKind, type KindInfo } from './kinds.js';
