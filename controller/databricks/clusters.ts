@@ -3,12 +3,11 @@
  * cluster moves through PENDING, RESTARTING, TERMINATING and so on; reconcilers poll `get`.
  */
 import type { ApiCaller } from './api-caller.js';
+import type { Open } from './open-enum.js';
 import { paginate } from './pagination.js';
 import type { ClusterSpec, ReturnedClusterSpec } from './settings-payloads.js';
 
 const CLUSTERS = '/api/2.1/clusters';
-
-type Open<T extends string> = T | (string & Record<never, never>);
 
 export type ClusterState = Open<
   'PENDING' | 'RUNNING' | 'RESTARTING' | 'RESIZING' | 'TERMINATING' | 'TERMINATED' | 'ERROR' | 'UNKNOWN'

@@ -4,14 +4,12 @@
  * `getRun` return the whole object even when Databricks splits its arrays into pages of 100.
  */
 import type { ApiCaller } from './api-caller.js';
+import type { Open } from './open-enum.js';
 import { type Int64Id, type Int64IdInput, toQueryId, toWireId } from './int64-json.js';
 import { fetchAllArrayPages, paginate } from './pagination.js';
 import type { JobSettings, ReturnedJobSettings, RunSubmitSettings } from './settings-payloads.js';
 
 const JOBS = '/api/2.2/jobs';
-
-/** Open enum: Databricks may add values, so any string is accepted besides the known ones. */
-type Open<T extends string> = T | (string & Record<never, never>);
 
 export interface Job {
   readonly job_id: Int64Id;

@@ -4,9 +4,8 @@
  * diff must ignore.
  */
 import type { ApiCaller } from './api-caller.js';
+import type { Open } from './open-enum.js';
 import { formatId, type Int64IdInput } from './int64-json.js';
-
-type Open<T extends string> = T | (string & Record<never, never>);
 
 export type PermissionObjectType = Open<
   | 'jobs'

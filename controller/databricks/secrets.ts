@@ -1,9 +1,10 @@
 /** Secrets API 2.0: scopes, secrets (write-only values) and scope ACLs. */
 import type { ApiCaller } from './api-caller.js';
+import type { Open } from './open-enum.js';
 
 const SECRETS = '/api/2.0/secrets';
 
-export type ScopeBackendType = 'DATABRICKS' | 'AZURE_KEYVAULT' | (string & Record<never, never>);
+export type ScopeBackendType = Open<'DATABRICKS' | 'AZURE_KEYVAULT'>;
 export type AclPermission = 'READ' | 'WRITE' | 'MANAGE';
 
 export interface SecretScope {

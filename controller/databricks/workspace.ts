@@ -1,10 +1,9 @@
 /** Workspace API 2.0: notebooks, files and directories at workspace paths. Contents are base64. */
 import type { ApiCaller } from './api-caller.js';
+import type { Open } from './open-enum.js';
 import type { Int64Id } from './int64-json.js';
 
 const WORKSPACE = '/api/2.0/workspace';
-
-type Open<T extends string> = T | (string & Record<never, never>);
 
 export type ExportFormat = Open<'SOURCE' | 'HTML' | 'JUPYTER' | 'DBC' | 'R_MARKDOWN' | 'AUTO' | 'RAW'>;
 export type Language = Open<'PYTHON' | 'SCALA' | 'SQL' | 'R'>;
