@@ -1,4 +1,4 @@
-import { ApiError, type FakeResponseBody, type FakeService, type Route } from './api.js';
+import { ApiError, SerializedJson, type FakeResponseBody, type FakeService, type Route } from './api.js';
 
 /** What a call through the route table produced: the 200 body, or the error the API would answer. */
 export type RouteCallResult =
@@ -41,7 +41,8 @@ export class RouteTableClient {
         principal,
       });
       // Round-trip through JSON so tests see exactly what the wire would carry.
-      return { status: 200, body: JSON.parse(JSON.stringify(body)) as FakeResponseBody };
+      const json = body instanceof SerializedJson ? body.json : JSON.stringify(body);
+      return { status: 200, body: JSON.parse(json) as FakeResponseBody };
     } catch (error) {
       if (error instanceof ApiError) {
         return { status: error.status, body: { error_code: error.errorCode, message: error.message } };
