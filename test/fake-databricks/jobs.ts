@@ -46,7 +46,8 @@ interface StoredRun {
   readonly plans: readonly TaskPlan[];
   readonly order: readonly number[];
   readonly taskRunIds: readonly number[];
-  readonly timing: RunTiming;
+  /** Durations fixed at creation; only a change of the job's `timeout_seconds` alters them later. */
+  timing: RunTiming;
   readonly skipped: boolean;
   readonly jobParameters?: readonly Json[];
   readonly overridingParameters?: Json;
@@ -305,6 +306,7 @@ export class JobsService implements FakeService {
     if (newSettings === undefined) throw errors.invalidParameter('Missing required field: new_settings');
     job.settings = this.storedSettings(newSettings, req);
     job.cachedGet = undefined;
+    this.applyTimeoutToActiveRuns(job);
     return {};
   }
 
@@ -321,6 +323,7 @@ export class JobsService implements FakeService {
       runAs: (job.settings['run_as'] as Json | undefined) ?? { user_name: job.creator },
     });
     job.cachedGet = undefined;
+    this.applyTimeoutToActiveRuns(job);
     return {};
   }
 
@@ -559,6 +562,28 @@ export class JobsService implements FakeService {
 
   private settle(run: StoredRun, now: number): void {
     if (run.schedule === undefined && !run.skipped) this.refreshQueue(run.jobId, now);
+  }
+
+  /**
+   * Unlike other settings, a new `timeout_seconds` reaches runs that are already active (BEHAVIOUR.md
+   * §1.1). A timeout that has already elapsed ends the run now rather than in the past.
+   */
+  private applyTimeoutToActiveRuns(job: StoredJob): void {
+    const now = this.ctx.clock.now();
+    const timeoutMs = ((job.settings['timeout_seconds'] as number | undefined) ?? 0) * 1000;
+    for (const run of this.runsByJob.get(job.jobId) ?? []) {
+      this.settle(run, now);
+      if (run.skipped || run.cancelAt !== undefined || !this.isActive(run, now)) continue;
+      if ((run.timing.timeoutMs ?? 0) === timeoutMs) continue;
+      if (!run.schedule) {
+        run.timing = { ...run.timing, timeoutMs };
+        continue;
+      }
+      if (now >= run.schedule.executionEndAt) continue;
+      const effective = timeoutMs === 0 ? 0 : Math.max(timeoutMs, now - run.schedule.startAt);
+      run.timing = { ...run.timing, timeoutMs: effective };
+      run.schedule = scheduleRun(run.plans, run.order, run.schedule.startAt, run.timing);
+    }
   }
 
   private cancelRun(run: StoredRun, now: number): void {

@@ -138,6 +138,16 @@ describe('fake Jobs API: runs', () => {
     expect(run.tasks[0].state.result_state).toBe('TIMEDOUT');
   });
 
+  it('applies a new job timeout_seconds to a run that is already active', async () => {
+    const jobId = await createJob({ tasks: [notebook('slow', '/Shared/slow_SLEEP_10000')] });
+    const runId = await runNow({ job_id: jobId });
+    clock.advance(3000);
+    await api.ok('POST', '/api/2.2/jobs/update', { job_id: jobId, new_settings: { timeout_seconds: 1 } });
+    expect(await lifeCycle(runId)).toBe('TERMINATING');
+    clock.advance(50);
+    expect((await getRun(runId)).state.result_state).toBe('TIMEDOUT');
+  });
+
   it('queues a run over max_concurrent_runs when queueing is on, and starts it when a slot frees', async () => {
     const jobId = await createJob({ tasks: [notebook('a')] });
     const first = await runNow({ job_id: jobId });
