@@ -112,3 +112,19 @@ describe('fake workspace HTTP server', () => {
     expect(afterReset.body).toEqual({ requests: [] });
   });
 });
+
+describe('fake workspace shutdown', () => {
+  it('drops a hung request when it closes, instead of waiting for it forever', async () => {
+    const workspace = await startFakeWorkspace({ faults: [{ endpoint: 'jobs/list', kind: 'hang' }] });
+    const pending = fetch(`${workspace.url}/api/2.2/jobs/list`, {
+      headers: { Authorization: `Bearer ${workspace.token}` },
+    });
+    const deadline = Date.now() + 5000;
+    while (workspace.requestCount('jobs/list', 0) === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(workspace.requestCount('jobs/list', 0)).toBe(1);
+    await workspace.close();
+    await expect(pending).rejects.toThrow();
+  });
+});
