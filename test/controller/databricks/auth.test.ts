@@ -8,7 +8,7 @@ import {
 import { OAuthM2MCredentials } from '../../../controller/databricks/auth/oauth-m2m.js';
 import { PersonalAccessToken } from '../../../controller/databricks/auth/token.js';
 import { UnauthenticatedError } from '../../../controller/databricks/errors.js';
-import { fastRetries, startClientBed, type ClientBed } from './fake-client.js';
+import { fastRetries, startClientBed, type ClientBed } from './client-test-bed.js';
 
 describe('personal access token', () => {
   let bed: ClientBed;

@@ -1,7 +1,7 @@
 import type { ClusterSpec } from '../../../controller/databricks/settings-payloads.js';
 import { InvalidStateError, NotFoundError } from '../../../controller/databricks/errors.js';
 import { collect } from '../../../controller/databricks/pagination.js';
-import { eventually, startClientBed, type ClientBed } from './fake-client.js';
+import { eventually, startClientBed, type ClientBed } from './client-test-bed.js';
 
 const spec: ClusterSpec = {
   cluster_name: 'etl',

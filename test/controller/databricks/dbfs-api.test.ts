@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { AlreadyExistsError, NotFoundError } from '../../../controller/databricks/errors.js';
-import { startClientBed, type ClientBed } from './fake-client.js';
+import { startClientBed, type ClientBed } from './client-test-bed.js';
 
 // Jest's deep equality walks a Buffer byte by byte (seconds per MB); compare digests instead.
 const digest = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');

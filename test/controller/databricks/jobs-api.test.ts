@@ -6,7 +6,7 @@ import {
 } from '../../../controller/databricks/errors.js';
 import { formatId, sameId } from '../../../controller/databricks/int64-json.js';
 import { collect } from '../../../controller/databricks/pagination.js';
-import { eventually, startClientBed, type ClientBed } from './fake-client.js';
+import { eventually, startClientBed, type ClientBed } from './client-test-bed.js';
 
 const cluster = { spark_version: '15.4.x-scala2.12', node_type_id: 'i3.xlarge', num_workers: 1 };
 const settings = (name: string, taskCount = 1): JobSettings => ({

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { jest } from '@jest/globals';
-import { startClientBed, type ClientBed } from './fake-client.js';
+import { startClientBed, type ClientBed } from './client-test-bed.js';
 
 describe('connections to the workspace', () => {
   let bed: ClientBed;

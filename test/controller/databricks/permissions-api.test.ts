@@ -1,6 +1,6 @@
 import { InvalidParameterError } from '../../../controller/databricks/errors.js';
 import type { ObjectPermissions } from '../../../controller/databricks/permissions.js';
-import { startClientBed, type ClientBed } from './fake-client.js';
+import { startClientBed, type ClientBed } from './client-test-bed.js';
 
 const job = {
   name: 'acl',

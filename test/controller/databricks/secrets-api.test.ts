@@ -1,5 +1,5 @@
 import { AlreadyExistsError, NotFoundError } from '../../../controller/databricks/errors.js';
-import { startClientBed, type ClientBed } from './fake-client.js';
+import { startClientBed, type ClientBed } from './client-test-bed.js';
 
 describe('secrets API against the fake workspace', () => {
   let bed: ClientBed;

@@ -1,6 +1,7 @@
 import { Registry } from 'prom-client';
 import { DatabricksClient } from '../../../controller/databricks/client.js';
 import { PersonalAccessToken } from '../../../controller/databricks/auth/token.js';
+import { collect } from '../../../controller/databricks/pagination.js';
 import {
   DatabricksApiError,
   DatabricksNetworkError,
@@ -8,7 +9,7 @@ import {
   TemporarilyUnavailableError,
   UnauthenticatedError,
 } from '../../../controller/databricks/errors.js';
-import { eventually, fastRetries, startClientBed, type ClientBed } from './fake-client.js';
+import { eventually, fastRetries, startClientBed, type ClientBed } from './client-test-bed.js';
 
 describe('transport against the fake workspace: retries', () => {
   let bed: ClientBed;
@@ -207,7 +208,9 @@ describe('transport against the fake workspace: POST retries and shutdown', () =
     });
     bed.fake.setFaults([{ endpoint: 'jobs/create', kind: 'unavailable', times: 2 }]);
     await client.jobs.create({ name: 'once' });
+    const jobs = await collect(client.jobs.list());
     client.close();
+    expect(jobs.map((j) => j.settings?.name)).toEqual(['once']);
     expect(bed.fake.requests({ endpoint: 'jobs/create' }).map((e) => e.status)).toEqual([503, 503, 200]);
     expect(retries).toEqual(['jobs/create#1', 'jobs/create#2']);
   });

@@ -3,7 +3,7 @@ import {
   DatabricksApiError,
   NotFoundError,
 } from '../../../controller/databricks/errors.js';
-import { startClientBed, type ClientBed } from './fake-client.js';
+import { startClientBed, type ClientBed } from './client-test-bed.js';
 
 const source = (text: string) => Buffer.from(text).toString('base64');
 

@@ -1,4 +1,4 @@
-import { startClientBed, type ClientBed } from './fake-client.js';
+import { startClientBed, type ClientBed } from './client-test-bed.js';
 
 describe('workspace metadata', () => {
   let bed: ClientBed;
