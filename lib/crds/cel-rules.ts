@@ -61,22 +61,27 @@ export function celValidations(...rules: CelRule[]): { 'x-kubernetes-validations
 }
 
 /**
- * Every item of `list` whose `keyField` is set names an existing `targetKeyField` in `targetList`
- * (e.g. a task's job_cluster_key names one of job_clusters).
+ * Every item of `list` whose `keyPath` is set names an existing `targetKeyField` in `targetList`
+ * (e.g. a task's job_cluster_key names one of job_clusters). `keyPath` may go through nested
+ * objects (`for_each_task.task.job_cluster_key`).
  */
 export function keysExistIn(
   list: string,
-  keyField: string,
+  keyPath: string,
   targetList: string,
   targetKeyField: string,
 ): CelRule {
+  const segments = keyPath.split('.');
+  const present = segments
+    .map((_, index) => `has(item.${segments.slice(0, index + 1).join('.')})`)
+    .join(' && ');
   // A messageExpression naming the offending key would be clearer, but its estimated cost over
   // 1000 tasks is far beyond the API server's budget; the constructs name it at synth time.
   return {
     rule:
-      `!has(self.${list}) || self.${list}.all(item, !has(item.${keyField}) || ` +
-      `(has(self.${targetList}) && self.${targetList}.exists(target, target.${targetKeyField} == item.${keyField})))`,
-    message: `every ${keyField} in ${list} must name the ${targetKeyField} of an entry of ${targetList}`,
+      `!has(self.${list}) || self.${list}.all(item, !(${present}) || ` +
+      `(has(self.${targetList}) && self.${targetList}.exists(target, target.${targetKeyField} == item.${keyPath})))`,
+    message: `every ${keyPath} in ${list} must name the ${targetKeyField} of an entry of ${targetList}`,
     fieldPath: `.${list}`,
   };
 }

@@ -322,6 +322,7 @@ export const JobSettings = Struct(
     atMostOneOf(['schedule', 'trigger', 'continuous', 'triggers'], 'settings'),
     keysExistIn('tasks', 'job_cluster_key', 'job_clusters', 'job_cluster_key'),
     keysExistIn('tasks', 'environment_key', 'environments', 'environment_key'),
+    keysExistIn('tasks', 'for_each_task.task.job_cluster_key', 'job_clusters', 'job_cluster_key'),
   ),
 );
 export type JobSettings = Static<typeof JobSettings>;

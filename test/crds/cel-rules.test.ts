@@ -53,12 +53,24 @@ describe('keysExistIn', () => {
   it('accepts items without the key and requires the target list when one has it', () => {
     const rule = keysExistIn('tasks', 'job_cluster_key', 'job_clusters', 'job_cluster_key');
     expect(rule.rule).toBe(
-      '!has(self.tasks) || self.tasks.all(item, !has(item.job_cluster_key) || ' +
+      '!has(self.tasks) || self.tasks.all(item, !(has(item.job_cluster_key)) || ' +
         '(has(self.job_clusters) && self.job_clusters.exists(target, target.job_cluster_key == item.job_cluster_key)))',
     );
     expect(rule.fieldPath).toBe('.tasks');
     expect(rule.message).toBe(
       'every job_cluster_key in tasks must name the job_cluster_key of an entry of job_clusters',
+    );
+  });
+});
+
+describe('keysExistIn through nested objects', () => {
+  it('tests each level for presence before comparing the key', () => {
+    expect(
+      keysExistIn('tasks', 'for_each_task.task.job_cluster_key', 'job_clusters', 'job_cluster_key').rule,
+    ).toBe(
+      '!has(self.tasks) || self.tasks.all(item, !(has(item.for_each_task) && has(item.for_each_task.task) && ' +
+        'has(item.for_each_task.task.job_cluster_key)) || (has(self.job_clusters) && ' +
+        'self.job_clusters.exists(target, target.job_cluster_key == item.for_each_task.task.job_cluster_key)))',
     );
   });
 });
