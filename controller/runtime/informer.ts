@@ -119,11 +119,6 @@ export class Informer<T extends KubeObject = KubeObject> {
     }
   }
 
-  /** Drops every open watch connection as a network failure would (for fault-injection tests). */
-  dropConnections(): void {
-    for (const reflector of this.reflectors) reflector.dropConnection();
-  }
-
   /** Hands every cached object to `onUpdate` again, so controllers revisit them (drift detection). */
   resync(): void {
     for (const object of this.store.list()) this.emitUpdate(object, object);

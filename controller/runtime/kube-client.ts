@@ -97,6 +97,9 @@ export class KubeRequestError extends Error {
   }
 }
 
+/** Longest a single list page may take; the API server's own default request timeout is 60 s. */
+const LIST_TIMEOUT_MS = 60_000;
+
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 const jsonPatch = setHeaderOptions('Content-Type', PatchStrategy.JsonPatch);
 
@@ -139,7 +142,12 @@ export class KubeClient {
     const cluster = this.config.getCurrentCluster();
     if (!cluster) throw new Error('the kubeconfig has no current cluster: set its current-context');
     const init = await this.config.applyToFetchOptions({});
-    const response = await fetch(cluster.server + path, { ...init, method: 'GET' });
+    // A list that hangs would stall the informer for good (only watches have a stall timer).
+    const response = await fetch(cluster.server + path, {
+      ...init,
+      method: 'GET',
+      signal: AbortSignal.timeout(LIST_TIMEOUT_MS),
+    });
     const text = await response.text();
     if (!response.ok) throw new KubeRequestError(response.status, text, path);
     const list = JSON.parse(text) as {

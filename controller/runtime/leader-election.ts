@@ -47,6 +47,7 @@ export class LeaderElector {
   private observed: { lease: V1Lease; atMs: number } | undefined;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  private renewDeadlineTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly kube: Pick<KubeClient, 'readLease' | 'createLease' | 'replaceLease'>,
@@ -90,8 +91,8 @@ export class LeaderElector {
     this.wake?.();
     await this.loop;
     this.loop = undefined;
-    if (!this.leading) return;
     this.setLeading(false);
+    // Even when not leading: a campaign that won just as it was stopped still holds the lease.
     try {
       const lease = await this.kube.readLease(this.options.namespace, this.leaseName);
       if (lease?.spec?.holderIdentity !== this.identity) return;
@@ -118,21 +119,16 @@ export class LeaderElector {
   }
 
   private async run(): Promise<void> {
-    let lastRenewMs = performance.now();
     while (!this.stopped) {
       const acquired = await this.tryAcquireOrRenew();
-      const now = performance.now();
+      if (this.stopped) break;
       if (acquired) {
-        lastRenewMs = now;
-        if (!this.leading) this.setLeading(true);
+        this.armRenewDeadline();
+        this.setLeading(true);
       } else if (this.leading && this.observed?.lease.spec?.holderIdentity !== this.identity) {
         this.log.error('another replica holds the lease: stepping down');
         this.setLeading(false);
-      } else if (this.leading && now - lastRenewMs >= this.renewDeadlineMs) {
-        this.log.error('could not renew the lease within the renew deadline: stepping down');
-        this.setLeading(false);
       }
-      if (this.stopped) break;
       await this.sleep(this.retryPeriodMs);
     }
   }
@@ -190,7 +186,22 @@ export class LeaderElector {
       this.observed = { lease, atMs: performance.now() };
   }
 
+  /**
+   * Steps down when no renewal succeeds within the renew deadline, even if a request hangs: the
+   * loop's own check runs only between requests, and a hung leader must not outlive its lease.
+   */
+  private armRenewDeadline(): void {
+    clearTimeout(this.renewDeadlineTimer);
+    this.renewDeadlineTimer = setTimeout(() => {
+      if (!this.leading) return;
+      this.log.error('no lease renewal within the renew deadline: stepping down');
+      this.setLeading(false);
+    }, this.renewDeadlineMs);
+    this.renewDeadlineTimer.unref();
+  }
+
   private setLeading(leading: boolean): void {
+    if (!leading) clearTimeout(this.renewDeadlineTimer);
     if (this.leading === leading) return;
     this.leading = leading;
     this.log.info(leading ? 'became leader' : 'stopped leading');

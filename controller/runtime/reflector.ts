@@ -88,11 +88,6 @@ export class Reflector<T extends KubeObject> {
     await this.loop;
   }
 
-  /** Drops the current watch connection as a network failure would (the loop resumes it). */
-  dropConnection(): void {
-    this.endCurrentWatch?.(new Error('watch connection dropped'));
-  }
-
   private async run(): Promise<void> {
     let resourceVersion: string | undefined;
     let failures = 0;
