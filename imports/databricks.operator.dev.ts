@@ -2147,7 +2147,7 @@ export interface DatabricksJobSpecSettings {
   readonly description?: string;
 
   /**
-   * Tags on the job and on its job clusters (at most 25). The controller adds ownership tags.
+   * Tags on the job and on its job clusters (at most 25, including the ownership tags the controller adds).
    *
    * @schema DatabricksJobSpecSettings#tags
    */
@@ -2970,7 +2970,7 @@ export function toJson_DatabricksJobSpecSettingsGitSource(obj: DatabricksJobSpec
  */
 export interface DatabricksJobSpecSettingsSchedule {
   /**
-   * Quartz cron expression, e.g. "0 0 2 * * ?" for 02:00 every day.
+   * Quartz cron expression (6 or 7 fields, seconds first), e.g. "0 0 2 * * ?" for 02:00 every day.
    *
    * @schema DatabricksJobSpecSettingsSchedule#quartz_cron_expression
    */
@@ -6247,7 +6247,7 @@ export enum DatabricksJobSpecSettingsTriggersPauseStatus {
  */
 export interface DatabricksJobSpecSettingsTriggersSchedule {
   /**
-   * Quartz cron expression, e.g. "0 0 2 * * ?" for 02:00 every day.
+   * Quartz cron expression (6 or 7 fields, seconds first), e.g. "0 0 2 * * ?" for 02:00 every day.
    *
    * @schema DatabricksJobSpecSettingsTriggersSchedule#quartz_cron_expression
    */

@@ -261,7 +261,9 @@ export const clusterSpecProperties = {
   spark_conf: Opt(StringMap('Spark configuration properties, e.g. spark.sql.shuffle.partitions: "200".')),
   spark_env_vars: Opt(StringMap('Environment variables on every node, e.g. PYSPARK_PYTHON.')),
   custom_tags: Opt(
-    StringMap('Tags added to the cloud resources of the cluster (at most 45 besides the default ones).'),
+    StringMap('Tags added to the cloud resources of the cluster (at most 45 besides the default ones).', {
+      maxProperties: 45,
+    }),
   ),
   ssh_public_keys: Opt(
     StringList('SSH public keys added to each node (user ubuntu, port 2200).', { maxItems: 10 }),

@@ -109,10 +109,16 @@ export const GitSource = Struct(
   celValidations(atMostOneOf(['git_branch', 'git_tag', 'git_commit'], 'git_source')),
 );
 
-const QUARTZ = Str('Quartz cron expression, e.g. "0 0 2 * * ?" for 02:00 every day.', {
-  minLength: 1,
-  maxLength: 200,
-});
+// Quartz has six or seven space-separated fields (seconds first); the constructs check each field
+// at synth time.
+const QUARTZ = Str(
+  'Quartz cron expression (6 or 7 fields, seconds first), e.g. "0 0 2 * * ?" for 02:00 every day.',
+  {
+    minLength: 1,
+    maxLength: 200,
+    pattern: '^\\s*\\S+(\\s+\\S+){5,6}\\s*$',
+  },
+);
 const TIMEZONE = Str('Java time zone ID, e.g. Europe/Amsterdam or UTC.', { minLength: 1, maxLength: 100 });
 
 const SqlConditionConfiguration = Struct(
@@ -260,7 +266,12 @@ export const JobSettings = Struct(
     name: Opt(Str('Job name; need not be unique. Defaults to the object name.', { maxLength: 4096 })),
     description: Opt(Str('What the job does (at most 27700 characters).', { maxLength: 27700 })),
     tags: Opt(
-      StringMap('Tags on the job and on its job clusters (at most 25). The controller adds ownership tags.'),
+      StringMap(
+        'Tags on the job and on its job clusters (at most 25, including the ownership tags the controller adds).',
+        {
+          maxProperties: 25,
+        },
+      ),
     ),
     tasks: Opt(KeyedList(Task, ['task_key'], 'The tasks of the job, keyed by task_key.', { maxItems: 1000 })),
     job_clusters: Opt(
