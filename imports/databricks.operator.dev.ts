@@ -6712,7 +6712,7 @@ export function toJson_DatabricksJobSpecSettingsWebhookNotificationsOnStreamingB
  */
 export interface DatabricksJobSpecSettingsHealthRules {
   /**
-   * What is measured.
+   * The run metric the rule watches.
    *
    * @schema DatabricksJobSpecSettingsHealthRules#metric
    */
@@ -6726,7 +6726,7 @@ export interface DatabricksJobSpecSettingsHealthRules {
   readonly op: DatabricksJobSpecSettingsHealthRulesOp;
 
   /**
-   * The threshold.
+   * Threshold, in the unit of the metric (seconds, bytes, records or files).
    *
    * @schema DatabricksJobSpecSettingsHealthRules#value
    */
@@ -7638,7 +7638,7 @@ export function toJson_DatabricksJobSpecSettingsTasksWebhookNotificationsOnStrea
  */
 export interface DatabricksJobSpecSettingsTasksHealthRules {
   /**
-   * What is measured.
+   * The run metric the rule watches.
    *
    * @schema DatabricksJobSpecSettingsTasksHealthRules#metric
    */
@@ -7652,7 +7652,7 @@ export interface DatabricksJobSpecSettingsTasksHealthRules {
   readonly op: DatabricksJobSpecSettingsTasksHealthRulesOp;
 
   /**
-   * The threshold.
+   * Threshold, in the unit of the metric (seconds, bytes, records or files).
    *
    * @schema DatabricksJobSpecSettingsTasksHealthRules#value
    */
@@ -8122,21 +8122,21 @@ export function toJson_DatabricksJobSpecSettingsTasksPowerBiTaskPowerBiModel(obj
  */
 export interface DatabricksJobSpecSettingsTasksPowerBiTaskTables {
   /**
-   * Catalog.
+   * Unity Catalog catalog of the table.
    *
    * @schema DatabricksJobSpecSettingsTasksPowerBiTaskTables#catalog
    */
   readonly catalog?: string;
 
   /**
-   * Schema.
+   * Schema of the table.
    *
    * @schema DatabricksJobSpecSettingsTasksPowerBiTaskTables#schema
    */
   readonly schema?: string;
 
   /**
-   * Table name.
+   * Name of the table.
    *
    * @schema DatabricksJobSpecSettingsTasksPowerBiTaskTables#name
    */
@@ -9412,7 +9412,7 @@ export enum DatabricksJobSpecSettingsTriggersSqlConditionTriggerMode {
 }
 
 /**
- * What is measured.
+ * The run metric the rule watches.
  *
  * @schema DatabricksJobSpecSettingsHealthRulesMetric
  */
@@ -9990,7 +9990,7 @@ export function toJson_DatabricksJobSpecSettingsTasksNewClusterWorkloadTypeClien
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * What is measured.
+ * The run metric the rule watches.
  *
  * @schema DatabricksJobSpecSettingsTasksHealthRulesMetric
  */
@@ -13424,7 +13424,7 @@ export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskWebhookNotif
  */
 export interface DatabricksJobSpecSettingsTasksForEachTaskTaskHealthRules {
   /**
-   * What is measured.
+   * The run metric the rule watches.
    *
    * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskHealthRules#metric
    */
@@ -13438,7 +13438,7 @@ export interface DatabricksJobSpecSettingsTasksForEachTaskTaskHealthRules {
   readonly op: DatabricksJobSpecSettingsTasksForEachTaskTaskHealthRulesOp;
 
   /**
-   * The threshold.
+   * Threshold, in the unit of the metric (seconds, bytes, records or files).
    *
    * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskHealthRules#value
    */
@@ -13908,21 +13908,21 @@ export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskPowerBiTaskP
  */
 export interface DatabricksJobSpecSettingsTasksForEachTaskTaskPowerBiTaskTables {
   /**
-   * Catalog.
+   * Unity Catalog catalog of the table.
    *
    * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskPowerBiTaskTables#catalog
    */
   readonly catalog?: string;
 
   /**
-   * Schema.
+   * Schema of the table.
    *
    * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskPowerBiTaskTables#schema
    */
   readonly schema?: string;
 
   /**
-   * Table name.
+   * Name of the table.
    *
    * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskPowerBiTaskTables#name
    */
@@ -14677,7 +14677,7 @@ export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskNewClusterWo
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * What is measured.
+ * The run metric the rule watches.
  *
  * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskHealthRulesMetric
  */
@@ -19092,7 +19092,7 @@ export function toJson_DatabricksRunSpecSubmitWebhookNotificationsOnStreamingBac
  */
 export interface DatabricksRunSpecSubmitHealthRules {
   /**
-   * What is measured.
+   * The run metric the rule watches.
    *
    * @schema DatabricksRunSpecSubmitHealthRules#metric
    */
@@ -19106,7 +19106,7 @@ export interface DatabricksRunSpecSubmitHealthRules {
   readonly op: DatabricksRunSpecSubmitHealthRulesOp;
 
   /**
-   * The threshold.
+   * Threshold, in the unit of the metric (seconds, bytes, records or files).
    *
    * @schema DatabricksRunSpecSubmitHealthRules#value
    */
@@ -19990,7 +19990,7 @@ export function toJson_DatabricksRunSpecSubmitTasksWebhookNotificationsOnStreami
  */
 export interface DatabricksRunSpecSubmitTasksHealthRules {
   /**
-   * What is measured.
+   * The run metric the rule watches.
    *
    * @schema DatabricksRunSpecSubmitTasksHealthRules#metric
    */
@@ -20004,7 +20004,7 @@ export interface DatabricksRunSpecSubmitTasksHealthRules {
   readonly op: DatabricksRunSpecSubmitTasksHealthRulesOp;
 
   /**
-   * The threshold.
+   * Threshold, in the unit of the metric (seconds, bytes, records or files).
    *
    * @schema DatabricksRunSpecSubmitTasksHealthRules#value
    */
@@ -20474,21 +20474,21 @@ export function toJson_DatabricksRunSpecSubmitTasksPowerBiTaskPowerBiModel(obj: 
  */
 export interface DatabricksRunSpecSubmitTasksPowerBiTaskTables {
   /**
-   * Catalog.
+   * Unity Catalog catalog of the table.
    *
    * @schema DatabricksRunSpecSubmitTasksPowerBiTaskTables#catalog
    */
   readonly catalog?: string;
 
   /**
-   * Schema.
+   * Schema of the table.
    *
    * @schema DatabricksRunSpecSubmitTasksPowerBiTaskTables#schema
    */
   readonly schema?: string;
 
   /**
-   * Table name.
+   * Name of the table.
    *
    * @schema DatabricksRunSpecSubmitTasksPowerBiTaskTables#name
    */
@@ -21632,7 +21632,7 @@ export enum DatabricksRunSpecSubmitGitSourceJobSourceDirtyState {
 }
 
 /**
- * What is measured.
+ * The run metric the rule watches.
  *
  * @schema DatabricksRunSpecSubmitHealthRulesMetric
  */
@@ -22210,7 +22210,7 @@ export function toJson_DatabricksRunSpecSubmitTasksNewClusterWorkloadTypeClients
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * What is measured.
+ * The run metric the rule watches.
  *
  * @schema DatabricksRunSpecSubmitTasksHealthRulesMetric
  */
@@ -25644,7 +25644,7 @@ export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskWebhookNotific
  */
 export interface DatabricksRunSpecSubmitTasksForEachTaskTaskHealthRules {
   /**
-   * What is measured.
+   * The run metric the rule watches.
    *
    * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskHealthRules#metric
    */
@@ -25658,7 +25658,7 @@ export interface DatabricksRunSpecSubmitTasksForEachTaskTaskHealthRules {
   readonly op: DatabricksRunSpecSubmitTasksForEachTaskTaskHealthRulesOp;
 
   /**
-   * The threshold.
+   * Threshold, in the unit of the metric (seconds, bytes, records or files).
    *
    * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskHealthRules#value
    */
@@ -26128,21 +26128,21 @@ export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskPowerBiTaskPow
  */
 export interface DatabricksRunSpecSubmitTasksForEachTaskTaskPowerBiTaskTables {
   /**
-   * Catalog.
+   * Unity Catalog catalog of the table.
    *
    * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskPowerBiTaskTables#catalog
    */
   readonly catalog?: string;
 
   /**
-   * Schema.
+   * Schema of the table.
    *
    * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskPowerBiTaskTables#schema
    */
   readonly schema?: string;
 
   /**
-   * Table name.
+   * Name of the table.
    *
    * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskPowerBiTaskTables#name
    */
@@ -26897,7 +26897,7 @@ export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskNewClusterWork
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * What is measured.
+ * The run metric the rule watches.
  *
  * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskHealthRulesMetric
  */

@@ -160,7 +160,7 @@ export const DatabricksRunStatus = Struct(
         {
           code: Opt(Str('Termination code, e.g. SUCCESS, USER_CANCELED, RUN_EXECUTION_ERROR.')),
           type: Opt(Str('SUCCESS, INTERNAL_ERROR, CLIENT_ERROR or CLOUD_FAILURE.')),
-          message: Opt(Str('Explanation.')),
+          message: Opt(Str('Databricks explanation of why the run ended.')),
         },
         'Why the run ended.',
       ),

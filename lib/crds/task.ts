@@ -322,9 +322,9 @@ export const PowerBiTask = Struct(
       List(
         Struct(
           {
-            catalog: Opt(Str('Catalog.')),
-            schema: Opt(Str('Schema.')),
-            name: Opt(Str('Table name.')),
+            catalog: Opt(Str('Unity Catalog catalog of the table.')),
+            schema: Opt(Str('Schema of the table.')),
+            name: Opt(Str('Name of the table.')),
             storage_mode: Opt(STORAGE_MODE),
           },
           'A Unity Catalog table.',
