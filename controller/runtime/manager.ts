@@ -174,10 +174,32 @@ export class Manager {
     return this.stopping;
   }
 
+  /**
+   * Starts the controllers once every informer has synced, as controller-runtime does: a reconcile
+   * that looks up a related object must not take "not in the cache yet" for "does not exist".
+   */
   private startControllers(): void {
     if (this.controllersRunning || this.stopping) return;
     this.controllersRunning = true;
-    for (const controller of this.controllers) controller.start();
+    void this.whenSynced().then((synced) => {
+      if (!synced || !this.controllersRunning || this.stopping) return;
+      for (const controller of this.controllers) controller.start();
+    });
+  }
+
+  /** Resolves true when every informer has synced, false if the manager stops first. */
+  private async whenSynced(): Promise<boolean> {
+    let waited = 0;
+    while (!this.hasSynced) {
+      if (this.stopping) return false;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      if ((waited += 20) % 30_000 === 0) {
+        this.logger.warn('controllers wait for informers to sync: is every CRD installed and readable?', {
+          waitedSeconds: waited / 1000,
+        });
+      }
+    }
+    return true;
   }
 
   private listen(address: string): Promise<void> {

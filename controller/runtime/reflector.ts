@@ -101,6 +101,8 @@ export class Reflector<T extends KubeObject> {
         const closedAtOnce =
           ended.resourceVersion === resourceVersion && performance.now() - startedAt < 1000;
         resourceVersion = ended.resourceVersion;
+        // A watch that made progress proves the connection works: the next failure starts the backoff over.
+        if (!closedAtOnce) failures = 0;
         if (ended.end === 'gone') {
           this.stats.gone++;
           this.log.info('watch resourceVersion expired (410 Gone): relisting');
@@ -109,10 +111,7 @@ export class Reflector<T extends KubeObject> {
           continue;
         }
         if (this.stopped) break;
-        if (ended.end === 'closed' && !closedAtOnce) {
-          failures = 0;
-          continue;
-        }
+        if (ended.end === 'closed' && !closedAtOnce) continue;
         if (ended.end === 'stalled') this.stats.stalls++;
         throw (
           ended.error ??
