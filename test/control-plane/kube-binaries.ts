@@ -62,7 +62,9 @@ function haveAll(binaries: KubeBinaries): boolean {
 
 async function build(moduleDir: string, outDir: string, log: (line: string) => void): Promise<void> {
   const started = Date.now();
-  log(`building kube-apiserver and kubectl ${KUBERNETES_VERSION} with Go (a cold build takes several minutes)`);
+  log(
+    `building kube-apiserver and kubectl ${KUBERNETES_VERSION} with Go (a cold build takes several minutes)`,
+  );
   log('resolving modules');
   const total = runGo(['list', '-deps', ...WRAPPED_COMMANDS], moduleDir)
     .split('\n')
