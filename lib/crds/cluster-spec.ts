@@ -10,30 +10,37 @@ function destination(what: string) {
   return Str(`${what} destination.`, { minLength: 1, maxLength: 1024 });
 }
 
+/** A `{destination}` location of cluster logs or an init script (compute.DbfsStorageInfo). */
 export const DbfsStorageInfo = Struct(
   { destination: destination('DBFS path, e.g. dbfs:/cluster-logs') },
   'A DBFS location.',
 );
+/** A `{destination}` location of cluster logs or an init script (compute.VolumesStorageInfo). */
 export const VolumesStorageInfo = Struct(
   { destination: destination('Unity Catalog volume path, e.g. /Volumes/main/default/logs') },
   'A Unity Catalog volume location.',
 );
+/** A `{destination}` location of cluster logs or an init script (compute.WorkspaceStorageInfo). */
 export const WorkspaceStorageInfo = Struct(
   { destination: destination('Workspace file path, e.g. /Users/me/init.sh') },
   'A workspace file.',
 );
+/** A `{destination}` location of cluster logs or an init script (compute.LocalFileInfo). */
 export const LocalFileInfo = Struct(
   { destination: destination('Path on the cluster node, e.g. /databricks/init.sh') },
   'A file on the node.',
 );
+/** A `{destination}` location of cluster logs or an init script (compute.GcsStorageInfo). */
 export const GcsStorageInfo = Struct(
   { destination: destination('Google Cloud Storage URI, e.g. gs://bucket/init.sh') },
   'A GCS location.',
 );
+/** A `{destination}` location of cluster logs or an init script (compute.Adlsgen2Info). */
 export const Adlsgen2Info = Struct(
   { destination: destination('ADLS Gen2 URI, e.g. abfss://container@account.dfs.core.windows.net/init.sh') },
   'An Azure Data Lake Storage Gen2 location.',
 );
+/** An S3 destination of cluster logs or an init script (compute.S3StorageInfo). */
 export const S3StorageInfo = Struct(
   {
     destination: destination('S3 URI, e.g. s3://bucket/prefix'),
@@ -48,6 +55,7 @@ export const S3StorageInfo = Struct(
 );
 
 const LOG_DESTINATIONS = ['dbfs', 's3', 'volumes'] as const;
+/** `cluster_log_conf` of a cluster spec (compute.ClusterLogConf). */
 export const ClusterLogConf = Struct(
   {
     dbfs: Opt(DbfsStorageInfo),
@@ -59,6 +67,7 @@ export const ClusterLogConf = Struct(
 );
 
 const INIT_SCRIPT_SOURCES = ['workspace', 'volumes', 's3', 'gcs', 'abfss', 'file', 'dbfs'] as const;
+/** One entry of `init_scripts` of a cluster spec (compute.InitScriptInfo). */
 export const InitScriptInfo = Struct(
   {
     workspace: Opt(WorkspaceStorageInfo),
@@ -79,6 +88,7 @@ export const InitScriptInfo = Struct(
 );
 export type InitScriptInfo = Static<typeof InitScriptInfo>;
 
+/** `autoscale` of a cluster spec (compute.AutoScale). */
 export const AutoScale = Struct(
   {
     min_workers: Opt(Int('Fewest workers when the cluster is underused.', { minimum: 0 })),
@@ -93,6 +103,7 @@ export const AutoScale = Struct(
   }),
 );
 
+/** `aws_attributes` of a cluster spec (compute.AwsAttributes). */
 export const AwsAttributes = Struct(
   {
     availability: Opt(
@@ -123,6 +134,7 @@ export const AwsAttributes = Struct(
   'Settings only meaningful on AWS.',
 );
 
+/** `azure_attributes.log_analytics_info` of a cluster spec. */
 export const LogAnalyticsInfo = Struct(
   {
     log_analytics_workspace_id: Opt(Str('Azure Log Analytics workspace ID.')),
@@ -131,6 +143,7 @@ export const LogAnalyticsInfo = Struct(
   'Azure Log Analytics target for cluster logs.',
 );
 
+/** `azure_attributes` of a cluster spec (compute.AzureAttributes). */
 export const AzureAttributes = Struct(
   {
     availability: Opt(
@@ -147,6 +160,7 @@ export const AzureAttributes = Struct(
   'Settings only meaningful on Azure.',
 );
 
+/** `gcp_attributes` of a cluster spec (compute.GcpAttributes). */
 export const GcpAttributes = Struct(
   {
     availability: Opt(
@@ -171,6 +185,7 @@ export const GcpAttributes = Struct(
   'Settings only meaningful on Google Cloud.',
 );
 
+/** `docker_image` of a cluster spec (compute.DockerImage). */
 export const DockerImage = Struct(
   {
     url: Opt(Str('Image reference, e.g. registry.example.com/spark:1.2.')),
@@ -187,6 +202,7 @@ export const DockerImage = Struct(
   'Custom container image for Databricks Container Services.',
 );
 
+/** `driver_node_type_flexibility` / `worker_node_type_flexibility` of a cluster spec. */
 export const NodeTypeFlexibility = Struct(
   {
     alternate_node_type_ids: Opt(
@@ -196,6 +212,7 @@ export const NodeTypeFlexibility = Struct(
   'Fallback node types.',
 );
 
+/** `workload_type` of a cluster spec (compute.WorkloadType). */
 export const WorkloadType = Struct(
   {
     clients: Struct(
@@ -209,6 +226,7 @@ export const WorkloadType = Struct(
   'Restricts what the cluster may be used for.',
 );
 
+/** The values of a cluster spec `data_security_mode`. */
 export const DATA_SECURITY_MODES = [
   'NONE',
   'SINGLE_USER',

@@ -26,6 +26,7 @@ export const AllPurposeClusterSettings = Struct(
   }),
 );
 
+/** `spec` of a DatabricksCluster: the cluster settings, whether it runs, and what deletion does. */
 export const DatabricksClusterSpec = Struct(
   {
     workspaceRef: WorkspaceReference,
@@ -49,6 +50,7 @@ export const DatabricksClusterSpec = Struct(
 );
 export type DatabricksClusterSpec = Static<typeof DatabricksClusterSpec>;
 
+/** `status` of a DatabricksCluster, written by the controller. */
 export const DatabricksClusterStatus = Struct(
   {
     observedGeneration: Opt(ObservedGeneration),
@@ -88,6 +90,7 @@ export const DatabricksClusterStatus = Struct(
 );
 export type DatabricksClusterStatus = Static<typeof DatabricksClusterStatus>;
 
+/** The DatabricksCluster kind: names, schemas and printer columns of its CRD. */
 export const DATABRICKS_CLUSTER: KindDefinition = {
   kind: 'DatabricksCluster',
   plural: 'databricksclusters',

@@ -9,6 +9,7 @@ import { Bool, Int64, Opt, Str, Struct } from './schema-types.js';
 /** Inline content limit: keeps the object far below the 1.5 MiB etcd limit. Larger files go in a ConfigMap. */
 export const MAX_INLINE_CONTENT_BASE64 = 1048576;
 
+/** `spec` of a DatabricksDbfsFile: the DBFS path and where its content comes from. */
 export const DatabricksDbfsFileSpec = Struct(
   {
     workspaceRef: WorkspaceReference,
@@ -41,6 +42,7 @@ export const DatabricksDbfsFileSpec = Struct(
 );
 export type DatabricksDbfsFileSpec = Static<typeof DatabricksDbfsFileSpec>;
 
+/** `status` of a DatabricksDbfsFile, written by the controller. */
 export const DatabricksDbfsFileStatus = Struct(
   {
     observedGeneration: Opt(ObservedGeneration),
@@ -54,6 +56,7 @@ export const DatabricksDbfsFileStatus = Struct(
 );
 export type DatabricksDbfsFileStatus = Static<typeof DatabricksDbfsFileStatus>;
 
+/** The DatabricksDbfsFile kind: names, schemas and printer columns of its CRD. */
 export const DATABRICKS_DBFS_FILE: KindDefinition = {
   kind: 'DatabricksDbfsFile',
   plural: 'databricksdbfsfiles',

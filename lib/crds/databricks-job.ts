@@ -22,6 +22,7 @@ export const JobAccessControlEntry = Struct(
   celValidations(exactlyOneOf(['user_name', 'group_name', 'service_principal_name'], 'access control entry')),
 );
 
+/** `spec.permissions` of a DatabricksJob: the access control list and how it is applied. */
 export const JobPermissions = Struct(
   {
     mode: StringEnum(
@@ -45,6 +46,7 @@ export const JobPermissions = Struct(
   }),
 );
 
+/** `spec` of a DatabricksJob: the Jobs API 2.2 settings plus operator fields. */
 export const DatabricksJobSpec = Struct(
   {
     workspaceRef: WorkspaceReference,
@@ -62,6 +64,7 @@ export const DatabricksJobSpec = Struct(
 );
 export type DatabricksJobSpec = Static<typeof DatabricksJobSpec>;
 
+/** `status` of a DatabricksJob, written by the controller. */
 export const DatabricksJobStatus = Struct(
   {
     observedGeneration: Opt(ObservedGeneration),
@@ -77,6 +80,7 @@ export const DatabricksJobStatus = Struct(
 );
 export type DatabricksJobStatus = Static<typeof DatabricksJobStatus>;
 
+/** The DatabricksJob kind: names, schemas and printer columns of its CRD. */
 export const DATABRICKS_JOB: KindDefinition = {
   kind: 'DatabricksJob',
   plural: 'databricksjobs',

@@ -9,6 +9,7 @@ import { Int64, Opt, Str, StringEnum, Struct } from './schema-types.js';
 /** Inline content limit: keeps the object far below the 1.5 MiB etcd limit. Larger notebooks go in a ConfigMap. */
 export const MAX_INLINE_NOTEBOOK_BASE64 = 1048576;
 
+/** `spec` of a DatabricksNotebook: the workspace path, language, format and content. */
 export const DatabricksNotebookSpec = Struct(
   {
     workspaceRef: WorkspaceReference,
@@ -61,6 +62,7 @@ export const DatabricksNotebookSpec = Struct(
 );
 export type DatabricksNotebookSpec = Static<typeof DatabricksNotebookSpec>;
 
+/** `status` of a DatabricksNotebook, written by the controller. */
 export const DatabricksNotebookStatus = Struct(
   {
     observedGeneration: Opt(ObservedGeneration),
@@ -75,6 +77,7 @@ export const DatabricksNotebookStatus = Struct(
 );
 export type DatabricksNotebookStatus = Static<typeof DatabricksNotebookStatus>;
 
+/** The DatabricksNotebook kind: names, schemas and printer columns of its CRD. */
 export const DATABRICKS_NOTEBOOK: KindDefinition = {
   kind: 'DatabricksNotebook',
   plural: 'databricksnotebooks',

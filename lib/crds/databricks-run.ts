@@ -93,6 +93,7 @@ export const RunSubmitSettings = Struct(
 );
 export type RunSubmitSettings = Static<typeof RunSubmitSettings>;
 
+/** `spec` of a DatabricksRun: a run-now of a DatabricksJob or a one-time runs/submit. */
 export const DatabricksRunSpec = Struct(
   {
     workspaceRef: WorkspaceReference,
@@ -142,6 +143,7 @@ const ResultState = Str(
   'Result of a finished run (state.result_state): SUCCESS, FAILED, TIMEDOUT, CANCELED, ...',
 );
 
+/** `status` of a DatabricksRun, written by the controller. */
 export const DatabricksRunStatus = Struct(
   {
     observedGeneration: Opt(ObservedGeneration),
@@ -187,6 +189,7 @@ export const DatabricksRunStatus = Struct(
 );
 export type DatabricksRunStatus = Static<typeof DatabricksRunStatus>;
 
+/** The DatabricksRun kind: names, schemas and printer columns of its CRD. */
 export const DATABRICKS_RUN: KindDefinition = {
   kind: 'DatabricksRun',
   plural: 'databricksruns',

@@ -10,6 +10,7 @@ import { Int, KeyedList, List, Opt, Str, StringEnum, StringList, Struct } from '
 export const SECRET_NAME_PATTERN = '^[\\w.\\-]+$';
 const SECRET_NAME = { minLength: 1, maxLength: 128, pattern: SECRET_NAME_PATTERN };
 
+/** One entry of `spec.secrets` of a DatabricksSecretScope. */
 export const SecretScopeSecret = Struct(
   {
     key: Opt(Str('Secret key in the scope.', SECRET_NAME)),
@@ -41,6 +42,7 @@ export const SecretScopeSecret = Struct(
   }),
 );
 
+/** One entry of `spec.acls` of a DatabricksSecretScope. */
 export const SecretScopeAcl = Struct(
   {
     principal: Str('User, group or service principal application ID.', { minLength: 1, maxLength: 256 }),
@@ -49,6 +51,7 @@ export const SecretScopeAcl = Struct(
   'An access rule of the scope.',
 );
 
+/** `spec` of a DatabricksSecretScope: the scope, its backend, secrets and ACLs. */
 export const DatabricksSecretScopeSpec = Struct(
   {
     workspaceRef: WorkspaceReference,
@@ -117,6 +120,7 @@ export const DatabricksSecretScopeSpec = Struct(
 );
 export type DatabricksSecretScopeSpec = Static<typeof DatabricksSecretScopeSpec>;
 
+/** `status` of a DatabricksSecretScope, written by the controller (never secret values). */
 export const DatabricksSecretScopeStatus = Struct(
   {
     observedGeneration: Opt(ObservedGeneration),
@@ -134,6 +138,7 @@ export const DatabricksSecretScopeStatus = Struct(
 );
 export type DatabricksSecretScopeStatus = Static<typeof DatabricksSecretScopeStatus>;
 
+/** The DatabricksSecretScope kind: names, schemas and printer columns of its CRD. */
 export const DATABRICKS_SECRET_SCOPE: KindDefinition = {
   kind: 'DatabricksSecretScope',
   plural: 'databrickssecretscopes',

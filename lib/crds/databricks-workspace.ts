@@ -7,6 +7,7 @@ import { Int, Opt, Str, StringEnum, Struct } from './schema-types.js';
 
 const AUTH_METHODS = ['token', 'oauthM2M', 'azureServicePrincipal'] as const;
 
+/** `spec` of a DatabricksWorkspace: host, credentials and request rate. */
 export const DatabricksWorkspaceSpec = Struct(
   {
     host: Str('Workspace URL, e.g. https://adb-1234567890123456.7.azuredatabricks.net.', {
@@ -74,6 +75,7 @@ export const DatabricksWorkspaceSpec = Struct(
 );
 export type DatabricksWorkspaceSpec = Static<typeof DatabricksWorkspaceSpec>;
 
+/** `status` of a DatabricksWorkspace, written by the controller. */
 export const DatabricksWorkspaceStatus = Struct(
   {
     observedGeneration: Opt(ObservedGeneration),
@@ -88,6 +90,7 @@ export const DatabricksWorkspaceStatus = Struct(
 );
 export type DatabricksWorkspaceStatus = Static<typeof DatabricksWorkspaceStatus>;
 
+/** The DatabricksWorkspace kind: names, schemas and printer columns of its CRD. */
 export const DATABRICKS_WORKSPACE: KindDefinition = {
   kind: 'DatabricksWorkspace',
   plural: 'databricksworkspaces',

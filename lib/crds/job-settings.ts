@@ -61,6 +61,7 @@ export const JobEnvironment = Struct(
   'A serverless environment the tasks can refer to.',
 );
 
+/** `git_source` of a job or a submitted run (jobs.GitSource). */
 export const GitSource = Struct(
   {
     git_url: Str('Repository URL.', { minLength: 1 }),
@@ -132,6 +133,7 @@ const SqlConditionConfiguration = Struct(
   'Private preview: triggers on a SQL query result.',
 );
 
+/** `schedule` of a job (jobs.CronSchedule). */
 export const CronSchedule = Struct(
   {
     quartz_cron_expression: QUARTZ,
@@ -195,6 +197,7 @@ const ModelTrigger = Struct(
 
 const TRIGGER_KINDS = ['file_arrival', 'table_update', 'periodic', 'model', 'sql_condition'] as const;
 
+/** `trigger` of a job (jobs.TriggerSettings): file arrival, table update, periodic, ... */
 export const TriggerSettings = Struct(
   {
     pause_status: Opt(PAUSE_STATUS),
@@ -213,6 +216,7 @@ const TASK_RETRY_MODE = StringEnum(
   'Whether failed tasks of a continuous job are retried.',
 );
 
+/** `continuous` of a job (jobs.Continuous). */
 export const Continuous = Struct(
   { pause_status: Opt(PAUSE_STATUS), task_retry_mode: Opt(TASK_RETRY_MODE) },
   'Keeps one run active at all times: a new run starts when the previous one ends.',
@@ -233,6 +237,7 @@ const TriggerConfiguration = Struct(
   celValidations(exactlyOneOf(['schedule', 'continuous', ...TRIGGER_KINDS], 'triggers entry')),
 );
 
+/** `run_as` of a job or a submitted run (jobs.JobRunAs). */
 export const JobRunAs = Struct(
   {
     user_name: Opt(Str('User the job runs as (yourself, or anyone if you are an admin).')),
@@ -243,6 +248,7 @@ export const JobRunAs = Struct(
   celValidations(exactlyOneOf(['user_name', 'service_principal_name', 'group_name'], 'run_as')),
 );
 
+/** One entry of `parameters` of a job (jobs.JobParameterDefinition). */
 export const JobParameterDefinition = Struct(
   {
     name: Str('Parameter name: letters, digits, _, - and .', {
@@ -255,6 +261,7 @@ export const JobParameterDefinition = Struct(
   'A job parameter, passed to every task that accepts parameters.',
 );
 
+/** `queue` of a job or a run (jobs.QueueSettings). */
 export const QueueSettings = Struct(
   { enabled: Bool('Queue runs that cannot start yet instead of skipping them.') },
   'Queueing of runs over the concurrency limit.',

@@ -34,6 +34,7 @@ const SOURCE = StringEnum(
 const PARAMETERS = (what: string) =>
   Opt(StringList(`Command-line parameters passed to ${what}.`, { maxItems: 1000 }));
 
+/** `notebook_task` of a task (jobs.NotebookTask). */
 export const NotebookTask = Struct(
   {
     notebook_path: Opt(
@@ -54,6 +55,7 @@ export const NotebookTask = Struct(
   celValidations(exactlyOneOf(['notebook_path', 'notebook_ref'], 'notebook_task')),
 );
 
+/** `spark_jar_task` of a task (jobs.SparkJarTask). */
 export const SparkJarTask = Struct(
   {
     main_class_name: Opt(
@@ -66,6 +68,7 @@ export const SparkJarTask = Struct(
   'Runs the main class of a JAR.',
 );
 
+/** `spark_python_task` of a task (jobs.SparkPythonTask). */
 export const SparkPythonTask = Struct(
   {
     python_file: Str(
@@ -81,11 +84,13 @@ export const SparkPythonTask = Struct(
   'Runs a Python file with spark-submit semantics.',
 );
 
+/** `spark_submit_task` of a task (jobs.SparkSubmitTask). */
 export const SparkSubmitTask = Struct(
   { parameters: PARAMETERS('spark-submit') },
   'Runs spark-submit with the given arguments (only on new clusters; deprecated by Databricks).',
 );
 
+/** `python_wheel_task` of a task (jobs.PythonWheelTask). */
 export const PythonWheelTask = Struct(
   {
     package_name: Str('Name of the Python package.', { minLength: 1 }),
@@ -109,6 +114,7 @@ const PIPELINE_SELECTIONS = {
   ),
 };
 
+/** `pipeline_task` of a task (jobs.PipelineTask). */
 export const PipelineTask = Struct(
   {
     pipeline_id: Str('ID of the Lakeflow declarative (DLT) pipeline to update.', { minLength: 1 }),
@@ -146,6 +152,7 @@ export const runNowParameterProperties = {
   ),
 };
 
+/** `run_job_task` of a task (jobs.RunJobTask). */
 export const RunJobTask = Struct(
   {
     job_id: Opt(Int64('ID of the job to run.', { minimum: 1 })),
@@ -159,6 +166,7 @@ export const RunJobTask = Struct(
   }),
 );
 
+/** `condition_task` of a task (jobs.ConditionTask). */
 export const ConditionTask = Struct(
   {
     left: Str('Left operand: a value or a reference such as {{job.parameters.x}}.', { maxLength: 1000 }),
@@ -188,6 +196,7 @@ const SqlSubscription = Struct(
 );
 const SqlSubscriptions = Opt(List(SqlSubscription, 'Who gets the result.', { maxItems: 100 }));
 
+/** `sql_task` of a task (jobs.SqlTask). */
 export const SqlTask = Struct(
   {
     warehouse_id: Str('SQL warehouse to run on (serverless or pro).', { minLength: 1 }),
@@ -230,6 +239,7 @@ export const SqlTask = Struct(
   celValidations(exactlyOneOf(['query', 'file', 'dashboard', 'alert'], 'sql_task')),
 );
 
+/** `dbt_task` of a task (jobs.DbtTask). */
 export const DbtTask = Struct(
   {
     commands: StringList('dbt commands run in order, each starting with dbt.', { minItems: 1, maxItems: 10 }),
@@ -243,6 +253,7 @@ export const DbtTask = Struct(
   'Runs dbt commands.',
 );
 
+/** `dbt_cloud_task` of a task (jobs.DbtCloudTask). */
 export const DbtCloudTask = Struct(
   {
     connection_resource_name: Opt(Str('Unity Catalog connection to dbt Cloud.')),
@@ -251,6 +262,7 @@ export const DbtCloudTask = Struct(
   'Deprecated by Databricks: triggers a dbt Cloud job (use dbt_platform_task).',
 );
 
+/** `dbt_platform_task` of a task (jobs.DbtPlatformTask). */
 export const DbtPlatformTask = Struct(
   {
     connection_resource_name: Opt(Str('Unity Catalog connection to the dbt platform.')),
@@ -259,6 +271,7 @@ export const DbtPlatformTask = Struct(
   'Triggers a dbt platform job.',
 );
 
+/** `clean_rooms_notebook_task` of a task (jobs.CleanRoomsNotebookTask). */
 export const CleanRoomsNotebookTask = Struct(
   {
     clean_room_name: Str('Name of the clean room.', { minLength: 1 }),
@@ -278,6 +291,7 @@ const Subscriber = Struct(
   celValidations(exactlyOneOf(['user_name', 'destination_id'], 'subscriber')),
 );
 
+/** `dashboard_task` of a task (jobs.DashboardTask). */
 export const DashboardTask = Struct(
   {
     dashboard_id: Opt(Str('ID of the AI/BI dashboard.')),
@@ -299,6 +313,7 @@ export const DashboardTask = Struct(
 
 const STORAGE_MODE = StringEnum(['DIRECT_QUERY', 'IMPORT', 'DUAL'] as const, 'Power BI storage mode.');
 
+/** `power_bi_task` of a task (jobs.PowerBiTask). */
 export const PowerBiTask = Struct(
   {
     connection_resource_name: Opt(Str('Unity Catalog connection to Power BI.')),
@@ -337,6 +352,7 @@ export const PowerBiTask = Struct(
   'Publishes Unity Catalog tables to a Power BI semantic model.',
 );
 
+/** `alert_task` of a task (jobs.AlertTask). */
 export const AlertTask = Struct(
   {
     alert_id: Opt(Str('ID of the alert.')),
@@ -347,6 +363,7 @@ export const AlertTask = Struct(
   'Evaluates a (v2) SQL alert.',
 );
 
+/** `gen_ai_compute_task` of a task (jobs.GenAiComputeTask). */
 export const GenAiComputeTask = Struct(
   {
     dl_runtime_image: Str('Deep learning runtime image.', { minLength: 1 }),
@@ -370,6 +387,7 @@ export const GenAiComputeTask = Struct(
   'Private preview: a generative AI training task on serverless GPUs.',
 );
 
+/** `ai_runtime_task` of a task (jobs.AiRuntimeTask). */
 export const AiRuntimeTask = Struct(
   {
     experiment: Str('MLflow experiment.', { minLength: 1 }),
@@ -403,6 +421,7 @@ export const AiRuntimeTask = Struct(
   'Runs an AI runtime workload on serverless GPUs.',
 );
 
+/** `python_operator_task` of a task (jobs.PythonOperatorTask). */
 export const PythonOperatorTask = Struct(
   {
     main: Opt(Str('Python callable, as module.function.')),
@@ -561,6 +580,7 @@ export const ForEachInnerTask = taskSchema(
 );
 export type ForEachInnerTask = Static<typeof ForEachInnerTask>;
 
+/** `for_each_task` of a task (jobs.ForEachTask). */
 export const ForEachTask = Struct(
   {
     inputs: Str('JSON array (or a reference to one, e.g. {{tasks.list.values.items}}) to iterate over.', {
