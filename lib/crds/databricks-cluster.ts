@@ -110,5 +110,12 @@ export const DATABRICKS_CLUSTER: KindDefinition = {
     { name: 'State', type: 'string', jsonPath: '.status.state', description: 'Cluster state in Databricks.' },
     READY_COLUMN,
     REASON_COLUMN,
+    {
+      name: 'Workers',
+      type: 'integer',
+      jsonPath: '.status.numWorkers',
+      description: 'Workers now.',
+      priority: 1,
+    },
   ],
 };

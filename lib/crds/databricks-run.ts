@@ -210,6 +210,13 @@ export const DATABRICKS_RUN: KindDefinition = {
       description: 'Whether the run succeeded.',
     },
     READY_COLUMN,
+    {
+      name: 'Job',
+      type: 'string',
+      jsonPath: '.spec.jobRef.name',
+      description: 'The DatabricksJob run.',
+      priority: 1,
+    },
     { name: 'URL', type: 'string', jsonPath: '.status.url', description: 'Run page.', priority: 1 },
   ],
 };
