@@ -1,5 +1,5 @@
 import { type Static } from '@sinclair/typebox';
-import { celValidations } from './cel-rules.js';
+import { celValidations, unchanged } from './cel-rules.js';
 import { clusterSpecProperties } from './cluster-spec.js';
 import { Conditions, ObservedGeneration } from './conditions.js';
 import { READY_COLUMN, REASON_COLUMN, type KindDefinition } from './custom-resource-definition.js';
@@ -47,6 +47,13 @@ export const DatabricksClusterSpec = Struct(
     ),
   },
   'The desired all-purpose cluster. The controller creates or edits it to match settings and starts or terminates it to match state.',
+  // Pointing an existing object at another cluster would orphan the cluster it manages.
+  celValidations(
+    unchanged(
+      'clusterId',
+      'delete this DatabricksCluster (deletionPolicy Retain keeps the cluster) and adopt the other cluster with a new one',
+    ),
+  ),
 );
 export type DatabricksClusterSpec = Static<typeof DatabricksClusterSpec>;
 

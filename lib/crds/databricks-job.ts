@@ -1,5 +1,5 @@
 import { type Static } from '@sinclair/typebox';
-import { celValidations, exactlyOneOf } from './cel-rules.js';
+import { celValidations, exactlyOneOf, unchanged } from './cel-rules.js';
 import { Conditions, ObservedGeneration } from './conditions.js';
 import { READY_COLUMN, REASON_COLUMN, type KindDefinition } from './custom-resource-definition.js';
 import { JobDeletionPolicy } from './deletion-policy.js';
@@ -61,6 +61,13 @@ export const DatabricksJobSpec = Struct(
     ),
   },
   'The desired job. The controller creates or resets the job so it matches settings, and never writes spec.',
+  // Pointing an existing object at another job would orphan the job it manages.
+  celValidations(
+    unchanged(
+      'jobId',
+      'delete this DatabricksJob (deletionPolicy Retain keeps the job) and adopt the other job with a new one',
+    ),
+  ),
 );
 export type DatabricksJobSpec = Static<typeof DatabricksJobSpec>;
 

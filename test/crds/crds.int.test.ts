@@ -72,6 +72,8 @@ describe('the synthesized CRDs on a real API server', () => {
     ['run-submit.yaml', { submit: { run_name: 'renamed' } }, 'spec.submit: Invalid value'],
     ['job.yaml', { workspaceRef: { name: 'staging' } }, 'spec.workspaceRef: Invalid value'],
     ['secret-scope.yaml', { scopeName: 'renamed' }, 'spec.scopeName: Invalid value'],
+    ['job.yaml', { jobId: 42 }, 'spec.jobId: Invalid value'],
+    ['cluster.yaml', { clusterId: '0101-abc' }, 'spec.clusterId: Invalid value'],
     ['secret-scope.yaml', { backend: { type: 'Databricks' } }, 'spec.backend: Invalid value'],
   ] as const)(
     'refuses an update of %s that changes an immutable field (%j)',
