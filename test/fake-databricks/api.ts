@@ -158,3 +158,16 @@ export interface FakeService {
   /** Forget everything. */
   reset(): void;
 }
+
+/**
+ * A route builder for one API under `/api/<version>/<api>/`: `routesUnder('2.0', 'dbfs')('POST', 'put', h)`
+ * serves `POST /api/2.0/dbfs/put` as the endpoint `dbfs/put`.
+ */
+export function routesUnder(version: string, api: string) {
+  return (method: Route['method'], op: string, handler: RouteHandler): Route => ({
+    method,
+    path: `/api/${version}/${api}/${op}`,
+    endpoint: `${api}/${op}`,
+    handler,
+  });
+}

@@ -7,6 +7,7 @@ import {
   type FakeResponseBody,
   type FakeService,
   type Route,
+  routesUnder,
 } from './api.js';
 import { RequestFields } from './request-fields.js';
 
@@ -64,16 +65,7 @@ export class DbfsService implements FakeService {
   }
 
   routes(): Route[] {
-    const route = (
-      method: Route['method'],
-      op: string,
-      handler: (req: FakeRequest) => FakeResponseBody,
-    ): Route => ({
-      method,
-      path: `/api/2.0/dbfs/${op}`,
-      endpoint: `dbfs/${op}`,
-      handler,
-    });
+    const route = routesUnder('2.0', 'dbfs');
     return [
       route('POST', 'put', (req) => this.put(req)),
       route('POST', 'create', (req) => this.create(req)),

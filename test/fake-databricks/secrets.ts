@@ -6,6 +6,7 @@ import {
   type FakeResponseBody,
   type FakeService,
   type Route,
+  routesUnder,
 } from './api.js';
 import { RequestFields } from './request-fields.js';
 
@@ -47,16 +48,7 @@ export class SecretsService implements FakeService {
   constructor(private readonly ctx: FakeContext) {}
 
   routes(): Route[] {
-    const route = (
-      method: Route['method'],
-      op: string,
-      handler: (req: FakeRequest) => FakeResponseBody,
-    ): Route => ({
-      method,
-      path: `/api/2.0/secrets/${op}`,
-      endpoint: `secrets/${op}`,
-      handler,
-    });
+    const route = routesUnder('2.0', 'secrets');
     return [
       route('POST', 'scopes/create', (req) => this.createScope(req)),
       route('GET', 'scopes/list', () => this.listScopes()),

@@ -6,6 +6,7 @@ import {
   type FakeResponseBody,
   type FakeService,
   type Route,
+  routesUnder,
 } from './api.js';
 import { RequestFields } from './request-fields.js';
 
@@ -75,16 +76,7 @@ export class WorkspaceService implements FakeService {
   }
 
   routes(): Route[] {
-    const route = (
-      method: Route['method'],
-      op: string,
-      handler: (req: FakeRequest) => FakeResponseBody,
-    ): Route => ({
-      method,
-      path: `/api/2.0/workspace/${op}`,
-      endpoint: `workspace/${op}`,
-      handler,
-    });
+    const route = routesUnder('2.0', 'workspace');
     return [
       route('POST', 'import', (req) => this.import(req)),
       route('GET', 'export', (req) => this.export(req)),
