@@ -88,7 +88,7 @@ function encodeToken(value: string): string {
 function decodeToken(token: string | undefined, what: string): string | undefined {
   if (token === undefined || token === '') return undefined;
   const decoded = Buffer.from(token, 'base64url').toString('utf8');
-  if (!/^[a-z]+:\d+$/.test(decoded)) {
+  if (!/^[a-z]+(:\d+)+$/.test(decoded)) {
     throw errors.invalidParameter(`${what}: page_token '${token}' is not a token this API returned.`);
   }
   return decoded;
@@ -853,7 +853,7 @@ export class JobsService implements FakeService {
     const to = fields.number('start_time_to');
     const expand = fields.boolean('expand_tasks') ?? false;
     const token = decodeToken(fields.string('page_token'), 'jobs/runs/list');
-    const before = token?.startsWith('before:') ? Number(token.slice(7)) : Infinity;
+    const after = token === undefined ? undefined : parseRunListPosition(token);
     let skip = token === undefined ? (fields.number('offset') ?? 0) : 0;
     const now = this.ctx.clock.now();
     if (jobId !== undefined) this.refreshQueue(jobId, now);
@@ -861,19 +861,33 @@ export class JobsService implements FakeService {
 
     const source =
       jobId !== undefined ? (this.runsByJob.get(jobId) ?? []).map((r) => r.runId) : this.runOrder;
-    const runs: Json[] = [];
-    let hasMore = false;
-    for (let i = source.length - 1; i >= 0; i--) {
-      const id = source[i];
-      if (id >= before) continue;
+    // Newest first by end time, or by start time while a run is unfinished (BEHAVIOUR.md §1.1); the
+    // run id breaks ties so that a page token names one position.
+    const candidates: { run: StoredRun; at: number }[] = [];
+    for (const id of source) {
       const run = this.runs.get(id);
       if (!run) continue;
       if (runType !== undefined && runType !== run.runType) continue;
       if (from !== undefined && run.createdAt < from) continue;
       if (to !== undefined && run.createdAt > to) continue;
+      const state = this.runState(run, now);
       if (activeOnly || completedOnly) {
-        const active = activeStates.has(this.runState(run, now).state['life_cycle_state'] as string);
+        const active = activeStates.has(state.state['life_cycle_state'] as string);
         if (activeOnly !== active) continue;
+      }
+      const endTime = this.runView(run, now, false)['end_time'] as number;
+      candidates.push({ run, at: endTime > 0 ? endTime : run.createdAt });
+    }
+    candidates.sort((a, b) => b.at - a.at || b.run.runId - a.run.runId);
+    const runs: Json[] = [];
+    let last: { run: StoredRun; at: number } | undefined;
+    let hasMore = false;
+    for (const candidate of candidates) {
+      if (
+        after &&
+        (candidate.at > after.at || (candidate.at === after.at && candidate.run.runId >= after.runId))
+      ) {
+        continue;
       }
       if (skip > 0) {
         skip--;
@@ -883,11 +897,12 @@ export class JobsService implements FakeService {
         hasMore = true;
         break;
       }
-      runs.push(this.runView(run, now, expand));
+      runs.push(this.runView(candidate.run, now, expand));
+      last = candidate;
     }
     const body: Json = { has_more: hasMore };
     if (runs.length > 0) body['runs'] = runs;
-    if (hasMore) body['next_page_token'] = encodeToken(`before:${runs[runs.length - 1]['run_id'] as number}`);
+    if (hasMore && last) body['next_page_token'] = encodeToken(`after:${last.at}:${last.run.runId}`);
     return body;
   }
 
@@ -990,4 +1005,11 @@ function taskTermination(outcome: string, internal: boolean, message: string): J
     default:
       return { code: 'SKIPPED', type: 'SUCCESS', message };
   }
+}
+
+/** The position a runs/list page token names: the sort time and run id of the last run returned. */
+function parseRunListPosition(token: string): { at: number; runId: number } {
+  const match = /^after:(\d+):(\d+)$/.exec(token);
+  if (match === null) throw errors.invalidParameter(`runs/list: page_token is not a token this API issued.`);
+  return { at: Number(match[1]), runId: Number(match[2]) };
 }

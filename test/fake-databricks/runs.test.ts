@@ -307,6 +307,31 @@ describe('fake Jobs API: runs', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('orders runs/list by end time, and by start time while a run is unfinished', async () => {
+    const slow = await runNow({
+      job_id: await createJob({ tasks: [notebook('s', '/Shared/s_SLEEP_600000')] }),
+    });
+    clock.advance(1_000);
+    const quick = await runNow({ job_id: await createJob({ tasks: [notebook('q')] }) });
+    const ids = async (query: Record<string, unknown> = {}) =>
+      ((await api.ok('GET', '/api/2.2/jobs/runs/list', query)).runs ?? []).map(
+        (r: { run_id: number }) => r.run_id,
+      );
+    expect(await ids()).toEqual([quick, slow]);
+    clock.advance(10_000);
+    expect(await ids({ completed_only: true })).toEqual([quick]);
+    clock.advance(700_000);
+    // The slow run started first but ended last.
+    expect(await ids()).toEqual([slow, quick]);
+    const first = await api.ok('GET', '/api/2.2/jobs/runs/list', { limit: 1 });
+    const second = await api.ok('GET', '/api/2.2/jobs/runs/list', {
+      limit: 1,
+      page_token: first.next_page_token,
+    });
+    expect([first.runs[0].run_id, second.runs[0].run_id]).toEqual([slow, quick]);
+    expect(second.next_page_token).toBeUndefined();
+  });
+
   it('lists runs newest first with job, active/completed and run_type filters and page tokens', async () => {
     const jobId = await createJob({ max_concurrent_runs: 10, tasks: [notebook('a')] });
     const done = await runNow({ job_id: jobId });
