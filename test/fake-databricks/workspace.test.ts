@@ -195,6 +195,37 @@ describe('workspace import and export', () => {
       body: { error_code: 'RESOURCE_DOES_NOT_EXIST', message: "Path (/Shared/none) doesn't exist." },
     });
   });
+
+  it('imports a folder archive it exported as DBC, and refuses other archive content', async () => {
+    const { api } = workspace();
+    await api.ok('POST', '/api/2.0/workspace/mkdirs', { path: '/Shared/team/sub' });
+    await api.ok('POST', '/api/2.0/workspace/import', {
+      path: '/Shared/team/sub/nb',
+      content: b64('print(1)\n'),
+      language: 'PYTHON',
+    });
+    const archive = await api.ok('GET', '/api/2.0/workspace/export', { path: '/Shared/team', format: 'DBC' });
+    await api.ok('POST', '/api/2.0/workspace/import', {
+      path: '/Shared/copy',
+      format: 'DBC',
+      content: archive.content,
+    });
+    expect(
+      await api.ok('GET', '/api/2.0/workspace/get-status', { path: '/Shared/copy/sub/nb' }),
+    ).toMatchObject({ object_type: 'NOTEBOOK', language: 'PYTHON' });
+    const copied = await api.ok('GET', '/api/2.0/workspace/export', { path: '/Shared/copy/sub/nb' });
+    expect(text(copied.content)).toContain('print(1)');
+    expect(
+      await api.call('POST', '/api/2.0/workspace/import', {
+        path: '/Shared/other',
+        format: 'DBC',
+        content: b64('not an archive'),
+      }),
+    ).toMatchObject({ status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE' } });
+    expect(await api.call('GET', '/api/2.0/workspace/get-status', { path: '/Shared/other' })).toMatchObject({
+      status: 404,
+    });
+  });
 });
 
 describe('workspace folders', () => {

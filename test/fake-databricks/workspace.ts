@@ -64,7 +64,9 @@ interface WorkspaceObject {
  * AUTO import turns `x.py`/`x.scala`/`x.sql`/`x.r` whose content starts with the header into a notebook
  * named `x` (extension stripped), `x.ipynb` into a notebook `x`, and anything else into a FILE at the path
  * as given. The parent folder must exist (RESOURCE_DOES_NOT_EXIST otherwise): create it with mkdirs.
- * DBC archives are accepted but not unpacked: importing one creates an empty folder.
+ * Archives: a folder exports (DBC, SOURCE or AUTO) as a JSON manifest of its objects standing in for the
+ * real zip/DBC container, and a DBC import unpacks such a manifest into a new folder; any other archive
+ * content is refused with INVALID_PARAMETER_VALUE rather than imported as an empty folder.
  */
 export class WorkspaceService implements FakeService {
   readonly name = 'workspace';
@@ -127,6 +129,7 @@ export class WorkspaceService implements FakeService {
     }
     const item = importedItem(requestedPath, format, language, content);
     this.requireParentFolder(item.path);
+    if (format === 'DBC') return this.importArchive(item.path, content);
     const existing = this.objects.get(item.path);
     if (existing && (!overwrite || existing.objectType === 'DIRECTORY')) {
       throw errors.alreadyExists(`Path (${item.path}) already exists.`);
@@ -141,6 +144,26 @@ export class WorkspaceService implements FakeService {
       language: item.language,
       content: item.content,
     });
+    return {};
+  }
+
+  /** Unpacks a folder archive (the manifest `export` writes) into a new folder at `path`. */
+  private importArchive(path: string, content: Buffer): FakeResponseBody {
+    if (this.objects.has(path)) throw errors.alreadyExists(`Path (${path}) already exists.`);
+    const archive = parseArchive(path, content);
+    const now = this.ctx.clock.now();
+    const add = (at: string, object: Omit<WorkspaceObject, 'objectId' | 'createdAt' | 'modifiedAt'>) =>
+      this.objects.set(at, { ...object, objectId: this.nextObjectId++, createdAt: now, modifiedAt: now });
+    add(path, { objectType: 'DIRECTORY' });
+    for (const entry of archive.objects) {
+      if (entry.path === archive.root) continue;
+      const relative = entry.path.slice(archive.root.length);
+      add(`${path}${relative}`, {
+        objectType: entry.object_type,
+        ...(entry.language && { language: entry.language }),
+        ...(entry.content !== undefined && { content: Buffer.from(entry.content, 'base64') }),
+      });
+    }
     return {};
   }
 
@@ -472,4 +495,38 @@ function objectInfo(path: string, object: WorkspaceObject): FakeResponseBody {
     ...(object.objectType === 'FILE' && { size: object.content?.length ?? 0 }),
     resource_id: String(object.objectId),
   };
+}
+
+interface FolderArchive {
+  readonly root: string;
+  readonly objects: readonly {
+    path: string;
+    object_type: WorkspaceObject['objectType'];
+    language?: NotebookLanguage;
+    content?: string;
+  }[];
+}
+
+function parseArchive(path: string, content: Buffer): FolderArchive {
+  try {
+    const archive = JSON.parse(content.toString('utf8')) as FolderArchive;
+    const inside = (p: unknown) =>
+      typeof p === 'string' && (p === archive.root || p.startsWith(`${archive.root}/`));
+    if (
+      typeof archive.root === 'string' &&
+      Array.isArray(archive.objects) &&
+      archive.objects.every((o) => inside(o.path))
+    ) {
+      // Parents before children, so every object lands in an existing folder.
+      return {
+        root: archive.root,
+        objects: [...archive.objects].sort((a, b) => a.path.localeCompare(b.path)),
+      };
+    }
+  } catch {
+    // Not JSON: fall through to the error below.
+  }
+  throw errors.invalidParameter(
+    `DBC import of ${path}: the content is not a folder archive this workspace exported (the fake reads its own export format only).`,
+  );
 }
