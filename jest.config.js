@@ -21,6 +21,9 @@ export default {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.int.test.ts'],
+      // Integration tests wait for conditions on a real API server with their own deadlines; Jest's 5 s
+      // default is shorter than a fresh CRD's first create on a busy 2-core machine.
+      testTimeout: 30_000,
       globalSetup: '<rootDir>/test/control-plane/jest-global-setup.ts',
       globalTeardown: '<rootDir>/test/control-plane/jest-global-teardown.ts',
     },
