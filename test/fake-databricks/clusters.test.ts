@@ -1,6 +1,6 @@
-import { ManualClock, defaultTiming, type FakeContext } from './api.js';
+import { ManualClock, defaultTiming } from './api.js';
 import { ClustersService } from './clusters.js';
-import { RouteTableClient } from './route-table-client.js';
+import { RouteTableClient, routeTableContext } from './route-table-client.js';
 import { FakeHttpClient } from './fake-http-client.js';
 import { startFakeWorkspace, type FakeWorkspace } from './index.js';
 
@@ -8,13 +8,7 @@ const timing = { ...defaultTiming, clusterStartMs: 1000, clusterTerminateMs: 400
 
 function workspace() {
   const clock = new ManualClock();
-  const ctx: FakeContext = {
-    clock,
-    timing,
-    baseUrl: () => 'http://127.0.0.1:1',
-    workspaceId: '1234567890',
-    userName: 'tester@example.com',
-  };
+  const ctx = routeTableContext(clock, timing);
   const created: string[] = [];
   const service = new ClustersService(ctx, { onCreated: (id) => created.push(id) });
   return { clock, service, created, api: new RouteTableClient(service) };

@@ -1,18 +1,12 @@
-import { ManualClock, defaultTiming, type FakeContext } from './api.js';
+import { ManualClock } from './api.js';
 import { DbfsService, type DbfsOptions } from './dbfs.js';
-import { RouteTableClient } from './route-table-client.js';
+import { RouteTableClient, routeTableContext } from './route-table-client.js';
 import { FakeHttpClient } from './fake-http-client.js';
 import { startFakeWorkspace, type FakeWorkspace } from './index.js';
 
 function workspace(options: DbfsOptions = {}) {
   const clock = new ManualClock();
-  const ctx: FakeContext = {
-    clock,
-    timing: defaultTiming,
-    baseUrl: () => 'http://127.0.0.1:1',
-    workspaceId: '1234567890',
-    userName: 'tester@example.com',
-  };
+  const ctx = routeTableContext(clock);
   const service = new DbfsService(ctx, options);
   return { clock, service, api: new RouteTableClient(service) };
 }

@@ -1,17 +1,10 @@
-import { ManualClock, defaultTiming, type FakeContext } from './api.js';
 import { PermissionsService } from './permissions.js';
-import { RouteTableClient } from './route-table-client.js';
+import { RouteTableClient, routeTableContext } from './route-table-client.js';
 import { FakeHttpClient } from './fake-http-client.js';
 import { startFakeWorkspace, type FakeWorkspace } from './index.js';
 
 function workspace() {
-  const ctx: FakeContext = {
-    clock: new ManualClock(),
-    timing: defaultTiming,
-    baseUrl: () => 'http://127.0.0.1:1',
-    workspaceId: '1234567890',
-    userName: 'tester@example.com',
-  };
+  const ctx = routeTableContext();
   const existing = new Set(['jobs/42', 'clusters/0101-000000-abcdefgh']);
   const service = new PermissionsService(ctx, (type, id) => existing.has(`${type}/${id}`));
   return { existing, service, api: new RouteTableClient(service) };

@@ -1,4 +1,15 @@
-import { ApiError, SerializedJson, type FakeResponseBody, type FakeService, type Route } from './api.js';
+import {
+  ApiError,
+  ManualClock,
+  SerializedJson,
+  defaultTiming,
+  type Clock,
+  type FakeContext,
+  type FakeResponseBody,
+  type FakeService,
+  type Route,
+  type Timing,
+} from './api.js';
 
 /** What a call through the route table produced: the 200 body, or the error the API would answer. */
 export type RouteCallResult =
@@ -82,4 +93,18 @@ export class RouteTableClient {
     }
     throw new Error(`${this.service.name} serves no route for ${method} ${path}`);
   }
+}
+
+/** The context a service gets in a route-table test: a hand-moved clock and a fixed identity. */
+export function routeTableContext(
+  clock: Clock = new ManualClock(),
+  timing: Timing = defaultTiming,
+): FakeContext {
+  return {
+    clock,
+    timing,
+    baseUrl: () => 'http://127.0.0.1:1',
+    workspaceId: '1234567890',
+    userName: 'tester@example.com',
+  };
 }
