@@ -1,0 +1,125 @@
+/**
+ * One `DatabricksClient` per DatabricksWorkspace, kept between reconciles so calls to a workspace share
+ * its connections and token bucket. The client is rebuilt only when what it was built from changes: the
+ * host or rate limit (a new client) or the auth spec or a referenced Secret's resourceVersion (new
+ * credentials on the same client).
+ */
+import type { V1Secret } from '@kubernetes/client-node';
+import {
+  credentialsForWorkspace,
+  DatabricksClient,
+  type DatabricksClientOptions,
+  type WorkspaceCredentialsOptions,
+} from '../databricks/index.js';
+import type { DatabricksWorkspaceSpec, SecretKeySelector } from '../../lib/crds/index.js';
+
+/** Why a Secret a workspace names could not be used; `reason` is the Ready condition's reason. */
+export class MissingSecretError extends Error {
+  constructor(
+    readonly reason: 'SecretNotFound' | 'SecretKeyMissing',
+    readonly secretName: string,
+    readonly key: string,
+    namespace: string,
+  ) {
+    super(
+      reason === 'SecretNotFound'
+        ? `Secret ${namespace}/${secretName} does not exist; create it with key "${key}" holding the credential`
+        : `Secret ${namespace}/${secretName} has no key "${key}" (or it is empty); add the key or fix secretKeyRef.key`,
+    );
+    this.name = 'MissingSecretError';
+  }
+}
+
+/** The Secret keys `spec.auth` refers to, in the order the spec lists them. */
+export function referencedSecretKeys(spec: Pick<DatabricksWorkspaceSpec, 'auth'>): SecretKeySelector[] {
+  const { token, oauthM2M, azureServicePrincipal } = spec.auth;
+  return [
+    token?.secretKeyRef,
+    oauthM2M?.clientSecret.secretKeyRef,
+    azureServicePrincipal?.clientSecret.secretKeyRef,
+  ].filter((ref): ref is SecretKeySelector => ref !== undefined);
+}
+
+/** Client settings shared by every workspace's client (tests shorten retries; production sets metrics). */
+export type SharedClientOptions = Omit<DatabricksClientOptions, 'host' | 'auth' | 'rateLimit'>;
+
+interface CachedClient {
+  readonly client: DatabricksClient;
+  readonly connection: string;
+  readonly credentials: string;
+}
+
+/** The per-workspace client cache, keyed by `namespace/name`. */
+export class WorkspaceClients {
+  private readonly clients = new Map<string, CachedClient>();
+
+  constructor(
+    private readonly clientOptions: SharedClientOptions = {},
+    private readonly credentialsOptions: WorkspaceCredentialsOptions = {},
+  ) {}
+
+  /**
+   * The client for the workspace `key`, built from `spec` and `secrets` (the referenced Secrets by name,
+   * as read from the API server). Throws {@link MissingSecretError} when a referenced key is absent.
+   */
+  async clientFor(
+    key: string,
+    namespace: string,
+    spec: DatabricksWorkspaceSpec,
+    secrets: ReadonlyMap<string, V1Secret>,
+  ): Promise<DatabricksClient> {
+    const connection = JSON.stringify([spec.host, spec.rateLimit]);
+    const credentials = JSON.stringify([
+      spec.auth,
+      [...secrets.entries()].map(([name, secret]) => [name, secret.metadata?.resourceVersion]),
+    ]);
+    const cached = this.clients.get(key);
+    if (cached && cached.connection === connection && cached.credentials === credentials)
+      return cached.client;
+
+    const auth = await credentialsForWorkspace(
+      spec,
+      async (ref) => secretValue(namespace, secrets, ref),
+      this.credentialsOptions,
+    );
+    let client: DatabricksClient;
+    if (cached && cached.connection === connection) {
+      client = cached.client;
+      client.replaceCredentials(auth);
+    } else {
+      cached?.client.close();
+      client = new DatabricksClient({
+        ...this.clientOptions,
+        host: spec.host,
+        rateLimit: spec.rateLimit,
+        auth,
+      });
+    }
+    this.clients.set(key, { client, connection, credentials });
+    return client;
+  }
+
+  /** Closes and drops the client of a workspace that is gone. */
+  forget(key: string): void {
+    this.clients.get(key)?.client.close();
+    this.clients.delete(key);
+  }
+
+  /** Closes every client (shutdown). */
+  closeAll(): void {
+    for (const key of [...this.clients.keys()]) this.forget(key);
+  }
+}
+
+function secretValue(
+  namespace: string,
+  secrets: ReadonlyMap<string, V1Secret>,
+  ref: SecretKeySelector,
+): string {
+  const secret = secrets.get(ref.name);
+  if (!secret) throw new MissingSecretError('SecretNotFound', ref.name, ref.key, namespace);
+  const encoded = secret.data?.[ref.key];
+  const value = encoded === undefined ? '' : Buffer.from(encoded, 'base64').toString('utf8').trim();
+  if (value === '') throw new MissingSecretError('SecretKeyMissing', ref.name, ref.key, namespace);
+  return value;
+}

@@ -1,0 +1,180 @@
+import { join } from 'node:path';
+import { CoreV1Api } from '@kubernetes/client-node';
+import { KubeClient } from '../../../controller/runtime/kube-client.js';
+import { silentLogger } from '../../../controller/runtime/logger.js';
+import { Manager } from '../../../controller/runtime/manager.js';
+import { StatusWriter } from '../../../controller/runtime/status.js';
+import {
+  reconcileWorkspace,
+  WORKSPACES,
+  type DatabricksWorkspace,
+  type WorkspaceContext,
+} from '../../../controller/reconcilers/workspace.js';
+import { WorkspaceClients } from '../../../controller/reconcilers/workspace-clients.js';
+import { installCrd, readCrdManifests } from '../../control-plane/crd-installation.js';
+import { freeLoopbackPort } from '../../control-plane/free-port.js';
+import { pollUntil } from '../../control-plane/poll-until.js';
+import { repositoryRoot } from '../../control-plane/state-paths.js';
+import { testKubeConfig, useTestNamespace } from '../../control-plane/test-cluster.js';
+import { defaultFakeToken, startFakeWorkspace, type FakeWorkspace } from '../../fake-databricks/index.js';
+
+const SECRET = 'databricks-pat';
+const KEY = 'token';
+
+describe('DatabricksWorkspace reconciler against the API server and the fake workspace', () => {
+  const namespace = useTestNamespace('workspace');
+  const config = testKubeConfig();
+  const kube = new KubeClient(config);
+  const core = config.makeApiClient(CoreV1Api);
+  let fake: FakeWorkspace;
+  let manager: Manager | undefined;
+  let clients: WorkspaceClients | undefined;
+
+  beforeAll(async () => {
+    const crds = readCrdManifests(join(repositoryRoot(), 'dist')).filter(
+      (crd) => crd.spec.names.plural === WORKSPACES.plural,
+    );
+    expect(crds).toHaveLength(1);
+    for (const crd of crds) await installCrd(config, crd);
+    fake = await startFakeWorkspace();
+  }, 60_000);
+  afterAll(() => fake.close());
+  afterEach(async () => {
+    await manager?.stop();
+    clients?.closeAll();
+    manager = undefined;
+    clients = undefined;
+  });
+
+  async function startController(): Promise<void> {
+    manager = new Manager({
+      kube,
+      metricsAddress: '127.0.0.1:0',
+      leaderElection: false,
+      logger: silentLogger,
+    });
+    clients = new WorkspaceClients({
+      // Short retries so a closed port turns into BadHost within the test's wait.
+      retry: { budgetMs: 1_000, initialBackoffMs: 50, maxBackoffMs: 100, jitterMs: [0, 0] },
+      endpointRateLimits: false,
+    });
+    const informer = manager.informer<DatabricksWorkspace>({
+      resource: WORKSPACES,
+      namespaces: [namespace.name],
+    });
+    manager.controller<DatabricksWorkspace, WorkspaceContext>({
+      name: 'databricksworkspace',
+      informer,
+      reconcile: reconcileWorkspace,
+      context: {
+        kube,
+        status: new StatusWriter(kube, WORKSPACES),
+        clients,
+        timing: { readyMs: 60_000, minBackoffMs: 200, maxBackoffMs: 1_000 },
+      },
+    });
+    await manager.start();
+  }
+
+  async function createSecret(token: string): Promise<void> {
+    await core.createNamespacedSecret({
+      namespace: namespace.name,
+      body: { metadata: { name: SECRET }, stringData: { [KEY]: token } },
+    });
+  }
+
+  async function createWorkspace(name: string, host: string): Promise<void> {
+    await kube.createCustomObject<DatabricksWorkspace>(WORKSPACES, namespace.name, {
+      apiVersion: `${WORKSPACES.group}/${WORKSPACES.version}`,
+      kind: 'DatabricksWorkspace',
+      metadata: { name },
+      spec: { host, auth: { token: { secretKeyRef: { name: SECRET, key: KEY } } } },
+    });
+  }
+
+  /** The workspace once its Ready condition has this reason. */
+  function readyReason(name: string, reason: string): Promise<DatabricksWorkspace> {
+    return pollUntil(`workspace ${name} to have Ready reason ${reason}`, async () => {
+      const workspace = await kube.getCustomObject<DatabricksWorkspace>(WORKSPACES, namespace.name, name);
+      const ready = workspace?.status?.conditions?.find((condition) => condition.type === 'Ready');
+      return ready?.reason === reason ? workspace : undefined;
+    });
+  }
+
+  it('is Ready with a valid token, showing who it authenticated as, the workspace id and auth type', async () => {
+    await createSecret(defaultFakeToken);
+    await startController();
+    await createWorkspace('prod', fake.url);
+
+    const workspace = await readyReason('prod', 'Authenticated');
+    const ready = workspace.status?.conditions?.find((condition) => condition.type === 'Ready');
+    expect(ready?.status).toBe('True');
+    expect(ready?.message).toContain(fake.userName);
+    expect(ready?.observedGeneration).toBe(workspace.metadata.generation);
+    expect(workspace.status).toMatchObject({
+      observedGeneration: workspace.metadata.generation,
+      authType: 'pat',
+      workspaceId: fake.workspaceId,
+    });
+    expect(workspace.status?.lastVerifiedTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(JSON.stringify(workspace.status)).not.toContain(defaultFakeToken);
+  });
+
+  it('is InvalidCredentials with a wrong token, and the token is not in status', async () => {
+    const wrongToken = 'dapi-not-a-real-token-0000000000';
+    await createSecret(wrongToken);
+    await startController();
+    await createWorkspace('wrong-token', fake.url);
+
+    const workspace = await readyReason('wrong-token', 'InvalidCredentials');
+    const ready = workspace.status?.conditions?.find((condition) => condition.type === 'Ready');
+    expect(ready?.status).toBe('False');
+    expect(ready?.message).toContain(`Secret ${SECRET} key "${KEY}"`);
+    expect(JSON.stringify(workspace.status)).not.toContain(wrongToken);
+    expect(workspace.status?.authType).toBeUndefined();
+  });
+
+  it('is SecretNotFound, naming the Secret and key, until the Secret is created, then Ready', async () => {
+    await startController();
+    await createWorkspace('later', fake.url);
+
+    const missing = await readyReason('later', 'SecretNotFound');
+    const notReady = missing.status?.conditions?.find((condition) => condition.type === 'Ready');
+    expect(notReady?.status).toBe('False');
+    expect(notReady?.message).toContain(`${namespace.name}/${SECRET}`);
+    expect(notReady?.message).toContain(`"${KEY}"`);
+
+    await createSecret(defaultFakeToken);
+    const workspace = await readyReason('later', 'Authenticated');
+    expect(workspace.status?.conditions?.find((condition) => condition.type === 'Ready')?.status).toBe(
+      'True',
+    );
+  });
+
+  it('is SecretKeyMissing when the Secret lacks the key', async () => {
+    await core.createNamespacedSecret({
+      namespace: namespace.name,
+      body: { metadata: { name: SECRET }, stringData: { other: defaultFakeToken } },
+    });
+    await startController();
+    await createWorkspace('no-key', fake.url);
+
+    const workspace = await readyReason('no-key', 'SecretKeyMissing');
+    const ready = workspace.status?.conditions?.find((condition) => condition.type === 'Ready');
+    expect(ready?.message).toContain(`${namespace.name}/${SECRET}`);
+    expect(ready?.message).toContain(`"${KEY}"`);
+  });
+
+  it('is BadHost when nothing listens at the host', async () => {
+    const closedPort = await freeLoopbackPort();
+    await createSecret(defaultFakeToken);
+    await startController();
+    await createWorkspace('nowhere', `http://127.0.0.1:${closedPort}`);
+
+    const workspace = await readyReason('nowhere', 'BadHost');
+    const ready = workspace.status?.conditions?.find((condition) => condition.type === 'Ready');
+    expect(ready?.status).toBe('False');
+    expect(ready?.message).toContain(`127.0.0.1:${closedPort}`);
+    expect(ready?.message).toContain('ECONNREFUSED');
+  });
+});
