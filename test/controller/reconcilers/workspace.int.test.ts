@@ -134,6 +134,21 @@ describe('DatabricksWorkspace reconciler against the API server and the fake wor
     expect(workspace.status?.authType).toBeUndefined();
   });
 
+  it('uses the new token once the Secret is updated, without a change to the workspace', async () => {
+    await createSecret('dapi-revoked-token-000000000000');
+    await startController();
+    await createWorkspace('rotated', fake.url);
+    await readyReason('rotated', 'InvalidCredentials');
+
+    await core.replaceNamespacedSecret({
+      name: SECRET,
+      namespace: namespace.name,
+      body: { metadata: { name: SECRET }, stringData: { [KEY]: defaultFakeToken } },
+    });
+    const workspace = await readyReason('rotated', 'Authenticated');
+    expect(workspace.metadata.generation).toBe(1);
+  });
+
   it('is SecretNotFound, naming the Secret and key, until the Secret is created, then Ready', async () => {
     await startController();
     await createWorkspace('later', fake.url);
