@@ -21,9 +21,7 @@ export default {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.int.test.ts'],
-      // Integration tests wait for conditions on a real API server with their own deadlines; Jest's 5 s
-      // default is shorter than a fresh CRD's first create on a busy 2-core machine.
-      testTimeout: 30_000,
+      setupFilesAfterEnv: ['<rootDir>/test/control-plane/jest-integration-timeout.ts'],
       globalSetup: '<rootDir>/test/control-plane/jest-global-setup.ts',
       globalTeardown: '<rootDir>/test/control-plane/jest-global-teardown.ts',
     },
