@@ -3557,7 +3557,7 @@ export enum DatabricksJobSpecPermissionsMode {
 }
 
 /**
- * A permission on the job for one principal. Set exactly one of user_name, group_name, service_principal_name.
+ * A permission for one principal. Set exactly one of user_name, group_name, service_principal_name.
  *
  * @schema DatabricksJobSpecPermissionsAccessControlList
  */
@@ -16373,7 +16373,7 @@ export function toJson_DatabricksRunSpecSubmitRunAs(obj: DatabricksRunSpecSubmit
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * A permission on the run for one principal.
+ * A permission for one principal. Set exactly one of user_name, group_name, service_principal_name.
  *
  * @schema DatabricksRunSpecSubmitAccessControlList
  */
@@ -16400,7 +16400,7 @@ export interface DatabricksRunSpecSubmitAccessControlList {
   readonly servicePrincipalName?: string;
 
   /**
-   * Permission level.
+   * Permission level. A job has exactly one IS_OWNER.
    *
    * @schema DatabricksRunSpecSubmitAccessControlList#permission_level
    */
@@ -18930,7 +18930,7 @@ export function toJson_DatabricksRunSpecSubmitGitSourceJobSource(obj: Databricks
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Permission level.
+ * Permission level. A job has exactly one IS_OWNER.
  *
  * @schema DatabricksRunSpecSubmitAccessControlListPermissionLevel
  */

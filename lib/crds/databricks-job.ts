@@ -7,7 +7,7 @@ import { JobSettings } from './job-settings.js';
 import { WorkspaceReference } from './object-references.js';
 import { Bool, Int64, List, Opt, Str, StringEnum, Struct } from './schema-types.js';
 
-/** One entry of a job's access control list. */
+/** One entry of a job's or a run's access control list (the Jobs API's JobAccessControlRequest). */
 export const JobAccessControlEntry = Struct(
   {
     user_name: Opt(Str('User (email) granted the level.')),
@@ -18,7 +18,7 @@ export const JobAccessControlEntry = Struct(
       'Permission level. A job has exactly one IS_OWNER.',
     ),
   },
-  'A permission on the job for one principal. Set exactly one of user_name, group_name, service_principal_name.',
+  'A permission for one principal. Set exactly one of user_name, group_name, service_principal_name.',
   celValidations(exactlyOneOf(['user_name', 'group_name', 'service_principal_name'], 'access control entry')),
 );
 

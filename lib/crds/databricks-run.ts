@@ -5,6 +5,7 @@ import { READY_COLUMN, type KindDefinition } from './custom-resource-definition.
 import { HealthRules } from './health-rules.js';
 import { JobCluster, JobEnvironment, GitSource, JobRunAs, QueueSettings } from './job-settings.js';
 import { EmailNotifications, JobNotificationSettings, WebhookNotifications } from './notifications.js';
+import { JobAccessControlEntry } from './databricks-job.js';
 import { WorkspaceReference } from './object-references.js';
 import {
   Bool,
@@ -41,20 +42,6 @@ export const RunNowSettings = Struct(
 );
 export type RunNowSettings = Static<typeof RunNowSettings>;
 
-const RunAccessControlEntry = Struct(
-  {
-    user_name: Opt(Str('User (email) granted the level.')),
-    group_name: Opt(Str('Group granted the level.')),
-    service_principal_name: Opt(Str('Service principal (application ID) granted the level.')),
-    permission_level: StringEnum(
-      ['CAN_VIEW', 'CAN_MANAGE_RUN', 'CAN_MANAGE', 'IS_OWNER'] as const,
-      'Permission level.',
-    ),
-  },
-  'A permission on the run for one principal.',
-  celValidations(exactlyOneOf(['user_name', 'group_name', 'service_principal_name'], 'access control entry')),
-);
-
 /** The jobs/runs/submit payload (a one-time run), verbatim; the controller adds the idempotency token. */
 export const RunSubmitSettings = Struct(
   {
@@ -77,7 +64,7 @@ export const RunSubmitSettings = Struct(
     timeout_seconds: Opt(Int('Timeout of the run; 0 means none.', { minimum: 0 })),
     queue: Opt(QueueSettings),
     run_as: Opt(JobRunAs),
-    access_control_list: Opt(List(RunAccessControlEntry, 'Permissions on the run.', { maxItems: 200 })),
+    access_control_list: Opt(List(JobAccessControlEntry, 'Permissions on the run.', { maxItems: 200 })),
     email_notifications: Opt(EmailNotifications),
     webhook_notifications: Opt(WebhookNotifications),
     notification_settings: Opt(JobNotificationSettings),
