@@ -90,16 +90,24 @@ export class Controller<T extends KubeObject, C = object> {
 
   /**
    * Also reconciles when a related object changes: `mapToKeys` says which objects of this controller's
-   * kind care (see {@link keysReferencing}). Every change counts, including status (e.g. a job that
-   * became Ready wakes the jobs that reference it).
+   * kind care (see {@link keysReferencing}). By default every change counts, including status (e.g. a
+   * job that became Ready wakes the jobs that reference it); `changed` narrows that to the changes that
+   * matter to the dependents. Resyncs of the related informer never wake dependents: they resync
+   * themselves.
    */
-  watch<R extends KubeObject>(informer: Informer<R>, mapToKeys: KeyMapper<R>): this {
+  watch<R extends KubeObject>(
+    informer: Informer<R>,
+    mapToKeys: KeyMapper<R>,
+    changed: (previous: R, current: R) => boolean = () => true,
+  ): this {
     const enqueue = (object: R): void => {
       for (const key of mapToKeys(object)) this.queue.add(key);
     };
     informer.addEventHandler({
       onAdd: enqueue,
-      onUpdate: (_previous, current) => enqueue(current),
+      onUpdate: (previous, current) => {
+        if (previous !== current && changed(previous, current)) enqueue(current);
+      },
       onDelete: enqueue,
     });
     return this;
