@@ -12,6 +12,7 @@ import {
   type WorkspaceCredentialsOptions,
 } from '../databricks/index.js';
 import type { DatabricksWorkspaceSpec, SecretKeySelector } from '../../lib/crds/index.js';
+import type { KubeClient } from '../runtime/kube-client.js';
 
 /** Why a Secret a workspace names could not be used; `reason` is the Ready condition's reason. */
 export class MissingSecretError extends Error {
@@ -99,6 +100,17 @@ export class WorkspaceClients {
     return client;
   }
 
+  /**
+   * The client already built for workspace `key` from this host, rate limit and auth spec, if any. The
+   * workspace reconciler keeps its credentials current; dependents use this and skip reading Secrets.
+   */
+  cached(key: string, spec: DatabricksWorkspaceSpec): DatabricksClient | undefined {
+    const cached = this.clients.get(key);
+    if (!cached || cached.connection !== JSON.stringify([spec.host, spec.rateLimit])) return undefined;
+    const [auth] = JSON.parse(cached.credentials) as [unknown];
+    return JSON.stringify(auth) === JSON.stringify(spec.auth) ? cached.client : undefined;
+  }
+
   /** Closes and drops the client of a workspace that is gone. */
   forget(key: string): void {
     this.clients.get(key)?.client.close();
@@ -122,4 +134,20 @@ function secretValue(
   const value = encoded === undefined ? '' : Buffer.from(encoded, 'base64').toString('utf8').trim();
   if (value === '') throw new MissingSecretError('SecretKeyMissing', ref.name, ref.key, namespace);
   return value;
+}
+
+/** Reads each Secret `spec.auth` refers to (get, never list); a missing one is a {@link MissingSecretError}. */
+export async function readReferencedSecrets(
+  kube: Pick<KubeClient, 'readSecret'>,
+  namespace: string,
+  spec: DatabricksWorkspaceSpec,
+): Promise<Map<string, V1Secret>> {
+  const secrets = new Map<string, V1Secret>();
+  for (const ref of referencedSecretKeys(spec)) {
+    if (secrets.has(ref.name)) continue;
+    const secret = await kube.readSecret(namespace, ref.name);
+    if (!secret) throw new MissingSecretError('SecretNotFound', ref.name, ref.key, namespace);
+    secrets.set(ref.name, secret);
+  }
+  return secrets;
 }

@@ -1,0 +1,62 @@
+/**
+ * The ownership marker: two tags on every Databricks object the controller creates (job `tags`, cluster
+ * `custom_tags`) naming the Kubernetes object that owns it. The UID is the identity (a deleted and
+ * recreated object with the same name is a different owner); the name is for people reading the tags.
+ *
+ * Tag keys avoid `/`, which Azure rejects in cluster tag keys. Two tags count against the 25 tags a job
+ * may have (BEHAVIOUR.md §2), which leaves 23 for the user.
+ */
+import type { KubeObject } from '../runtime/kube-client.js';
+
+/** Tag naming the owner as `namespace/name`. */
+export const OWNER_TAG = 'k8s-owner';
+/** Tag holding the owner's `metadata.uid`. */
+export const OWNER_UID_TAG = 'k8s-owner-uid';
+
+/** Databricks tag values are at most 256 characters; a longer owner name is cut (the UID decides). */
+const MAX_TAG_VALUE = 255;
+
+/** The marker tags for `owner`. */
+export function ownerTags(owner: KubeObject): Record<string, string> {
+  const { namespace = '', name, uid = '' } = owner.metadata;
+  return { [OWNER_TAG]: `${namespace}/${name}`.slice(0, MAX_TAG_VALUE), [OWNER_UID_TAG]: uid };
+}
+
+/** `tags` with the marker of `owner` added (the marker wins over a user tag of the same key). */
+export function withOwnerTags(
+  tags: Readonly<Record<string, string>> | undefined,
+  owner: KubeObject,
+): Record<string, string> {
+  return { ...tags, ...ownerTags(owner) };
+}
+
+/** `tags` without the marker, as the user wrote them. */
+export function withoutOwnerTags(
+  tags: Readonly<Record<string, string>> | undefined,
+): Record<string, string> | undefined {
+  if (!tags) return undefined;
+  const { [OWNER_TAG]: _owner, [OWNER_UID_TAG]: _uid, ...rest } = tags;
+  return rest;
+}
+
+/** Who a Databricks object belongs to, judged by its tags. */
+export type Ownership =
+  | { readonly kind: 'ours' }
+  | { readonly kind: 'unmarked' }
+  | { readonly kind: 'other'; readonly owner: string; readonly uid: string };
+
+/** Whether the object carrying `tags` belongs to `owner`, to nobody we know, or to another resource. */
+export function ownershipOf(
+  tags: Readonly<Record<string, string>> | undefined,
+  owner: KubeObject,
+): Ownership {
+  const uid = tags?.[OWNER_UID_TAG];
+  if (uid === undefined || uid === '') return { kind: 'unmarked' };
+  if (uid === owner.metadata.uid) return { kind: 'ours' };
+  return { kind: 'other', owner: tags?.[OWNER_TAG] ?? '(unnamed)', uid };
+}
+
+/** Says who owns a Databricks object, for the `OwnedElsewhere` condition message. */
+export function describeOtherOwner(ownership: Extract<Ownership, { kind: 'other' }>): string {
+  return `${ownership.owner} (uid ${ownership.uid})`;
+}
