@@ -81,7 +81,25 @@ export const DatabricksJobStatus = Struct(
     settingsHash: Opt(Str('Hash of the settings last applied, to detect spec changes.')),
     permissionsHash: Opt(Str('Hash of the permissions last applied.')),
     paused: Opt(Bool('True when deletionPolicy Pause paused the job.')),
-    lastSyncTime: Opt(Str('When Databricks last matched the spec.', { format: 'date-time' })),
+    lastSyncTime: Opt(
+      Str('When the controller last wrote the job to match the spec.', { format: 'date-time' }),
+    ),
+    lastRun: Opt(
+      Struct(
+        {
+          runId: Opt(Int64('Databricks run ID.')),
+          state: Opt(
+            Str(
+              'The result (SUCCESS, FAILED, CANCELED, ...) once the run ended, else its life-cycle state (PENDING, RUNNING, ...).',
+            ),
+          ),
+          url: Opt(Str('run_page_url: the run in the workspace UI.')),
+          startTime: Opt(Str('When the run started.', { format: 'date-time' })),
+          endTime: Opt(Str('When the run ended.', { format: 'date-time' })),
+        },
+        "The job's newest run, from the workspace's recent runs (updated at resync, and every minute while it is active).",
+      ),
+    ),
   },
   'What the controller observed about the job.',
 );
@@ -101,6 +119,12 @@ export const DATABRICKS_JOB: KindDefinition = {
     { name: 'Job ID', type: 'integer', jsonPath: '.status.jobId', description: 'Databricks job ID.' },
     READY_COLUMN,
     REASON_COLUMN,
+    {
+      name: 'Last Run',
+      type: 'string',
+      jsonPath: '.status.lastRun.state',
+      description: 'Result or state of the newest run.',
+    },
     { name: 'URL', type: 'string', jsonPath: '.status.url', description: 'Job page.', priority: 1 },
   ],
 };

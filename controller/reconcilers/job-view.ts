@@ -1,0 +1,191 @@
+/**
+ * Batched reads of one workspace's jobs and runs, shared by every DatabricksJob reconcile in it.
+ *
+ * At resync every DatabricksJob of a workspace is reconciled within seconds. One `jobs/list?expand_tasks`
+ * listing (100 jobs a call) answers all their drift checks, and one walk of `runs/list` (newest first)
+ * answers "what was each job's last run", so a resync of 1,000 jobs costs about 10 + 1 reads rather than
+ * 2,000. A workspace with few managed jobs is read job by job instead: a listing there would cost more
+ * than it saves.
+ *
+ * The listing is trusted for a job only if it started after this process last wrote that job; otherwise
+ * (and for jobs with more than 100 tasks, which the listing cuts short) the job is read with `jobs/get`.
+ */
+import { formatId, NotFoundError, type DatabricksClient, type Job, type Run } from '../databricks/index.js';
+import { OWNER_UID_TAG } from './ownership.js';
+
+/** Tunables of {@link JobView}. */
+export interface JobViewOptions {
+  /** A listing (or runs walk) younger than this is reused. @default 60_000 */
+  readonly maxAgeMs: number;
+  /** With at least this many managed jobs in the workspace, drift checks use the listing. @default 10 */
+  readonly listingThreshold: number;
+  /** The first runs walk reads back at most this far. @default 86_400_000 (1 day) */
+  readonly initialRunsLookbackMs: number;
+  /** ...and at most this many pages. @default 10 */
+  readonly maxRunsPages: number;
+}
+
+export const defaultJobViewOptions: JobViewOptions = {
+  maxAgeMs: 60_000,
+  listingThreshold: 10,
+  initialRunsLookbackMs: 86_400_000,
+  maxRunsPages: 10,
+};
+
+interface Listing {
+  /** When the first page was requested: writes before this are reflected in it. */
+  readonly startedAt: number;
+  readonly byId: Map<string, Job>;
+  readonly byOwnerUid: Map<string, Job>;
+}
+
+interface RunsFeed {
+  readonly startedAt: number;
+  /** The newest run of each job seen so far, by job ID. */
+  readonly latest: Map<string, Run>;
+}
+
+const RUNS_PAGE_SIZE = 24;
+
+/** Whether `a` started after `b` (run IDs break ties). */
+function newerRun(a: Run, b: Run): boolean {
+  const byStart = (a.start_time ?? 0) - (b.start_time ?? 0);
+  return byStart !== 0 ? byStart > 0 : BigInt(String(a.run_id)) > BigInt(String(b.run_id));
+}
+
+const views = new WeakMap<DatabricksClient, JobView>();
+
+/** Reads of one workspace's jobs, batched and cached briefly. */
+export class JobView {
+  private listing: Listing | undefined;
+  private listingInFlight: Promise<Listing> | undefined;
+  private feed: RunsFeed = { startedAt: 0, latest: new Map() };
+  private feedInFlight: Promise<RunsFeed> | undefined;
+  /** job ID → when this process last wrote it. */
+  private readonly writtenAt = new Map<string, number>();
+  /** owner UID → job ID, for jobs this process created (a listing may predate them). */
+  private readonly createdHere = new Map<string, string>();
+
+  constructor(
+    private readonly client: DatabricksClient,
+    private readonly options: JobViewOptions = defaultJobViewOptions,
+  ) {}
+
+  /** The view of the workspace `client` talks to (one per client, so a new host gets a fresh view). */
+  static of(client: DatabricksClient, options?: JobViewOptions): JobView {
+    let view = views.get(client);
+    if (!view) views.set(client, (view = new JobView(client, options)));
+    return view;
+  }
+
+  /**
+   * The job as Databricks has it now, or undefined when it does not exist. `managedJobs` is how many
+   * DatabricksJobs use this workspace: it decides between the shared listing and one `jobs/get`.
+   */
+  async job(jobId: string, managedJobs: number): Promise<Job | undefined> {
+    if (managedJobs >= this.options.listingThreshold) {
+      const listing = await this.freshListing();
+      const listed = listing.byId.get(jobId);
+      const writtenAt = this.writtenAt.get(jobId) ?? 0;
+      if (listing.startedAt > writtenAt && listed && !listed.has_more) return listed;
+    }
+    return this.client.jobs.get(jobId).catch((error: unknown) => {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    });
+  }
+
+  /**
+   * The job that carries owner UID `uid` in its marker tags, if any: how a controller that crashed between
+   * create and status write finds what it created. Looks in the listing when many jobs are managed, else
+   * with `jobs/list?name=` (exact name), which returns the few jobs of that name.
+   */
+  async findOwned(uid: string, name: string, managedJobs: number): Promise<Job | undefined> {
+    const created = this.createdHere.get(uid);
+    if (created) return this.job(created, 0);
+    if (managedJobs >= this.options.listingThreshold) {
+      return (await this.freshListing()).byOwnerUid.get(uid);
+    }
+    for await (const job of this.client.jobs.list({ name })) {
+      if (job.settings?.tags?.[OWNER_UID_TAG] === uid) return job;
+    }
+    return undefined;
+  }
+
+  /** Records that this process created job `jobId` for owner `uid`. */
+  created(uid: string, jobId: string): void {
+    this.createdHere.set(uid, jobId);
+    this.wrote(jobId);
+  }
+
+  /** Records a write to `jobId`: listings that started earlier no longer speak for it. */
+  wrote(jobId: string): void {
+    this.writtenAt.set(jobId, Date.now());
+  }
+
+  /** Forgets a deleted job. */
+  deleted(uid: string, jobId: string): void {
+    this.createdHere.delete(uid);
+    this.wrote(jobId);
+  }
+
+  /** The newest run of job `jobId` seen in the workspace's recent runs, if any. */
+  async lastRun(jobId: string): Promise<Run | undefined> {
+    const feed = await this.freshFeed();
+    return feed.latest.get(formatId(jobId));
+  }
+
+  private freshListing(): Promise<Listing> {
+    if (this.listing && Date.now() - this.listing.startedAt < this.options.maxAgeMs) {
+      return Promise.resolve(this.listing);
+    }
+    this.listingInFlight ??= this.readListing().finally(() => (this.listingInFlight = undefined));
+    return this.listingInFlight;
+  }
+
+  private async readListing(): Promise<Listing> {
+    const startedAt = Date.now();
+    const byId = new Map<string, Job>();
+    const byOwnerUid = new Map<string, Job>();
+    for await (const job of this.client.jobs.list({ expand_tasks: true })) {
+      byId.set(String(job.job_id), job);
+      const uid = job.settings?.tags?.[OWNER_UID_TAG];
+      if (uid) byOwnerUid.set(uid, job);
+    }
+    this.listing = { startedAt, byId, byOwnerUid };
+    return this.listing;
+  }
+
+  private freshFeed(): Promise<RunsFeed> {
+    if (Date.now() - this.feed.startedAt < this.options.maxAgeMs) return Promise.resolve(this.feed);
+    this.feedInFlight ??= this.readFeed().finally(() => (this.feedInFlight = undefined));
+    return this.feedInFlight;
+  }
+
+  /**
+   * Walks `runs/list` newest first (by end time, or start time while running) until it reaches runs
+   * that ended, or started, before the previous walk: every run that started or finished since then is
+   * seen, and nothing older is read again.
+   */
+  private async readFeed(): Promise<RunsFeed> {
+    const startedAt = Date.now();
+    const previous = this.feed;
+    // A second of overlap covers runs that changed while the previous walk was reading.
+    const stopBefore =
+      previous.startedAt > 0 ? previous.startedAt - 1_000 : startedAt - this.options.initialRunsLookbackMs;
+    const latest = new Map(previous.latest);
+    const maxRuns = this.options.maxRunsPages * RUNS_PAGE_SIZE;
+    let read = 0;
+    for await (const run of this.client.jobs.listRuns({ run_type: 'JOB_RUN', limit: RUNS_PAGE_SIZE })) {
+      const at = run.end_time ? run.end_time : (run.start_time ?? 0);
+      if (at < stopBefore || read++ >= maxRuns) break;
+      if (run.job_id === undefined) continue;
+      const jobId = formatId(run.job_id);
+      // The order is by end time, so a job's newest run (latest start) is not always its first.
+      const known = latest.get(jobId);
+      if (!known || newerRun(run, known)) latest.set(jobId, run);
+    }
+    this.feed = { startedAt, latest };
+    return this.feed;
+  }
+}

@@ -1,0 +1,448 @@
+/**
+ * The DatabricksJob reconciler: one Databricks job per object, equal to `spec.settings` (references
+ * resolved, the ownership marker added), with its permissions, and the newest run in status.
+ *
+ * - First reconcile: adopt `spec.jobId`, or find a job this object created before a crash (marker UID),
+ *   or create one. A job that belongs to another live object or to an Asset Bundle is never taken.
+ * - Spec changed (the settings hash differs from status): `jobs/reset`, without reading first.
+ * - Otherwise (resync, dependency woke it): compare with what Databricks has, through the shared
+ *   {@link JobView} listing, and reset only on a real difference. No write at steady state.
+ * - Deleted: `deletionPolicy` Delete (default) deletes the job, Pause pauses its schedule and triggers,
+ *   Retain leaves it.
+ */
+import {
+  NotFoundError,
+  formatId,
+  type AccessControlRequest,
+  type DatabricksClient,
+  type Job,
+  type JobSettings,
+  type Run,
+} from '../databricks/index.js';
+import {
+  API_GROUP,
+  API_VERSION,
+  DATABRICKS_JOB,
+  JobSettings as JobSettingsSchema,
+  type DatabricksJobSpec,
+  type DatabricksJobStatus,
+} from '../../lib/crds/index.js';
+import { jobDriftRules } from '../drift/drift-rules.js';
+import { SettingsDiff, type SettableFieldsSchema } from '../drift/settings-diff.js';
+import type { OperatorSetup } from '../operator.js';
+import type { Reconciler } from '../runtime/controller.js';
+import { keysReferencing } from '../runtime/controller.js';
+import type { EventNote } from '../runtime/events.js';
+import type { Informer } from '../runtime/informer.js';
+import type { ResourceType } from '../runtime/kube-client.js';
+import type { ObjectStore } from '../runtime/object-store.js';
+import { done, type Outcome } from '../runtime/outcome.js';
+import { StatusWriter } from '../runtime/status.js';
+import { contentHash } from './content-hash.js';
+import { JobView, type JobViewOptions } from './job-view.js';
+import {
+  NotReadyError,
+  WORKSPACE_INDEX,
+  reconcileManaged,
+  workspaceKeyOf,
+  workspaceReadinessChanged,
+  type Applied,
+  type ManagedContext,
+  type ManagedObject,
+} from './managed.js';
+import { describeOtherOwner, ownershipOf, withOwnerTags, type Ownership } from './ownership.js';
+import {
+  REFERENCE_INDEXES,
+  referenceIndexFunctions,
+  referenceTargetChanged,
+  resolveTaskReferences,
+  type ReferenceStores,
+} from './references.js';
+
+/** The `databricksjobs` resource. */
+export const JOBS: ResourceType = { group: API_GROUP, version: API_VERSION, plural: DATABRICKS_JOB.plural };
+
+/** A DatabricksJob as the informer holds it. */
+export type DatabricksJob = ManagedObject<DatabricksJobSpec, DatabricksJobStatus>;
+
+/** What {@link reconcileJob} needs besides the shared context. */
+export interface JobContext extends ManagedContext {
+  /** The DatabricksJob cache: counts the jobs of a workspace and tells live owners from gone ones. */
+  readonly jobs: Pick<ObjectStore<DatabricksJob>, 'get' | 'keysByIndex'>;
+  readonly references: ReferenceStores;
+  readonly view?: JobViewOptions;
+  /** How often a job whose newest run is still active is looked at again. @default 60_000 */
+  readonly activeRunPollMs?: number;
+}
+
+const jobDiff = new SettingsDiff(JobSettingsSchema as SettableFieldsSchema, jobDriftRules);
+const ACTIVE_LIFE_CYCLE = new Set([
+  'QUEUED',
+  'PENDING',
+  'RUNNING',
+  'TERMINATING',
+  'BLOCKED',
+  'WAITING_FOR_RETRY',
+]);
+
+/** Makes the Databricks job match the DatabricksJob. */
+export const reconcileJob: Reconciler<DatabricksJob, JobContext> = (job, context) =>
+  reconcileManaged<DatabricksJob, DatabricksJobStatus>(JOBS, job, context, {
+    apply: (current, client) => applyJob(current, client, context),
+    cleanup: (current, connect) => cleanupJob(current, connect, context),
+  });
+
+async function applyJob(
+  job: DatabricksJob,
+  client: DatabricksClient,
+  context: JobContext,
+): Promise<Applied<DatabricksJobStatus>> {
+  const settings = desiredSettings(job, context);
+  const settingsHash = contentHash(settings);
+  const managedJobs = context.jobs.keysByIndex(WORKSPACE_INDEX, workspaceKeyOf(job)[0]).length;
+  const view = JobView.of(client, context.view);
+  const uid = job.metadata.uid ?? '';
+  const previous = job.status ?? {};
+  const events: EventNote[] = [];
+  let wrote = false;
+  let created = false;
+
+  const create = async (): Promise<string> => {
+    const { job_id } = await client.jobs.create(settings);
+    const id = formatId(job_id);
+    view.created(uid, id);
+    wrote = created = true;
+    return id;
+  };
+  const reset = async (id: string): Promise<void> => {
+    await client.jobs.reset(id, settings);
+    view.wrote(id);
+    wrote = true;
+  };
+
+  let jobId = previous.jobId === undefined ? undefined : formatId(previous.jobId);
+  if (jobId === undefined && job.spec.jobId !== undefined) {
+    jobId = formatId(job.spec.jobId);
+    const existing = await view.job(jobId, 0);
+    if (!existing) {
+      throw new NotReadyError(
+        'JobNotFound',
+        `spec.jobId: job ${jobId} does not exist in ${client.host}; point spec.jobId at an existing job, or remove it to create a new job`,
+      );
+    }
+    refuseIfOwnedElsewhere(existing, job, context, 'spec.jobId');
+    await reset(jobId);
+    events.push(
+      note('Adopted', 'AdoptJob', `adopted job ${jobId} and replaced its settings with spec.settings`),
+    );
+  } else if (jobId === undefined) {
+    const found = await view.findOwned(uid, settings.name ?? 'Untitled', managedJobs);
+    if (found) {
+      // Created by an earlier attempt that did not live to write status: that job, not a second one.
+      jobId = formatId(found.job_id);
+      await reset(jobId);
+      events.push(
+        note('Found', 'ResetJob', `found job ${jobId} this object created earlier; reset its settings`),
+      );
+    } else {
+      jobId = await create();
+      events.push(note('Created', 'CreateJob', `created job ${jobId}`));
+    }
+  } else if (previous.settingsHash !== settingsHash) {
+    try {
+      await reset(jobId);
+      events.push(note('Updated', 'ResetJob', `reset job ${jobId} to the new spec.settings`));
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      const gone = jobId;
+      jobId = await create();
+      events.push(
+        warning('Recreated', 'CreateJob', `job ${gone} was deleted in Databricks; created job ${jobId}`),
+      );
+    }
+  } else {
+    const observed = await view.job(jobId, managedJobs);
+    if (!observed) {
+      const gone = jobId;
+      jobId = await create();
+      events.push(
+        warning('Recreated', 'CreateJob', `job ${gone} was deleted in Databricks; created job ${jobId}`),
+      );
+    } else {
+      refuseIfOwnedElsewhere(observed, job, context, 'status.jobId');
+      const differences = jobDiff.differences(settings, observed.settings ?? {});
+      if (differences.length > 0) {
+        await reset(jobId);
+        const paths = differences.map((difference) => difference.path);
+        const shown = paths.length > 5 ? [...paths.slice(0, 5), `and ${paths.length - 5} more`] : paths;
+        events.push(
+          warning(
+            'DriftCorrected',
+            'ResetJob',
+            `job ${jobId} was changed in Databricks (${shown.join(', ')}); reset it to spec.settings`,
+          ),
+        );
+      }
+    }
+  }
+
+  const permissionsHash = await applyPermissions(job, jobId, client, events);
+  const lastRun = created ? undefined : await newestRun(job, jobId, view);
+  const active = lastRun?.state !== undefined && ACTIVE_LIFE_CYCLE.has(lastRun.state);
+  const status: Omit<DatabricksJobStatus, 'conditions' | 'observedGeneration'> = {
+    jobId: Number(jobId),
+    url: `${client.host}/jobs/${jobId}`,
+    settingsHash,
+    ...(permissionsHash === undefined ? {} : { permissionsHash }),
+    lastSyncTime: wrote ? kubeTime(new Date()) : previous.lastSyncTime,
+    ...(lastRun ? { lastRun } : {}),
+  };
+  if (status.lastSyncTime === undefined) delete status.lastSyncTime;
+  return {
+    status,
+    reason: 'Synced',
+    message: `job ${jobId} matches spec.settings`,
+    events,
+    ...(active ? { requeueAfterMs: context.activeRunPollMs ?? 60_000 } : {}),
+  };
+}
+
+/** `spec.settings` as Databricks should have it: references resolved, the ownership marker added. */
+function desiredSettings(job: DatabricksJob, context: JobContext): JobSettings {
+  const namespace = job.metadata.namespace ?? '';
+  const settings: JobSettings = { ...job.spec.settings, tags: withOwnerTags(job.spec.settings.tags, job) };
+  const tasks = resolveTaskReferences(
+    job.spec.settings.tasks,
+    namespace,
+    context.references,
+    'spec.settings.tasks',
+  );
+  if (tasks) settings.tasks = tasks;
+  return settings;
+}
+
+/**
+ * Throws `OwnedElsewhere` when the job's marker names another object that still exists, or when an
+ * Asset Bundle deployed it. A marker of an object that is gone (deleted with Retain) does not block.
+ */
+function refuseIfOwnedElsewhere(observed: Job, job: DatabricksJob, context: JobContext, field: string): void {
+  const jobId = formatId(observed.job_id);
+  const deployment = observed.settings?.['deployment'] as
+    { kind?: string; metadata_file_path?: string } | undefined;
+  if (deployment?.kind === 'BUNDLE') {
+    throw new NotReadyError(
+      'OwnedElsewhere',
+      `${field}: job ${jobId} is deployed by a Databricks Asset Bundle (${deployment.metadata_file_path ?? 'no metadata path'}); remove it from the bundle before managing it here`,
+    );
+  }
+  const ownership = ownershipOf(observed.settings?.tags, job);
+  if (ownership.kind === 'other' && ownerIsLive(ownership, context)) {
+    throw new NotReadyError(
+      'OwnedElsewhere',
+      `${field}: job ${jobId} belongs to DatabricksJob ${describeOtherOwner(ownership)}; delete that object (deletionPolicy Retain keeps the job) before adopting it here`,
+    );
+  }
+}
+
+function ownerIsLive(ownership: Extract<Ownership, { kind: 'other' }>, context: JobContext): boolean {
+  return context.jobs.get(ownership.owner)?.metadata.uid === ownership.uid;
+}
+
+/**
+ * Applies `spec.permissions` when it changed since last applied (or the job is new). Additive: PATCH the
+ * listed grants. Authoritative: PUT exactly the list, keeping the current owner when the list names none
+ * (a job has exactly one IS_OWNER). Returns the hash to remember.
+ */
+async function applyPermissions(
+  job: DatabricksJob,
+  jobId: string,
+  client: DatabricksClient,
+  events: EventNote[],
+): Promise<string | undefined> {
+  const permissions = job.spec.permissions;
+  if (!permissions) return undefined;
+  const hash = contentHash([permissions, jobId]);
+  if (job.status?.permissionsHash === hash) return hash;
+  const acl = permissions.access_control_list as AccessControlRequest[];
+  if ((permissions.mode ?? 'Additive') === 'Additive') {
+    await client.permissions.update('jobs', jobId, acl);
+  } else {
+    let complete = acl;
+    if (!acl.some((entry) => entry.permission_level === 'IS_OWNER')) {
+      const current = await client.permissions.get('jobs', jobId);
+      const owner = current.access_control_list?.find((entry) =>
+        entry.all_permissions?.some((p) => p.permission_level === 'IS_OWNER' && !p.inherited),
+      );
+      if (owner) {
+        const { user_name, group_name, service_principal_name } = owner;
+        complete = [
+          ...acl,
+          {
+            ...(user_name ? { user_name } : {}),
+            ...(group_name ? { group_name } : {}),
+            ...(service_principal_name ? { service_principal_name } : {}),
+            permission_level: 'IS_OWNER',
+          },
+        ];
+      }
+    }
+    await client.permissions.set('jobs', jobId, complete);
+  }
+  events.push(
+    note(
+      'PermissionsApplied',
+      'SetPermissions',
+      `applied ${acl.length} permission(s) to job ${jobId} (${permissions.mode ?? 'Additive'})`,
+    ),
+  );
+  return hash;
+}
+
+/** The job's newest run for status, or what status already says when the recent runs do not show one. */
+async function newestRun(
+  job: DatabricksJob,
+  jobId: string,
+  view: JobView,
+): Promise<DatabricksJobStatus['lastRun']> {
+  const run = await view.lastRun(jobId);
+  const known =
+    job.status?.jobId !== undefined && formatId(job.status.jobId) === jobId ? job.status.lastRun : undefined;
+  return run ? summarizeRun(run) : known;
+}
+
+function summarizeRun(run: Run): NonNullable<DatabricksJobStatus['lastRun']> {
+  const runId = formatId(run.run_id);
+  const state = run.state?.result_state ?? run.state?.life_cycle_state;
+  return {
+    runId: Number(runId),
+    ...(state ? { state } : {}),
+    ...(run.run_page_url ? { url: run.run_page_url } : {}),
+    ...(run.start_time ? { startTime: kubeTime(new Date(run.start_time)) } : {}),
+    ...(run.end_time ? { endTime: kubeTime(new Date(run.end_time)) } : {}),
+  };
+}
+
+/** Honours `deletionPolicy`; the finalizer goes only once Databricks confirmed. */
+async function cleanupJob(
+  job: DatabricksJob,
+  connect: () => Promise<DatabricksClient>,
+  context: JobContext,
+): Promise<Outcome> {
+  const policy = job.spec.deletionPolicy ?? 'Delete';
+  const recorded = job.status?.jobId === undefined ? undefined : formatId(job.status.jobId);
+  if (policy === 'Retain') {
+    if (recorded)
+      await context.events.record(
+        job,
+        note('Retained', 'RetainJob', `left job ${recorded} in Databricks (deletionPolicy Retain)`),
+      );
+    return done;
+  }
+  if (!context.workspaces.get(workspaceKeyOf(job)[0])) {
+    // Nothing can reach the job any more; holding the object would block its namespace's deletion forever.
+    if (recorded) {
+      await context.events.record(
+        job,
+        warning(
+          'Orphaned',
+          'DeleteJob',
+          `DatabricksWorkspace ${job.spec.workspaceRef.name} is gone, so job ${recorded} was left in Databricks`,
+        ),
+      );
+    }
+    return done;
+  }
+  const client = await connect();
+  const view = JobView.of(client, context.view);
+  const uid = job.metadata.uid ?? '';
+  // A job created just before a crash has no ID in status yet; its marker still finds it.
+  const jobId =
+    recorded ??
+    (job.spec.jobId === undefined
+      ? await view
+          .findOwned(uid, job.spec.settings.name ?? 'Untitled', 0)
+          .then((found) => found && formatId(found.job_id))
+      : undefined);
+  if (!jobId) return done;
+  if (policy === 'Pause') {
+    const observed = await view.job(jobId, 0);
+    if (!observed) return done;
+    const paused = pausedSettings(observed);
+    if (Object.keys(paused).length > 0) await client.jobs.update(jobId, { new_settings: paused });
+    view.wrote(jobId);
+    await context.events.record(
+      job,
+      note('Paused', 'PauseJob', `paused job ${jobId}'s schedule and triggers and left it in Databricks`),
+    );
+    return done;
+  }
+  try {
+    await client.jobs.delete(jobId);
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+  }
+  view.deleted(uid, jobId);
+  await context.events.record(job, note('Deleted', 'DeleteJob', `deleted job ${jobId}`));
+  return done;
+}
+
+/** The `jobs/update` fields that pause everything that starts runs of `job` on its own. */
+function pausedSettings(job: Job): JobSettings {
+  const settings = job.settings ?? {};
+  const paused: Record<string, unknown> = {};
+  for (const field of ['schedule', 'trigger', 'continuous'] as const) {
+    const value = settings[field] as Record<string, unknown> | undefined;
+    if (value) paused[field] = { ...value, pause_status: 'PAUSED' };
+  }
+  return paused as JobSettings;
+}
+
+function note(reason: string, action: string, text: string): EventNote {
+  return { type: 'Normal', reason, action, note: text };
+}
+
+function warning(reason: string, action: string, text: string): EventNote {
+  return { type: 'Warning', reason, action, note: text };
+}
+
+function kubeTime(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Runs the DatabricksJob controller, woken also by its workspace and by the objects its tasks reference. */
+export function registerJobController(setup: OperatorSetup): void {
+  const { informers, manager } = setup;
+  const informer = informers.DatabricksJob as unknown as Informer<DatabricksJob>;
+  informer.addIndex(WORKSPACE_INDEX, workspaceKeyOf);
+  for (const { name, indexFunction } of referenceIndexFunctions<DatabricksJob>(
+    (job) => job.spec.settings.tasks,
+  )) {
+    informer.addIndex(name, indexFunction);
+  }
+  const controller = manager.controller<DatabricksJob, JobContext>({
+    name: 'databricksjob',
+    informer,
+    reconcile: reconcileJob,
+    workers: setup.config.workers,
+    context: {
+      ...setup.shared,
+      status: new StatusWriter(manager.kube, JOBS),
+      jobs: informer.store,
+      references: {
+        clusters: informers.DatabricksCluster.store,
+        jobs: informer.store as ReferenceStores['jobs'],
+        notebooks: informers.DatabricksNotebook.store,
+      },
+    },
+  });
+  controller.watch(informers.DatabricksWorkspace, keysReferencing(informer, WORKSPACE_INDEX), (a, b) =>
+    workspaceReadinessChanged(a as never, b as never),
+  );
+  for (const kind of ['DatabricksCluster', 'DatabricksJob', 'DatabricksNotebook'] as const) {
+    controller.watch(
+      informers[kind],
+      keysReferencing(informer, REFERENCE_INDEXES[kind]),
+      referenceTargetChanged,
+    );
+  }
+}
