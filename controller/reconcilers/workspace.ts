@@ -4,7 +4,6 @@
  * not Ready with a reason the user can act on. Credential values never leave the client: status, logs
  * and events carry only Secret names, keys and Databricks' own error messages.
  */
-import type { V1Secret } from '@kubernetes/client-node';
 import {
   DatabricksApiError,
   DatabricksNetworkError,
@@ -22,10 +21,17 @@ import {
 } from '../../lib/crds/index.js';
 import { setCondition, type Condition } from '../runtime/conditions.js';
 import type { Reconciler } from '../runtime/controller.js';
-import type { KubeClient, KubeObject, ResourceType } from '../runtime/kube-client.js';
+import { objectKey, type KubeClient, type KubeObject, type ResourceType } from '../runtime/kube-client.js';
 import { requeueAfter } from '../runtime/outcome.js';
-import type { StatusWriter } from '../runtime/status.js';
-import { MissingSecretError, referencedSecretKeys, type WorkspaceClients } from './workspace-clients.js';
+import { StatusWriter } from '../runtime/status.js';
+import type { Informer } from '../runtime/informer.js';
+import type { OperatorSetup } from '../operator.js';
+import {
+  MissingSecretError,
+  readReferencedSecrets,
+  referencedSecretKeys,
+  type WorkspaceClients,
+} from './workspace-clients.js';
 
 /** The `databricksworkspaces` resource. */
 export const WORKSPACES: ResourceType = {
@@ -145,22 +151,6 @@ export const reconcileWorkspace: Reconciler<DatabricksWorkspace, WorkspaceContex
   }
 };
 
-/** Reads each Secret `spec.auth` refers to (get, never list); a missing one is a {@link MissingSecretError}. */
-async function readReferencedSecrets(
-  kube: Pick<KubeClient, 'readSecret'>,
-  namespace: string,
-  spec: DatabricksWorkspaceSpec,
-): Promise<Map<string, V1Secret>> {
-  const secrets = new Map<string, V1Secret>();
-  for (const ref of referencedSecretKeys(spec)) {
-    if (secrets.has(ref.name)) continue;
-    const secret = await kube.readSecret(namespace, ref.name);
-    if (!secret) throw new MissingSecretError('SecretNotFound', ref.name, ref.key, namespace);
-    secrets.set(ref.name, secret);
-  }
-  return secrets;
-}
-
 /** A failure before any call to Databricks: the Secret or the auth spec. Kubernetes errors are retried. */
 function setupFailure(error: unknown): ProbeFailure {
   if (error instanceof MissingSecretError) return { reason: error.reason, message: error.message };
@@ -212,4 +202,22 @@ function probeFailure(error: unknown, spec: DatabricksWorkspaceSpec): ProbeFailu
     };
   }
   throw error;
+}
+
+/** Runs the DatabricksWorkspace controller; a deleted workspace's client is closed and dropped. */
+export function registerWorkspaceController(setup: OperatorSetup): void {
+  const informer = setup.informers.DatabricksWorkspace as unknown as Informer<DatabricksWorkspace>;
+  informer.addEventHandler({ onDelete: (workspace) => setup.shared.clients.forget(objectKey(workspace)) });
+  setup.manager.controller<DatabricksWorkspace, WorkspaceContext>({
+    name: 'databricksworkspace',
+    informer,
+    reconcile: reconcileWorkspace,
+    workers: setup.config.workers,
+    context: {
+      kube: setup.manager.kube,
+      status: new StatusWriter(setup.manager.kube, WORKSPACES),
+      clients: setup.shared.clients,
+      timing: setup.options.workspaceTiming,
+    },
+  });
 }

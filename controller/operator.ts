@@ -1,0 +1,120 @@
+/**
+ * The whole operator in one process: a Manager, one informer per kind (shared, so a kind can resolve
+ * references to another from its cache), one Databricks client per workspace, and each kind's
+ * controller. `main.ts` builds it from flags; tests, the demo and the benchmarks build it in-process.
+ */
+import type { Registry } from 'prom-client';
+import { API_GROUP, API_VERSION, KINDS, type DatabricksKind } from '../lib/crds/index.js';
+import type { WorkspaceCredentialsOptions } from './databricks/index.js';
+import { registerJobController } from './reconcilers/job.js';
+import type { ManagedContext, NotReadyBackoff } from './reconcilers/managed.js';
+import { registerWorkspaceController, type WorkspaceProbeTiming } from './reconcilers/workspace.js';
+import { WorkspaceClients, type SharedClientOptions } from './reconcilers/workspace-clients.js';
+import type { Informer } from './runtime/informer.js';
+import type { KubeClient, KubeObject, ResourceType } from './runtime/kube-client.js';
+import type { Logger } from './runtime/logger.js';
+import { Manager } from './runtime/manager.js';
+import type { RuntimeConfig } from './runtime/runtime-config.js';
+
+/** Options of {@link createOperator}. */
+export interface OperatorOptions {
+  readonly config: RuntimeConfig;
+  readonly kube?: KubeClient;
+  readonly logger?: Logger;
+  readonly registry?: Registry;
+  /** Settings for every workspace's Databricks client (tests shorten retries). */
+  readonly clientOptions?: SharedClientOptions;
+  readonly credentialsOptions?: WorkspaceCredentialsOptions;
+  readonly notReadyBackoff?: NotReadyBackoff;
+  readonly workspaceTiming?: WorkspaceProbeTiming;
+  /** Kinds to run controllers for. @default all that have one */
+  readonly kinds?: readonly DatabricksKind[];
+}
+
+/** The resource of each kind, by kind name. */
+export const RESOURCES = Object.fromEntries(
+  KINDS.map((kind) => [kind.kind, { group: API_GROUP, version: API_VERSION, plural: kind.plural }]),
+) as Record<DatabricksKind, ResourceType>;
+
+/** What a kind's `register*Controller` gets: the manager, every kind's informer and the shared context. */
+export interface OperatorSetup {
+  readonly manager: Manager;
+  readonly config: RuntimeConfig;
+  readonly informers: Readonly<Record<DatabricksKind, Informer<KubeObject>>>;
+  /** The context every managed kind's reconciler shares (its own `status` writer is added per kind). */
+  readonly shared: Omit<ManagedContext, 'status'>;
+  readonly options: OperatorOptions;
+}
+
+/** A kind's controller registration. */
+export type RegisterController = (setup: OperatorSetup) => void;
+
+/** Every kind that has a controller, in the order they are registered. */
+const CONTROLLERS: Partial<Record<DatabricksKind, RegisterController>> = {
+  DatabricksWorkspace: registerWorkspaceController,
+  DatabricksJob: registerJobController,
+};
+
+/** A built operator: start it, and stop it (or wait for `manager.done`). */
+export interface Operator {
+  readonly manager: Manager;
+  readonly clients: WorkspaceClients;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Builds the manager with an informer per kind and a controller per kind that has one. */
+export function createOperator(options: OperatorOptions): Operator {
+  const { config } = options;
+  const manager = new Manager({
+    kube: options.kube,
+    logger: options.logger,
+    registry: options.registry,
+    metricsAddress: config.metricsAddress,
+    leaderElection: config.leaderElection
+      ? { namespace: config.leaderElectionNamespace, name: config.leaderElectionId }
+      : false,
+  });
+  const clients = new WorkspaceClients(
+    { metrics: manager.registry, ...options.clientOptions },
+    options.credentialsOptions,
+  );
+  const informers = Object.fromEntries(
+    KINDS.map((kind) => [
+      kind.kind,
+      manager.informer({
+        resource: RESOURCES[kind.kind],
+        namespaces: config.namespaces,
+        resyncPeriodMs: config.resyncPeriodMs,
+      }),
+    ]),
+  ) as Record<DatabricksKind, Informer<KubeObject>>;
+  const setup: OperatorSetup = {
+    manager,
+    config,
+    informers,
+    options,
+    shared: {
+      kube: manager.kube,
+      events: manager.events,
+      workspaces: informers.DatabricksWorkspace.store as ManagedContext['workspaces'],
+      clients,
+      notReadyBackoff: options.notReadyBackoff,
+    },
+  };
+  const kinds = options.kinds ?? (Object.keys(CONTROLLERS) as DatabricksKind[]);
+  for (const kind of kinds) {
+    const register = CONTROLLERS[kind];
+    if (!register) throw new Error(`no controller for kind ${kind} yet`);
+    register(setup);
+  }
+  return {
+    manager,
+    clients,
+    start: () => manager.start(),
+    stop: async () => {
+      await manager.stop();
+      clients.closeAll();
+    },
+  };
+}
