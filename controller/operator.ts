@@ -55,6 +55,11 @@ const CONTROLLERS: Partial<Record<DatabricksKind, RegisterController>> = {
   DatabricksJob: registerJobController,
 };
 
+/** The kinds that have a controller. */
+export function controlledKinds(): DatabricksKind[] {
+  return Object.keys(CONTROLLERS) as DatabricksKind[];
+}
+
 /** A built operator: start it, and stop it (or wait for `manager.done`). */
 export interface Operator {
   readonly manager: Manager;
@@ -102,7 +107,7 @@ export function createOperator(options: OperatorOptions): Operator {
       notReadyBackoff: options.notReadyBackoff,
     },
   };
-  const kinds = options.kinds ?? (Object.keys(CONTROLLERS) as DatabricksKind[]);
+  const kinds = options.kinds ?? controlledKinds();
   for (const kind of kinds) {
     const register = CONTROLLERS[kind];
     if (!register) throw new Error(`no controller for kind ${kind} yet`);
