@@ -4,7 +4,7 @@ import { Conditions, ObservedGeneration } from './conditions.js';
 import { READY_COLUMN, REASON_COLUMN, type KindDefinition } from './custom-resource-definition.js';
 import { DeletionPolicy } from './deletion-policy.js';
 import { SecretKeySelector, SecretReference, WorkspaceReference } from './object-references.js';
-import { Int, KeyedList, List, Opt, Str, StringEnum, StringList, Struct } from './schema-types.js';
+import { Int, KeyedList, List, Opt, Str, StringEnum, StringList, StringMap, Struct } from './schema-types.js';
 
 /** Scope names and secret keys: letters, digits, `-`, `_`, `.`, at most 128 characters. */
 export const SECRET_NAME_PATTERN = '^[\\w.\\-]+$';
@@ -127,10 +127,19 @@ export const DatabricksSecretScopeStatus = Struct(
     conditions: Opt(Conditions),
     scopeName: Opt(Str('Name of the scope in Databricks.')),
     backendType: Opt(
-      StringEnum(['DATABRICKS', 'AZURE_KEYVAULT'] as const, 'Backend reported by Databricks.'),
+      StringEnum(['DATABRICKS', 'AZURE_KEYVAULT'] as const, 'Backend of the scope in Databricks.'),
     ),
     secretCount: Opt(Int('Number of secrets the controller manages in the scope.')),
-    secretKeys: Opt(StringList('Keys the controller wrote (values are never shown).', { maxItems: 1000 })),
+    secretKeys: Opt(
+      StringList('Keys the controller wrote, and so may remove (values are never shown).', {
+        maxItems: 1000,
+      }),
+    ),
+    secretHashes: Opt(
+      StringMap(
+        "Per key, a hash of the value last written (salted with this object's UID; never the value): it changes when the value is rotated, so it shows which version Databricks holds.",
+      ),
+    ),
     secretsHash: Opt(Str('Hash of the secret values last written, to detect changes without storing them.')),
     aclsHash: Opt(Str('Hash of the ACLs last applied.')),
   },
