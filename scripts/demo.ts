@@ -44,7 +44,7 @@ function readExamples(): Manifest[] {
 
 /** Points a DatabricksWorkspace at the fake, keeping its auth method where the fake can serve it. */
 function pointAtFake(workspace: Manifest, fakeUrl: string): Manifest {
-  const spec = { ...workspace.spec, host: fakeUrl } as Record<string, unknown> & {
+  const spec = { ...workspace.spec, host: fakeUrl } as unknown as Record<string, unknown> & {
     auth: Record<string, unknown>;
   };
   if (spec.auth.azureServicePrincipal) {
