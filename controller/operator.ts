@@ -6,7 +6,7 @@
 import type { Registry } from 'prom-client';
 import { API_GROUP, API_VERSION, KINDS, type DatabricksKind } from '../lib/crds/index.js';
 import type { WorkspaceCredentialsOptions } from './databricks/index.js';
-import { registerJobController } from './reconcilers/job.js';
+import { registerJobController, type JobTiming } from './reconcilers/job.js';
 import type { ManagedContext, NotReadyBackoff } from './reconcilers/managed.js';
 import { registerWorkspaceController, type WorkspaceProbeTiming } from './reconcilers/workspace.js';
 import { WorkspaceClients, type SharedClientOptions } from './reconcilers/workspace-clients.js';
@@ -27,6 +27,8 @@ export interface OperatorOptions {
   readonly credentialsOptions?: WorkspaceCredentialsOptions;
   readonly notReadyBackoff?: NotReadyBackoff;
   readonly workspaceTiming?: WorkspaceProbeTiming;
+  /** How often DatabricksJobs with an active run are looked at again (tests shorten it). */
+  readonly jobTiming?: Partial<JobTiming>;
   /** Kinds to run controllers for. @default all that have one */
   readonly kinds?: readonly DatabricksKind[];
 }
