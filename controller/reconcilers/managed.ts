@@ -9,6 +9,7 @@ import {
   InvalidParameterError,
   LimitExceededError,
   PermissionDeniedError,
+  UnauthenticatedError,
   type DatabricksClient,
 } from '../databricks/index.js';
 import {
@@ -148,10 +149,27 @@ export async function reconcileManaged<
       cleanup: (current) => actions.cleanup(current, connect),
     });
   } catch (error) {
+    // Rejected credentials may have been rotated in their Secret since the client was built: read the
+    // Secrets again now (get only), so the retry uses what the Secret holds instead of waiting for the
+    // workspace's next probe.
+    if (error instanceof UnauthenticatedError)
+      await refreshCredentials(object, context).catch(() => undefined);
     const notReady = asNotReady(error);
     if (!notReady) throw error;
     return reportNotReady(object, notReady, context);
   }
+}
+
+async function refreshCredentials(
+  object: ManagedObject<{ workspaceRef: { name: string } }, ManagedStatus>,
+  context: Pick<ManagedContext, 'workspaces' | 'clients' | 'kube'>,
+): Promise<void> {
+  const namespace = object.metadata.namespace ?? '';
+  const key = `${namespace}/${object.spec.workspaceRef.name}`;
+  const workspace = context.workspaces.get(key);
+  if (!workspace) return;
+  const secrets = await readReferencedSecrets(context.kube, namespace, workspace.spec);
+  await context.clients.clientFor(key, namespace, workspace.spec, secrets);
 }
 
 /** The `Ready` condition of `object` as of now. */
