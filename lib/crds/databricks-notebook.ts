@@ -69,8 +69,25 @@ export const DatabricksNotebookStatus = Struct(
     conditions: Opt(Conditions),
     path: Opt(Str('Workspace path written.')),
     objectId: Opt(Int64('Workspace object ID.')),
-    objectType: Opt(StringEnum(['NOTEBOOK', 'FILE'] as const, 'What the import created.')),
+    objectType: Opt(
+      StringEnum(
+        ['NOTEBOOK', 'FILE', 'DIRECTORY'] as const,
+        'What the import created (a DBC archive becomes a DIRECTORY).',
+      ),
+    ),
     contentHash: Opt(Str('SHA-256 of the content imported, hex.')),
+    format: Opt(
+      StringEnum(
+        ['SOURCE', 'HTML', 'JUPYTER', 'DBC', 'R_MARKDOWN', 'AUTO'] as const,
+        'Format the content was imported with; a change of spec.format alone imports again.',
+      ),
+    ),
+    modificationTime: Opt(
+      Str(
+        'When the workspace last saw the object change, as of the last import or check; a later change was made outside this object.',
+        { format: 'date-time' },
+      ),
+    ),
     url: Opt(Str('Link to the notebook in the workspace UI.')),
   },
   'What the controller observed about the notebook.',
