@@ -86,8 +86,15 @@ export class SettingsDiff {
     if (desiredEmpty && observedEmpty) return;
     if (desiredEmpty) {
       // Only a field a user could have set is drift; anything else is server output.
-      if (schema === undefined || this.isBackendDefault(at.segments, observed)) return;
-      found.push({ path: at.label, desired, observed });
+      if (schema === undefined) return;
+      // A backend default stands in for a field the spec leaves out, not for one it sets to a zero
+      // value (`queue: {enabled: false}`, `max_concurrent_runs: 0`): resources.yml skips only nil.
+      if (isUnset(desired) && this.isBackendDefault(at.segments, observed)) return;
+      if (isObject(desired) && isObject(observed)) {
+        this.walkObject(at, desired, observed, schema, found);
+      } else {
+        found.push({ path: at.label, desired, observed });
+      }
       return;
     }
     if (observedEmpty) {
@@ -97,15 +104,25 @@ export class SettingsDiff {
     if (Array.isArray(desired) && Array.isArray(observed)) {
       this.walkArray(at, desired, observed, schema?.items, found);
     } else if (isObject(desired) && isObject(observed)) {
-      for (const key of unionKeys(desired, observed)) {
-        const child: Visit = {
-          segments: [...at.segments, { kind: 'field', name: key }],
-          label: at.label === '' ? key : `${at.label}.${key}`,
-        };
-        this.walk(child, desired[key], observed[key], childSchema(schema, key), found);
-      }
+      this.walkObject(at, desired, observed, schema, found);
     } else if (!sameScalar(desired, observed)) {
       found.push({ path: at.label, desired, observed });
+    }
+  }
+
+  private walkObject(
+    at: Visit,
+    desired: JsonObject,
+    observed: JsonObject,
+    schema: SettableFieldsSchema | undefined,
+    found: FieldDifference[],
+  ): void {
+    for (const key of unionKeys(desired, observed)) {
+      const child: Visit = {
+        segments: [...at.segments, { kind: 'field', name: key }],
+        label: at.label === '' ? key : `${at.label}.${key}`,
+      };
+      this.walk(child, desired[key], observed[key], childSchema(schema, key), found);
     }
   }
 
@@ -154,6 +171,11 @@ function childSchema(
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Left out of the spec altogether. */
+function isUnset(value: unknown): boolean {
+  return value === undefined || value === null;
 }
 
 /** Unset, or a zero value Databricks treats as unset (proto3 semantics). */

@@ -163,6 +163,20 @@ describe('SettingsDiff for job settings', () => {
     ]);
   });
 
+  test('a zero value the spec sets explicitly is not covered by the backend default', () => {
+    const noQueue = { ...desiredJob, queue: { enabled: false } };
+    expect(jobs.differences(noQueue, observedJob)).toEqual([
+      { path: 'queue.enabled', desired: false, observed: true },
+    ]);
+    expect(jobs.differences(noQueue, { ...observedJob, queue: { enabled: false } })).toEqual([]);
+    expect(jobs.differences(noQueue, { ...observedJob, queue: undefined })).toEqual([]);
+    const neverRun = { ...desiredJob, max_concurrent_runs: 0 };
+    expect(jobs.differences(neverRun, observedJob)).toEqual([
+      { path: 'max_concurrent_runs', desired: 0, observed: 1 },
+    ]);
+    expect(jobs.differences(neverRun, { ...observedJob, max_concurrent_runs: 0 })).toEqual([]);
+  });
+
   test('treats an int64 id sent as a string and returned as a number as equal', () => {
     const schema: SettableFieldsSchema = { properties: { run_job_task: { properties: { job_id: {} } } } };
     const diff = new SettingsDiff(schema, jobDriftRules);
