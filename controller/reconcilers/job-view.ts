@@ -10,7 +10,14 @@
  * The listing is trusted for a job only if it started after this process last wrote that job; otherwise
  * (and for jobs with more than 100 tasks, which the listing cuts short) the job is read with `jobs/get`.
  */
-import { formatId, NotFoundError, type DatabricksClient, type Job, type Run } from '../databricks/index.js';
+import {
+  formatId,
+  NotFoundError,
+  sameId,
+  type DatabricksClient,
+  type Job,
+  type Run,
+} from '../databricks/index.js';
 import { OWNER_UID_TAG } from './ownership.js';
 
 /** Tunables of {@link JobView}. */
@@ -46,6 +53,22 @@ interface RunsFeed {
 }
 
 const RUNS_PAGE_SIZE = 24;
+
+/** Life-cycle states of a run that is not over yet. */
+const ACTIVE_LIFE_CYCLE: ReadonlySet<string> = new Set([
+  'QUEUED',
+  'PENDING',
+  'RUNNING',
+  'TERMINATING',
+  'BLOCKED',
+  'WAITING_FOR_RETRY',
+]);
+
+/** Whether `run` has not finished yet, so its state will still change. */
+export function isActiveRun(run: Run): boolean {
+  const state = run.state?.life_cycle_state;
+  return state !== undefined && ACTIVE_LIFE_CYCLE.has(state);
+}
 
 /** Whether `a` started after `b` (run IDs break ties). */
 function newerRun(a: Run, b: Run): boolean {
@@ -165,7 +188,9 @@ export class JobView {
   /**
    * Walks `runs/list` newest first (by end time, or start time while running) until it reaches runs
    * that ended, or started, before the previous walk: every run that started or finished since then is
-   * seen, and nothing older is read again.
+   * seen, and nothing older is read again. A run still going that started before the previous walk sorts
+   * behind where the walk stops, so while one is known, the active runs are read too (`active_only`):
+   * that is how a run's state moves from PENDING to RUNNING in status before it ends.
    */
   private async readFeed(): Promise<RunsFeed> {
     const startedAt = Date.now();
@@ -174,16 +199,37 @@ export class JobView {
     const stopBefore =
       previous.startedAt > 0 ? previous.startedAt - 1_000 : startedAt - this.options.initialRunsLookbackMs;
     const latest = new Map(previous.latest);
+    const seen = new Set<string>();
+    const take = (run: Run): void => {
+      seen.add(formatId(run.run_id));
+      if (run.job_id === undefined) return;
+      const jobId = formatId(run.job_id);
+      const known = latest.get(jobId);
+      // The same run read again is newer news of it; another run replaces it only if it started later
+      // (the order is by end time, so a job's newest run is not always its first).
+      if (!known || sameId(known.run_id, run.run_id) || newerRun(run, known)) latest.set(jobId, run);
+    };
     const maxRuns = this.options.maxRunsPages * RUNS_PAGE_SIZE;
     let read = 0;
     for await (const run of this.client.jobs.listRuns({ run_type: 'JOB_RUN', limit: RUNS_PAGE_SIZE })) {
       const at = run.end_time ? run.end_time : (run.start_time ?? 0);
       if (at < stopBefore || read++ >= maxRuns) break;
-      if (run.job_id === undefined) continue;
-      const jobId = formatId(run.job_id);
-      // The order is by end time, so a job's newest run (latest start) is not always its first.
-      const known = latest.get(jobId);
-      if (!known || newerRun(run, known)) latest.set(jobId, run);
+      take(run);
+    }
+    const activeNotSeen = [...latest.values()].some(
+      (run) => isActiveRun(run) && !seen.has(formatId(run.run_id)),
+    );
+    if (previous.startedAt === 0 || activeNotSeen) {
+      read = 0;
+      const active = this.client.jobs.listRuns({
+        run_type: 'JOB_RUN',
+        active_only: true,
+        limit: RUNS_PAGE_SIZE,
+      });
+      for await (const run of active) {
+        if (read++ >= maxRuns) break;
+        take(run);
+      }
     }
     this.feed = { startedAt, latest };
     return this.feed;

@@ -39,7 +39,7 @@ import type { ObjectStore } from '../runtime/object-store.js';
 import { done, type Outcome } from '../runtime/outcome.js';
 import { StatusWriter } from '../runtime/status.js';
 import { contentHash } from './content-hash.js';
-import { JobView, type JobViewOptions } from './job-view.js';
+import { JobView, defaultJobViewOptions, isActiveRun, type JobViewOptions } from './job-view.js';
 import {
   NotReadyError,
   WORKSPACE_INDEX,
@@ -65,6 +65,14 @@ export const JOBS: ResourceType = { group: API_GROUP, version: API_VERSION, plur
 /** A DatabricksJob as the informer holds it. */
 export type DatabricksJob = ManagedObject<DatabricksJobSpec, DatabricksJobStatus>;
 
+/** How often the DatabricksJob controller looks at Databricks besides resyncs. */
+export interface JobTiming {
+  /** How often a job whose newest run is still active is looked at again. @default 60_000 */
+  readonly activeRunPollMs: number;
+}
+
+export const defaultJobTiming: JobTiming = { activeRunPollMs: 60_000 };
+
 /** What {@link reconcileJob} needs besides the shared context. */
 export interface JobContext extends ManagedContext {
   /** The DatabricksJob cache: counts the jobs of a workspace and tells live owners from gone ones. */
@@ -76,14 +84,6 @@ export interface JobContext extends ManagedContext {
 }
 
 const jobDiff = new SettingsDiff(JobSettingsSchema as SettableFieldsSchema, jobDriftRules);
-const ACTIVE_LIFE_CYCLE = new Set([
-  'QUEUED',
-  'PENDING',
-  'RUNNING',
-  'TERMINATING',
-  'BLOCKED',
-  'WAITING_FOR_RETRY',
-]);
 
 /** Makes the Databricks job match the DatabricksJob. */
 export const reconcileJob: Reconciler<DatabricksJob, JobContext> = (job, context) =>
@@ -136,7 +136,7 @@ async function applyJob(
       note('Adopted', 'AdoptJob', `adopted job ${jobId} and replaced its settings with spec.settings`),
     );
   } else if (jobId === undefined) {
-    const found = await view.findOwned(uid, settings.name ?? 'Untitled', managedJobs);
+    const found = await view.findOwned(uid, jobName(job), managedJobs);
     if (found) {
       // Created by an earlier attempt that did not live to write status: that job, not a second one.
       jobId = formatId(found.job_id);
@@ -187,8 +187,9 @@ async function applyJob(
   }
 
   const permissionsHash = await applyPermissions(job, jobId, client, events);
-  const lastRun = created ? undefined : await newestRun(job, jobId, view);
-  const active = lastRun?.state !== undefined && ACTIVE_LIFE_CYCLE.has(lastRun.state);
+  const run = created ? undefined : await view.lastRun(jobId);
+  const lastRun = run ? summarizeRun(run) : knownLastRun(job, jobId);
+  const active = run !== undefined && isActiveRun(run);
   const status: Omit<DatabricksJobStatus, 'conditions' | 'observedGeneration'> = {
     jobId: Number(jobId),
     url: `${client.host}/jobs/${jobId}`,
@@ -203,14 +204,21 @@ async function applyJob(
     reason: 'Synced',
     message: `job ${jobId} matches spec.settings`,
     events,
-    ...(active ? { requeueAfterMs: context.activeRunPollMs ?? 60_000 } : {}),
+    ...(active ? { requeueAfterMs: context.activeRunPollMs ?? defaultJobTiming.activeRunPollMs } : {}),
   };
 }
 
-/** `spec.settings` as Databricks should have it: references resolved, the ownership marker added. */
+/**
+ * `spec.settings` as Databricks should have it: the name defaulted to the object's, references resolved,
+ * the ownership marker added.
+ */
 function desiredSettings(job: DatabricksJob, context: JobContext): JobSettings {
   const namespace = job.metadata.namespace ?? '';
-  const settings: JobSettings = { ...job.spec.settings, tags: withOwnerTags(job.spec.settings.tags, job) };
+  const settings: JobSettings = {
+    ...job.spec.settings,
+    name: jobName(job),
+    tags: withOwnerTags(job.spec.settings.tags, job),
+  };
   const tasks = resolveTaskReferences(
     job.spec.settings.tasks,
     namespace,
@@ -219,6 +227,11 @@ function desiredSettings(job: DatabricksJob, context: JobContext): JobSettings {
   );
   if (tasks) settings.tasks = tasks;
   return settings;
+}
+
+/** The job's name: `spec.settings.name`, or the object's name when the spec leaves it out. */
+function jobName(job: DatabricksJob): string {
+  return job.spec.settings.name ?? job.metadata.name;
 }
 
 /**
@@ -250,8 +263,10 @@ function ownerIsLive(ownership: Extract<Ownership, { kind: 'other' }>, context: 
 
 /**
  * Applies `spec.permissions` when it changed since last applied (or the job is new). Additive: PATCH the
- * listed grants. Authoritative: PUT exactly the list, keeping the current owner when the list names none
- * (a job has exactly one IS_OWNER). Returns the hash to remember.
+ * listed grants. Authoritative: PUT exactly the list. Either way the job keeps exactly one IS_OWNER: a
+ * list that names none keeps the current owner, and an Additive list that names another owner demotes
+ * the current one to CAN_MANAGE (it keeps access; PATCH alone would leave two owners, which Databricks
+ * refuses). Returns the hash to remember.
  */
 async function applyPermissions(
   job: DatabricksJob,
@@ -263,51 +278,67 @@ async function applyPermissions(
   if (!permissions) return undefined;
   const hash = contentHash([permissions, jobId]);
   if (job.status?.permissionsHash === hash) return hash;
+  const mode = permissions.mode ?? 'Additive';
   const acl = permissions.access_control_list as AccessControlRequest[];
-  if ((permissions.mode ?? 'Additive') === 'Additive') {
-    await client.permissions.update('jobs', jobId, acl);
-  } else {
+  const namedOwner = acl.find((entry) => entry.permission_level === 'IS_OWNER');
+  let demoted: AccessControlRequest | undefined;
+  if (mode === 'Additive') {
     let complete = acl;
-    if (!acl.some((entry) => entry.permission_level === 'IS_OWNER')) {
-      const current = await client.permissions.get('jobs', jobId);
-      const owner = current.access_control_list?.find((entry) =>
-        entry.all_permissions?.some((p) => p.permission_level === 'IS_OWNER' && !p.inherited),
-      );
-      if (owner) {
-        const { user_name, group_name, service_principal_name } = owner;
-        complete = [
-          ...acl,
-          {
-            ...(user_name ? { user_name } : {}),
-            ...(group_name ? { group_name } : {}),
-            ...(service_principal_name ? { service_principal_name } : {}),
-            permission_level: 'IS_OWNER',
-          },
-        ];
+    if (namedOwner) {
+      const owner = await currentOwner(client, jobId);
+      if (owner && principalOf(owner) !== principalOf(namedOwner)) {
+        demoted = { ...owner, permission_level: 'CAN_MANAGE' };
+        complete = [...acl, demoted];
       }
     }
-    await client.permissions.set('jobs', jobId, complete);
+    await client.permissions.update('jobs', jobId, complete);
+  } else {
+    const owner = namedOwner ? undefined : await currentOwner(client, jobId);
+    await client.permissions.set('jobs', jobId, owner ? [...acl, owner] : acl);
   }
+  const demotion = demoted ? `; the previous owner ${principalOf(demoted)} now has CAN_MANAGE` : '';
   events.push(
     note(
       'PermissionsApplied',
       'SetPermissions',
-      `applied ${acl.length} permission(s) to job ${jobId} (${permissions.mode ?? 'Additive'})`,
+      `applied ${acl.length} permission(s) to job ${jobId} (${mode})${demotion}`,
     ),
   );
   return hash;
 }
 
-/** The job's newest run for status, or what status already says when the recent runs do not show one. */
-async function newestRun(
-  job: DatabricksJob,
+/** The job's direct IS_OWNER grant, as a request entry. */
+async function currentOwner(
+  client: DatabricksClient,
   jobId: string,
-  view: JobView,
-): Promise<DatabricksJobStatus['lastRun']> {
-  const run = await view.lastRun(jobId);
-  const known =
-    job.status?.jobId !== undefined && formatId(job.status.jobId) === jobId ? job.status.lastRun : undefined;
-  return run ? summarizeRun(run) : known;
+): Promise<AccessControlRequest | undefined> {
+  const current = await client.permissions.get('jobs', jobId);
+  const owner = current.access_control_list?.find((entry) =>
+    entry.all_permissions?.some((p) => p.permission_level === 'IS_OWNER' && !p.inherited),
+  );
+  if (!owner) return undefined;
+  const { user_name, group_name, service_principal_name } = owner;
+  return {
+    ...(user_name ? { user_name } : {}),
+    ...(group_name ? { group_name } : {}),
+    ...(service_principal_name ? { service_principal_name } : {}),
+    permission_level: 'IS_OWNER',
+  };
+}
+
+/** `user alice@x`, `group data`, `service principal 123`: one principal of an ACL entry. */
+function principalOf(
+  entry: Pick<AccessControlRequest, 'user_name' | 'group_name' | 'service_principal_name'>,
+): string {
+  if (entry.user_name) return `user ${entry.user_name}`;
+  if (entry.group_name) return `group ${entry.group_name}`;
+  return `service principal ${entry.service_principal_name ?? ''}`;
+}
+
+/** What status says about the newest run of job `jobId`, when the recent runs no longer show one. */
+function knownLastRun(job: DatabricksJob, jobId: string): DatabricksJobStatus['lastRun'] {
+  const recorded = job.status?.jobId;
+  return recorded !== undefined && formatId(recorded) === jobId ? job.status?.lastRun : undefined;
 }
 
 function summarizeRun(run: Run): NonNullable<DatabricksJobStatus['lastRun']> {
@@ -359,9 +390,7 @@ async function cleanupJob(
   const jobId =
     recorded ??
     (job.spec.jobId === undefined
-      ? await view
-          .findOwned(uid, job.spec.settings.name ?? 'Untitled', 0)
-          .then((found) => found && formatId(found.job_id))
+      ? await view.findOwned(uid, jobName(job), 0).then((found) => found && formatId(found.job_id))
       : undefined);
   if (!jobId) return done;
   if (policy === 'Pause') {
@@ -386,13 +415,22 @@ async function cleanupJob(
   return done;
 }
 
-/** The `jobs/update` fields that pause everything that starts runs of `job` on its own. */
+/**
+ * The `jobs/update` fields that pause everything that starts runs of `job` on its own: its schedule,
+ * trigger, continuous setting, and each of the multi-trigger form's `triggers`. Empty when nothing
+ * starts runs, or when all of it is paused already.
+ */
 function pausedSettings(job: Job): JobSettings {
   const settings = job.settings ?? {};
   const paused: Record<string, unknown> = {};
+  const pause = (value: Record<string, unknown>) => ({ ...value, pause_status: 'PAUSED' });
   for (const field of ['schedule', 'trigger', 'continuous'] as const) {
     const value = settings[field] as Record<string, unknown> | undefined;
-    if (value) paused[field] = { ...value, pause_status: 'PAUSED' };
+    if (value && value['pause_status'] !== 'PAUSED') paused[field] = pause(value);
+  }
+  const triggers = settings['triggers'] as Record<string, unknown>[] | undefined;
+  if (triggers?.some((trigger) => trigger['pause_status'] !== 'PAUSED')) {
+    paused['triggers'] = triggers.map(pause);
   }
   return paused as JobSettings;
 }
@@ -412,6 +450,13 @@ function kubeTime(date: Date): string {
 /** Runs the DatabricksJob controller, woken also by its workspace and by the objects its tasks reference. */
 export function registerJobController(setup: OperatorSetup): void {
   const { informers, manager } = setup;
+  const { activeRunPollMs } = { ...defaultJobTiming, ...setup.options.jobTiming };
+  // Each resync and each poll of an active run must read Databricks afresh, not reuse the previous
+  // one's listing; within one resync every job of a workspace shares it.
+  const view: JobViewOptions = {
+    ...defaultJobViewOptions,
+    maxAgeMs: Math.min(defaultJobViewOptions.maxAgeMs, setup.config.resyncPeriodMs / 2, activeRunPollMs),
+  };
   const informer = informers.DatabricksJob as unknown as Informer<DatabricksJob>;
   informer.addIndex(WORKSPACE_INDEX, workspaceKeyOf);
   for (const { name, indexFunction } of referenceIndexFunctions<DatabricksJob>(
@@ -428,6 +473,8 @@ export function registerJobController(setup: OperatorSetup): void {
       ...setup.shared,
       status: new StatusWriter(manager.kube, JOBS),
       jobs: informer.store,
+      view,
+      activeRunPollMs,
       references: {
         clusters: informers.DatabricksCluster.store,
         jobs: informer.store as ReferenceStores['jobs'],
