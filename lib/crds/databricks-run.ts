@@ -130,6 +130,28 @@ const ResultState = Str(
   'Result of a finished run (state.result_state): SUCCESS, FAILED, TIMEDOUT, CANCELED, ...',
 );
 
+/** Longest `result` and `error` kept in a task's output summary, in characters. */
+export const RUN_OUTPUT_TEXT_LIMIT = 1024;
+/** Longest `errorTrace` kept in a task's output summary, in characters. */
+export const RUN_OUTPUT_TRACE_LIMIT = 2048;
+
+/** What runs/get-output said about one finished task run, cut short to keep status small. */
+const RunTaskOutput = Struct(
+  {
+    result: Opt(
+      Str('notebook_output.result: the value the notebook passed to dbutils.notebook.exit.', {
+        maxLength: RUN_OUTPUT_TEXT_LIMIT,
+      }),
+    ),
+    truncated: Opt(Bool('Whether result is cut short (by Databricks, or here to fit status).')),
+    error: Opt(Str('Why the task failed.', { maxLength: RUN_OUTPUT_TEXT_LIMIT })),
+    errorTrace: Opt(
+      Str('The beginning of the error stack trace.', { maxLength: RUN_OUTPUT_TRACE_LIMIT }),
+    ),
+  },
+  'Summary of jobs/runs/get-output for the task run, read once when the run finished.',
+);
+
 /** `status` of a DatabricksRun, written by the controller. */
 export const DatabricksRunStatus = Struct(
   {
@@ -164,6 +186,7 @@ export const DatabricksRunStatus = Struct(
             runId: Opt(Int64('Run ID of the task run (for runs/get-output).')),
             lifeCycleState: Opt(LifeCycleState),
             resultState: Opt(ResultState),
+            output: Opt(RunTaskOutput),
           },
           'One task run.',
         ),
