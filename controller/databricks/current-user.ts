@@ -14,8 +14,13 @@ export interface CurrentUser {
 export class CurrentUserApi {
   constructor(private readonly api: ApiCaller) {}
 
-  /** GET `/api/2.0/preview/scim/v2/Me`. */
-  me(): Promise<CurrentUser> {
-    return this.api.call({ method: 'GET', path: '/api/2.0/preview/scim/v2/Me', endpoint: 'scim/me' });
+  /** GET `/api/2.0/preview/scim/v2/Me`; `retryBudgetMs` bounds its retries (a probe should not wait minutes). */
+  me(options: { readonly retryBudgetMs?: number } = {}): Promise<CurrentUser> {
+    return this.api.call({
+      method: 'GET',
+      path: '/api/2.0/preview/scim/v2/Me',
+      endpoint: 'scim/me',
+      ...options,
+    });
   }
 }

@@ -35,6 +35,8 @@ export interface ApiRequest {
   readonly query?: Readonly<Record<string, QueryValue>>;
   /** JSON body; never sent with GET. */
   readonly body?: unknown;
+  /** Shorter total retry time for this call than the client's budget (e.g. a health probe). */
+  readonly retryBudgetMs?: number;
 }
 
 /** What `onRetry` hears about: enough to log a retry, nothing secret. */
@@ -101,7 +103,11 @@ export class HttpTransport {
         continue;
       }
       const decision = this.options.retryPolicy.decide(error, attempt, Date.now() - started);
-      if (!decision.retry || this.closed) {
+      const overBudget =
+        decision.retry &&
+        request.retryBudgetMs !== undefined &&
+        Date.now() - started + decision.delayMs > request.retryBudgetMs;
+      if (!decision.retry || overBudget || this.closed) {
         if (error instanceof DatabricksApiError || error instanceof DatabricksNetworkError) {
           error.attempts = attempt;
           if (attempt > 1) error.message += ` (gave up after ${attempt} attempts)`;

@@ -54,6 +54,8 @@ export interface WorkspaceProbeTiming {
   readonly minBackoffMs: number;
   /** Longest wait between retries while not Ready. @default 300_000 */
   readonly maxBackoffMs: number;
+  /** Retry time of one probe: a dead host must not hold a worker for the client's 5-minute budget. @default 30_000 */
+  readonly probeRetryBudgetMs?: number;
 }
 
 export const defaultWorkspaceProbeTiming: WorkspaceProbeTiming = {
@@ -109,7 +111,7 @@ export const reconcileWorkspace: Reconciler<DatabricksWorkspace, WorkspaceContex
 
   let userName: string;
   try {
-    const me = await client.currentUser.me();
+    const me = await client.currentUser.me({ retryBudgetMs: timing.probeRetryBudgetMs ?? 30_000 });
     userName = me.userName ?? me.displayName ?? me.id;
   } catch (error) {
     return notReady(probeFailure(error, workspace.spec));

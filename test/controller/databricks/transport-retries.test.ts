@@ -89,6 +89,24 @@ describe('transport against the fake workspace: retries', () => {
     );
   });
 
+  it('keeps a call within its own shorter retry budget while the client keeps its long one', async () => {
+    bed.client.close();
+    const client = new DatabricksClient({
+      host: bed.fake.url,
+      auth: new PersonalAccessToken(bed.fake.token),
+      retry: { ...fastRetries, budgetMs: 60_000, initialBackoffMs: 100, maxBackoffMs: 100 },
+    });
+    bed.fake.setFaults([{ endpoint: 'scim/me', kind: 'unavailable' }]);
+    const started = Date.now();
+    const error = await client.currentUser.me({ retryBudgetMs: 350 }).catch((e: unknown) => e);
+    const elapsed = Date.now() - started;
+    client.close();
+    expect(error).toBeInstanceOf(TemporarilyUnavailableError);
+    expect(elapsed).toBeLessThan(2_000);
+    expect(attempts().length).toBeGreaterThan(1);
+    expect(attempts().length).toBeLessThanOrEqual(5);
+  });
+
   it('gives up on a 429 whose Retry-After would overrun the budget instead of sleeping past it', async () => {
     bed.client.close();
     const client = new DatabricksClient({
