@@ -1,0 +1,505 @@
+/**
+ * The DatabricksCluster reconciler: one all-purpose cluster per object, equal to `spec.settings` (with
+ * the ownership marker in `custom_tags`), running or terminated as `spec.state` says.
+ *
+ * - Finding the cluster: `status.clusterId`; else adopt `spec.clusterId`; else a cluster carrying this
+ *   object's UID (created by an attempt that died before writing status); else `clusters/create`.
+ *   A cluster that belongs to another live DatabricksCluster is never taken.
+ * - Settings: edited when the spec changed (settings hash) or the cluster drifted (`clusterDriftRules`).
+ *   Databricks allows an edit only in RUNNING (the cluster restarts) or TERMINATED (it stays terminated);
+ *   a size-only change of a running cluster is a `clusters/resize`, which does not restart it. A cluster
+ *   that should be terminated is terminated first and edited afterwards, sparing a pointless restart.
+ * - State: `spec.state` Running starts a terminated cluster (terminated in the UI, or after a failed
+ *   launch, which is reported as `ClusterError` first and retried after a growing backoff); Terminated
+ *   terminates it. A cluster Databricks terminated for inactivity (`autotermination_minutes`) is left
+ *   terminated and Ready: restarting it would defeat the setting; it starts when something uses it.
+ * - While the cluster moves (PENDING, RESTARTING, RESIZING, TERMINATING) it is looked at again soon.
+ * - Deleted: `deletionPolicy` Delete (default) permanently deletes the cluster, Retain leaves it.
+ *
+ * Jobs reach it through `existing_cluster_ref`, which resolves to `status.clusterId` once the object is
+ * Ready. A cluster whose `spec.state` is Terminated is Ready too (it is in the state asked for), so a
+ * job may reference it; Databricks starts it for the run, but this controller terminates it again when
+ * it next looks. Clusters that jobs use should say Running and rely on `autotermination_minutes`.
+ */
+import {
+  InvalidStateError,
+  NotFoundError,
+  type ClusterDetails,
+  type ClusterSpec,
+  type DatabricksClient,
+} from '../databricks/index.js';
+import {
+  API_GROUP,
+  API_VERSION,
+  AllPurposeClusterSettings,
+  DATABRICKS_CLUSTER,
+  type DatabricksClusterSpec,
+  type DatabricksClusterStatus,
+} from '../../lib/crds/index.js';
+import { clusterDriftRules } from '../drift/drift-rules.js';
+import { SettingsDiff, type SettableFieldsSchema } from '../drift/settings-diff.js';
+import type { OperatorSetup } from '../operator.js';
+import { findCondition } from '../runtime/conditions.js';
+import { keysReferencing, type Reconciler } from '../runtime/controller.js';
+import type { EventNote } from '../runtime/events.js';
+import type { Informer } from '../runtime/informer.js';
+import type { ResourceType } from '../runtime/kube-client.js';
+import { jsonEqual } from '../runtime/merge-patch.js';
+import type { ObjectStore } from '../runtime/object-store.js';
+import { done, type Outcome } from '../runtime/outcome.js';
+import { StatusWriter } from '../runtime/status.js';
+import { contentHash } from './content-hash.js';
+import {
+  NotReadyError,
+  WORKSPACE_INDEX,
+  defaultNotReadyBackoff,
+  describeApiError,
+  reconcileManaged,
+  workspaceKeyOf,
+  workspaceReadinessChanged,
+  type Applied,
+  type ManagedContext,
+  type ManagedObject,
+} from './managed.js';
+import { OWNER_UID_TAG, describeOtherOwner, ownershipOf, withOwnerTags } from './ownership.js';
+
+/** The `databricksclusters` resource. */
+export const CLUSTERS: ResourceType = {
+  group: API_GROUP,
+  version: API_VERSION,
+  plural: DATABRICKS_CLUSTER.plural,
+};
+
+/** A DatabricksCluster as the informer holds it. */
+export type DatabricksCluster = ManagedObject<DatabricksClusterSpec, DatabricksClusterStatus>;
+
+/** What {@link reconcileCluster} needs besides the shared context. */
+export interface ClusterContext extends ManagedContext {
+  /** The DatabricksCluster cache: tells a live owner of a cluster from one that is gone. */
+  readonly clusters: Pick<ObjectStore<DatabricksCluster>, 'get'>;
+  /** How often a cluster that is changing state is looked at. @default notReadyBackoff.minMs */
+  readonly transitionPollMs?: number;
+}
+
+type Status = Omit<DatabricksClusterStatus, 'conditions' | 'observedGeneration'>;
+
+const clusterDiff = new SettingsDiff(AllPurposeClusterSettings as SettableFieldsSchema, clusterDriftRules);
+/** Custom tags a cluster may carry, the two marker tags included (BEHAVIOUR.md §2). */
+const MAX_CUSTOM_TAGS = 45;
+/** The states status can hold (the CRD's enum); a state Databricks adds later is shown as UNKNOWN. */
+const CLUSTER_STATES = new Set<string>([
+  'PENDING',
+  'RUNNING',
+  'RESTARTING',
+  'RESIZING',
+  'TERMINATING',
+  'TERMINATED',
+  'ERROR',
+  'UNKNOWN',
+]);
+/** Ready=False reasons of the states a cluster passes through on its own. */
+const MOVING: Readonly<Record<string, string>> = {
+  PENDING: 'Starting',
+  RESTARTING: 'Restarting',
+  RESIZING: 'Resizing',
+  TERMINATING: 'Terminating',
+};
+
+/** Makes the Databricks cluster match the DatabricksCluster. */
+export const reconcileCluster: Reconciler<DatabricksCluster, ClusterContext> = (cluster, context) =>
+  reconcileManaged<DatabricksCluster, DatabricksClusterStatus>(CLUSTERS, cluster, context, {
+    apply: (current, client) => applyCluster(current, client, context),
+    cleanup: (current, connect) => cleanupCluster(current, connect, context),
+  });
+
+async function applyCluster(
+  cluster: DatabricksCluster,
+  client: DatabricksClient,
+  context: ClusterContext,
+): Promise<Applied<DatabricksClusterStatus>> {
+  const settings = desiredSettings(cluster);
+  const settingsHash = contentHash(settings);
+  const wanted = cluster.spec.state ?? 'Running';
+  const previous = cluster.status ?? {};
+  const record = (event: EventNote) => context.events.record(cluster, event);
+  const pollMs = context.transitionPollMs ?? (context.notReadyBackoff ?? defaultNotReadyBackoff).minMs;
+
+  const { clusterId, observed } = await locateCluster(cluster, settings, client, context);
+  let state = observed.state ?? 'UNKNOWN';
+  let appliedHash = previous.settingsHash;
+  const statusNow = (): Status =>
+    observedStatus(observed, state, `${client.host}/compute/clusters/${clusterId}`, appliedHash);
+  const moving = (message: string): NotReadyError =>
+    new NotReadyError(MOVING[state] ?? 'Waiting', `cluster ${clusterId} is ${state}: ${message}`, {
+      status: statusNow(),
+      warn: false,
+      retryAfterMs: pollMs,
+    });
+  const refusedForNow = (error: unknown, what: string): NotReadyError => {
+    if (!(error instanceof InvalidStateError)) throw error;
+    return moving(`Databricks refused to ${what} for now (${describeApiError(error)}); trying again`);
+  };
+
+  // Settings first: a change the spec asks for, or one made in Databricks behind our back. Databricks
+  // edits only RUNNING and TERMINATED clusters; otherwise the edit waits for a later pass.
+  const differences = clusterDiff.differences(settings, observed.spec ?? observed);
+  const specChanged = previous.settingsHash !== settingsHash && !jsonEqual(settings, observed.spec);
+  const changed = differences.length > 0 || specChanged;
+  let edited = false;
+  if (!changed) {
+    appliedHash = settingsHash;
+  } else if (state === 'TERMINATED' || (state === 'RUNNING' && wanted === 'Running')) {
+    const what = specChanged
+      ? 'to the new spec.settings'
+      : `back to spec.settings after it was changed in Databricks (${listPaths(differences.map((d) => d.path))})`;
+    try {
+      if (state === 'RUNNING' && onlySizeDiffers(settings, observed, differences)) {
+        await client.clusters.resize(clusterId, sizeOf(settings));
+        state = 'RESIZING';
+        await record(note('Resized', 'ResizeCluster', `resized cluster ${clusterId} ${what}`));
+      } else {
+        await client.clusters.edit(clusterId, settings);
+        const restarts = state === 'RUNNING';
+        if (restarts) state = 'RESTARTING';
+        await record({
+          type: specChanged ? 'Normal' : 'Warning',
+          reason: specChanged ? 'Updated' : 'DriftCorrected',
+          action: 'EditCluster',
+          note: `edited cluster ${clusterId} ${what}${restarts ? '; Databricks restarts a running cluster to apply new settings' : ''}`,
+        });
+      }
+    } catch (error) {
+      throw refusedForNow(error, 'change it');
+    }
+    appliedHash = settingsHash;
+    edited = true;
+  }
+  const later = changed && !edited ? '; spec.settings are applied once it is RUNNING or TERMINATED' : '';
+
+  // Then the state spec.state asks for.
+  if (wanted === 'Terminated') {
+    if (state === 'TERMINATED') {
+      return ready(statusNow(), 'Terminated', `cluster ${clusterId} is TERMINATED, as spec.state asks`);
+    }
+    if (state === 'TERMINATING') throw moving(`waiting for it to be TERMINATED, as spec.state asks${later}`);
+    if (state === 'ERROR') throw clusterError(clusterId, observed, statusNow());
+    await client.clusters.delete(clusterId);
+    await record(
+      note(
+        'Terminating',
+        'TerminateCluster',
+        `terminating cluster ${clusterId}, as spec.state is Terminated`,
+      ),
+    );
+    state = 'TERMINATING';
+    throw moving(`terminating it, as spec.state is Terminated${later}`);
+  }
+  if (state === 'RUNNING') {
+    return ready(statusNow(), 'Running', `cluster ${clusterId} is RUNNING and matches spec.settings`);
+  }
+  const reason = observed.termination_reason;
+  if (state === 'TERMINATED' && reason?.code === 'INACTIVITY') {
+    return ready(
+      statusNow(),
+      'AutoTerminated',
+      `cluster ${clusterId} was terminated after ${String(observed.autotermination_minutes ?? '?')} idle minutes (autotermination_minutes); it starts again when a job or a user uses it`,
+    );
+  }
+  const failed = state === 'ERROR' || (reason?.type !== undefined && reason.type !== 'SUCCESS');
+  if (failed && state === 'TERMINATING') throw clusterError(clusterId, observed, statusNow(), pollMs);
+  if (state !== 'TERMINATED' && state !== 'ERROR') throw moving(`waiting for it to be RUNNING${later}`);
+  if (failed && !edited) {
+    // Report the failure and wait out the growing backoff; the pass after that starts it again.
+    const reported =
+      findCondition(previous.conditions, 'Ready')?.reason === 'ClusterError' && previous.state === state;
+    if (!reported) throw clusterError(clusterId, observed, statusNow());
+  }
+  try {
+    await client.clusters.start(clusterId);
+  } catch (error) {
+    throw refusedForNow(error, 'start it');
+  }
+  const why = reason?.code ? ` (it had been terminated: ${reason.code})` : '';
+  await record(
+    note('Started', 'StartCluster', `started cluster ${clusterId}${why}, as spec.state is Running`),
+  );
+  state = 'PENDING';
+  throw moving(`waiting for it to be RUNNING${later}`);
+}
+
+/**
+ * The cluster this object manages, read from Databricks: the one in status, the adopted one, the one an
+ * earlier attempt created (found by the marker), or a new one. A recorded cluster deleted in Databricks
+ * is created again.
+ */
+async function locateCluster(
+  cluster: DatabricksCluster,
+  settings: ClusterSpec,
+  client: DatabricksClient,
+  context: ClusterContext,
+): Promise<{ clusterId: string; observed: ClusterDetails }> {
+  const record = (event: EventNote) => context.events.record(cluster, event);
+  const create = async (): Promise<{ clusterId: string; observed: ClusterDetails }> => {
+    const { cluster_id } = await client.clusters.create(settings);
+    return { clusterId: cluster_id, observed: await client.clusters.get(cluster_id) };
+  };
+  const recorded = cluster.status?.clusterId;
+  if (recorded !== undefined) {
+    const observed = await getCluster(client, recorded);
+    if (observed) {
+      refuseIfOwnedElsewhere(observed, cluster, context, 'status.clusterId');
+      return { clusterId: recorded, observed };
+    }
+    const created = await create();
+    await record(
+      warning(
+        'Recreated',
+        'CreateCluster',
+        `cluster ${recorded} was deleted in Databricks; created cluster ${created.clusterId}`,
+      ),
+    );
+    return created;
+  }
+  const adopted = cluster.spec.clusterId;
+  if (adopted !== undefined) {
+    const observed = await getCluster(client, adopted);
+    if (!observed) {
+      throw new NotReadyError(
+        'ClusterNotFound',
+        `spec.clusterId: cluster ${adopted} does not exist in ${client.host}; point spec.clusterId at an existing cluster, or remove it to create a new one`,
+      );
+    }
+    if (observed.cluster_source === 'JOB') {
+      throw new NotReadyError(
+        'InvalidSettings',
+        `spec.clusterId: cluster ${adopted} was launched for a job run and cannot be edited; adopt an all-purpose cluster`,
+      );
+    }
+    refuseIfOwnedElsewhere(observed, cluster, context, 'spec.clusterId');
+    await record(
+      note('Adopted', 'AdoptCluster', `adopted cluster ${adopted}; spec.settings replace its settings`),
+    );
+    return { clusterId: adopted, observed };
+  }
+  const found = await findOwnedCluster(client, cluster.metadata.uid ?? '');
+  if (found) {
+    // Created by an earlier attempt that did not live to write status: that cluster, not a second one.
+    await record(
+      note('Found', 'FindCluster', `found cluster ${found.cluster_id} this object created earlier`),
+    );
+    return { clusterId: found.cluster_id, observed: found };
+  }
+  const created = await create();
+  await record(note('Created', 'CreateCluster', `created cluster ${created.clusterId}`));
+  return created;
+}
+
+/** `spec.settings` as Databricks should have it: the ownership marker added to `custom_tags`. */
+function desiredSettings(cluster: DatabricksCluster): ClusterSpec {
+  const customTags = withOwnerTags(cluster.spec.settings.custom_tags, cluster);
+  const count = Object.keys(customTags).length;
+  if (count > MAX_CUSTOM_TAGS) {
+    throw new NotReadyError(
+      'InvalidSettings',
+      `spec.settings.custom_tags: with the 2 ownership tags (k8s-owner, k8s-owner-uid) the cluster would carry ${count} custom tags, over Databricks' limit of ${MAX_CUSTOM_TAGS}; remove ${count - MAX_CUSTOM_TAGS}`,
+    );
+  }
+  return { ...cluster.spec.settings, custom_tags: customTags };
+}
+
+async function getCluster(client: DatabricksClient, clusterId: string): Promise<ClusterDetails | undefined> {
+  try {
+    return await client.clusters.get(clusterId);
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The cluster whose marker carries `uid`. `clusters/list` cannot filter by tag, so this reads every
+ * page; it runs only while status has no cluster ID (first reconcile, or after a crash).
+ */
+async function findOwnedCluster(client: DatabricksClient, uid: string): Promise<ClusterDetails | undefined> {
+  if (uid === '') return undefined;
+  for await (const listed of client.clusters.list({ page_size: 100 })) {
+    if (tagsOf(listed)?.[OWNER_UID_TAG] === uid) return listed;
+  }
+  return undefined;
+}
+
+function tagsOf(observed: ClusterDetails): Readonly<Record<string, string>> | undefined {
+  return observed.custom_tags ?? observed.spec?.custom_tags;
+}
+
+/** Throws `OwnedElsewhere` when the cluster's marker names another DatabricksCluster that still exists. */
+function refuseIfOwnedElsewhere(
+  observed: ClusterDetails,
+  cluster: DatabricksCluster,
+  context: ClusterContext,
+  field: string,
+): void {
+  const ownership = ownershipOf(tagsOf(observed), cluster);
+  if (ownership.kind !== 'other') return;
+  if (context.clusters.get(ownership.owner)?.metadata.uid !== ownership.uid) return;
+  throw new NotReadyError(
+    'OwnedElsewhere',
+    `${field}: cluster ${observed.cluster_id} belongs to DatabricksCluster ${describeOtherOwner(ownership)}; delete that object (deletionPolicy Retain keeps the cluster) before adopting it here`,
+  );
+}
+
+function clusterError(
+  clusterId: string,
+  observed: ClusterDetails,
+  status: Status,
+  retryAfterMs?: number,
+): NotReadyError {
+  const reason = observed.termination_reason;
+  const detail = reason?.parameters?.['databricks_error_message'] ?? observed.state_message;
+  const code = reason?.code ? ` (${reason.code}${reason.type ? `, ${reason.type}` : ''})` : '';
+  return new NotReadyError(
+    'ClusterError',
+    `cluster ${clusterId} is ${String(observed.state)}${code}: ${detail || 'Databricks gave no message'}`,
+    { status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
+  );
+}
+
+/** A size change of a running cluster needs no restart: everything but the size already matches. */
+function onlySizeDiffers(
+  settings: ClusterSpec,
+  observed: ClusterDetails,
+  differences: readonly { path: string }[],
+): boolean {
+  const sizeless = ({ num_workers: _n, autoscale: _a, ...rest }: Record<string, unknown>) => rest;
+  if (observed.spec) return jsonEqual(sizeless(settings), sizeless(observed.spec));
+  return (
+    differences.length > 0 &&
+    differences.every((d) => d.path === 'num_workers' || d.path.startsWith('autoscale'))
+  );
+}
+
+function sizeOf(
+  settings: ClusterSpec,
+): { num_workers: number } | { autoscale: { min_workers: number; max_workers: number } } {
+  const { autoscale } = settings;
+  if (autoscale) {
+    return {
+      autoscale: { min_workers: autoscale.min_workers ?? 0, max_workers: autoscale.max_workers ?? 1 },
+    };
+  }
+  return { num_workers: settings.num_workers ?? 0 };
+}
+
+/** Every status field, absent ones as undefined so that a stale value is removed. */
+function observedStatus(
+  observed: ClusterDetails,
+  state: string,
+  url: string,
+  settingsHash: string | undefined,
+): Status {
+  const reason = observed.termination_reason;
+  return {
+    clusterId: observed.cluster_id,
+    url,
+    state: CLUSTER_STATES.has(state) ? (state as Status['state']) : 'UNKNOWN',
+    stateMessage: state === observed.state ? observed.state_message || undefined : undefined,
+    numWorkers: state === 'TERMINATED' ? 0 : observed.num_workers,
+    terminationReason:
+      reason && state !== 'RUNNING'
+        ? {
+            code: reason.code,
+            type: reason.type,
+            parameters: reason.parameters ? { ...reason.parameters } : undefined,
+          }
+        : undefined,
+    settingsHash,
+  };
+}
+
+function ready(status: Status, reason: string, message: string): Applied<DatabricksClusterStatus> {
+  return { status, reason, message };
+}
+
+function listPaths(paths: readonly string[]): string {
+  return (paths.length > 5 ? [...paths.slice(0, 5), `and ${paths.length - 5} more`] : paths).join(', ');
+}
+
+/** Honours `deletionPolicy`; the finalizer goes only once Databricks confirmed. */
+async function cleanupCluster(
+  cluster: DatabricksCluster,
+  connect: () => Promise<DatabricksClient>,
+  context: ClusterContext,
+): Promise<Outcome> {
+  const policy = cluster.spec.deletionPolicy ?? 'Delete';
+  const recorded = cluster.status?.clusterId;
+  if (policy === 'Retain') {
+    if (recorded) {
+      await context.events.record(
+        cluster,
+        note('Retained', 'RetainCluster', `left cluster ${recorded} in Databricks (deletionPolicy Retain)`),
+      );
+    }
+    return done;
+  }
+  if (!context.workspaces.get(workspaceKeyOf(cluster)[0])) {
+    // Nothing can reach the cluster any more; holding the object would block its namespace's deletion.
+    if (recorded) {
+      await context.events.record(
+        cluster,
+        warning(
+          'Orphaned',
+          'DeleteCluster',
+          `DatabricksWorkspace ${cluster.spec.workspaceRef.name} is gone, so cluster ${recorded} was left in Databricks`,
+        ),
+      );
+    }
+    return done;
+  }
+  const client = await connect();
+  // A cluster created just before a crash has no ID in status yet; its marker still finds it.
+  const clusterId =
+    recorded ??
+    (cluster.spec.clusterId === undefined
+      ? (await findOwnedCluster(client, cluster.metadata.uid ?? ''))?.cluster_id
+      : undefined);
+  if (!clusterId) return done;
+  try {
+    await client.clusters.permanentDelete(clusterId);
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+  }
+  await context.events.record(
+    cluster,
+    note('Deleted', 'DeleteCluster', `permanently deleted cluster ${clusterId}`),
+  );
+  return done;
+}
+
+function note(reason: string, action: string, text: string): EventNote {
+  return { type: 'Normal', reason, action, note: text };
+}
+
+function warning(reason: string, action: string, text: string): EventNote {
+  return { type: 'Warning', reason, action, note: text };
+}
+
+/** Runs the DatabricksCluster controller, woken also by its workspace. */
+export function registerClusterController(setup: OperatorSetup): void {
+  const { informers, manager } = setup;
+  const informer = informers.DatabricksCluster as unknown as Informer<DatabricksCluster>;
+  informer.addIndex(WORKSPACE_INDEX, workspaceKeyOf);
+  const controller = manager.controller<DatabricksCluster, ClusterContext>({
+    name: 'databrickscluster',
+    informer,
+    reconcile: reconcileCluster,
+    workers: setup.config.workers,
+    context: {
+      ...setup.shared,
+      status: new StatusWriter(manager.kube, CLUSTERS),
+      clusters: informer.store,
+    },
+  });
+  controller.watch(informers.DatabricksWorkspace, keysReferencing(informer, WORKSPACE_INDEX), (a, b) =>
+    workspaceReadinessChanged(a as never, b as never),
+  );
+}
