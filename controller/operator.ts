@@ -7,12 +7,8 @@ import type { Registry } from 'prom-client';
 import { API_GROUP, API_VERSION, KINDS, type DatabricksKind } from '../lib/crds/index.js';
 import type { WorkspaceCredentialsOptions } from './databricks/index.js';
 import { registerClusterController } from './reconcilers/cluster.js';
-import { registerDbfsFileController } from './reconcilers/dbfs-file.js';
 import { registerJobController, type JobTiming } from './reconcilers/job.js';
 import type { ManagedContext, NotReadyBackoff } from './reconcilers/managed.js';
-import { registerNotebookController } from './reconcilers/notebook.js';
-import { registerRunController } from './reconcilers/run.js';
-import { registerSecretScopeController } from './reconcilers/secret-scope.js';
 import { registerWorkspaceController, type WorkspaceProbeTiming } from './reconcilers/workspace.js';
 import { WorkspaceClients, type SharedClientOptions } from './reconcilers/workspace-clients.js';
 import type { Informer } from './runtime/informer.js';
@@ -60,10 +56,6 @@ export type RegisterController = (setup: OperatorSetup) => void;
 const CONTROLLERS: Partial<Record<DatabricksKind, RegisterController>> = {
   DatabricksWorkspace: registerWorkspaceController,
   DatabricksJob: registerJobController,
-  DatabricksRun: registerRunController,
-  DatabricksSecretScope: registerSecretScopeController,
-  DatabricksDbfsFile: registerDbfsFileController,
-  DatabricksNotebook: registerNotebookController,
   DatabricksCluster: registerClusterController,
 };
 
