@@ -9,6 +9,7 @@ import type { WorkspaceCredentialsOptions } from './databricks/index.js';
 import { registerClusterController } from './reconcilers/cluster.js';
 import { registerJobController, type JobTiming } from './reconcilers/job.js';
 import type { ManagedContext, NotReadyBackoff } from './reconcilers/managed.js';
+import { registerRunController } from './reconcilers/run.js';
 import { registerWorkspaceController, type WorkspaceProbeTiming } from './reconcilers/workspace.js';
 import { WorkspaceClients, type SharedClientOptions } from './reconcilers/workspace-clients.js';
 import type { Informer } from './runtime/informer.js';
@@ -56,6 +57,7 @@ export type RegisterController = (setup: OperatorSetup) => void;
 const CONTROLLERS: Partial<Record<DatabricksKind, RegisterController>> = {
   DatabricksWorkspace: registerWorkspaceController,
   DatabricksJob: registerJobController,
+  DatabricksRun: registerRunController,
   DatabricksCluster: registerClusterController,
 };
 

@@ -1,0 +1,506 @@
+/**
+ * The DatabricksRun reconciler: one run, started once, followed until it ends.
+ *
+ * - Not started (no `status.runId`): run-now of the `spec.jobRef` job (once it is Ready) with
+ *   `spec.runNow`, or runs/submit of `spec.submit` (its `*_ref`s resolved). Both carry an idempotency
+ *   token made from the object's UID, so a retry, a restart or a stale cache gets the same run back
+ *   instead of starting a second one. The run ID goes to status at once.
+ * - Active: the workspace's {@link RunPoller} watches it (one listing per tick for all runs) and wakes
+ *   this object when what status shows changed.
+ * - Finished: the output of each task run is summarized once, `Succeeded` or `Failed` is set, and the
+ *   object is never polled again.
+ * - Deleted while active: cancelled when `cancelOnDelete` (the default), and the finalizer stays until
+ *   Databricks reports the run terminal.
+ */
+import {
+  formatId,
+  InvalidParameterError,
+  NotFoundError,
+  type DatabricksClient,
+  type Run,
+  type RunNowRequest,
+  type RunOutput,
+  type RunSubmitSettings,
+} from '../databricks/index.js';
+import { API_GROUP, API_VERSION, DATABRICKS_RUN, type DatabricksRunSpec } from '../../lib/crds/index.js';
+import {
+  RUN_OUTPUT_TEXT_LIMIT,
+  RUN_OUTPUT_TRACE_LIMIT,
+  type DatabricksRunStatus,
+} from '../../lib/crds/databricks-run.js';
+import type { OperatorSetup } from '../operator.js';
+import { findCondition, type ConditionUpdate } from '../runtime/conditions.js';
+import { keysReferencing, type Reconciler } from '../runtime/controller.js';
+import type { EventNote } from '../runtime/events.js';
+import type { Informer } from '../runtime/informer.js';
+import type { ResourceType } from '../runtime/kube-client.js';
+import type { ObjectStore } from '../runtime/object-store.js';
+import { done, requeueAfter, type Outcome } from '../runtime/outcome.js';
+import { StatusWriter } from '../runtime/status.js';
+import type { DatabricksJob } from './job.js';
+import {
+  WORKSPACE_INDEX,
+  reconcileManaged,
+  resolveReference,
+  workspaceKeyOf,
+  workspaceReadinessChanged,
+  type Applied,
+  type ManagedContext,
+  type ManagedObject,
+} from './managed.js';
+import {
+  REFERENCE_INDEXES,
+  referenceIndexFunctions,
+  referenceTargetChanged,
+  resolveTaskReferences,
+  type ReferenceStores,
+} from './references.js';
+import {
+  RunPollers,
+  defaultRunPollingOptions,
+  isRunFinished,
+  type RunObservation,
+  type RunPollingOptions,
+} from './run-poller.js';
+
+/** The `databricksruns` resource. */
+export const RUNS: ResourceType = { group: API_GROUP, version: API_VERSION, plural: DATABRICKS_RUN.plural };
+
+/** A DatabricksRun as the informer holds it. */
+export type DatabricksRun = ManagedObject<DatabricksRunSpec, DatabricksRunStatus>;
+
+type RunStatusFields = Omit<DatabricksRunStatus, 'conditions' | 'observedGeneration'>;
+type TaskStatus = NonNullable<DatabricksRunStatus['tasks']>[number];
+
+/** What {@link reconcileRun} needs besides the shared context. */
+export interface RunContext extends ManagedContext {
+  /** The DatabricksJob cache, for `spec.jobRef`. */
+  readonly jobs: Pick<ObjectStore<DatabricksJob>, 'get'>;
+  readonly references: ReferenceStores;
+  readonly pollers: RunPollers;
+  readonly polling?: RunPollingOptions;
+  /** How often a deleted object looks again whether its cancelled run has ended. @default 1_000 */
+  readonly cancelPollMs?: number;
+}
+
+/** Index of DatabricksRuns not started yet by the DatabricksJob (`namespace/name`) they run. */
+const JOB_REF_INDEX = 'runJobRef';
+/** Output summaries are read for at most this many task runs of one run. */
+const MAX_TASK_OUTPUTS = 100;
+/** Results Databricks reports for runs that did their work. */
+const SUCCESS_RESULTS = new Set(['SUCCESS', 'SUCCESS_WITH_FAILURES']);
+const LIFE_CYCLE_STATES = new Set([
+  'QUEUED',
+  'PENDING',
+  'RUNNING',
+  'TERMINATING',
+  'TERMINATED',
+  'SKIPPED',
+  'INTERNAL_ERROR',
+  'BLOCKED',
+  'WAITING_FOR_RETRY',
+]);
+
+/** Makes the DatabricksRun's run exist, and its status follow the run. */
+export const reconcileRun: Reconciler<DatabricksRun, RunContext> = async (run, context) => {
+  // A run whose end is in status is never looked at again: no client, no call, no requeue.
+  if (hasEnded(run) && !run.metadata.deletionTimestamp) return recordGeneration(run, context);
+  return reconcileManaged<DatabricksRun, DatabricksRunStatus>(RUNS, run, context, {
+    apply: (current, client) => applyRun(current, client, context),
+    cleanup: (current, connect) => cleanupRun(current, connect, context),
+  });
+};
+
+async function applyRun(
+  run: DatabricksRun,
+  client: DatabricksClient,
+  context: RunContext & { readonly key: string },
+): Promise<Applied<DatabricksRunStatus>> {
+  const previous = run.status ?? {};
+  const poller = context.pollers.of(workspaceKeyOf(run)[0], client);
+  const safetyMs = (context.polling ?? defaultRunPollingOptions).maxIntervalMs;
+
+  if (previous.runId === undefined) {
+    const { runId, jobId, event } = await startRun(run, client, context);
+    poller.track(runId, context.key);
+    return {
+      status: { runId: Number(runId), ...(jobId === undefined ? {} : { jobId: Number(jobId) }) },
+      reason: 'RunStarted',
+      message: `run ${runId} started; waiting for its first state`,
+      events: [event],
+      requeueAfterMs: safetyMs,
+    };
+  }
+
+  const runId = formatId(previous.runId);
+  const observation = poller.track(runId, context.key);
+  if (!observation) {
+    return {
+      status: fieldsOf(previous),
+      reason: previous.lifeCycleState ? 'RunActive' : 'RunStarted',
+      message: `run ${runId} is ${previous.lifeCycleState ?? 'starting'}`,
+      requeueAfterMs: safetyMs,
+    };
+  }
+  if (observation.state === 'notFound') return runNotFound(runId, previous, client);
+  const status = statusOf(observation.run, previous);
+  if (observation.state === 'active') {
+    return {
+      status,
+      reason: 'RunActive',
+      message: `run ${runId} is ${describeState(observation.run)}`,
+      requeueAfterMs: safetyMs,
+    };
+  }
+  status.tasks = await withOutputs(status.tasks, client);
+  const finished = finishedConditions(observation, run.metadata.generation);
+  const success = finished[0].status === 'True';
+  poller.forget(runId);
+  return {
+    status,
+    reason: 'RunFinished',
+    message: `run ${runId} finished: ${describeState(observation.run)}`,
+    conditions: finished,
+    events: [
+      {
+        type: success ? 'Normal' : 'Warning',
+        reason: success ? 'Succeeded' : 'Failed',
+        action: 'FollowRun',
+        note: `run ${runId} finished: ${describeState(observation.run)}`,
+      },
+    ],
+  };
+}
+
+/** Starts the run, or gets back the one an earlier attempt started (same idempotency token). */
+async function startRun(
+  run: DatabricksRun,
+  client: DatabricksClient,
+  context: RunContext,
+): Promise<{ runId: string; jobId?: string; event: EventNote }> {
+  const namespace = run.metadata.namespace ?? '';
+  const idempotency_token = idempotencyTokenOf(run);
+  if (run.spec.jobRef) {
+    const jobId = formatId(
+      resolveReference(context.jobs, namespace, run.spec.jobRef, {
+        kind: 'DatabricksJob',
+        field: 'spec.jobRef',
+        valueOf: (job) => job.status?.jobId,
+      }),
+    );
+    const request = { ...(run.spec.runNow ?? {}), idempotency_token } as RunNowRequest;
+    const { run_id } = await client.jobs.runNow(jobId, request);
+    const runId = formatId(run_id);
+    return {
+      runId,
+      jobId,
+      event: note('Started', 'RunNow', `started run ${runId} of job ${jobId} (${run.spec.jobRef.name})`),
+    };
+  }
+  const submit = run.spec.submit;
+  if (!submit) throw new Error('spec has neither jobRef nor submit; the CRD requires exactly one');
+  const tasks = resolveTaskReferences(submit.tasks, namespace, context.references, 'spec.submit.tasks');
+  const settings: RunSubmitSettings = {
+    ...submit,
+    run_name: submit.run_name ?? run.metadata.name,
+    ...(tasks ? { tasks } : {}),
+  };
+  const { run_id } = await client.jobs.submit(settings, { idempotency_token });
+  const runId = formatId(run_id);
+  return { runId, event: note('Started', 'SubmitRun', `submitted one-time run ${runId}`) };
+}
+
+/**
+ * The token that makes run-now and runs/submit start at most one run for this object: its UID, which
+ * no other object (not even one of the same name created later) has. At most 64 characters.
+ */
+export function idempotencyTokenOf(run: DatabricksRun): string {
+  return `k8s-dbrun-${run.metadata.uid ?? ''}`;
+}
+
+/** Status from what Databricks says of the run, keeping what only earlier reconciles knew. */
+function statusOf(observed: Run, previous: DatabricksRunStatus): RunStatusFields {
+  const life = observed.state?.life_cycle_state;
+  const tasks = observed.tasks?.map((task): TaskStatus => {
+    const taskLife = task.state?.life_cycle_state;
+    return {
+      taskKey: task.task_key,
+      runId: Number(formatId(task.run_id)),
+      ...(taskLife && LIFE_CYCLE_STATES.has(taskLife)
+        ? { lifeCycleState: taskLife as TaskStatus['lifeCycleState'] }
+        : {}),
+      ...(task.state?.result_state ? { resultState: task.state.result_state } : {}),
+    };
+  });
+  const status: RunStatusFields = {
+    runId: previous.runId,
+    ...(previous.jobId === undefined ? {} : { jobId: previous.jobId }),
+    ...(observed.run_page_url ? { url: observed.run_page_url } : {}),
+    ...(life && LIFE_CYCLE_STATES.has(life)
+      ? { lifeCycleState: life as RunStatusFields['lifeCycleState'] }
+      : {}),
+    ...(observed.state?.result_state ? { resultState: observed.state.result_state } : {}),
+    ...(observed.status?.state ? { state: observed.status.state } : {}),
+    ...(observed.state?.state_message ? { stateMessage: observed.state.state_message } : {}),
+    ...(observed.status?.termination_details
+      ? { terminationDetails: { ...observed.status.termination_details } }
+      : {}),
+    ...(observed.start_time ? { startTime: kubeTime(observed.start_time) } : {}),
+    ...(observed.end_time ? { endTime: kubeTime(observed.end_time) } : {}),
+  };
+  const knownTasks = tasks ?? previous.tasks;
+  if (knownTasks) status.tasks = knownTasks;
+  return status;
+}
+
+/** The task list with an output summary for each task run that ran (read once, when the run ended). */
+async function withOutputs(
+  tasks: TaskStatus[] | undefined,
+  client: DatabricksClient,
+): Promise<TaskStatus[] | undefined> {
+  if (!tasks) return tasks;
+  let budget = MAX_TASK_OUTPUTS;
+  const summarized: TaskStatus[] = [];
+  for (const task of tasks) {
+    const ran =
+      task.resultState !== undefined && ['SUCCESS', 'FAILED', 'TIMEDOUT'].includes(task.resultState);
+    if (!ran || task.runId === undefined || task.output || budget-- <= 0) {
+      summarized.push(task);
+      continue;
+    }
+    const output = await readOutput(client, task.runId);
+    summarized.push(output ? { ...task, output } : task);
+  }
+  return summarized;
+}
+
+async function readOutput(client: DatabricksClient, taskRunId: number): Promise<TaskStatus['output']> {
+  let output: RunOutput;
+  try {
+    output = await client.jobs.getRunOutput(taskRunId);
+  } catch (error) {
+    // Gone (deleted, or past the 60-day retention) or not readable: the summary is left out.
+    if (error instanceof NotFoundError || error instanceof InvalidParameterError) return undefined;
+    throw error;
+  }
+  const result = output.notebook_output?.result;
+  const summary: NonNullable<TaskStatus['output']> = {};
+  if (result !== undefined) {
+    summary.result = cut(result, RUN_OUTPUT_TEXT_LIMIT);
+    summary.truncated = Boolean(output.notebook_output?.truncated) || summary.result !== result;
+  }
+  if (output.error) summary.error = cut(output.error, RUN_OUTPUT_TEXT_LIMIT);
+  if (output.error_trace) summary.errorTrace = cut(output.error_trace, RUN_OUTPUT_TRACE_LIMIT);
+  return Object.keys(summary).length > 0 ? summary : undefined;
+}
+
+/** `Succeeded` and `Failed` for a run that ended, `Succeeded` first. */
+function finishedConditions(
+  observation: Extract<RunObservation, { run: Run }>,
+  generation: number | undefined,
+): ConditionUpdate[] {
+  const { run } = observation;
+  const result = run.state?.result_state;
+  const succeeded = result !== undefined && SUCCESS_RESULTS.has(result);
+  const reason = camelCase(result ?? run.state?.life_cycle_state ?? 'Unknown');
+  const message =
+    run.status?.termination_details?.message || run.state?.state_message || `run ended ${describeState(run)}`;
+  return [
+    {
+      type: 'Succeeded',
+      status: succeeded ? 'True' : 'False',
+      reason,
+      message,
+      observedGeneration: generation,
+    },
+    { type: 'Failed', status: succeeded ? 'False' : 'True', reason, message, observedGeneration: generation },
+  ];
+}
+
+/**
+ * The run is gone from Databricks (deleted, or older than the 60-day retention) before it was seen to
+ * end. Nothing will ever tell how it ended, so the object says so and stops: `Ready=False` and
+ * `Failed=True` with reason `RunNotFound`, and no further reconcile.
+ */
+function runNotFound(
+  runId: string,
+  previous: DatabricksRunStatus,
+  client: DatabricksClient,
+): Applied<DatabricksRunStatus> {
+  const message = `run ${runId} no longer exists in ${client.host} (deleted there, or past its retention) and was not seen to end; status shows its last known state. Create a new DatabricksRun to run again.`;
+  const update = (type: string, status: 'True' | 'False'): ConditionUpdate => ({
+    type,
+    status,
+    reason: 'RunNotFound',
+    message,
+  });
+  return {
+    status: fieldsOf(previous),
+    message,
+    // These replace the Ready=True that every Applied sets: this is the one end of a run that is not Ready.
+    conditions: [update('Ready', 'False'), update('Succeeded', 'False'), update('Failed', 'True')],
+    events: [{ type: 'Warning', reason: 'RunNotFound', action: 'FollowRun', note: message }],
+  };
+}
+
+/** Deleted: cancel the run if it is still going (and `cancelOnDelete`), and let go once it has ended. */
+async function cleanupRun(
+  run: DatabricksRun,
+  connect: () => Promise<DatabricksClient>,
+  context: RunContext,
+): Promise<Outcome> {
+  const workspaceKey = workspaceKeyOf(run)[0];
+  const recorded = run.status?.runId;
+  const poller = context.pollers.existing(workspaceKey);
+  const release = (): Outcome => {
+    if (recorded !== undefined) poller?.forget(formatId(recorded));
+    return done;
+  };
+  // No run ID: nothing was started, or a start whose answer was lost (a token cannot look runs up).
+  if (recorded === undefined || hasEnded(run)) return release();
+  const runId = formatId(recorded);
+  if (!(run.spec.cancelOnDelete ?? true)) {
+    await context.events.record(
+      run,
+      note('LeftRunning', 'CancelRun', `left run ${runId} running (cancelOnDelete is false)`),
+    );
+    return release();
+  }
+  if (!context.workspaces.get(workspaceKey)) {
+    await context.events.record(run, {
+      type: 'Warning',
+      reason: 'Orphaned',
+      action: 'CancelRun',
+      note: `DatabricksWorkspace ${run.spec.workspaceRef.name} is gone, so run ${runId} could not be cancelled`,
+    });
+    return release();
+  }
+  const client = await connect();
+  let observed: Run;
+  try {
+    observed = await client.jobs.getRun(runId);
+  } catch (error) {
+    if (error instanceof NotFoundError) return release();
+    throw error;
+  }
+  if (isRunFinished(observed)) {
+    await context.events.record(
+      run,
+      note('Cancelled', 'CancelRun', `run ${runId} ended: ${describeState(observed)}`),
+    );
+    return release();
+  }
+  // Cancel is asynchronous: ask once per look while the run has not begun terminating, then look again.
+  if (observed.state?.life_cycle_state !== 'TERMINATING') {
+    await client.jobs.cancelRun(runId);
+    await context.events.record(
+      run,
+      note('CancelRequested', 'CancelRun', `asked Databricks to cancel run ${runId}; waiting for it to end`),
+    );
+  }
+  return requeueAfter(context.cancelPollMs ?? 1_000);
+}
+
+/** Whether status already holds the run's end (`Succeeded` or `Failed` set). */
+function hasEnded(run: DatabricksRun): boolean {
+  return findCondition(run.status?.conditions, 'Failed') !== undefined;
+}
+
+/**
+ * After the end only `cancelOnDelete` can still change (CEL refuses the rest): the status stays as it
+ * is, marked as computed from the new generation.
+ */
+async function recordGeneration(run: DatabricksRun, context: RunContext): Promise<Outcome> {
+  const generation = run.metadata.generation;
+  const status = run.status ?? {};
+  if (status.observedGeneration === generation) return done;
+  await context.status.update<DatabricksRunStatus>(run, {
+    ...status,
+    observedGeneration: generation,
+    conditions: status.conditions?.map((condition) => ({ ...condition, observedGeneration: generation })),
+  });
+  return done;
+}
+
+function fieldsOf(status: DatabricksRunStatus): RunStatusFields {
+  const { conditions: _conditions, observedGeneration: _generation, ...fields } = status;
+  return fields;
+}
+
+function describeState(run: Run): string {
+  const life = run.state?.life_cycle_state ?? run.status?.state ?? 'in an unknown state';
+  const result = run.state?.result_state;
+  return result ? `${life} ${result}` : life;
+}
+
+/** `MAXIMUM_CONCURRENT_RUNS_REACHED` → `MaximumConcurrentRunsReached`, a condition reason. */
+function camelCase(value: string): string {
+  const words = value
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  const joined = words.map((word) => word[0].toUpperCase() + word.slice(1)).join('');
+  return /^[A-Za-z]/.test(joined) ? joined : 'Unknown';
+}
+
+function cut(text: string, limit: number): string {
+  return text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;
+}
+
+function note(reason: string, action: string, text: string): EventNote {
+  return { type: 'Normal', reason, action, note: text };
+}
+
+function kubeTime(epochMs: number): string {
+  return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * Runs the DatabricksRun controller: woken by its workspace, by the DatabricksJob a run waits for, by
+ * the objects its submit tasks reference (until it starts), and by the workspace's run poller.
+ */
+export function registerRunController(setup: OperatorSetup): void {
+  const { informers, manager } = setup;
+  const informer = informers.DatabricksRun as unknown as Informer<DatabricksRun>;
+  const notStarted = (run: DatabricksRun): boolean => run.status?.runId === undefined;
+  informer.addIndex(WORKSPACE_INDEX, workspaceKeyOf);
+  informer.addIndex(JOB_REF_INDEX, (run) =>
+    notStarted(run) && run.spec.jobRef ? [`${run.metadata.namespace ?? ''}/${run.spec.jobRef.name}`] : [],
+  );
+  for (const { name, indexFunction } of referenceIndexFunctions<DatabricksRun>((run) =>
+    notStarted(run) ? run.spec.submit?.tasks : undefined,
+  )) {
+    informer.addIndex(name, indexFunction);
+  }
+  const pollers = new RunPollers((key) => controller.enqueue(key), defaultRunPollingOptions, manager.logger);
+  void manager.done.then(() => pollers.stop());
+  const jobs = informers.DatabricksJob.store as RunContext['jobs'];
+  const controller = manager.controller<DatabricksRun, RunContext>({
+    name: 'databricksrun',
+    informer,
+    reconcile: reconcileRun,
+    workers: setup.config.workers,
+    context: {
+      ...setup.shared,
+      status: new StatusWriter(manager.kube, RUNS),
+      jobs,
+      pollers,
+      references: {
+        clusters: informers.DatabricksCluster.store,
+        jobs: informers.DatabricksJob.store,
+        notebooks: informers.DatabricksNotebook.store,
+      },
+    },
+  });
+  controller.watch(informers.DatabricksWorkspace, keysReferencing(informer, WORKSPACE_INDEX), (a, b) =>
+    workspaceReadinessChanged(a as never, b as never),
+  );
+  controller.watch(informers.DatabricksJob, keysReferencing(informer, JOB_REF_INDEX), referenceTargetChanged);
+  for (const kind of ['DatabricksCluster', 'DatabricksJob', 'DatabricksNotebook'] as const) {
+    controller.watch(
+      informers[kind],
+      keysReferencing(informer, REFERENCE_INDEXES[kind]),
+      referenceTargetChanged,
+    );
+  }
+}
