@@ -10,6 +10,7 @@ import { registerClusterController } from './reconcilers/cluster.js';
 import { registerJobController, type JobTiming } from './reconcilers/job.js';
 import type { ManagedContext, NotReadyBackoff } from './reconcilers/managed.js';
 import { registerRunController } from './reconcilers/run.js';
+import { registerSecretScopeController } from './reconcilers/secret-scope.js';
 import { registerWorkspaceController, type WorkspaceProbeTiming } from './reconcilers/workspace.js';
 import { WorkspaceClients, type SharedClientOptions } from './reconcilers/workspace-clients.js';
 import type { Informer } from './runtime/informer.js';
@@ -57,6 +58,7 @@ export type RegisterController = (setup: OperatorSetup) => void;
 const CONTROLLERS: Partial<Record<DatabricksKind, RegisterController>> = {
   DatabricksWorkspace: registerWorkspaceController,
   DatabricksJob: registerJobController,
+  DatabricksSecretScope: registerSecretScopeController,
   DatabricksRun: registerRunController,
   DatabricksCluster: registerClusterController,
 };
