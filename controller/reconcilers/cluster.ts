@@ -239,6 +239,7 @@ async function locateCluster(
   context: ClusterContext,
 ): Promise<{ clusterId: string; observed: ClusterDetails }> {
   const record = (event: EventNote) => context.events.record(cluster, event);
+  const uid = cluster.metadata.uid ?? '';
   const create = async (): Promise<{ clusterId: string; observed: ClusterDetails }> => {
     const { cluster_id } = await client.clusters.create(settings);
     return { clusterId: cluster_id, observed: await client.clusters.get(cluster_id) };
@@ -250,6 +251,9 @@ async function locateCluster(
       refuseIfOwnedElsewhere(observed, cluster, context, 'status.clusterId');
       return { clusterId: recorded, observed };
     }
+    // The replacement may exist already: made by a pass whose status write this cached copy predates.
+    const replacement = await findOwnedCluster(client, uid);
+    if (replacement) return { clusterId: replacement.cluster_id, observed: replacement };
     const created = await create();
     await record(
       warning(
@@ -281,7 +285,7 @@ async function locateCluster(
     );
     return { clusterId: adopted, observed };
   }
-  const found = await findOwnedCluster(client, cluster.metadata.uid ?? '');
+  const found = await findOwnedCluster(client, uid);
   if (found) {
     // Created by an earlier attempt that did not live to write status: that cluster, not a second one.
     await record(
