@@ -5,6 +5,12 @@ import { mergePatchBetween } from './merge-patch.js';
 export type ObjectWithStatus<S> = KubeObject & { status?: S };
 
 /**
+ * How long a cache may lag behind a write before it is trusted anyway: far beyond a watch's usual
+ * delay, and short enough that a stuck watch (the informer relists) does not stop reconciles for long.
+ */
+const CACHE_LAG_LIMIT_MS = 30_000;
+
+/**
  * Writes `status` through the status subresource with a merge patch, and only when it differs from what
  * the object already has: an unchanged status costs no API call and no watch event, so a reconcile
  * that changes nothing does not wake the controller again.
@@ -12,6 +18,8 @@ export type ObjectWithStatus<S> = KubeObject & { status?: S };
 export class StatusWriter {
   /** How many patches were sent (for tests and debugging). */
   writes = 0;
+  /** By object UID: the resourceVersion this writer last wrote over, and when. */
+  private readonly writtenOver = new Map<string, { readonly resourceVersion: string; readonly at: number }>();
 
   constructor(
     private readonly kube: Pick<KubeClient, 'patchCustomObjectStatus'>,
@@ -26,9 +34,36 @@ export class StatusWriter {
   async update<S extends object>(object: ObjectWithStatus<S>, desired: S): Promise<boolean> {
     const patch = mergePatchBetween(object.status ?? {}, desired);
     if (patch === undefined) return false;
-    const { namespace = '', name } = object.metadata;
+    const { namespace = '', name, uid, resourceVersion } = object.metadata;
     await this.kube.patchCustomObjectStatus(this.resource, namespace, name, { status: patch });
     this.writes++;
+    if (uid !== undefined && resourceVersion !== undefined) {
+      this.writtenOver.set(uid, { resourceVersion, at: Date.now() });
+      if (this.writes % 1_000 === 0) this.forgetOldWrites();
+    }
     return true;
+  }
+
+  /**
+   * Whether `object` is a copy from before this writer's last write to it. An informer hears of a write
+   * a little after the write returns, so a reconcile started at once (the object was queued meanwhile)
+   * reads the old status from the cache; redoing work from it would repeat what was just done. Callers
+   * wait briefly and look again. Compares resourceVersions for equality only, as they are opaque.
+   */
+  precedesOwnWrite(object: KubeObject): boolean {
+    const { uid, resourceVersion } = object.metadata;
+    const written = uid === undefined ? undefined : this.writtenOver.get(uid);
+    return (
+      written !== undefined &&
+      written.resourceVersion === resourceVersion &&
+      Date.now() - written.at < CACHE_LAG_LIMIT_MS
+    );
+  }
+
+  private forgetOldWrites(): void {
+    const now = Date.now();
+    for (const [uid, written] of this.writtenOver) {
+      if (now - written.at >= CACHE_LAG_LIMIT_MS) this.writtenOver.delete(uid);
+    }
   }
 }

@@ -74,4 +74,21 @@ describe('StatusWriter', () => {
     await writer.update(object(), { jobId: 7 });
     expect(client.patches).toEqual([{ status: { jobId: 7 } }]);
   });
+
+  it('knows a cached copy from before its own write, and nothing else, as stale', async () => {
+    const client = recordingClient();
+    const writer = new StatusWriter(client.client, resource);
+    const at = (resourceVersion: string, uid = 'u-1') => ({
+      ...object({ jobId: 1 }),
+      metadata: { namespace: 'ns', name: 'w', uid, resourceVersion },
+    });
+    expect(writer.precedesOwnWrite(at('5'))).toBe(false);
+    await writer.update(at('5'), { jobId: 2 });
+    expect(writer.precedesOwnWrite(at('5'))).toBe(true);
+    expect(writer.precedesOwnWrite(at('6'))).toBe(false);
+    expect(writer.precedesOwnWrite(at('5', 'another-object'))).toBe(false);
+    // An unchanged status is no write, so the copy it was compared with is current.
+    await writer.update(at('6'), { jobId: 1 });
+    expect(writer.precedesOwnWrite(at('6'))).toBe(false);
+  });
 });
