@@ -27,7 +27,10 @@ export interface RemoteJob {
 }
 
 /** The job as Databricks has it, or undefined when it does not exist. */
-export async function remoteJob(fake: FakeWorkspace, jobId: number | undefined): Promise<RemoteJob | undefined> {
+export async function remoteJob(
+  fake: FakeWorkspace,
+  jobId: number | undefined,
+): Promise<RemoteJob | undefined> {
   if (jobId === undefined) return undefined;
   try {
     return (await fake.ui.call('jobs/get', { job_id: jobId })) as unknown as RemoteJob;

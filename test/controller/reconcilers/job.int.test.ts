@@ -1,14 +1,7 @@
 import type { DatabricksJob } from '../../../controller/reconcilers/job.js';
 import { pollUntil } from '../../control-plane/poll-until.js';
 import { useOperatorTestBed } from '../operator-test-bed.js';
-import {
-  JOBS,
-  createReadyJob,
-  eventsAbout,
-  notebookTask,
-  remoteJob,
-  writes,
-} from './job-fixtures.js';
+import { JOBS, createReadyJob, eventsAbout, notebookTask, remoteJob, writes } from './job-fixtures.js';
 
 describe('DatabricksJob reconciler: create, update, drift and steady state', () => {
   const bed = useOperatorTestBed('job');
