@@ -1,0 +1,167 @@
+import type { DatabricksJob } from '../../../controller/reconcilers/job.js';
+import { DATABRICKS_FINALIZER } from '../../../controller/runtime/finalizer.js';
+import { pollUntil } from '../../control-plane/poll-until.js';
+import { useOperatorTestBed } from '../operator-test-bed.js';
+import {
+  JOBS,
+  allRemoteJobs,
+  createReadyJob,
+  eventsAbout,
+  jobSpec,
+  notebookTask,
+  remoteJob,
+} from './job-fixtures.js';
+
+describe('DatabricksJob reconciler: crash safety and deletion policies', () => {
+  const bed = useOperatorTestBed('job-life');
+
+  /** Creates the object while no operator runs, and a job carrying its marker as an earlier attempt would have. */
+  async function jobCreatedBeforeACrash(
+    name: string,
+    settings: Record<string, unknown>,
+    extra: Record<string, unknown> = {},
+  ): Promise<{ object: DatabricksJob; jobId: number }> {
+    await bed.stopOperator();
+    const object = await bed.create<DatabricksJob>(JOBS, 'DatabricksJob', name, jobSpec(settings, extra), {
+      finalizers: [DATABRICKS_FINALIZER],
+    });
+    const { job_id: jobId } = (await bed.fake.ui.call('jobs/create', {
+      ...settings,
+      name: settings['name'] ?? name,
+      tags: { 'k8s-owner': `${bed.namespace}/${name}`, 'k8s-owner-uid': object.metadata.uid },
+    })) as { job_id: number };
+    return { object, jobId };
+  }
+
+  it('finds the job it created before a crash by its marker, instead of creating a second one', async () => {
+    const { jobId } = await jobCreatedBeforeACrash('survivor', {
+      name: 'survivor',
+      tasks: [notebookTask('a')],
+      tags: { team: 'data' },
+    });
+    // Another job of the same name that is not ours must not be taken for it.
+    await bed.fake.ui.call('jobs/create', { name: 'survivor', tasks: [notebookTask('other')] });
+    await bed.startOperator();
+
+    const job = await bed.waitForCondition<DatabricksJob>(JOBS, 'survivor');
+    expect(job.status?.jobId).toBe(jobId);
+    expect(bed.fake.requestCount('jobs/create')).toBe(0);
+    expect((await remoteJob(bed.fake, jobId))?.settings.tags).toEqual({
+      team: 'data',
+      'k8s-owner': `${bed.namespace}/survivor`,
+      'k8s-owner-uid': job.metadata.uid,
+    });
+    expect(await allRemoteJobs(bed.fake)).toHaveLength(2);
+    expect((await eventsAbout(bed, 'survivor')).map((event) => event.reason)).toContain('Found');
+  });
+
+  it('finds it by marker also when the spec leaves the name out', async () => {
+    const { jobId } = await jobCreatedBeforeACrash('nameless', { tasks: [notebookTask('a')] });
+    await bed.startOperator();
+    const job = await bed.waitForCondition<DatabricksJob>(JOBS, 'nameless');
+    expect(job.status?.jobId).toBe(jobId);
+    expect(bed.fake.requestCount('jobs/create')).toBe(0);
+  });
+
+  it('deletes a job created before a crash when its object is deleted before any status was written', async () => {
+    const { jobId } = await jobCreatedBeforeACrash('short-lived', { tasks: [notebookTask('a')] });
+    await bed.delete(JOBS, 'short-lived');
+    await bed.startOperator();
+    await bed.waitForGone(JOBS, 'short-lived');
+    expect(await remoteJob(bed.fake, jobId)).toBeUndefined();
+  });
+
+  it('deletes the job under deletionPolicy Delete, and removes the finalizer only once Databricks confirmed', async () => {
+    const job = await createReadyJob(bed, 'doomed', { tasks: [notebookTask('a')] });
+    const jobId = job.status?.jobId;
+    // Databricks fails the delete (500s are not retried by the client): the object must stay.
+    bed.fake.setFaults([{ endpoint: 'jobs/delete', kind: 'internal-error' }]);
+    await bed.delete(JOBS, 'doomed');
+
+    await pollUntil('a failed delete', async () =>
+      bed.fake.requestCount('jobs/delete', 500) >= 2 ? true : undefined,
+    );
+    const held = await bed.get<DatabricksJob>(JOBS, 'doomed');
+    expect(held?.metadata.deletionTimestamp).toBeDefined();
+    expect(held?.metadata.finalizers).toContain(DATABRICKS_FINALIZER);
+    expect(await remoteJob(bed.fake, jobId)).toBeDefined();
+
+    bed.fake.setFaults([]);
+    await bed.waitForGone(JOBS, 'doomed');
+    expect(await remoteJob(bed.fake, jobId)).toBeUndefined();
+  });
+
+  it('keeps the job under deletionPolicy Retain', async () => {
+    const job = await createReadyJob(
+      bed,
+      'kept',
+      { tasks: [notebookTask('a')], schedule: { quartz_cron_expression: '0 0 2 * * ?', timezone_id: 'UTC' } },
+      { deletionPolicy: 'Retain' },
+    );
+    await bed.delete(JOBS, 'kept');
+    await bed.waitForGone(JOBS, 'kept');
+
+    const remote = await remoteJob(bed.fake, job.status?.jobId);
+    expect(remote?.settings.name).toBe('kept');
+    expect(remote?.settings['schedule']).toEqual({
+      quartz_cron_expression: '0 0 2 * * ?',
+      timezone_id: 'UTC',
+    });
+    expect(bed.fake.requestCount('jobs/delete')).toBe(0);
+    expect(bed.fake.requestCount('jobs/update')).toBe(0);
+  });
+
+  it('pauses the schedule or trigger and keeps the job under deletionPolicy Pause', async () => {
+    const scheduled = await createReadyJob(
+      bed,
+      'scheduled',
+      { tasks: [notebookTask('a')], schedule: { quartz_cron_expression: '0 0 2 * * ?', timezone_id: 'UTC' } },
+      { deletionPolicy: 'Pause' },
+    );
+    const triggered = await createReadyJob(
+      bed,
+      'triggered',
+      { tasks: [notebookTask('a')], trigger: { periodic: { interval: 1, unit: 'HOURS' } } },
+      { deletionPolicy: 'Pause' },
+    );
+    await bed.delete(JOBS, 'scheduled');
+    await bed.delete(JOBS, 'triggered');
+    await bed.waitForGone(JOBS, 'scheduled');
+    await bed.waitForGone(JOBS, 'triggered');
+
+    expect((await remoteJob(bed.fake, scheduled.status?.jobId))?.settings['schedule']).toEqual({
+      quartz_cron_expression: '0 0 2 * * ?',
+      timezone_id: 'UTC',
+      pause_status: 'PAUSED',
+    });
+    const trigger = (await remoteJob(bed.fake, triggered.status?.jobId))?.settings['trigger'];
+    expect(trigger).toEqual({ periodic: { interval: 1, unit: 'HOURS' }, pause_status: 'PAUSED' });
+    expect(bed.fake.requestCount('jobs/delete')).toBe(0);
+    expect((await eventsAbout(bed, 'scheduled')).map((event) => event.reason)).toContain('Paused');
+  });
+
+  it('lets its object go when the job was already deleted in Databricks', async () => {
+    const job = await createReadyJob(bed, 'gone', { tasks: [notebookTask('a')] });
+    await bed.fake.ui.deleteJob(job.status?.jobId ?? 0);
+    await bed.delete(JOBS, 'gone');
+    await bed.waitForGone(JOBS, 'gone');
+    expect(bed.fake.requestCount('jobs/create')).toBe(1);
+  });
+
+  it('creates the job again when someone deleted it in Databricks, at the next resync', async () => {
+    await bed.startOperator({ config: { resyncPeriodMs: 1_000 } });
+    const job = await createReadyJob(bed, 'phoenix', { tasks: [notebookTask('a')] });
+    const first = job.status?.jobId ?? 0;
+    await bed.fake.ui.deleteJob(first);
+
+    const again = await pollUntil('a new job ID in status', async () => {
+      const current = await bed.get<DatabricksJob>(JOBS, 'phoenix');
+      return current?.status?.jobId !== undefined && current.status.jobId !== first ? current : undefined;
+    });
+    expect((await remoteJob(bed.fake, again.status?.jobId))?.settings.tags?.['k8s-owner-uid']).toBe(
+      job.metadata.uid,
+    );
+    expect(await allRemoteJobs(bed.fake)).toHaveLength(1);
+    expect((await eventsAbout(bed, 'phoenix')).map((event) => event.reason)).toContain('Recreated');
+  });
+});
