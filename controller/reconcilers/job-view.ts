@@ -8,7 +8,9 @@
  * than it saves.
  *
  * The listing is trusted for a job only if it started after this process last wrote that job; otherwise
- * (and for jobs with more than 100 tasks, which the listing cuts short) the job is read with `jobs/get`.
+ * (and for jobs with more than 100 tasks, which the listing cuts short) the job is read with `jobs/get`,
+ * unless more jobs were written since the listing started than it has pages: then one new listing is
+ * cheaper than a `jobs/get` each (a resync soon after a burst of creates or updates).
  */
 import {
   formatId,
@@ -42,6 +44,10 @@ export const defaultJobViewOptions: JobViewOptions = {
 interface Listing {
   /** When the first page was requested: writes before this are reflected in it. */
   readonly startedAt: number;
+  /** The view's write count when it started: later writes are not reflected in it. */
+  readonly writesBefore: number;
+  /** Pages it took (what reading it again costs). */
+  readonly pages: number;
   readonly byId: Map<string, Job>;
   readonly byOwnerUid: Map<string, Job>;
 }
@@ -53,6 +59,8 @@ interface RunsFeed {
 }
 
 const RUNS_PAGE_SIZE = 24;
+/** `jobs/list` pages hold this many jobs. */
+const JOBS_PAGE_SIZE = 100;
 
 /** Life-cycle states of a run that is not over yet. */
 const ACTIVE_LIFE_CYCLE: ReadonlySet<string> = new Set([
@@ -81,7 +89,9 @@ const views = new WeakMap<DatabricksClient, JobView>();
 /** Reads of one workspace's jobs, batched and cached briefly. */
 export class JobView {
   private listing: Listing | undefined;
-  private listingInFlight: Promise<Listing> | undefined;
+  private listingInFlight: { readonly startedAt: number; readonly listing: Promise<Listing> } | undefined;
+  /** Writes this process made to the workspace's jobs, counted so a listing knows how many it misses. */
+  private writes = 0;
   private feed: RunsFeed = { startedAt: 0, latest: new Map() };
   private feedInFlight: Promise<RunsFeed> | undefined;
   /** job ID → when this process last wrote it. */
@@ -107,9 +117,12 @@ export class JobView {
    */
   async job(jobId: string, managedJobs: number): Promise<Job | undefined> {
     if (managedJobs >= this.options.listingThreshold) {
-      const listing = await this.freshListing();
-      const listed = listing.byId.get(jobId);
       const writtenAt = this.writtenAt.get(jobId) ?? 0;
+      let listing = await this.freshListing();
+      if (listing.startedAt <= writtenAt && this.writes - listing.writesBefore > listing.pages) {
+        listing = await this.listingAfter(writtenAt);
+      }
+      const listed = listing.byId.get(jobId);
       if (listing.startedAt > writtenAt && listed && !listed.has_more) return listed;
     }
     return this.client.jobs.get(jobId).catch((error: unknown) => {
@@ -144,6 +157,7 @@ export class JobView {
   /** Records a write to `jobId`: listings that started earlier no longer speak for it. */
   wrote(jobId: string): void {
     this.writtenAt.set(jobId, Date.now());
+    this.writes++;
   }
 
   /** Forgets a deleted job. */
@@ -162,12 +176,25 @@ export class JobView {
     if (this.listing && Date.now() - this.listing.startedAt < this.options.maxAgeMs) {
       return Promise.resolve(this.listing);
     }
-    this.listingInFlight ??= this.readListing().finally(() => (this.listingInFlight = undefined));
-    return this.listingInFlight;
+    return this.listingAfter(0);
   }
 
-  private async readListing(): Promise<Listing> {
+  /** A listing that started after `time`: the one being read if it did, else a new one. */
+  private listingAfter(time: number): Promise<Listing> {
+    if (this.listingInFlight && this.listingInFlight.startedAt > time) return this.listingInFlight.listing;
     const startedAt = Date.now();
+    const inFlight = {
+      startedAt,
+      listing: this.readListing(startedAt).finally(() => {
+        if (this.listingInFlight === inFlight) this.listingInFlight = undefined;
+      }),
+    };
+    this.listingInFlight = inFlight;
+    return inFlight.listing;
+  }
+
+  private async readListing(startedAt: number): Promise<Listing> {
+    const writesBefore = this.writes;
     const byId = new Map<string, Job>();
     const byOwnerUid = new Map<string, Job>();
     for await (const job of this.client.jobs.list({ expand_tasks: true })) {
@@ -175,8 +202,16 @@ export class JobView {
       const uid = job.settings?.tags?.[OWNER_UID_TAG];
       if (uid) byOwnerUid.set(uid, job);
     }
-    this.listing = { startedAt, byId, byOwnerUid };
-    return this.listing;
+    const listing = {
+      startedAt,
+      writesBefore,
+      pages: Math.max(1, Math.ceil(byId.size / JOBS_PAGE_SIZE)),
+      byId,
+      byOwnerUid,
+    };
+    // Two listings can overlap; the one that started later is the better one to keep.
+    if (!this.listing || this.listing.startedAt <= startedAt) this.listing = listing;
+    return listing;
   }
 
   private freshFeed(): Promise<RunsFeed> {

@@ -1,0 +1,61 @@
+import { formatId } from '../../../controller/databricks/index.js';
+import { JobView, defaultJobViewOptions } from '../../../controller/reconcilers/job-view.js';
+import { startClientBed, type ClientBed } from '../databricks/client-test-bed.js';
+
+/** 250 jobs: a listing of them takes three pages of 100. */
+const JOBS = 250;
+
+describe('JobView: a listing that predates this process writes', () => {
+  let bed: ClientBed;
+  let ids: string[];
+
+  beforeAll(async () => {
+    bed = await startClientBed();
+    ids = [];
+    for (let i = 0; i < JOBS; i++) {
+      const { job_id } = (await bed.fake.ui.call('jobs/create', { name: `job-${i}` })) as { job_id: number };
+      ids.push(formatId(job_id));
+    }
+  });
+  afterAll(() => bed.close());
+  beforeEach(() => bed.fake.clearRequests());
+
+  const view = () => new JobView(bed.client, { ...defaultJobViewOptions, maxAgeMs: 600_000 });
+
+  it('answers every job from one listing of three pages', async () => {
+    const jobs = view();
+    for (const id of ids) expect((await jobs.job(id, JOBS))?.job_id).toBeDefined();
+    expect(bed.fake.requestCounts()).toEqual({ 'jobs/list 200': 3 });
+  });
+
+  it('reads a job written since the listing with jobs/get while fewer were written than it has pages', async () => {
+    const jobs = view();
+    await jobs.job(ids[0], JOBS);
+    await bed.client.jobs.reset(ids[1], { name: 'renamed-1' });
+    jobs.wrote(ids[1]);
+    await bed.client.jobs.reset(ids[2], { name: 'renamed-2' });
+    jobs.wrote(ids[2]);
+    bed.fake.clearRequests();
+
+    expect((await jobs.job(ids[1], JOBS))?.settings?.name).toBe('renamed-1');
+    expect((await jobs.job(ids[2], JOBS))?.settings?.name).toBe('renamed-2');
+    expect((await jobs.job(ids[3], JOBS))?.settings?.name).toBe('job-3');
+    expect(bed.fake.requestCounts()).toEqual({ 'jobs/get 200': 2 });
+  });
+
+  it('lists again, once, when more jobs were written since the listing than it has pages', async () => {
+    const jobs = view();
+    await jobs.job(ids[0], JOBS);
+    const written = ids.slice(10, 20);
+    for (const id of written) {
+      await bed.client.jobs.reset(id, { name: `renamed-${id}` });
+      jobs.wrote(id);
+    }
+    bed.fake.clearRequests();
+
+    const names = await Promise.all(written.map(async (id) => (await jobs.job(id, JOBS))?.settings?.name));
+    expect(names).toEqual(written.map((id) => `renamed-${id}`));
+    expect((await jobs.job(ids[0], JOBS))?.settings?.name).toBe('job-0');
+    expect(bed.fake.requestCounts()).toEqual({ 'jobs/list 200': 3 });
+  });
+});
