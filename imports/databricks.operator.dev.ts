@@ -27731,9 +27731,9 @@ export interface DatabricksWorkspaceSpec {
   readonly auth: DatabricksWorkspaceSpecAuth;
 
   /**
-   * Most requests per second the controller sends to this workspace. Defaults to 15.
+   * Most requests per second the controller sends to this workspace. Defaults to 25.
    *
-   * @default 15.
+   * @default 25.
    * @schema DatabricksWorkspaceSpec#rateLimit
    */
   readonly rateLimit?: number;

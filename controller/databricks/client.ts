@@ -26,7 +26,7 @@ export interface DatabricksClientOptions {
   readonly host: string;
   /** How to authenticate; replaceable later with `replaceCredentials`. */
   readonly auth: CredentialsProvider;
-  /** Requests per second to this workspace (the workspace's `rateLimit`). Default 15, as sdk-go. */
+  /** Requests per second to this workspace (the workspace's `rateLimit`). Default `DEFAULT_REQUESTS_PER_SECOND`. */
   readonly rateLimit?: number;
   /**
    * Per-endpoint limits beneath `rateLimit`. Default: Databricks' published limits at 90 %

@@ -65,7 +65,7 @@ export const DatabricksWorkspaceSpec = Struct(
       celValidations(exactlyOneOf(AUTH_METHODS, 'auth')),
     ),
     rateLimit: Opt(
-      Int('Most requests per second the controller sends to this workspace. Defaults to 15.', {
+      Int('Most requests per second the controller sends to this workspace. Defaults to 25.', {
         minimum: 1,
         maximum: 1000,
       }),

@@ -1,4 +1,8 @@
-import { TokenBucket, WorkspaceRateLimiter } from '../../../controller/databricks/rate-limiter.js';
+import {
+  DEFAULT_REQUESTS_PER_SECOND,
+  TokenBucket,
+  WorkspaceRateLimiter,
+} from '../../../controller/databricks/rate-limiter.js';
 
 describe('token bucket', () => {
   it('lets a burst through, then spaces requests at the configured rate', () => {
@@ -76,5 +80,16 @@ describe('workspace rate limiter', () => {
     const waits = Array.from({ length: 19 }, () => limits.reserve('jobs/create'));
     expect(waits.slice(0, 18).every((w) => w === 0)).toBe(true);
     expect(waits[18]).toBeGreaterThan(0);
+  });
+
+  it('by default lets a burst of creates run at the create limit, with room left for reads', () => {
+    const limits = new WorkspaceRateLimiter({ requestsPerSecond: DEFAULT_REQUESTS_PER_SECOND, now: () => 0 });
+    // 1,000 creates with a listing page every second: the creates' own bucket (18/s) sets the pace.
+    let lastCreate = 0;
+    for (let i = 0; i < 1000; i++) {
+      lastCreate = limits.reserve('jobs/create');
+      if (i % 18 === 0) limits.reserve('jobs/list');
+    }
+    expect(lastCreate).toBe(Math.ceil(((1000 - 18) / 18) * 1000));
   });
 });
