@@ -1,5 +1,5 @@
 // The cdk8s app `cdk8s synth` runs (see cdk8s.yaml). It writes everything under dist/: the CRDs,
-// and (added by the constructs) the example apps under dist/examples/. `cdk8s synth` empties dist/
+// the operator install (dist/operator.k8s.yaml) and the example apps under dist/examples/. `cdk8s synth` empties dist/
 // first, so everything that belongs there must be produced here.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,11 +8,16 @@ import { MlTrainingChart } from './examples/ml-training/ml-training.js';
 import { NightlyEtlChart } from './examples/nightly-etl/nightly-etl.js';
 import { quickstart } from './examples/quickstart/quickstart.js';
 import { CRD_MANIFEST_FILE, renderCrdManifest } from './lib/crds/index.js';
+import { OPERATOR_MANIFEST_FILE, renderOperatorManifest } from './lib/operator-install.js';
 
 const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
 
 mkdirSync(outdir, { recursive: true });
 writeFileSync(join(outdir, CRD_MANIFEST_FILE), renderCrdManifest());
+
+// The operator install with its defaults, applied after the CRDs (an app that wants other settings puts a
+// DatabricksOperator in its own chart).
+writeFileSync(join(outdir, OPERATOR_MANIFEST_FILE), renderOperatorManifest());
 
 // The example apps, synthesized to dist/examples/<chart>.k8s.yaml so that they can be applied and reviewed.
 const examples = new App({ outdir: join(outdir, 'examples') });

@@ -11,6 +11,7 @@ export * from './deletion-policy.js';
 export { CONTENT_MAX_BYTES, type ConfigMapContent, INLINE_CONTENT_MAX_BYTES } from './file-content.js';
 export * from './job-cluster.js';
 export * from './job-schedule.js';
+export * from './operator-install.js';
 export * from './quartz-cron.js';
 export * from './task.js';
 export * as crds from './crds/index.js';
