@@ -74,10 +74,18 @@ export interface SecretScopeContext extends ManagedContext {
   /** The DatabricksSecretScope cache: which other object holds a scope name. */
   readonly scopes: Pick<ObjectStore<DatabricksSecretScope>, 'get' | 'keysByIndex'>;
   /**
-   * Scopes this process created, by owner UID. The cache may not show a status written a moment ago;
-   * this keeps a reconcile that starts in that moment from taking our own scope for someone else's.
+   * What this process claimed and put, by owner UID. Status says the same once the informer has seen
+   * the write, but a reconcile can start before that (a resync just after a change): without this it
+   * would take its own scope for someone else's, or put every secret again.
    */
-  readonly createdScopes: Map<string, string>;
+  readonly written: Map<string, WrittenScope>;
+}
+
+/** What this process knows it claimed and put into one object's scope. */
+export interface WrittenScope {
+  readonly scopeName: string;
+  /** The hash of each key's value as put (updated as each put or removal succeeds). */
+  readonly secretHashes: Record<string, string>;
 }
 
 /** Index of DatabricksSecretScopes by the scope name they want. */
@@ -118,7 +126,8 @@ async function applyScope(
   const previous = scope.status ?? {};
   const azure = scope.spec.backend?.type === 'AzureKeyVault';
   const desired = await readDesiredSecrets(scope.spec, scope.metadata.namespace ?? '', context.kube);
-  const owned = new Set(previous.secretKeys ?? []);
+  const memory = context.written.get(uid);
+  const owned = new Set([...(previous.secretKeys ?? []), ...Object.keys(memory?.secretHashes ?? {})]);
   const events: EventNote[] = [];
   // Write-ahead: the scope and every key about to be put are in status before Databricks hears of them,
   // so a crash in between leaves nothing this object would not find (and delete) again.
@@ -128,39 +137,13 @@ async function applyScope(
     ...(azure ? {} : { secretKeys: [...new Set([...owned, ...desired.values.keys()])].sort() }),
   };
 
-  let observed: Observed | undefined;
-  if (previous.scopeName !== name && context.createdScopes.get(uid) !== name) {
-    refuseIfHeldElsewhere(scope, name, context);
-    if ((await client.secrets.listScopes()).some((existing) => existing.name === name)) {
-      throw scopeExists(scope, name, client);
-    }
-    await context.status.update(scope, intent);
-    await createScope(scope, name, client, context, { claimedBefore: false, intent });
-    events.push(note('Created', 'CreateScope', `created secret scope ${name}`));
-    observed = { secretKeys: new Set(), acls: [] };
-  } else {
-    await context.status.update(scope, intent);
-    observed = await observeScope(client, name, {
-      secretKeys: !azure && intent.secretKeys !== undefined && intent.secretKeys.length > 0,
-      acls: scope.spec.acls !== undefined,
-    });
-    if (!observed) {
-      await createScope(scope, name, client, context, { claimedBefore: true, intent });
-      events.push(
-        warning(
-          'Recreated',
-          'CreateScope',
-          `secret scope ${name} was deleted in Databricks; created it again`,
-        ),
-      );
-      observed = { secretKeys: new Set(), acls: [] };
-    }
-  }
-
+  const observed = await ensureScope(scope, name, intent, client, context, events);
+  const written = context.written.get(uid) ?? { scopeName: name, secretHashes: { ...previous.secretHashes } };
+  context.written.set(uid, written);
   const status: ScopeStatus = {
     scopeName: name,
     backendType: azure ? 'AZURE_KEYVAULT' : 'DATABRICKS',
-    ...(azure ? {} : await applySecrets(scope, name, desired, observed, client, events)),
+    ...(azure ? {} : await applySecrets(scope, written, owned, desired, observed, client, events)),
     ...(previous.aclsHash === undefined ? {} : { aclsHash: previous.aclsHash }),
   };
   const fail = async (error: NotReadyError): Promise<never> => {
@@ -200,6 +183,45 @@ async function applyScope(
     message: `secret scope ${name} holds the ${count} secret(s) of spec.secrets${scope.spec.acls ? ` and ${scope.spec.acls.length} ACL(s)` : ''}`,
     events,
   };
+}
+
+/**
+ * Makes sure the scope exists and is this object's, and reads what the reconcile needs of it. Unclaimed:
+ * refuse a name another object or someone else has, else claim it in status and create it. Claimed:
+ * read its keys and ACLs, and create it again if it was deleted in Databricks.
+ */
+async function ensureScope(
+  scope: DatabricksSecretScope,
+  name: string,
+  intent: DatabricksSecretScopeStatus,
+  client: DatabricksClient,
+  context: SecretScopeContext,
+  events: EventNote[],
+): Promise<Observed> {
+  const uid = scope.metadata.uid ?? '';
+  const created: Observed = { secretKeys: new Set(), acls: [] };
+  if (scope.status?.scopeName !== name && context.written.get(uid)?.scopeName !== name) {
+    refuseIfHeldElsewhere(scope, name, context);
+    if ((await client.secrets.listScopes()).some((existing) => existing.name === name)) {
+      throw scopeExists(scope, name, client);
+    }
+    await context.status.update(scope, intent);
+    context.written.set(uid, { scopeName: name, secretHashes: {} });
+    await createScope(scope, name, client, context, { claimedBefore: false, intent });
+    events.push(note('Created', 'CreateScope', `created secret scope ${name}`));
+    return created;
+  }
+  await context.status.update(scope, intent);
+  const observed = await observeScope(client, name, {
+    secretKeys: (intent.secretKeys?.length ?? 0) > 0,
+    acls: scope.spec.acls !== undefined,
+  });
+  if (observed) return observed;
+  await createScope(scope, name, client, context, { claimedBefore: true, intent });
+  events.push(
+    warning('Recreated', 'CreateScope', `secret scope ${name} was deleted in Databricks; created it again`),
+  );
+  return created;
 }
 
 /** What a reconcile reads of the scope: its keys and ACLs (each only when needed). */
@@ -255,24 +277,24 @@ async function createScope(
     if (!(error instanceof AlreadyExistsError)) throw error;
     if (!claim.claimedBefore && error.attempts <= 1) {
       await context.status.update({ ...scope, status: claim.intent }, scope.status ?? {});
+      context.written.delete(scope.metadata.uid ?? '');
       throw scopeExists(scope, name, client);
     }
   }
-  context.createdScopes.set(scope.metadata.uid ?? '', name);
 }
 
 /** Puts the keys whose value changed (or that Databricks lost), removes the ones that left the spec. */
 async function applySecrets(
   scope: DatabricksSecretScope,
-  name: string,
+  { scopeName: name, secretHashes: hashes }: WrittenScope,
+  ownedBefore: ReadonlySet<string>,
   desired: DesiredSecrets,
   observed: Observed,
   client: DatabricksClient,
   events: EventNote[],
 ): Promise<ScopeStatus> {
   const uid = scope.metadata.uid ?? '';
-  const hashes: Record<string, string> = { ...scope.status?.secretHashes };
-  const owned = new Set([...(scope.status?.secretKeys ?? []), ...desired.values.keys()]);
+  const owned = new Set([...ownedBefore, ...desired.values.keys()]);
   const written = { new: [] as string[], rotated: [] as string[], restored: [] as string[] };
   for (const [key, value] of desired.values) {
     const hash = secretValueHash(uid, key, value);
@@ -294,6 +316,7 @@ async function applySecrets(
         if (!(error instanceof NotFoundError)) throw error;
       }
       owned.delete(key);
+      delete hashes[key];
       removed.push(key);
     }
   }
@@ -315,7 +338,9 @@ async function applySecrets(
   const keys = [...owned].sort();
   return {
     secretCount: keys.length,
-    ...(keys.length > 0 ? { secretKeys: keys, secretHashes: hashes, secretsHash: contentHash(hashes) } : {}),
+    ...(keys.length > 0
+      ? { secretKeys: keys, secretHashes: { ...hashes }, secretsHash: contentHash(hashes) }
+      : {}),
   };
 }
 
@@ -401,7 +426,7 @@ async function cleanupScope(
 ): Promise<Outcome> {
   const uid = scope.metadata.uid ?? '';
   // Only a scope this object claimed; a refused one (ScopeExists) was never ours to delete.
-  const name = scope.status?.scopeName ?? context.createdScopes.get(uid);
+  const name = scope.status?.scopeName ?? context.written.get(uid)?.scopeName;
   if (name === undefined) return done;
   if ((scope.spec.deletionPolicy ?? 'Delete') === 'Retain') {
     await context.events.record(
@@ -427,7 +452,7 @@ async function cleanupScope(
     }
     await context.events.record(scope, note('Deleted', 'DeleteScope', `deleted secret scope ${name}`));
   }
-  context.createdScopes.delete(uid);
+  context.written.delete(uid);
   return done;
 }
 
@@ -459,7 +484,7 @@ export function registerSecretScopeController(setup: OperatorSetup): void {
       ...setup.shared,
       status: new StatusWriter(manager.kube, SECRET_SCOPES),
       scopes: informer.store,
-      createdScopes: new Map(),
+      written: new Map(),
     },
   });
   controller.watch(informers.DatabricksWorkspace, keysReferencing(informer, WORKSPACE_INDEX), (a, b) =>

@@ -40,6 +40,8 @@ describe('DatabricksSecretScope reconciler: rotation, steady state, drift, fault
       fakeScope(bed, 'rotating-scope')?.secrets.password === sha256('v2') ? true : undefined,
     );
     const elapsedMs = Date.now() - rotatedAt;
+    if (process.env.TEST_FIGURES)
+      console.log(`rotation reached Databricks after ${elapsedMs} ms (resync ${RESYNC_MS} ms)`);
     expect(elapsedMs).toBeLessThan(RESYNC_MS + 1_000);
 
     const after = await pollUntil('the new hash in status', async () => {

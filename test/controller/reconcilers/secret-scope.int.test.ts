@@ -243,6 +243,30 @@ describe('DatabricksSecretScope reconciler: scope, secrets, ACLs and ownership',
     }
   });
 
+  it('creates an Azure Key Vault backed scope with its vault, and applies its ACLs', async () => {
+    await bed.create(SCOPES, 'DatabricksSecretScope', 'vault', {
+      workspaceRef: { name: 'ws' },
+      scopeName: 'vault-scope',
+      backend: {
+        type: 'AzureKeyVault',
+        azureKeyVault: { resourceId: '/subscriptions/s/vaults/v', dnsName: 'https://v.vault.azure.net/' },
+      },
+      acls: [{ principal: 'data-readers', permission: 'READ' }],
+    });
+    const scope = await bed.waitForCondition<DatabricksSecretScope>(SCOPES, 'vault');
+    expect(scope.status).toMatchObject({ scopeName: 'vault-scope', backendType: 'AZURE_KEYVAULT' });
+    expect(scope.status?.secretKeys).toBeUndefined();
+    const listed = (await bed.fake.ui.call('secrets/scopes/list')) as {
+      scopes: { name: string; backend_type: string; keyvault_metadata?: unknown }[];
+    };
+    expect(listed.scopes.find((s) => s.name === 'vault-scope')).toEqual({
+      name: 'vault-scope',
+      backend_type: 'AZURE_KEYVAULT',
+      keyvault_metadata: { resource_id: '/subscriptions/s/vaults/v', dns_name: 'https://v.vault.azure.net/' },
+    });
+    expect(fakeScope(bed, 'vault-scope')?.acls).toEqual({ [user()]: 'MANAGE', 'data-readers': 'READ' });
+  });
+
   it('deletes a scope that is already gone from Databricks without complaint', async () => {
     await bed.create(SCOPES, 'DatabricksSecretScope', 'vanished', {
       workspaceRef: { name: 'ws' },
