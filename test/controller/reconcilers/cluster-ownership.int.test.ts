@@ -48,6 +48,9 @@ describe('DatabricksCluster reconciler: ownership, crash safety, deletion and re
     expect(remote).toMatchObject({ cluster_name: 'adopted', num_workers: 1, state: 'RUNNING' });
     expect(remote?.custom_tags?.['k8s-owner-uid']).toBe(cluster.metadata.uid);
     expect(bed.fake.requestCount('clusters/create')).toBe(0);
+    // The cluster may still be starting when adopted: the edit waits for RUNNING, never refused.
+    expect(bed.fake.requestCount('clusters/edit', 400)).toBe(0);
+    expect(bed.fake.requestCount('clusters/edit', 200)).toBe(1);
     expect(await eventReasons(bed, 'adopter')).toContain('Adopted');
   });
 

@@ -27,6 +27,7 @@ describe('DatabricksCluster reconciler: create, edit, start and terminate', () =
       reason: 'Starting',
     });
     expect(starting.status?.state).toBe('PENDING');
+    expect(starting.status?.stateMessage).toMatch(/^Finding instances/);
     const cluster = await bed.waitForCondition<DatabricksCluster>(CLUSTERS, 'analytics');
     const clusterId = cluster.status?.clusterId;
     expect(cluster.status).toMatchObject({
