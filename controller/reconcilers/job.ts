@@ -192,19 +192,33 @@ async function applyJob(
     }
   }
 
-  const permissionsHash = await applyPermissions(job, jobId, client, events);
-  const run = created ? undefined : await view.lastRun(jobId);
-  const lastRun = run ? summarizeRun(run) : knownLastRun(job, jobId);
-  const active = run !== undefined && isActiveRun(run);
-  const status: Omit<DatabricksJobStatus, 'conditions' | 'observedGeneration'> = {
+  const synced: Omit<DatabricksJobStatus, 'conditions' | 'observedGeneration'> = {
     jobId: Number(jobId),
     url: `${client.host}/jobs/${jobId}`,
     settingsHash,
+    ...(wrote ? { lastSyncTime: kubeTime(new Date()) } : {}),
+  };
+  let permissionsHash: string | undefined;
+  let run: Run | undefined;
+  try {
+    permissionsHash = await applyPermissions(job, jobId, client, events);
+    run = created ? undefined : await view.lastRun(jobId);
+  } catch (error) {
+    // The job is in place: say so now, or the retry would find it again and reset it again.
+    if (wrote) {
+      for (const event of events) await context.events.record(job, event);
+      await context.status.update<DatabricksJobStatus>(job, { ...previous, ...synced });
+    }
+    throw error;
+  }
+  const lastRun = run ? summarizeRun(run) : knownLastRun(job, jobId);
+  const active = run !== undefined && isActiveRun(run);
+  const status: Omit<DatabricksJobStatus, 'conditions' | 'observedGeneration'> = {
+    ...synced,
     ...(permissionsHash === undefined ? {} : { permissionsHash }),
-    lastSyncTime: wrote ? kubeTime(new Date()) : previous.lastSyncTime,
+    ...(wrote || previous.lastSyncTime === undefined ? {} : { lastSyncTime: previous.lastSyncTime }),
     ...(lastRun ? { lastRun } : {}),
   };
-  if (status.lastSyncTime === undefined) delete status.lastSyncTime;
   return {
     status,
     reason: 'Synced',

@@ -2,6 +2,7 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import type { DatabricksJob } from '../../../controller/reconcilers/job.js';
 import { testKubeConfig } from '../../control-plane/test-cluster.js';
 import { defaultFakeToken } from '../../fake-databricks/index.js';
+import type { PermissionsService } from '../../fake-databricks/permissions.js';
 import { useOperatorTestBed } from '../operator-test-bed.js';
 import { JOBS, allRemoteJobs, createReadyJob, jobSpec, notebookTask, remoteJob } from './job-fixtures.js';
 
@@ -100,7 +101,7 @@ describe('DatabricksJob reconciler: settings Databricks rejects, faults and rota
     expect(bed.fake.requestCount('jobs/create', 200)).toBe(names.length);
     for (const job of jobs) {
       const acl = bed.fake
-        .service<{ directAcl(type: string, id: string): { principal: string }[] }>('permissions')
+        .service<PermissionsService>('permissions')
         .directAcl('jobs', String(job.status?.jobId))
         .map((entry) => entry.principal);
       expect(acl).toContain('data-eng');

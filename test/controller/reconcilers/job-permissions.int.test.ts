@@ -1,0 +1,133 @@
+import type { DatabricksJob } from '../../../controller/reconcilers/job.js';
+import type { PermissionsService } from '../../fake-databricks/permissions.js';
+import { pollUntil } from '../../control-plane/poll-until.js';
+import { useOperatorTestBed } from '../operator-test-bed.js';
+import { JOBS, createReadyJob, jobSpec, notebookTask } from './job-fixtures.js';
+
+type Grant = Record<string, string>;
+
+describe('DatabricksJob reconciler: permissions', () => {
+  const bed = useOperatorTestBed('job-perms');
+
+  /** The job's direct grants as `principal → level`. */
+  function directGrants(job: DatabricksJob): Record<string, string> {
+    const acl = bed.fake
+      .service<PermissionsService>('permissions')
+      .directAcl('jobs', String(job.status?.jobId));
+    return Object.fromEntries(acl.map((entry) => [entry.principal, entry.level]));
+  }
+
+  async function grantInTheUi(job: DatabricksJob, grant: Grant): Promise<void> {
+    await bed.fake.ui.call('permissions/patch', {
+      objectType: 'jobs',
+      objectId: String(job.status?.jobId),
+      access_control_list: [grant],
+    });
+  }
+
+  async function changePermissions(name: string, mode: string, acl: Grant[]): Promise<DatabricksJob> {
+    await bed.patchSpec(JOBS, name, { permissions: { mode, access_control_list: acl } });
+    return bed.waitForCondition<DatabricksJob>(JOBS, name);
+  }
+
+  const owner = () => bed.fake.userName;
+
+  it('Additive adds the listed grants and leaves the others as they are', async () => {
+    const job = await createReadyJob(
+      bed,
+      'additive',
+      { tasks: [notebookTask('a')] },
+      {
+        permissions: {
+          access_control_list: [{ group_name: 'data-eng', permission_level: 'CAN_MANAGE_RUN' }],
+        },
+      },
+    );
+    expect(directGrants(job)).toEqual({ [owner()]: 'IS_OWNER', 'data-eng': 'CAN_MANAGE_RUN' });
+
+    await grantInTheUi(job, { user_name: 'bob@example.com', permission_level: 'CAN_VIEW' });
+    const changed = await changePermissions('additive', 'Additive', [
+      { group_name: 'data-eng', permission_level: 'CAN_MANAGE_RUN' },
+      { group_name: 'analysts', permission_level: 'CAN_VIEW' },
+    ]);
+    expect(directGrants(changed)).toEqual({
+      [owner()]: 'IS_OWNER',
+      'data-eng': 'CAN_MANAGE_RUN',
+      analysts: 'CAN_VIEW',
+      'bob@example.com': 'CAN_VIEW',
+    });
+    expect(bed.fake.requestCount('permissions/put')).toBe(0);
+  });
+
+  it('Authoritative makes the list the only direct grants, keeping the one owner', async () => {
+    const job = await createReadyJob(bed, 'authoritative', { tasks: [notebookTask('a')] });
+    await grantInTheUi(job, { user_name: 'bob@example.com', permission_level: 'CAN_MANAGE' });
+
+    const changed = await changePermissions('authoritative', 'Authoritative', [
+      { group_name: 'data-eng', permission_level: 'CAN_MANAGE' },
+    ]);
+    expect(directGrants(changed)).toEqual({ [owner()]: 'IS_OWNER', 'data-eng': 'CAN_MANAGE' });
+  });
+
+  it('hands ownership over with exactly one IS_OWNER, in either mode', async () => {
+    const authoritative = await createReadyJob(
+      bed,
+      'new-owner',
+      { tasks: [notebookTask('a')] },
+      {
+        permissions: {
+          mode: 'Authoritative',
+          access_control_list: [
+            { user_name: 'alice@example.com', permission_level: 'IS_OWNER' },
+            { group_name: 'data-eng', permission_level: 'CAN_VIEW' },
+          ],
+        },
+      },
+    );
+    expect(directGrants(authoritative)).toEqual({ 'alice@example.com': 'IS_OWNER', 'data-eng': 'CAN_VIEW' });
+
+    const additive = await createReadyJob(
+      bed,
+      'handed-over',
+      { tasks: [notebookTask('a')] },
+      {
+        permissions: {
+          access_control_list: [{ user_name: 'alice@example.com', permission_level: 'IS_OWNER' }],
+        },
+      },
+    );
+    // The previous owner keeps access, one level down: a job has exactly one IS_OWNER.
+    expect(directGrants(additive)).toEqual({ 'alice@example.com': 'IS_OWNER', [owner()]: 'CAN_MANAGE' });
+  });
+
+  it('says InvalidSettings with Databricks’ message for permissions it refuses', async () => {
+    await bed.create(
+      JOBS,
+      'DatabricksJob',
+      'group-owner',
+      jobSpec(
+        { tasks: [notebookTask('a')] },
+        {
+          permissions: {
+            mode: 'Authoritative',
+            access_control_list: [{ group_name: 'data-eng', permission_level: 'IS_OWNER' }],
+          },
+        },
+      ),
+    );
+    const rejected = await bed.waitForCondition<DatabricksJob>(JOBS, 'group-owner', {
+      status: 'False',
+      reason: 'InvalidSettings',
+    });
+    expect(rejected.status?.conditions?.find((c) => c.type === 'Ready')?.message).toContain(
+      'permissions/put: INVALID_PARAMETER_VALUE Group data-eng cannot be the owner of a job',
+    );
+    // The job itself was made, and status says which: retries apply the permissions again, nothing else.
+    expect(rejected.status?.jobId).toBeDefined();
+    await pollUntil('two more attempts', async () =>
+      bed.fake.requestCount('permissions/put') >= 3 ? true : undefined,
+    );
+    expect(bed.fake.requestCount('jobs/create')).toBe(1);
+    expect(bed.fake.requestCount('jobs/reset')).toBe(0);
+  });
+});
