@@ -7,8 +7,10 @@ import type { Registry } from 'prom-client';
 import { API_GROUP, API_VERSION, KINDS, type DatabricksKind } from '../lib/crds/index.js';
 import type { WorkspaceCredentialsOptions } from './databricks/index.js';
 import { registerClusterController } from './reconcilers/cluster.js';
+import { registerDbfsFileController } from './reconcilers/dbfs-file.js';
 import { registerJobController, type JobTiming } from './reconcilers/job.js';
 import type { ManagedContext, NotReadyBackoff } from './reconcilers/managed.js';
+import { registerNotebookController } from './reconcilers/notebook.js';
 import { registerRunController } from './reconcilers/run.js';
 import { registerSecretScopeController } from './reconcilers/secret-scope.js';
 import { registerWorkspaceController, type WorkspaceProbeTiming } from './reconcilers/workspace.js';
@@ -60,6 +62,8 @@ const CONTROLLERS: Partial<Record<DatabricksKind, RegisterController>> = {
   DatabricksJob: registerJobController,
   DatabricksSecretScope: registerSecretScopeController,
   DatabricksRun: registerRunController,
+  DatabricksDbfsFile: registerDbfsFileController,
+  DatabricksNotebook: registerNotebookController,
   DatabricksCluster: registerClusterController,
 };
 
