@@ -42,9 +42,12 @@ export const defaultJobViewOptions: JobViewOptions = {
 };
 
 interface Listing {
-  /** When the first page was requested: writes before this are reflected in it. */
+  /** When the first page was requested, by this process's clock: how old the listing is. */
   readonly startedAt: number;
-  /** The view's write count when it started: later writes are not reflected in it. */
+  /**
+   * The view's write count when it started: writes numbered up to this are reflected in it, later ones
+   * are not. A count, not a time, so a write and a listing in the same millisecond are still ordered.
+   */
   readonly writesBefore: number;
   /** Pages it took (what reading it again costs). */
   readonly pages: number;
@@ -53,7 +56,13 @@ interface Listing {
 }
 
 interface RunsFeed {
+  /** When the walk began, by this process's clock: how old the feed is. */
   readonly startedAt: number;
+  /**
+   * The newest sort time (end time, or start time while unfinished) any walk has read, by Databricks'
+   * clock: the next walk stops a little before it, so a skewed local clock loses no runs.
+   */
+  readonly watermark?: number;
   /** The newest run of each job seen so far, by job ID. */
   readonly latest: Map<string, Run>;
 }
@@ -89,13 +98,13 @@ const views = new WeakMap<DatabricksClient, JobView>();
 /** Reads of one workspace's jobs, batched and cached briefly. */
 export class JobView {
   private listing: Listing | undefined;
-  private listingInFlight: { readonly startedAt: number; readonly listing: Promise<Listing> } | undefined;
+  private listingInFlight: { readonly writesBefore: number; readonly listing: Promise<Listing> } | undefined;
   /** Writes this process made to the workspace's jobs, counted so a listing knows how many it misses. */
   private writes = 0;
   private feed: RunsFeed = { startedAt: 0, latest: new Map() };
   private feedInFlight: Promise<RunsFeed> | undefined;
-  /** job ID → when this process last wrote it. */
-  private readonly writtenAt = new Map<string, number>();
+  /** job ID → the number of this process's last write to it (1 for the first write of all). */
+  private readonly lastWrite = new Map<string, number>();
   /** owner UID → job ID, for jobs this process created (a listing may predate them). */
   private readonly createdHere = new Map<string, string>();
 
@@ -117,13 +126,13 @@ export class JobView {
    */
   async job(jobId: string, managedJobs: number): Promise<Job | undefined> {
     if (managedJobs >= this.options.listingThreshold) {
-      const writtenAt = this.writtenAt.get(jobId) ?? 0;
+      const written = this.lastWrite.get(jobId) ?? 0;
       let listing = await this.freshListing();
-      if (listing.startedAt <= writtenAt && this.writes - listing.writesBefore > listing.pages) {
-        listing = await this.listingAfter(writtenAt);
+      if (listing.writesBefore < written && this.writes - listing.writesBefore > listing.pages) {
+        listing = await this.listingAfter(written);
       }
       const listed = listing.byId.get(jobId);
-      if (listing.startedAt > writtenAt && listed && !listed.has_more) return listed;
+      if (listing.writesBefore >= written && listed && !listed.has_more) return listed;
     }
     return this.client.jobs.get(jobId).catch((error: unknown) => {
       if (error instanceof NotFoundError) return undefined;
@@ -156,8 +165,7 @@ export class JobView {
 
   /** Records a write to `jobId`: listings that started earlier no longer speak for it. */
   wrote(jobId: string): void {
-    this.writtenAt.set(jobId, Date.now());
-    this.writes++;
+    this.lastWrite.set(jobId, ++this.writes);
   }
 
   /** Forgets a deleted job. */
@@ -179,13 +187,14 @@ export class JobView {
     return this.listingAfter(0);
   }
 
-  /** A listing that started after `time`: the one being read if it did, else a new one. */
-  private listingAfter(time: number): Promise<Listing> {
-    if (this.listingInFlight && this.listingInFlight.startedAt > time) return this.listingInFlight.listing;
-    const startedAt = Date.now();
+  /** A listing that started after write number `write`: the one being read if it did, else a new one. */
+  private listingAfter(write: number): Promise<Listing> {
+    if (this.listingInFlight && this.listingInFlight.writesBefore >= write)
+      return this.listingInFlight.listing;
+    const writesBefore = this.writes;
     const inFlight = {
-      startedAt,
-      listing: this.readListing(startedAt).finally(() => {
+      writesBefore,
+      listing: this.readListing(writesBefore).finally(() => {
         if (this.listingInFlight === inFlight) this.listingInFlight = undefined;
       }),
     };
@@ -193,8 +202,8 @@ export class JobView {
     return inFlight.listing;
   }
 
-  private async readListing(startedAt: number): Promise<Listing> {
-    const writesBefore = this.writes;
+  private async readListing(writesBefore: number): Promise<Listing> {
+    const startedAt = Date.now();
     const byId = new Map<string, Job>();
     const byOwnerUid = new Map<string, Job>();
     for await (const job of this.client.jobs.list({ expand_tasks: true })) {
@@ -210,7 +219,7 @@ export class JobView {
       byOwnerUid,
     };
     // Two listings can overlap; the one that started later is the better one to keep.
-    if (!this.listing || this.listing.startedAt <= startedAt) this.listing = listing;
+    if (!this.listing || this.listing.writesBefore <= writesBefore) this.listing = listing;
     return listing;
   }
 
@@ -221,18 +230,21 @@ export class JobView {
   }
 
   /**
-   * Walks `runs/list` newest first (by end time, or start time while running) until it reaches runs
-   * that ended, or started, before the previous walk: every run that started or finished since then is
-   * seen, and nothing older is read again. A run still going that started before the previous walk sorts
-   * behind where the walk stops, so while one is known, the active runs are read too (`active_only`):
-   * that is how a run's state moves from PENDING to RUNNING in status before it ends.
+   * Walks `runs/list` newest first (by end time, or start time while unfinished) until it reaches runs
+   * sorted before the newest one the previous walk saw: every run that started or finished since then
+   * is read, and nothing older is read again. A run still going that started before the previous walk
+   * sorts behind where the walk stops, so while one is known, the active runs are read too
+   * (`active_only`): that is how a run's state moves from PENDING to RUNNING in status before it ends.
    */
   private async readFeed(): Promise<RunsFeed> {
     const startedAt = Date.now();
     const previous = this.feed;
     // A second of overlap covers runs that changed while the previous walk was reading.
     const stopBefore =
-      previous.startedAt > 0 ? previous.startedAt - 1_000 : startedAt - this.options.initialRunsLookbackMs;
+      previous.watermark !== undefined
+        ? previous.watermark - 1_000
+        : startedAt - this.options.initialRunsLookbackMs;
+    let watermark = previous.watermark;
     const latest = new Map(previous.latest);
     const seen = new Set<string>();
     const take = (run: Run): void => {
@@ -248,6 +260,7 @@ export class JobView {
     let read = 0;
     for await (const run of this.client.jobs.listRuns({ run_type: 'JOB_RUN', limit: RUNS_PAGE_SIZE })) {
       const at = run.end_time ? run.end_time : (run.start_time ?? 0);
+      watermark = Math.max(watermark ?? at, at);
       if (at < stopBefore || read++ >= maxRuns) break;
       take(run);
     }
@@ -266,7 +279,7 @@ export class JobView {
         take(run);
       }
     }
-    this.feed = { startedAt, latest };
+    this.feed = { startedAt, ...(watermark === undefined ? {} : { watermark }), latest };
     return this.feed;
   }
 }
