@@ -175,22 +175,11 @@ export class RunPoller {
     const entries = [...this.tracked.values()];
     this.stats.ticks++;
     try {
-      const observed = await this.observe(entries);
+      await this.observe(entries, (entry, observation) => this.record(entry, observation, startedAt));
+      this.log?.debug('polled active runs', { tracked: entries.length, tookMs: Date.now() - startedAt });
       this.failures = 0;
       this.retryAt = 0;
       this.pruneFinished(startedAt);
-      for (const entry of entries) {
-        const observation = observed.get(entry.runId);
-        if (!observation || this.tracked.get(entry.runId) !== entry) continue;
-        entry.polledAt = startedAt;
-        const changed = fingerprint(observation) !== fingerprint(entry.observation);
-        entry.observation = observation;
-        if (observation.state !== 'active') {
-          this.tracked.delete(entry.runId);
-          this.finished.set(entry.runId, { observation, at: Date.now() });
-        }
-        if (changed) this.wake(entry.key);
-      }
     } catch (error) {
       // The client has already retried what can be retried; look again later, less often.
       this.failures++;
@@ -204,9 +193,25 @@ export class RunPoller {
     }
   }
 
-  /** One look at `entries`: the active listing (or single reads), then a read of each run that left it. */
-  private async observe(entries: readonly TrackedRun[]): Promise<Map<string, RunObservation>> {
-    const observed = new Map<string, RunObservation>();
+  /** Takes in one observation, as soon as it is made, so a run that ended is reported without delay. */
+  private record(entry: TrackedRun, observation: RunObservation, tickStartedAt: number): void {
+    if (this.tracked.get(entry.runId) !== entry) return;
+    entry.polledAt = tickStartedAt;
+    const changed = fingerprint(observation) !== fingerprint(entry.observation);
+    entry.observation = observation;
+    if (observation.state !== 'active') {
+      this.tracked.delete(entry.runId);
+      this.finished.set(entry.runId, { observation, at: Date.now() });
+    }
+    if (changed) this.wake(entry.key);
+  }
+
+  /** One look at `entries`: the active listing (or single reads), then a read of each run not in it. */
+  private async observe(
+    entries: readonly TrackedRun[],
+    record: (entry: TrackedRun, observation: RunObservation) => void,
+  ): Promise<void> {
+    const seen = new Set<string>();
     const listingPages = Math.max(1, Math.ceil(this.activeRuns / LIST_PAGE_SIZE));
     if (entries.length > listingPages) {
       let active = 0;
@@ -217,18 +222,21 @@ export class RunPoller {
         limit: LIST_PAGE_SIZE,
       })) {
         active++;
-        const runId = formatId(run.run_id);
-        if (this.tracked.has(runId)) observed.set(runId, observationOf(run));
+        const entry = this.tracked.get(formatId(run.run_id));
+        if (!entry) continue;
+        seen.add(entry.runId);
+        record(entry, observationOf(run));
       }
       this.activeRuns = active;
     }
-    const unseen = entries.filter((entry) => !observed.has(entry.runId));
-    for (let i = 0; i < unseen.length; i += this.options.getConcurrency) {
-      const batch = unseen.slice(i, i + this.options.getConcurrency);
-      const reads = await Promise.all(batch.map((entry) => this.read(entry.runId)));
-      batch.forEach((entry, index) => observed.set(entry.runId, reads[index]));
-    }
-    return observed;
+    const unseen = entries.filter((entry) => !seen.has(entry.runId));
+    let next = 0;
+    const reader = async (): Promise<void> => {
+      for (let entry = unseen[next++]; entry; entry = unseen[next++]) {
+        record(entry, await this.read(entry.runId));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.options.getConcurrency, unseen.length) }, reader));
   }
 
   private async read(runId: string): Promise<RunObservation> {

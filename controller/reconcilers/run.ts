@@ -161,14 +161,17 @@ async function applyRun(
     reason: 'RunFinished',
     message: `run ${runId} finished: ${describeState(observation.run)}`,
     conditions: finished,
-    events: [
-      {
-        type: success ? 'Normal' : 'Warning',
-        reason: success ? 'Succeeded' : 'Failed',
-        action: 'FollowRun',
-        note: `run ${runId} finished: ${describeState(observation.run)}`,
-      },
-    ],
+    // A failure is worth a Warning; a success is in the conditions, and an Event would only delay them.
+    events: success
+      ? []
+      : [
+          {
+            type: 'Warning',
+            reason: 'Failed',
+            action: 'FollowRun',
+            note: `run ${runId} failed: ${describeState(observation.run)}`,
+          },
+        ],
   };
 }
 

@@ -35,7 +35,7 @@ describe('DatabricksRun reconciler: deletion', () => {
   }
 
   const remoteRun = async (runId: number) =>
-    (await bed.fake.ui.call('jobs/runs/get', { run_id: runId })) as RunsGet;
+    (await bed.fake.ui.call('jobs/runs/get', { run_id: runId })) as unknown as RunsGet;
 
   it('cancels an active run and keeps the object until Databricks reports the run ended', async () => {
     // A cancel that takes a while to land: the finalizer must outlast TERMINATING.

@@ -20,7 +20,7 @@ class LosingStatusWrites extends KubeClient {
     resource: ResourceType,
     namespace: string,
     name: string,
-    patch: unknown,
+    patch: Record<string, unknown>,
   ): Promise<T> {
     if (resource.plural === RUNS.plural && this.remaining > 0) {
       this.remaining--;

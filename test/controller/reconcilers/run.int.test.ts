@@ -179,7 +179,7 @@ describe('DatabricksRun reconciler: start, follow and finish a run', () => {
     await bed.stopOperator();
     await bed.fake.ui.call('jobs/runs/cancel', { run_id: runId });
     await pollUntil('the run to end', async () => {
-      const remote = (await bed.fake.ui.call('jobs/runs/get', { run_id: runId })) as RunsGet;
+      const remote = (await bed.fake.ui.call('jobs/runs/get', { run_id: runId })) as unknown as RunsGet;
       return remote.state.life_cycle_state === 'TERMINATED' ? true : undefined;
     });
     await bed.fake.ui.call('jobs/runs/delete', { run_id: runId });
