@@ -20,8 +20,11 @@ async function main(argv: readonly string[]): Promise<number> {
   const operator = createOperator({ config, logger });
   operator.manager.handleSignals();
   await operator.start();
+  const { address, port } = operator.manager.address;
   logger.info('controller running', {
     namespaces: config.namespaces ?? 'all',
+    // The port actually bound: with `--metrics-bind-address 127.0.0.1:0` the OS picks it.
+    metricsAddress: `${address}:${port}`,
     workers: config.workers,
     resyncPeriodMs: config.resyncPeriodMs,
     leaderElection: config.leaderElection,
