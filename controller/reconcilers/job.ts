@@ -11,6 +11,7 @@
  *   Retain leaves it.
  */
 import {
+  InvalidParameterError,
   NotFoundError,
   formatId,
   type AccessControlRequest,
@@ -43,6 +44,7 @@ import { JobView, defaultJobViewOptions, isActiveRun, type JobViewOptions } from
 import {
   NotReadyError,
   WORKSPACE_INDEX,
+  describeApiError,
   reconcileManaged,
   workspaceKeyOf,
   workspaceReadinessChanged,
@@ -50,7 +52,14 @@ import {
   type ManagedContext,
   type ManagedObject,
 } from './managed.js';
-import { describeOtherOwner, ownershipOf, withOwnerTags, type Ownership } from './ownership.js';
+import {
+  OWNER_TAG,
+  OWNER_UID_TAG,
+  describeOtherOwner,
+  ownershipOf,
+  withOwnerTags,
+  type Ownership,
+} from './ownership.js';
 import {
   REFERENCE_INDEXES,
   referenceIndexFunctions,
@@ -114,14 +123,14 @@ async function applyJob(
   let created = false;
 
   const create = async (): Promise<string> => {
-    const { job_id } = await client.jobs.create(settings);
+    const { job_id } = await client.jobs.create(settings).catch(explainRejection(settings));
     const id = formatId(job_id);
     view.created(uid, id);
     wrote = created = true;
     return id;
   };
   const reset = async (id: string): Promise<void> => {
-    await client.jobs.reset(id, settings);
+    await client.jobs.reset(id, settings).catch(explainRejection(settings));
     view.wrote(id);
     wrote = true;
   };
@@ -247,6 +256,25 @@ function desiredSettings(job: DatabricksJob, context: JobContext): JobSettings {
   );
   if (tasks) settings.tasks = tasks;
   return settings;
+}
+
+/** Databricks refuses a job with more tags than this (BEHAVIOUR.md §2). */
+const MAX_JOB_TAGS = 25;
+
+/**
+ * Databricks' refusal of `settings`, with the reason the user cannot see in the spec when it is the
+ * tag count: the two marker tags count too.
+ */
+function explainRejection(settings: JobSettings): (error: unknown) => never {
+  return (error) => {
+    const tags = Object.keys(settings.tags ?? {}).length;
+    if (!(error instanceof InvalidParameterError) || tags <= MAX_JOB_TAGS) throw error;
+    const marker = [OWNER_TAG, OWNER_UID_TAG];
+    throw new NotReadyError(
+      'InvalidSettings',
+      `Databricks rejected the request: ${describeApiError(error)} spec.settings.tags has ${tags - marker.length} tags and the controller adds ${marker.length} (${marker.join(', ')}) to mark the job as this object's: keep at most ${MAX_JOB_TAGS - marker.length}`,
+    );
+  };
 }
 
 /** The job's name: `spec.settings.name`, or the object's name when the spec leaves it out. */

@@ -27,7 +27,8 @@ describe('DatabricksJob reconciler: settings Databricks rejects, faults and rota
       reason: 'InvalidSettings',
     });
     expect(ready(rejected)?.message).toBe(
-      'Databricks rejected the request: jobs/create: INVALID_PARAMETER_VALUE The job has 26 tags; at most 25 are allowed.',
+      'Databricks rejected the request: jobs/create: INVALID_PARAMETER_VALUE The job has 26 tags; at most 25 are allowed. ' +
+        "spec.settings.tags has 24 tags and the controller adds 2 (k8s-owner, k8s-owner-uid) to mark the job as this object's: keep at most 23",
     );
 
     // The test bed's backoff starts at 200 ms and doubles with the time spent failing, up to 2 s.
