@@ -39,6 +39,7 @@ import { done, requeueAfter, type Outcome } from '../runtime/outcome.js';
 import { StatusWriter } from '../runtime/status.js';
 import type { DatabricksJob } from './job.js';
 import {
+  NotReadyError,
   WORKSPACE_INDEX,
   reconcileManaged,
   resolveReference,
@@ -85,8 +86,10 @@ export interface RunContext extends ManagedContext {
 
 /** Index of DatabricksRuns not started yet by the DatabricksJob (`namespace/name`) they run. */
 const JOB_REF_INDEX = 'runJobRef';
-/** Output summaries are read for at most this many task runs of one run. */
-const MAX_TASK_OUTPUTS = 100;
+/** Output summaries are read for at most this many task runs of one run (failed ones first). */
+const MAX_TASK_OUTPUTS = 20;
+/** Task results whose output is worth reading, the failures first. */
+const OUTPUT_PRIORITY = ['FAILED', 'TIMEDOUT', 'SUCCESS'];
 /** Results Databricks reports for runs that did their work. */
 const SUCCESS_RESULTS = new Set(['SUCCESS', 'SUCCESS_WITH_FAILURES']);
 const LIFE_CYCLE_STATES = new Set([
@@ -142,7 +145,9 @@ async function applyRun(
       requeueAfterMs: safetyMs,
     };
   }
-  if (observation.state === 'notFound') return runNotFound(runId, previous, client);
+  if (observation.state === 'notFound') {
+    return runNotFound(runId, previous, client, run.metadata.generation);
+  }
   const status = statusOf(observation.run, previous);
   if (observation.state === 'active') {
     return {
@@ -183,21 +188,30 @@ async function startRun(
 ): Promise<{ runId: string; jobId?: string; event: EventNote }> {
   const namespace = run.metadata.namespace ?? '';
   const idempotency_token = idempotencyTokenOf(run);
-  if (run.spec.jobRef) {
+  const { jobRef } = run.spec;
+  if (jobRef) {
     const jobId = formatId(
-      resolveReference(context.jobs, namespace, run.spec.jobRef, {
+      resolveReference(context.jobs, namespace, jobRef, {
         kind: 'DatabricksJob',
         field: 'spec.jobRef',
         valueOf: (job) => job.status?.jobId,
       }),
     );
     const request = { ...(run.spec.runNow ?? {}), idempotency_token } as RunNowRequest;
-    const { run_id } = await client.jobs.runNow(jobId, request);
+    const { run_id } = await client.jobs.runNow(jobId, request).catch((error: unknown) => {
+      if (!(error instanceof NotFoundError)) throw error;
+      // The job was deleted in Databricks; its DatabricksJob recreates it, and its new ID wakes this run.
+      throw new NotReadyError(
+        'JobNotFound',
+        `spec.jobRef: job ${jobId} of DatabricksJob ${jobRef.name} does not exist in Databricks; waiting for the DatabricksJob to recreate it`,
+        { warn: true },
+      );
+    });
     const runId = formatId(run_id);
     return {
       runId,
       jobId,
-      event: note('Started', 'RunNow', `started run ${runId} of job ${jobId} (${run.spec.jobRef.name})`),
+      event: note('Started', 'RunNow', `started run ${runId} of job ${jobId} (${jobRef.name})`),
     };
   }
   const submit = run.spec.submit;
@@ -256,25 +270,26 @@ function statusOf(observed: Run, previous: DatabricksRunStatus): RunStatusFields
   return status;
 }
 
-/** The task list with an output summary for each task run that ran (read once, when the run ended). */
+/**
+ * The task list with an output summary for the task runs that ran (read once, when the run ended): at
+ * most {@link MAX_TASK_OUTPUTS} of them, failures first, so a wide run's status stays small.
+ */
 async function withOutputs(
   tasks: TaskStatus[] | undefined,
   client: DatabricksClient,
 ): Promise<TaskStatus[] | undefined> {
   if (!tasks) return tasks;
-  let budget = MAX_TASK_OUTPUTS;
-  const summarized: TaskStatus[] = [];
-  for (const task of tasks) {
-    const ran =
-      task.resultState !== undefined && ['SUCCESS', 'FAILED', 'TIMEDOUT'].includes(task.resultState);
-    if (!ran || task.runId === undefined || task.output || budget-- <= 0) {
-      summarized.push(task);
-      continue;
-    }
-    const output = await readOutput(client, task.runId);
-    summarized.push(output ? { ...task, output } : task);
-  }
-  return summarized;
+  const rank = (task: TaskStatus): number => OUTPUT_PRIORITY.indexOf(task.resultState ?? '');
+  const chosen = tasks
+    .filter((task) => rank(task) >= 0 && task.runId !== undefined && !task.output)
+    .sort((a, b) => rank(a) - rank(b))
+    .slice(0, MAX_TASK_OUTPUTS);
+  const outputs = new Map<TaskStatus, TaskStatus['output']>();
+  for (const task of chosen) outputs.set(task, await readOutput(client, task.runId!));
+  return tasks.map((task) => {
+    const output = outputs.get(task);
+    return output ? { ...task, output } : task;
+  });
 }
 
 async function readOutput(client: DatabricksClient, taskRunId: number): Promise<TaskStatus['output']> {
@@ -329,6 +344,7 @@ function runNotFound(
   runId: string,
   previous: DatabricksRunStatus,
   client: DatabricksClient,
+  generation: number | undefined,
 ): Applied<DatabricksRunStatus> {
   const message = `run ${runId} no longer exists in ${client.host} (deleted there, or past its retention) and was not seen to end; status shows its last known state. Create a new DatabricksRun to run again.`;
   const update = (type: string, status: 'True' | 'False'): ConditionUpdate => ({
@@ -336,6 +352,7 @@ function runNotFound(
     status,
     reason: 'RunNotFound',
     message,
+    observedGeneration: generation,
   });
   return {
     status: fieldsOf(previous),

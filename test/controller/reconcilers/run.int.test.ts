@@ -117,6 +117,33 @@ describe('DatabricksRun reconciler: start, follow and finish a run', () => {
     expect(remote.job_parameters).toEqual([{ name: 'day', default: 'today', value: '2026-01-02' }]);
   });
 
+  it('waits with JobNotFound while the job was deleted in Databricks, and runs the job its DatabricksJob recreates', async () => {
+    const settings = { name: 'etl-gone', tasks: [notebookTask('main')] };
+    await bed.create(JOBS, 'DatabricksJob', 'etl-gone', { workspaceRef: { name: 'ws' }, settings });
+    const job = await bed.waitForCondition<DatabricksJob>(JOBS, 'etl-gone');
+    await bed.fake.ui.deleteJob(job.status!.jobId!);
+
+    await bed.create(RUNS, 'DatabricksRun', 'after-delete', {
+      workspaceRef: { name: 'ws' },
+      jobRef: { name: 'etl-gone' },
+    });
+    const waiting = await bed.waitForCondition<DatabricksRun>(RUNS, 'after-delete', {
+      status: 'False',
+      reason: 'JobNotFound',
+    });
+    expect(findCondition(waiting.status?.conditions, 'Ready')?.message).toContain(`job ${job.status?.jobId}`);
+
+    // A spec change makes the DatabricksJob notice the job is gone and create it again.
+    await bed.patchSpec(JOBS, 'etl-gone', { settings: { ...settings, description: 'recreated' } });
+    const recreated = await pollUntil('a new job ID', async () => {
+      const current = await bed.get<DatabricksJob>(JOBS, 'etl-gone');
+      const jobId = current?.status?.jobId;
+      return jobId !== undefined && jobId !== job.status?.jobId ? jobId : undefined;
+    });
+    const run = await bed.waitForCondition<DatabricksRun>(RUNS, 'after-delete', { type: 'Succeeded' });
+    expect(run.status?.jobId).toBe(recreated);
+  });
+
   it('resolves the *_ref fields of submitted tasks before submitting', async () => {
     await bed.create(JOBS, 'DatabricksJob', 'child', {
       workspaceRef: { name: 'ws' },
