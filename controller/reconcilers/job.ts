@@ -107,6 +107,16 @@ export const reconcileJob: Reconciler<DatabricksJob, JobContext> = async (job, c
   });
 };
 
+/** What placing the job in Databricks did. */
+interface Placement {
+  readonly jobId: string;
+  /** Created or reset it. */
+  readonly wrote: boolean;
+  /** Created it just now (it can have no runs yet). */
+  readonly created: boolean;
+  readonly events: EventNote[];
+}
+
 async function applyJob(
   job: DatabricksJob,
   client: DatabricksClient,
@@ -114,92 +124,9 @@ async function applyJob(
 ): Promise<Applied<DatabricksJobStatus>> {
   const settings = desiredSettings(job, context);
   const settingsHash = contentHash(settings);
-  const managedJobs = context.jobs.keysByIndex(WORKSPACE_INDEX, workspaceKeyOf(job)[0]).length;
   const view = JobView.of(client, context.view);
-  const uid = job.metadata.uid ?? '';
   const previous = job.status ?? {};
-  const events: EventNote[] = [];
-  let wrote = false;
-  let created = false;
-
-  const create = async (): Promise<string> => {
-    const { job_id } = await client.jobs.create(settings).catch(explainRejection(settings));
-    const id = formatId(job_id);
-    view.created(uid, id);
-    wrote = created = true;
-    return id;
-  };
-  const reset = async (id: string): Promise<void> => {
-    await client.jobs.reset(id, settings).catch(explainRejection(settings));
-    view.wrote(id);
-    wrote = true;
-  };
-
-  let jobId = previous.jobId === undefined ? undefined : formatId(previous.jobId);
-  if (jobId === undefined && job.spec.jobId !== undefined) {
-    jobId = formatId(job.spec.jobId);
-    const existing = await view.job(jobId, 0);
-    if (!existing) {
-      throw new NotReadyError(
-        'JobNotFound',
-        `spec.jobId: job ${jobId} does not exist in ${client.host}; point spec.jobId at an existing job, or remove it to create a new job`,
-      );
-    }
-    refuseIfOwnedElsewhere(existing, job, context, 'spec.jobId');
-    await reset(jobId);
-    events.push(
-      note('Adopted', 'AdoptJob', `adopted job ${jobId} and replaced its settings with spec.settings`),
-    );
-  } else if (jobId === undefined) {
-    const found = await view.findOwned(uid, jobName(job), managedJobs);
-    if (found) {
-      // Created by an earlier attempt that did not live to write status: that job, not a second one.
-      jobId = formatId(found.job_id);
-      await reset(jobId);
-      events.push(
-        note('Found', 'ResetJob', `found job ${jobId} this object created earlier; reset its settings`),
-      );
-    } else {
-      jobId = await create();
-      events.push(note('Created', 'CreateJob', `created job ${jobId}`));
-    }
-  } else if (previous.settingsHash !== settingsHash) {
-    try {
-      await reset(jobId);
-      events.push(note('Updated', 'ResetJob', `reset job ${jobId} to the new spec.settings`));
-    } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
-      const gone = jobId;
-      jobId = await create();
-      events.push(
-        warning('Recreated', 'CreateJob', `job ${gone} was deleted in Databricks; created job ${jobId}`),
-      );
-    }
-  } else {
-    const observed = await view.job(jobId, managedJobs);
-    if (!observed) {
-      const gone = jobId;
-      jobId = await create();
-      events.push(
-        warning('Recreated', 'CreateJob', `job ${gone} was deleted in Databricks; created job ${jobId}`),
-      );
-    } else {
-      refuseIfOwnedElsewhere(observed, job, context, 'status.jobId');
-      const differences = jobDiff.differences(settings, observed.settings ?? {});
-      if (differences.length > 0) {
-        await reset(jobId);
-        const paths = differences.map((difference) => difference.path);
-        const shown = paths.length > 5 ? [...paths.slice(0, 5), `and ${paths.length - 5} more`] : paths;
-        events.push(
-          warning(
-            'DriftCorrected',
-            'ResetJob',
-            `job ${jobId} was changed in Databricks (${shown.join(', ')}); reset it to spec.settings`,
-          ),
-        );
-      }
-    }
-  }
+  const { jobId, wrote, created, events } = await placeJob(job, settings, settingsHash, client, context);
 
   const synced: Omit<DatabricksJobStatus, 'conditions' | 'observedGeneration'> = {
     jobId: Number(jobId),
@@ -235,6 +162,106 @@ async function applyJob(
     events,
     ...(active ? { requeueAfterMs: context.activeRunPollMs ?? defaultJobTiming.activeRunPollMs } : {}),
   };
+}
+
+/**
+ * Makes the job exist in Databricks with `settings`, doing only what is needed: adopt `spec.jobId`, or
+ * find the job an earlier attempt created, or create one (first reconcile); reset it (spec changed);
+ * compare and reset on a real difference (otherwise). A job deleted in Databricks is created again.
+ */
+async function placeJob(
+  job: DatabricksJob,
+  settings: JobSettings,
+  settingsHash: string,
+  client: DatabricksClient,
+  context: JobContext,
+): Promise<Placement> {
+  const view = JobView.of(client, context.view);
+  const managedJobs = context.jobs.keysByIndex(WORKSPACE_INDEX, workspaceKeyOf(job)[0]).length;
+  const uid = job.metadata.uid ?? '';
+  const previous = job.status ?? {};
+  const events: EventNote[] = [];
+  let wrote = false;
+  let created = false;
+  const create = async (): Promise<string> => {
+    const { job_id } = await client.jobs.create(settings).catch(explainRejection(settings));
+    const id = formatId(job_id);
+    view.created(uid, id);
+    wrote = created = true;
+    return id;
+  };
+  const reset = async (id: string): Promise<void> => {
+    await client.jobs.reset(id, settings).catch(explainRejection(settings));
+    view.wrote(id);
+    wrote = true;
+  };
+  const recreate = async (gone: string): Promise<string> => {
+    const id = await create();
+    events.push(
+      warning('Recreated', 'CreateJob', `job ${gone} was deleted in Databricks; created job ${id}`),
+    );
+    return id;
+  };
+  const placed = (jobId: string): Placement => ({ jobId, wrote, created, events });
+
+  const recorded = previous.jobId === undefined ? undefined : formatId(previous.jobId);
+  if (recorded === undefined && job.spec.jobId !== undefined) {
+    const jobId = formatId(job.spec.jobId);
+    const existing = await view.job(jobId, 0);
+    if (!existing) {
+      throw new NotReadyError(
+        'JobNotFound',
+        `spec.jobId: job ${jobId} does not exist in ${client.host}; point spec.jobId at an existing job, or remove it to create a new job`,
+      );
+    }
+    refuseIfOwnedElsewhere(existing, job, context, 'spec.jobId');
+    await reset(jobId);
+    events.push(
+      note('Adopted', 'AdoptJob', `adopted job ${jobId} and replaced its settings with spec.settings`),
+    );
+    return placed(jobId);
+  }
+  if (recorded === undefined) {
+    const found = await view.findOwned(uid, jobName(job), managedJobs);
+    if (!found) {
+      const jobId = await create();
+      events.push(note('Created', 'CreateJob', `created job ${jobId}`));
+      return placed(jobId);
+    }
+    // Created by an earlier attempt that did not live to write status: that job, not a second one.
+    const jobId = formatId(found.job_id);
+    await reset(jobId);
+    events.push(
+      note('Found', 'ResetJob', `found job ${jobId} this object created earlier; reset its settings`),
+    );
+    return placed(jobId);
+  }
+  if (previous.settingsHash !== settingsHash) {
+    try {
+      await reset(recorded);
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      return placed(await recreate(recorded));
+    }
+    events.push(note('Updated', 'ResetJob', `reset job ${recorded} to the new spec.settings`));
+    return placed(recorded);
+  }
+  const observed = await view.job(recorded, managedJobs);
+  if (!observed) return placed(await recreate(recorded));
+  refuseIfOwnedElsewhere(observed, job, context, 'status.jobId');
+  const paths = jobDiff.differences(settings, observed.settings ?? {}).map((difference) => difference.path);
+  if (paths.length > 0) {
+    await reset(recorded);
+    const shown = paths.length > 5 ? [...paths.slice(0, 5), `and ${paths.length - 5} more`] : paths;
+    events.push(
+      warning(
+        'DriftCorrected',
+        'ResetJob',
+        `job ${recorded} was changed in Databricks (${shown.join(', ')}); reset it to spec.settings`,
+      ),
+    );
+  }
+  return placed(recorded);
 }
 
 /**
