@@ -15,6 +15,12 @@ const random = seededRandom(seed);
 const jobCount = envCount('E2E_CHAOS_JOBS', 200);
 const killCount = envCount('E2E_CHAOS_KILLS', 4 + Math.floor(random() * 3));
 
+if (jobCount < (killCount + 1) * 5) {
+  throw new Error(
+    `E2E_CHAOS_JOBS=${jobCount} is too few for E2E_CHAOS_KILLS=${killCount}: allow at least 5 creates per kill`,
+  );
+}
+
 /** `count` create counts to kill at: one in each equal slice of (0, total), at a random place in it. */
 function killPoints(total: number, count: number): number[] {
   const slice = total / (count + 1);
@@ -77,7 +83,7 @@ describe('controller killed while creating jobs', () => {
       `e2e chaos: seed ${seed}, ${kills.length} SIGKILLs at creates ${kills.map((k) => k.atCreates).join(', ')} ` +
         `(restarted in ${restartMs.map((ms) => `${ms} ms`).join(', ')}); ` +
         `${creates()} jobs/create answered 200 (${bed.fake.requestCount('jobs/create', 429)} answered 429), ` +
-        `${found} jobs found by their marker after a kill; all ${jobCount} Ready after ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+        `${found} 'Found' events (a job created before a kill found by its marker); all ${jobCount} Ready after ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
     );
 
     expect(kills).toHaveLength(killCount);

@@ -61,9 +61,11 @@ describe('leader election across two controller processes', () => {
 
     // The standby waits out the Lease from when it last saw it renewed (at most one retry period before
     // the kill, seen at most one retry period late) and notices expiry on its next attempt: so between
-    // lease - retry and lease + 2 retries after the kill. Earlier would mean it ignored a live Lease.
-    expect(takeoverMs).toBeGreaterThan(LEASE_DURATION_MS - RETRY_PERIOD_MS - 1_000);
-    expect(takeoverMs).toBeLessThanOrEqual(LEASE_DURATION_MS + 2 * RETRY_PERIOD_MS + 1_000);
+    // lease - retry and lease + 2 retries after the kill, give or take slow API calls on a busy machine.
+    // Much earlier would mean it ignored a live Lease.
+    const slackMs = 3_000;
+    expect(takeoverMs).toBeGreaterThan(LEASE_DURATION_MS - RETRY_PERIOD_MS - slackMs);
+    expect(takeoverMs).toBeLessThanOrEqual(LEASE_DURATION_MS + 2 * RETRY_PERIOD_MS + slackMs);
     expect(await reconciles(standby)).toBeGreaterThan(0);
     const remote = e2e.remoteJobs().filter((remoteJob) => remoteJob.ownerUid === job.metadata.uid);
     expect(remote.map((remoteJob) => remoteJob.jobId)).toEqual([job.status?.jobId]);
