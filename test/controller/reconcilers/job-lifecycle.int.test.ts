@@ -111,33 +111,51 @@ describe('DatabricksJob reconciler: crash safety and deletion policies', () => {
     expect(bed.fake.requestCount('jobs/update')).toBe(0);
   });
 
-  it('pauses the schedule or trigger and keeps the job under deletionPolicy Pause', async () => {
-    const scheduled = await createReadyJob(
-      bed,
-      'scheduled',
-      { tasks: [notebookTask('a')], schedule: { quartz_cron_expression: '0 0 2 * * ?', timezone_id: 'UTC' } },
-      { deletionPolicy: 'Pause' },
-    );
-    const triggered = await createReadyJob(
-      bed,
-      'triggered',
-      { tasks: [notebookTask('a')], trigger: { periodic: { interval: 1, unit: 'HOURS' } } },
-      { deletionPolicy: 'Pause' },
-    );
-    await bed.delete(JOBS, 'scheduled');
-    await bed.delete(JOBS, 'triggered');
-    await bed.waitForGone(JOBS, 'scheduled');
-    await bed.waitForGone(JOBS, 'triggered');
+  it('pauses whatever starts runs on its own and keeps the job under deletionPolicy Pause', async () => {
+    const cron = { quartz_cron_expression: '0 0 2 * * ?', timezone_id: 'UTC' };
+    const hourly = { periodic: { interval: 1, unit: 'HOURS' } };
+    const starters: Record<string, Record<string, unknown>> = {
+      scheduled: { schedule: cron },
+      triggered: { trigger: hourly },
+      continuous: { continuous: {} },
+      'multi-trigger': { triggers: [hourly, { schedule: cron }] },
+    };
+    const jobIds: Record<string, number | undefined> = {};
+    for (const [name, starter] of Object.entries(starters)) {
+      const job = await createReadyJob(
+        bed,
+        name,
+        { tasks: [notebookTask('a')], ...starter },
+        { deletionPolicy: 'Pause' },
+      );
+      jobIds[name] = job.status?.jobId;
+    }
+    for (const name of Object.keys(starters)) await bed.delete(JOBS, name);
+    for (const name of Object.keys(starters)) await bed.waitForGone(JOBS, name);
 
-    expect((await remoteJob(bed.fake, scheduled.status?.jobId))?.settings['schedule']).toEqual({
-      quartz_cron_expression: '0 0 2 * * ?',
-      timezone_id: 'UTC',
-      pause_status: 'PAUSED',
-    });
-    const trigger = (await remoteJob(bed.fake, triggered.status?.jobId))?.settings['trigger'];
-    expect(trigger).toEqual({ periodic: { interval: 1, unit: 'HOURS' }, pause_status: 'PAUSED' });
+    const settings = async (name: string) => (await remoteJob(bed.fake, jobIds[name]))?.settings;
+    expect((await settings('scheduled'))?.['schedule']).toEqual({ ...cron, pause_status: 'PAUSED' });
+    expect((await settings('triggered'))?.['trigger']).toEqual({ ...hourly, pause_status: 'PAUSED' });
+    expect((await settings('continuous'))?.['continuous']).toEqual({ pause_status: 'PAUSED' });
+    expect((await settings('multi-trigger'))?.['triggers']).toEqual([
+      { ...hourly, pause_status: 'PAUSED' },
+      { schedule: cron, pause_status: 'PAUSED' },
+    ]);
     expect(bed.fake.requestCount('jobs/delete')).toBe(0);
     expect((await eventsAbout(bed, 'scheduled')).map((event) => event.reason)).toContain('Paused');
+  });
+
+  it('lets its object go under deletionPolicy Pause when the job is gone already', async () => {
+    const job = await createReadyJob(
+      bed,
+      'paused-gone',
+      { tasks: [notebookTask('a')] },
+      { deletionPolicy: 'Pause' },
+    );
+    await bed.fake.ui.deleteJob(job.status?.jobId ?? 0);
+    await bed.delete(JOBS, 'paused-gone');
+    await bed.waitForGone(JOBS, 'paused-gone');
+    expect(bed.fake.requestCount('jobs/update')).toBe(0);
   });
 
   it('lets its object go when the job was already deleted in Databricks', async () => {
