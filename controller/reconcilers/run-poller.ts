@@ -292,7 +292,7 @@ export class RunPollers {
 
   constructor(
     private readonly wake: (key: string) => void,
-    private readonly options: RunPollingOptions = defaultRunPollingOptions,
+    readonly options: RunPollingOptions = defaultRunPollingOptions,
     private readonly log?: Logger,
   ) {}
 

@@ -5,7 +5,7 @@
  *   `spec.runNow`, or runs/submit of `spec.submit` (its `*_ref`s resolved). Both carry an idempotency
  *   token made from the object's UID, so a retry, a restart or a stale cache gets the same run back
  *   instead of starting a second one. The run ID goes to status at once.
- * - Active: the workspace's {@link RunPoller} watches it (one listing per tick for all runs) and wakes
+ * - Active: the workspace's `RunPoller` watches it (one listing per tick for all runs) and wakes
  *   this object when what status shows changed.
  * - Finished: the output of each task run is summarized once, `Succeeded` or `Failed` is set, and the
  *   object is never polled again.
@@ -14,20 +14,14 @@
  */
 import {
   formatId,
-  InvalidParameterError,
   NotFoundError,
   type DatabricksClient,
   type Run,
   type RunNowRequest,
-  type RunOutput,
   type RunSubmitSettings,
 } from '../databricks/index.js';
 import { API_GROUP, API_VERSION, DATABRICKS_RUN, type DatabricksRunSpec } from '../../lib/crds/index.js';
-import {
-  RUN_OUTPUT_TEXT_LIMIT,
-  RUN_OUTPUT_TRACE_LIMIT,
-  type DatabricksRunStatus,
-} from '../../lib/crds/databricks-run.js';
+import type { DatabricksRunStatus } from '../../lib/crds/databricks-run.js';
 import type { OperatorSetup } from '../operator.js';
 import { findCondition, type ConditionUpdate } from '../runtime/conditions.js';
 import { keysReferencing, type Reconciler } from '../runtime/controller.js';
@@ -56,13 +50,8 @@ import {
   resolveTaskReferences,
   type ReferenceStores,
 } from './references.js';
-import {
-  RunPollers,
-  defaultRunPollingOptions,
-  isRunFinished,
-  type RunObservation,
-  type RunPollingOptions,
-} from './run-poller.js';
+import { RunPollers, defaultRunPollingOptions, isRunFinished } from './run-poller.js';
+import { describeState, fieldsOf, finishedConditions, statusOf, withOutputs } from './run-status.js';
 
 /** The `databricksruns` resource. */
 export const RUNS: ResourceType = { group: API_GROUP, version: API_VERSION, plural: DATABRICKS_RUN.plural };
@@ -70,39 +59,18 @@ export const RUNS: ResourceType = { group: API_GROUP, version: API_VERSION, plur
 /** A DatabricksRun as the informer holds it. */
 export type DatabricksRun = ManagedObject<DatabricksRunSpec, DatabricksRunStatus>;
 
-type RunStatusFields = Omit<DatabricksRunStatus, 'conditions' | 'observedGeneration'>;
-type TaskStatus = NonNullable<DatabricksRunStatus['tasks']>[number];
-
 /** What {@link reconcileRun} needs besides the shared context. */
 export interface RunContext extends ManagedContext {
   /** The DatabricksJob cache, for `spec.jobRef`. */
   readonly jobs: Pick<ObjectStore<DatabricksJob>, 'get'>;
   readonly references: ReferenceStores;
   readonly pollers: RunPollers;
-  readonly polling?: RunPollingOptions;
   /** How often a deleted object looks again whether its cancelled run has ended. @default 1_000 */
   readonly cancelPollMs?: number;
 }
 
 /** Index of DatabricksRuns not started yet by the DatabricksJob (`namespace/name`) they run. */
 const JOB_REF_INDEX = 'runJobRef';
-/** Output summaries are read for at most this many task runs of one run (failed ones first). */
-const MAX_TASK_OUTPUTS = 20;
-/** Task results whose output is worth reading, the failures first. */
-const OUTPUT_PRIORITY = ['FAILED', 'TIMEDOUT', 'SUCCESS'];
-/** Results Databricks reports for runs that did their work. */
-const SUCCESS_RESULTS = new Set(['SUCCESS', 'SUCCESS_WITH_FAILURES']);
-const LIFE_CYCLE_STATES = new Set([
-  'QUEUED',
-  'PENDING',
-  'RUNNING',
-  'TERMINATING',
-  'TERMINATED',
-  'SKIPPED',
-  'INTERNAL_ERROR',
-  'BLOCKED',
-  'WAITING_FOR_RETRY',
-]);
 
 /** Makes the DatabricksRun's run exist, and its status follow the run. */
 export const reconcileRun: Reconciler<DatabricksRun, RunContext> = async (run, context) => {
@@ -121,7 +89,8 @@ async function applyRun(
 ): Promise<Applied<DatabricksRunStatus>> {
   const previous = run.status ?? {};
   const poller = context.pollers.of(workspaceKeyOf(run)[0], client);
-  const safetyMs = (context.polling ?? defaultRunPollingOptions).maxIntervalMs;
+  // Should a wake from the poller ever be lost, the run is still looked at (from its cache) this often.
+  const safetyMs = context.pollers.options.maxIntervalMs;
 
   if (previous.runId === undefined) {
     const { runId, jobId, event } = await startRun(run, client, context);
@@ -158,7 +127,7 @@ async function applyRun(
     };
   }
   status.tasks = await withOutputs(status.tasks, client);
-  const finished = finishedConditions(observation, run.metadata.generation);
+  const finished = finishedConditions(observation.run, run.metadata.generation);
   const success = finished[0].status === 'True';
   poller.forget(runId);
   return {
@@ -233,106 +202,6 @@ async function startRun(
  */
 export function idempotencyTokenOf(run: DatabricksRun): string {
   return `k8s-dbrun-${run.metadata.uid ?? ''}`;
-}
-
-/** Status from what Databricks says of the run, keeping what only earlier reconciles knew. */
-function statusOf(observed: Run, previous: DatabricksRunStatus): RunStatusFields {
-  const life = observed.state?.life_cycle_state;
-  const tasks = observed.tasks?.map((task): TaskStatus => {
-    const taskLife = task.state?.life_cycle_state;
-    return {
-      taskKey: task.task_key,
-      runId: Number(formatId(task.run_id)),
-      ...(taskLife && LIFE_CYCLE_STATES.has(taskLife)
-        ? { lifeCycleState: taskLife as TaskStatus['lifeCycleState'] }
-        : {}),
-      ...(task.state?.result_state ? { resultState: task.state.result_state } : {}),
-    };
-  });
-  const status: RunStatusFields = {
-    runId: previous.runId,
-    ...(previous.jobId === undefined ? {} : { jobId: previous.jobId }),
-    ...(observed.run_page_url ? { url: observed.run_page_url } : {}),
-    ...(life && LIFE_CYCLE_STATES.has(life)
-      ? { lifeCycleState: life as RunStatusFields['lifeCycleState'] }
-      : {}),
-    ...(observed.state?.result_state ? { resultState: observed.state.result_state } : {}),
-    ...(observed.status?.state ? { state: observed.status.state } : {}),
-    ...(observed.state?.state_message ? { stateMessage: observed.state.state_message } : {}),
-    ...(observed.status?.termination_details
-      ? { terminationDetails: { ...observed.status.termination_details } }
-      : {}),
-    ...(observed.start_time ? { startTime: kubeTime(observed.start_time) } : {}),
-    ...(observed.end_time ? { endTime: kubeTime(observed.end_time) } : {}),
-  };
-  const knownTasks = tasks ?? previous.tasks;
-  if (knownTasks) status.tasks = knownTasks;
-  return status;
-}
-
-/**
- * The task list with an output summary for the task runs that ran (read once, when the run ended): at
- * most {@link MAX_TASK_OUTPUTS} of them, failures first, so a wide run's status stays small.
- */
-async function withOutputs(
-  tasks: TaskStatus[] | undefined,
-  client: DatabricksClient,
-): Promise<TaskStatus[] | undefined> {
-  if (!tasks) return tasks;
-  const rank = (task: TaskStatus): number => OUTPUT_PRIORITY.indexOf(task.resultState ?? '');
-  const chosen = tasks
-    .filter((task) => rank(task) >= 0 && task.runId !== undefined && !task.output)
-    .sort((a, b) => rank(a) - rank(b))
-    .slice(0, MAX_TASK_OUTPUTS);
-  const outputs = new Map<TaskStatus, TaskStatus['output']>();
-  for (const task of chosen) outputs.set(task, await readOutput(client, task.runId!));
-  return tasks.map((task) => {
-    const output = outputs.get(task);
-    return output ? { ...task, output } : task;
-  });
-}
-
-async function readOutput(client: DatabricksClient, taskRunId: number): Promise<TaskStatus['output']> {
-  let output: RunOutput;
-  try {
-    output = await client.jobs.getRunOutput(taskRunId);
-  } catch (error) {
-    // Gone (deleted, or past the 60-day retention) or not readable: the summary is left out.
-    if (error instanceof NotFoundError || error instanceof InvalidParameterError) return undefined;
-    throw error;
-  }
-  const result = output.notebook_output?.result;
-  const summary: NonNullable<TaskStatus['output']> = {};
-  if (result !== undefined) {
-    summary.result = cut(result, RUN_OUTPUT_TEXT_LIMIT);
-    summary.truncated = Boolean(output.notebook_output?.truncated) || summary.result !== result;
-  }
-  if (output.error) summary.error = cut(output.error, RUN_OUTPUT_TEXT_LIMIT);
-  if (output.error_trace) summary.errorTrace = cut(output.error_trace, RUN_OUTPUT_TRACE_LIMIT);
-  return Object.keys(summary).length > 0 ? summary : undefined;
-}
-
-/** `Succeeded` and `Failed` for a run that ended, `Succeeded` first. */
-function finishedConditions(
-  observation: Extract<RunObservation, { run: Run }>,
-  generation: number | undefined,
-): ConditionUpdate[] {
-  const { run } = observation;
-  const result = run.state?.result_state;
-  const succeeded = result !== undefined && SUCCESS_RESULTS.has(result);
-  const reason = camelCase(result ?? run.state?.life_cycle_state ?? 'Unknown');
-  const message =
-    run.status?.termination_details?.message || run.state?.state_message || `run ended ${describeState(run)}`;
-  return [
-    {
-      type: 'Succeeded',
-      status: succeeded ? 'True' : 'False',
-      reason,
-      message,
-      observedGeneration: generation,
-    },
-    { type: 'Failed', status: succeeded ? 'False' : 'True', reason, message, observedGeneration: generation },
-  ];
 }
 
 /**
@@ -442,37 +311,8 @@ async function recordGeneration(run: DatabricksRun, context: RunContext): Promis
   return done;
 }
 
-function fieldsOf(status: DatabricksRunStatus): RunStatusFields {
-  const { conditions: _conditions, observedGeneration: _generation, ...fields } = status;
-  return fields;
-}
-
-function describeState(run: Run): string {
-  const life = run.state?.life_cycle_state ?? run.status?.state ?? 'in an unknown state';
-  const result = run.state?.result_state;
-  return result ? `${life} ${result}` : life;
-}
-
-/** `MAXIMUM_CONCURRENT_RUNS_REACHED` → `MaximumConcurrentRunsReached`, a condition reason. */
-function camelCase(value: string): string {
-  const words = value
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
-  const joined = words.map((word) => word[0].toUpperCase() + word.slice(1)).join('');
-  return /^[A-Za-z]/.test(joined) ? joined : 'Unknown';
-}
-
-function cut(text: string, limit: number): string {
-  return text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;
-}
-
 function note(reason: string, action: string, text: string): EventNote {
   return { type: 'Normal', reason, action, note: text };
-}
-
-function kubeTime(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /**
