@@ -1,6 +1,8 @@
 import type { DatabricksJob } from '../../../controller/reconcilers/job.js';
 import { DATABRICKS_FINALIZER } from '../../../controller/runtime/finalizer.js';
+import { KubeClient, type KubeObject, type ResourceType } from '../../../controller/runtime/kube-client.js';
 import { pollUntil } from '../../control-plane/poll-until.js';
+import { testKubeConfig } from '../../control-plane/test-cluster.js';
 import { useOperatorTestBed } from '../operator-test-bed.js';
 import {
   JOBS,
@@ -11,6 +13,19 @@ import {
   notebookTask,
   remoteJob,
 } from './job-fixtures.js';
+
+/** An API server connection on which every DatabricksJob status write fails, as if the process died first. */
+class JobStatusWritesFail extends KubeClient {
+  override patchCustomObjectStatus<T extends KubeObject>(
+    resource: ResourceType,
+    namespace: string,
+    name: string,
+    patch: Record<string, unknown>,
+  ): Promise<T> {
+    if (resource.plural === JOBS.plural) return Promise.reject(new Error('connection lost before status'));
+    return super.patchCustomObjectStatus<T>(resource, namespace, name, patch);
+  }
+}
 
 describe('DatabricksJob reconciler: crash safety and deletion policies', () => {
   const bed = useOperatorTestBed('job-life');
@@ -53,6 +68,22 @@ describe('DatabricksJob reconciler: crash safety and deletion policies', () => {
     });
     expect(await allRemoteJobs(bed.fake)).toHaveLength(2);
     expect((await eventsAbout(bed, 'survivor')).map((event) => event.reason)).toContain('Found');
+  });
+
+  it('makes no second job after a controller that created one never wrote its status is replaced', async () => {
+    await bed.startOperator({ kube: new JobStatusWritesFail(testKubeConfig()) });
+    await bed.create(JOBS, 'DatabricksJob', 'unrecorded', jobSpec({ tasks: [notebookTask('a')] }));
+    await pollUntil('the job to be created', async () =>
+      bed.fake.requestCount('jobs/create', 200) === 1 ? true : undefined,
+    );
+    expect((await bed.get<DatabricksJob>(JOBS, 'unrecorded'))?.status?.jobId).toBeUndefined();
+
+    await bed.startOperator();
+    const job = await bed.waitForCondition<DatabricksJob>(JOBS, 'unrecorded');
+    const [only, ...others] = await allRemoteJobs(bed.fake);
+    expect(others).toEqual([]);
+    expect(job.status?.jobId).toBe(only.job_id);
+    expect(bed.fake.requestCount('jobs/create')).toBe(1);
   });
 
   it('finds it by marker also when the spec leaves the name out', async () => {
