@@ -14,6 +14,7 @@ import {
   type V1Secret,
 } from '@kubernetes/client-node';
 import fetch from 'node-fetch';
+import { KubeConnections } from './kube-connections.js';
 
 /** A kind of object addressed by API group, version and plural name (`''` is the core group). */
 export interface ResourceType {
@@ -113,12 +114,16 @@ export class KubeClient {
   readonly core: CoreV1Api;
   readonly coordination: CoordinationV1Api;
   readonly events: EventsV1Api;
+  /** One keep-alive agent for every request (client-node alone opens a TLS connection per call). */
+  private readonly connections: KubeConnections;
 
   constructor(readonly config: KubeConfig) {
-    this.custom = config.makeApiClient(CustomObjectsApi);
-    this.core = config.makeApiClient(CoreV1Api);
-    this.coordination = config.makeApiClient(CoordinationV1Api);
-    this.events = config.makeApiClient(EventsV1Api);
+    this.connections = new KubeConnections(config);
+    const api = this.connections.apiConfiguration();
+    this.custom = new CustomObjectsApi(api);
+    this.core = new CoreV1Api(api);
+    this.coordination = new CoordinationV1Api(api);
+    this.events = new EventsV1Api(api);
   }
 
   /** A client for `KUBECONFIG`, `~/.kube/config` or the in-cluster service account. */
@@ -142,6 +147,7 @@ export class KubeClient {
     const cluster = this.config.getCurrentCluster();
     if (!cluster) throw new Error('the kubeconfig has no current cluster: set its current-context');
     const init = await this.config.applyToFetchOptions({});
+    init.agent = (await this.connections.sharedAgent()) ?? init.agent;
     // A list that hangs would stall the informer for good (only watches have a stall timer).
     const response = await fetch(cluster.server + path, {
       ...init,
