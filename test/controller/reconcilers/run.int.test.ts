@@ -1,6 +1,10 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { promisify } from 'node:util';
 import type { DatabricksJob } from '../../../controller/reconcilers/job.js';
 import type { DatabricksRun } from '../../../controller/reconcilers/run.js';
 import { findCondition } from '../../../controller/runtime/conditions.js';
+import { cachedBinaries } from '../../control-plane/kube-binaries.js';
 import { pollUntil } from '../../control-plane/poll-until.js';
 import { RESOURCES, useOperatorTestBed } from '../operator-test-bed.js';
 
@@ -60,6 +64,23 @@ describe('DatabricksRun reconciler: start, follow and finish a run', () => {
     });
     // One get-output per task run, once.
     expect(bed.fake.requestCount('jobs/runs/get-output', 200)).toBe(2);
+  });
+
+  it('lets kubectl wait --for=condition=Succeeded on dbrun/<name> return once the run succeeded', async () => {
+    await bed.create(RUNS, 'DatabricksRun', 'waited', {
+      workspaceRef: { name: 'ws' },
+      submit: { tasks: [notebookTask('one')] },
+    });
+    const built = cachedBinaries().kubectl;
+    const { stdout } = await promisify(execFile)(existsSync(built) ? built : 'kubectl', [
+      'wait',
+      '--for=condition=Succeeded',
+      'dbrun/waited',
+      '--namespace',
+      bed.namespace,
+      '--timeout=30s',
+    ]);
+    expect(stdout).toContain('databricksrun.databricks.operator.dev/waited condition met');
   });
 
   it('ends Failed with the error and the start of the trace of the task that failed', async () => {
