@@ -68,7 +68,13 @@ function referencedKeys(
       const ref = inner as { name?: string; key?: string };
       if (field === 'secretKeyRef' && ref.name && ref.key)
         found.push({ kind: 'Secret', name: ref.name, key: ref.key });
-      else if (field === 'configMapKeyRef' && ref.name && ref.key)
+      else if (field === 'fromSecret' && ref.name) {
+        // A whole Secret: two demo keys stand in for what a real one would hold.
+        found.push(
+          { kind: 'Secret', name: ref.name, key: 'username' },
+          { kind: 'Secret', name: ref.name, key: 'password' },
+        );
+      } else if (field === 'configMapKeyRef' && ref.name && ref.key)
         found.push({ kind: 'ConfigMap', name: ref.name, key: ref.key });
       else referencedKeys(inner, found);
     }
