@@ -124,8 +124,8 @@ function describe(object: Manifest, current: Managed | undefined): string[] {
   const ready = findCondition(status.conditions, 'Ready');
   const outcome = findCondition(status.conditions, 'Succeeded')?.status === 'True' ? 'Succeeded' : undefined;
   const id =
-    status.jobId ??
     status.runId ??
+    status.jobId ??
     status.clusterId ??
     status.scopeName ??
     status.path ??
