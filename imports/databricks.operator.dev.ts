@@ -27246,6 +27246,14 @@ export interface DatabricksSecretScopeSpec {
   readonly scopeName?: string;
 
   /**
+   * Take over a scope of this name that already exists in Databricks instead of refusing it (ScopeExists). From then on the scope is managed as if this object had created it: the secrets of spec.secrets are put into it and managed (keys it already held that spec.secrets does not list are left alone), its ACLs are made equal to spec.acls when that is set, and deletionPolicy Delete deletes the whole scope. A scope held by another DatabricksSecretScope is still refused (OwnedElsewhere). Defaults to false.
+   *
+   * @default false.
+   * @schema DatabricksSecretScopeSpec#adopt
+   */
+  readonly adopt?: boolean;
+
+  /**
    * The backend of the scope; immutable in Databricks.
    *
    * @schema DatabricksSecretScopeSpec#backend
@@ -27283,6 +27291,7 @@ export function toJson_DatabricksSecretScopeSpec(obj: DatabricksSecretScopeSpec 
   const result = {
     'workspaceRef': toJson_DatabricksSecretScopeSpecWorkspaceRef(obj.workspaceRef),
     'scopeName': obj.scopeName,
+    'adopt': obj.adopt,
     'backend': toJson_DatabricksSecretScopeSpecBackend(obj.backend),
     'secrets': obj.secrets?.map(y => toJson_DatabricksSecretScopeSpecSecrets(y)),
     'acls': obj.acls?.map(y => toJson_DatabricksSecretScopeSpecAcls(y)),

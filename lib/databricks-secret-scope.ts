@@ -22,6 +22,15 @@ export interface DatabricksSecretScopeProps extends DatabricksObjectProps {
    */
   readonly scopeName?: string;
   /**
+   * Take over a scope of this name that already exists in Databricks, instead of refusing it. Its
+   * secrets listed here are managed from then on, keys it already held are left alone, its ACLs are
+   * made to match `acls` when given, and `deletionPolicy` Delete deletes the whole scope. A scope that
+   * another DatabricksSecretScope holds is still refused.
+   *
+   * @default false
+   */
+  readonly adopt?: boolean;
+  /**
    * Where the secrets live; a Databricks-backed scope can take `secrets`, a Key Vault-backed one cannot.
    *
    * @default - Databricks
@@ -158,6 +167,7 @@ export class DatabricksSecretScope extends DatabricksApiObject {
     const spec: Partial<DatabricksSecretScopeSpec> = {
       workspaceRef: { name: this.workspace.name },
       scopeName: this.scopeName,
+      adopt: props.adopt,
       backend: props.backend,
       secrets: this.secrets.length > 0 ? this.secrets : undefined,
       acls: props.acls ? [...props.acls] : undefined,

@@ -4,7 +4,9 @@
  *
  * - Ownership: a scope has no tags to carry a marker, so the object records the scope in
  *   `status.scopeName` before creating it. A scope that exists already is this object's only if its
- *   status says so; any other is refused (`ScopeExists`, or `OwnedElsewhere` when another object holds it).
+ *   status says so, or if `spec.adopt` takes it over (claimed in status the same way, with an `Adopted`
+ *   Event); any other is refused (`ScopeExists`, or `OwnedElsewhere` when another object holds it,
+ *   adopt or not).
  * - Secrets: the Kubernetes Secrets are read at every reconcile, so a rotated value reaches Databricks
  *   within one resync period. Status keeps a salted hash per key: a key is put only when its hash
  *   changed or Databricks lost it, and removed only if this object put it. Values never reach status,
@@ -22,6 +24,7 @@ import {
   TemporarilyUnavailableError,
   type AclItem,
   type DatabricksClient,
+  type SecretScope,
 } from '../databricks/index.js';
 import {
   API_GROUP,
@@ -187,8 +190,9 @@ async function applyScope(
 
 /**
  * Makes sure the scope exists and is this object's, and reads what the reconcile needs of it. Unclaimed:
- * refuse a name another object or someone else has, else claim it in status and create it. Claimed:
- * read its keys and ACLs, and create it again if it was deleted in Databricks.
+ * refuse a name another object holds, or one someone else created unless `spec.adopt` takes it over;
+ * else claim it in status and create it. Claimed: read its keys and ACLs, and create it again if it
+ * was deleted in Databricks.
  */
 async function ensureScope(
   scope: DatabricksSecretScope,
@@ -202,16 +206,25 @@ async function ensureScope(
   const created: Observed = { secretKeys: new Set(), acls: [] };
   if (scope.status?.scopeName !== name && context.written.get(uid)?.scopeName !== name) {
     refuseIfHeldElsewhere(scope, name, context);
-    if ((await client.secrets.listScopes()).some((existing) => existing.name === name)) {
-      throw scopeExists(scope, name, client);
-    }
+    const existing = (await client.secrets.listScopes()).find((listed) => listed.name === name);
+    if (existing) refuseUnlessAdopted(scope, existing, client);
     await context.status.update(scope, intent);
     context.written.set(uid, { scopeName: name, secretHashes: {} });
-    await createScope(scope, name, client, context, { claimedBefore: false, intent });
-    events.push(note('Created', 'CreateScope', `created secret scope ${name}`));
-    return created;
+    if (!existing) {
+      await createScope(scope, name, client, context, { claimedBefore: false, intent });
+      events.push(note('Created', 'CreateScope', `created secret scope ${name}`));
+      return created;
+    }
+    events.push(
+      note(
+        'Adopted',
+        'AdoptScope',
+        `adopted secret scope ${name} (spec.adopt): the secrets of spec.secrets are managed in it, keys it already held are left alone`,
+      ),
+    );
+  } else {
+    await context.status.update(scope, intent);
   }
-  await context.status.update(scope, intent);
   const observed = await observeScope(client, name, {
     secretKeys: (intent.secretKeys?.length ?? 0) > 0,
     acls: scope.spec.acls !== undefined,
@@ -222,6 +235,25 @@ async function ensureScope(
     warning('Recreated', 'CreateScope', `secret scope ${name} was deleted in Databricks; created it again`),
   );
   return created;
+}
+
+/**
+ * A scope that exists but that this object did not create may be taken only with `spec.adopt`, and only
+ * when its backend is the one the spec asks for (Databricks cannot change a scope's backend).
+ */
+function refuseUnlessAdopted(
+  scope: DatabricksSecretScope,
+  existing: SecretScope,
+  client: DatabricksClient,
+): void {
+  if (!scope.spec.adopt) throw scopeExists(scope, existing.name, client);
+  const wanted = scope.spec.backend?.type === 'AzureKeyVault' ? 'AZURE_KEYVAULT' : 'DATABRICKS';
+  const actual = existing.backend_type ?? 'DATABRICKS';
+  if (actual === wanted) return;
+  throw new NotReadyError(
+    'ScopeExists',
+    `spec.adopt: secret scope ${existing.name} in ${client.host} has backend ${actual}, but spec.backend asks for ${wanted}; a scope's backend cannot change, so set spec.backend to match or choose another spec.scopeName`,
+  );
 }
 
 /** What a reconcile reads of the scope: its keys and ACLs (each only when needed). */
@@ -275,7 +307,8 @@ async function createScope(
     });
   } catch (error) {
     if (!(error instanceof AlreadyExistsError)) throw error;
-    if (!claim.claimedBefore && error.attempts <= 1) {
+    // Someone created the name a moment ago; with spec.adopt it is taken over as if it had been listed.
+    if (!claim.claimedBefore && error.attempts <= 1 && !scope.spec.adopt) {
       await context.status.update({ ...scope, status: claim.intent }, scope.status ?? {});
       context.written.delete(scope.metadata.uid ?? '');
       throw scopeExists(scope, name, client);
@@ -414,7 +447,7 @@ function scopeExists(scope: DatabricksSecretScope, name: string, client: Databri
   const field = scope.spec.scopeName === undefined ? 'the default scope name' : 'spec.scopeName';
   return new NotReadyError(
     'ScopeExists',
-    `secret scope ${name} already exists in ${client.host} and this object did not create it; choose another name (${field}), or delete the scope in Databricks to let this object create it`,
+    `secret scope ${name} already exists in ${client.host} and this object did not create it; set spec.adopt to take it over, choose another name (${field}), or delete the scope in Databricks to let this object create it`,
   );
 }
 

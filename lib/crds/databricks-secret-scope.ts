@@ -4,7 +4,18 @@ import { Conditions, ObservedGeneration } from './conditions.js';
 import { READY_COLUMN, REASON_COLUMN, type KindDefinition } from './custom-resource-definition.js';
 import { DeletionPolicy } from './deletion-policy.js';
 import { SecretKeySelector, SecretReference, WorkspaceReference } from './object-references.js';
-import { Int, KeyedList, List, Opt, Str, StringEnum, StringList, StringMap, Struct } from './schema-types.js';
+import {
+  Bool,
+  Int,
+  KeyedList,
+  List,
+  Opt,
+  Str,
+  StringEnum,
+  StringList,
+  StringMap,
+  Struct,
+} from './schema-types.js';
 
 /** Scope names and secret keys: letters, digits, `-`, `_`, `.`, at most 128 characters. */
 export const SECRET_NAME_PATTERN = '^[\\w.\\-]+$';
@@ -59,6 +70,16 @@ export const DatabricksSecretScopeSpec = Struct(
       Str(
         'Name of the scope in Databricks. Defaults to <namespace>.<name>, which cannot clash between namespaces.',
         SECRET_NAME,
+      ),
+    ),
+    adopt: Opt(
+      Bool(
+        'Take over a scope of this name that already exists in Databricks instead of refusing it (ScopeExists). ' +
+          'From then on the scope is managed as if this object had created it: the secrets of spec.secrets are put ' +
+          'into it and managed (keys it already held that spec.secrets does not list are left alone), its ACLs are ' +
+          'made equal to spec.acls when that is set, and deletionPolicy Delete deletes the whole scope. A scope held ' +
+          'by another DatabricksSecretScope is still refused (OwnedElsewhere). Defaults to false.',
+        { default: false },
       ),
     ),
     backend: Opt(

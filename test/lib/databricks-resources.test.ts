@@ -256,6 +256,17 @@ describe('DatabricksSecretScope', () => {
     expect(`${scope.secret('token')}`).toBe(`{{secrets/data.${scope.name}/token}}`);
   });
 
+  it('asks to adopt an existing scope only when adopt is set', () => {
+    const { chart, workspace } = setup();
+    new DatabricksSecretScope(chart, 'taken', { workspace, scopeName: 'team', adopt: true });
+    new DatabricksSecretScope(chart, 'fresh', { workspace, scopeName: 'fresh' });
+    const scopes = Testing.synth(chart).filter((o) => o.kind === 'DatabricksSecretScope');
+    expect(scopes.map((o) => [o.spec.scopeName, o.spec.adopt])).toEqual([
+      ['team', true],
+      ['fresh', undefined],
+    ]);
+  });
+
   it('rejects a secret reference when the scope name is unknown at synth time', () => {
     const { chart, workspace } = setup({});
     new DatabricksSecretScope(chart, 'creds', { workspace }).secret('token');
