@@ -14917,7 +14917,7 @@ export enum DatabricksJobSpecSettingsTasksForEachTaskTaskAiRuntimeTaskDeployment
 
 
 /**
- * DatabricksNotebook is one notebook (or workspace file) at a workspace path, with content inline or from a ConfigMap key.
+ * DatabricksNotebook is one notebook (or workspace file) at a workspace path, with content inline or from a ConfigMap or Secret key.
  *
  * @schema DatabricksNotebook
  */
@@ -14971,7 +14971,7 @@ export class DatabricksNotebook extends ApiObject {
 }
 
 /**
- * DatabricksNotebook is one notebook (or workspace file) at a workspace path, with content inline or from a ConfigMap key.
+ * DatabricksNotebook is one notebook (or workspace file) at a workspace path, with content inline or from a ConfigMap or Secret key.
  *
  * @schema DatabricksNotebook
  */
@@ -15047,11 +15047,19 @@ export interface DatabricksNotebookSpec {
   readonly content?: string;
 
   /**
-   * Read the content from a ConfigMap key (data as text, or binaryData).
+   * Read the content from a ConfigMap key (data as text, or binaryData) or a Secret key. Set exactly one.
    *
    * @schema DatabricksNotebookSpec#contentFrom
    */
   readonly contentFrom?: DatabricksNotebookSpecContentFrom;
+
+  /**
+   * Replace an object already at path that this DatabricksNotebook did not write (it is PathExists otherwise). Defaults to false, as in workspace/import: a notebook edited by hand is not replaced unless asked.
+   *
+   * @default false, as in workspace/import: a notebook edited by hand is not replaced unless asked.
+   * @schema DatabricksNotebookSpec#overwrite
+   */
+  readonly overwrite?: boolean;
 
   /**
    * What happens to the Databricks object when this object is deleted: Delete removes it, Retain leaves it.
@@ -15074,6 +15082,7 @@ export function toJson_DatabricksNotebookSpec(obj: DatabricksNotebookSpec | unde
     'format': obj.format,
     'content': obj.content,
     'contentFrom': toJson_DatabricksNotebookSpecContentFrom(obj.contentFrom),
+    'overwrite': obj.overwrite,
     'deletionPolicy': obj.deletionPolicy,
   };
   // filter undefined values
@@ -15147,7 +15156,7 @@ export enum DatabricksNotebookSpecFormat {
 }
 
 /**
- * Read the content from a ConfigMap key (data as text, or binaryData).
+ * Read the content from a ConfigMap key (data as text, or binaryData) or a Secret key. Set exactly one.
  *
  * @schema DatabricksNotebookSpecContentFrom
  */
@@ -15157,7 +15166,14 @@ export interface DatabricksNotebookSpecContentFrom {
    *
    * @schema DatabricksNotebookSpecContentFrom#configMapKeyRef
    */
-  readonly configMapKeyRef: DatabricksNotebookSpecContentFromConfigMapKeyRef;
+  readonly configMapKeyRef?: DatabricksNotebookSpecContentFromConfigMapKeyRef;
+
+  /**
+   * A key of a Kubernetes Secret in the same namespace.
+   *
+   * @schema DatabricksNotebookSpecContentFrom#secretKeyRef
+   */
+  readonly secretKeyRef?: DatabricksNotebookSpecContentFromSecretKeyRef;
 }
 
 /**
@@ -15168,6 +15184,7 @@ export function toJson_DatabricksNotebookSpecContentFrom(obj: DatabricksNotebook
   if (obj === undefined) { return undefined; }
   const result = {
     'configMapKeyRef': toJson_DatabricksNotebookSpecContentFromConfigMapKeyRef(obj.configMapKeyRef),
+    'secretKeyRef': toJson_DatabricksNotebookSpecContentFromSecretKeyRef(obj.secretKeyRef),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -15212,6 +15229,42 @@ export interface DatabricksNotebookSpecContentFromConfigMapKeyRef {
  */
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DatabricksNotebookSpecContentFromConfigMapKeyRef(obj: DatabricksNotebookSpecContentFromConfigMapKeyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'key': obj.key,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * A key of a Kubernetes Secret in the same namespace.
+ *
+ * @schema DatabricksNotebookSpecContentFromSecretKeyRef
+ */
+export interface DatabricksNotebookSpecContentFromSecretKeyRef {
+  /**
+   * Name of the Secret in the same namespace.
+   *
+   * @schema DatabricksNotebookSpecContentFromSecretKeyRef#name
+   */
+  readonly name: string;
+
+  /**
+   * Key within the Secret.
+   *
+   * @schema DatabricksNotebookSpecContentFromSecretKeyRef#key
+   */
+  readonly key: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksNotebookSpecContentFromSecretKeyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksNotebookSpecContentFromSecretKeyRef(obj: DatabricksNotebookSpecContentFromSecretKeyRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
     'name': obj.name,

@@ -2,9 +2,15 @@ import { extname } from 'node:path';
 import type { Construct } from 'constructs';
 import type { DatabricksNotebookSpec } from './crds/databricks-notebook.js';
 import { DatabricksApiObject, type DatabricksObjectProps } from './databricks-api-object.js';
-import type { IDatabricksWorkspace } from './databricks-workspace.js';
+import type { IDatabricksWorkspace, SecretKeyReference } from './databricks-workspace.js';
 import type { DeletionPolicy } from './deletion-policy.js';
-import { contentSizeProblem, placeContent, type PlacedContent, readLocalFile } from './file-content.js';
+import {
+  type ConfigMapContent,
+  contentSizeProblem,
+  placeContent,
+  type PlacedContent,
+  readLocalFile,
+} from './file-content.js';
 
 /** A notebook that tasks can run: anything with the name of a `DatabricksNotebook`. */
 export interface IDatabricksNotebook {
@@ -19,14 +25,24 @@ export type NotebookLanguage = NonNullable<DatabricksNotebookSpec['language']>;
 /** The format of notebook content, as `workspace/import` takes it (`spec.format`). */
 export type NotebookFormat = NonNullable<DatabricksNotebookSpec['format']>;
 
+/** Notebook content that something else provides, read by the controller at every reconcile. */
+export type NotebookContentSource =
+  /** A ConfigMap key (data as text, or binaryData). */
+  | { readonly configMapKey: ConfigMapContent }
+  /** A Secret key, for a notebook that must not sit in a manifest. */
+  | { readonly secretKey: SecretKeyReference };
+
 /** Props of {@link DatabricksNotebook}. */
 export interface DatabricksNotebookProps extends DatabricksObjectProps {
   /** The workspace the notebook lives in (`spec.workspaceRef`). */
   readonly workspace: IDatabricksWorkspace;
   /** The absolute workspace path, e.g. `/Shared/etl/ingest` (no extension). */
   readonly path: string;
-  /** The notebook content: source text, or the bytes of a Jupyter/DBC/HTML export. */
-  readonly content: string | Buffer;
+  /**
+   * The notebook content: source text, or the bytes of a Jupyter/DBC/HTML export; or a ConfigMap or
+   * Secret key that holds it.
+   */
+  readonly content: string | Buffer | NotebookContentSource;
   /**
    * The language; required for `SOURCE` content.
    *
@@ -39,6 +55,13 @@ export interface DatabricksNotebookProps extends DatabricksObjectProps {
    * @default 'SOURCE'
    */
   readonly format?: NotebookFormat;
+  /**
+   * Whether to replace an object already at `path` that this notebook did not write. Off by default,
+   * as in Databricks' `workspace/import`: a notebook someone edits by hand is not replaced unless asked.
+   *
+   * @default false
+   */
+  readonly overwrite?: boolean;
   /**
    * What happens to the notebook in the workspace when this object is deleted.
    *
@@ -67,7 +90,8 @@ const EXTENSIONS: Readonly<Record<string, { language?: NotebookLanguage; format:
 
 /**
  * A notebook at a workspace path. Small content is written into the object; larger content (above 32 KiB)
- * into a ConfigMap that the construct also emits. Tasks run it with `TaskType.notebook(notebook)`.
+ * into a ConfigMap that the construct also emits; content that something else fills can be named as a
+ * ConfigMap or Secret key. Tasks run it with `TaskType.notebook(notebook)`.
  *
  * @example
  * const ingest = DatabricksNotebook.fromFile(chart, 'ingest', {
@@ -108,7 +132,7 @@ export class DatabricksNotebook extends DatabricksApiObject implements IDatabric
   readonly path: string;
   private readonly notebookProps: DatabricksNotebookProps;
   private readonly contentBytes: number;
-  private readonly placed: PlacedContent;
+  private readonly placed?: PlacedContent;
 
   constructor(scope: Construct, id: string, props: DatabricksNotebookProps) {
     super(scope, id, 'DatabricksNotebook', props);
@@ -116,9 +140,12 @@ export class DatabricksNotebook extends DatabricksApiObject implements IDatabric
     this.path = props.path;
     this.notebookProps = props;
     const content = typeof props.content === 'string' ? Buffer.from(props.content, 'utf8') : props.content;
-    this.contentBytes = content.length;
-    const format = props.format ?? 'SOURCE';
-    this.placed = placeContent(this, content, 'content', format === 'DBC');
+    if (Buffer.isBuffer(content)) {
+      this.contentBytes = content.length;
+      this.placed = placeContent(this, content, 'content', (props.format ?? 'SOURCE') === 'DBC');
+    } else {
+      this.contentBytes = 0;
+    }
     this.node.addValidation({ validate: () => this.problems() });
   }
 
@@ -145,13 +172,23 @@ export class DatabricksNotebook extends DatabricksApiObject implements IDatabric
 
   protected renderSpec(): object {
     const props = this.notebookProps;
+    const source = props.content;
+    let contentFrom: DatabricksNotebookSpec['contentFrom'];
+    if (typeof source === 'object' && 'configMapKey' in source) {
+      contentFrom = { configMapKeyRef: { ...source.configMapKey } };
+    } else if (typeof source === 'object' && 'secretKey' in source) {
+      contentFrom = { secretKeyRef: { ...source.secretKey } };
+    } else if (this.placed?.configMap) {
+      contentFrom = { configMapKeyRef: this.placed.configMap };
+    }
     const spec: Partial<DatabricksNotebookSpec> = {
       workspaceRef: { name: this.workspace.name },
       path: this.path,
       language: props.language,
       format: props.format,
-      content: this.placed.inline,
-      contentFrom: this.placed.configMap ? { configMapKeyRef: this.placed.configMap } : undefined,
+      content: this.placed?.inline,
+      contentFrom,
+      overwrite: props.overwrite,
       deletionPolicy: props.deletionPolicy,
     };
     return spec;

@@ -11,10 +11,10 @@
  *   object exported and compared, and imported again only if the content differs. SOURCE and AUTO
  *   imports can be compared (a SOURCE export puts the `Databricks notebook source` header line first,
  *   so that line is dropped from both sides); other formats are imported again when `modified_at` moved.
- * - A workspace object has no tags, so what this object owns is what its status records, and the CRD
- *   has no overwrite switch: an object already at the path is taken only when it holds the same content
- *   (e.g. imported just before a crash); otherwise the object is `PathExists` until it is removed in
- *   the workspace or the path changes. Notebooks are not to be silently replaced.
+ * - A workspace object has no tags, so what this object owns is what its status records. An object
+ *   already at the path is taken as is when it holds the same content (e.g. imported just before a
+ *   crash), replaced when `spec.overwrite` says so, and otherwise `PathExists` until it is removed in
+ *   the workspace or the path changes: notebooks are not silently replaced (overwrite defaults to false).
  * - Deleted: `deletionPolicy` Delete (default) deletes what status recorded (already gone is fine),
  *   Retain leaves it. A path changed in the spec moves the notebook the same way.
  */
@@ -124,6 +124,8 @@ async function applyNotebook(
       events.push(
         note('Found', 'ImportNotebook', `${observed.path} already holds the content; took it as is`),
       );
+    } else if (spec.overwrite ?? false) {
+      await reimport('Created', 'Normal', `replaced the existing ${observed.path} (spec.overwrite)`);
     } else {
       throw pathExists(spec.path, observed);
     }
@@ -201,9 +203,9 @@ function importedPaths(path: string, format: Format): string[] {
 }
 
 /**
- * Creates the parent folder and imports the content, replacing `existing` (ours). A DBC archive cannot
- * be imported over a folder, so that folder is deleted first. A first import does not overwrite: an
- * object that appeared meanwhile is `PathExists`.
+ * Creates the parent folder and imports the content, replacing `existing` (ours, or one `spec.overwrite`
+ * replaces). A DBC archive cannot be imported over a folder, so that folder is deleted first. A first
+ * import overwrites only with `spec.overwrite`: otherwise an object that appeared meanwhile is `PathExists`.
  */
 async function importObject(
   client: DatabricksClient,
@@ -223,7 +225,9 @@ async function importObject(
       content: content.bytes.toString('base64'),
       format,
       ...(language ? { language } : {}),
-      ...(format === 'DBC' ? {} : { overwrite: existing !== undefined }),
+      ...(format === 'DBC'
+        ? {}
+        : { overwrite: existing !== undefined || (notebook.spec.overwrite ?? false) }),
     });
   } catch (error) {
     if (!(error instanceof AlreadyExistsError)) throw error;
@@ -319,7 +323,7 @@ function pathExists(path: string, observed: ObjectInfo): NotReadyError {
     : 'an object';
   return new NotReadyError(
     'PathExists',
-    `spec.path: ${observed.path ?? path} is already ${what} with other content, not written by this DatabricksNotebook; delete or move it in the workspace, or choose another path`,
+    `spec.path: ${observed.path ?? path} is already ${what} with other content, not written by this DatabricksNotebook; set spec.overwrite to replace it, delete or move it in the workspace, or choose another path`,
   );
 }
 

@@ -3,10 +3,10 @@ import { celValidations, exactlyOneOf, requiredWhen } from './cel-rules.js';
 import { Conditions, ObservedGeneration } from './conditions.js';
 import { READY_COLUMN, REASON_COLUMN, type KindDefinition } from './custom-resource-definition.js';
 import { DeletionPolicy } from './deletion-policy.js';
-import { ConfigMapKeySelector, WorkspaceReference } from './object-references.js';
-import { Int64, Opt, Str, StringEnum, Struct } from './schema-types.js';
+import { ConfigMapKeySelector, SecretKeySelector, WorkspaceReference } from './object-references.js';
+import { Bool, Int64, Opt, Str, StringEnum, Struct } from './schema-types.js';
 
-/** Inline content limit: keeps the object far below the 1.5 MiB etcd limit. Larger notebooks go in a ConfigMap. */
+/** Inline content limit: keeps the object far below the 1.5 MiB etcd limit. Larger notebooks go in a ConfigMap or Secret. */
 export const MAX_INLINE_NOTEBOOK_BASE64 = 1048576;
 
 /** `spec` of a DatabricksNotebook: the workspace path, language, format and content. */
@@ -39,8 +39,19 @@ export const DatabricksNotebookSpec = Struct(
     ),
     contentFrom: Opt(
       Struct(
-        { configMapKeyRef: ConfigMapKeySelector },
-        'Read the content from a ConfigMap key (data as text, or binaryData).',
+        {
+          configMapKeyRef: Opt(ConfigMapKeySelector),
+          secretKeyRef: Opt(SecretKeySelector),
+        },
+        'Read the content from a ConfigMap key (data as text, or binaryData) or a Secret key. Set exactly one.',
+        celValidations(exactlyOneOf(['configMapKeyRef', 'secretKeyRef'], 'contentFrom')),
+      ),
+    ),
+    overwrite: Opt(
+      Bool(
+        'Replace an object already at path that this DatabricksNotebook did not write (it is PathExists otherwise). ' +
+          'Defaults to false, as in workspace/import: a notebook edited by hand is not replaced unless asked.',
+        { default: false },
       ),
     ),
     deletionPolicy: Opt(DeletionPolicy),
@@ -101,7 +112,7 @@ export const DATABRICKS_NOTEBOOK: KindDefinition = {
   singular: 'databricksnotebook',
   shortName: 'dbnotebook',
   description:
-    'DatabricksNotebook is one notebook (or workspace file) at a workspace path, with content inline or from a ConfigMap key.',
+    'DatabricksNotebook is one notebook (or workspace file) at a workspace path, with content inline or from a ConfigMap or Secret key.',
   spec: DatabricksNotebookSpec,
   status: DatabricksNotebookStatus,
   printerColumns: [

@@ -340,6 +340,41 @@ describe('DatabricksNotebook', () => {
     expect(notebook.node.tryFindChild('Content')).toBeDefined();
   });
 
+  it('names a ConfigMap or Secret key that holds the content, and asks to overwrite only when told', () => {
+    const { chart, workspace } = setup();
+    const base = { workspace, language: 'PYTHON' as const };
+    new DatabricksNotebook(chart, 'secret', {
+      ...base,
+      path: '/Shared/secret',
+      content: { secretKey: { name: 'notebooks', key: 'secret.py' } },
+      overwrite: true,
+    });
+    new DatabricksNotebook(chart, 'shared', {
+      ...base,
+      path: '/Shared/shared',
+      content: { configMapKey: { name: 'notebooks', key: 'shared.py' } },
+    });
+    const specs = Testing.synth(chart)
+      .filter((o) => o.kind === 'DatabricksNotebook')
+      .map((o) => o.spec);
+    expect(specs).toEqual([
+      {
+        workspaceRef: { name: 'prod' },
+        path: '/Shared/secret',
+        language: 'PYTHON',
+        contentFrom: { secretKeyRef: { name: 'notebooks', key: 'secret.py' } },
+        overwrite: true,
+      },
+      {
+        workspaceRef: { name: 'prod' },
+        path: '/Shared/shared',
+        language: 'PYTHON',
+        contentFrom: { configMapKeyRef: { name: 'notebooks', key: 'shared.py' } },
+      },
+    ]);
+    expect(Testing.synth(chart).some((o) => o.kind === 'ConfigMap')).toBe(false);
+  });
+
   it('rejects content above the maximum', () => {
     const { chart, workspace } = setup();
     new DatabricksNotebook(chart, 'nb', {
