@@ -89,7 +89,7 @@ export interface DatabricksOperatorProps {
   /**
    * Concurrent reconciles per kind (`--workers`).
    *
-   * @default 4
+   * @default 16
    */
   readonly workers?: number;
   /**
@@ -308,7 +308,7 @@ export class DatabricksOperator extends Construct {
       `--leader-election-id=${this.leaseName}`,
       `--metrics-bind-address=:${OPERATOR_METRICS_PORT}`,
       ...(this.watchNamespaces ? [`--namespaces=${this.watchNamespaces.join(',')}`] : []),
-      `--workers=${this.props.workers ?? 4}`,
+      `--workers=${this.props.workers ?? 16}`,
       `--resync-period=${durationFlag(resync.toMilliseconds({ integral: false }))}`,
       `--log-level=${this.props.logLevel ?? 'info'}`,
     ];

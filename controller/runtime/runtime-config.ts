@@ -32,7 +32,10 @@ export const RUNTIME_SETTINGS = {
     fallback: '',
     help: 'comma-separated namespaces to watch; empty or * for all',
   },
-  workers: { flag: 'workers', env: 'WORKERS', fallback: '4', help: 'concurrent reconciles per kind' },
+  // Enough to hold Databricks' create limit (18/s) while a reconcile takes up to ~0.8 s: three API server
+  // writes and a Databricks call, slow while a thousand objects are being applied or Databricks answers
+  // slowly (BENCHMARKS.md, Controller: 4 workers fall behind, 16 keep the pace at 500 ms per call).
+  workers: { flag: 'workers', env: 'WORKERS', fallback: '16', help: 'concurrent reconciles per kind' },
   resyncPeriod: {
     flag: 'resync-period',
     env: 'RESYNC_PERIOD',

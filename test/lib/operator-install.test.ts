@@ -182,7 +182,7 @@ describe('DatabricksOperator', () => {
     );
     expect(config).toEqual({
       namespaces: undefined,
-      workers: 4,
+      workers: 16,
       resyncPeriodMs: 600_000,
       metricsAddress: ':8080',
       leaderElection: true,

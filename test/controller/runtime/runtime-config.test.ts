@@ -1,10 +1,10 @@
 import { parseRuntimeConfig } from '../../../controller/runtime/runtime-config.js';
 
 describe('parseRuntimeConfig', () => {
-  it('defaults to all namespaces, 4 workers, a 10 minute resync and no leader election', () => {
+  it('defaults to all namespaces, 16 workers, a 10 minute resync and no leader election', () => {
     expect(parseRuntimeConfig([], {})).toEqual({
       namespaces: undefined,
-      workers: 4,
+      workers: 16,
       resyncPeriodMs: 600_000,
       metricsAddress: ':8080',
       leaderElection: false,
