@@ -16,8 +16,11 @@ export interface Condition {
 /** What a reconciler says about a condition; the helper fills in the transition time. */
 export type ConditionUpdate = Omit<Condition, 'lastTransitionTime'>;
 
-/** `metav1.Time` has second precision; keeping it avoids a status diff on every write. */
-function kubeTime(date: Date): string {
+/**
+ * `date` as `metav1.Time` writes it (RFC 3339, whole seconds). Status times written this way compare
+ * equal to what the API server returns, so an unchanged time causes no status write.
+ */
+export function kubeTime(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
