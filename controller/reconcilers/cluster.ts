@@ -49,6 +49,7 @@ import type { ObjectStore } from '../runtime/object-store.js';
 import { done, type Outcome } from '../runtime/outcome.js';
 import { StatusWriter } from '../runtime/status.js';
 import { contentHash } from './content-hash.js';
+import { note, shortList, warning } from './event-notes.js';
 import {
   NotReadyError,
   WORKSPACE_INDEX,
@@ -151,7 +152,7 @@ async function applyCluster(
   } else if (state === 'TERMINATED' || (state === 'RUNNING' && wanted === 'Running')) {
     const what = specChanged
       ? 'to the new spec.settings'
-      : `back to spec.settings after it was changed in Databricks (${listPaths(differences.map((d) => d.path))})`;
+      : `back to spec.settings after it was changed in Databricks (${shortList(differences.map((d) => d.path))})`;
     try {
       if (state === 'RUNNING' && onlySizeDiffers(settings, observed, differences)) {
         await client.clusters.resize(clusterId, sizeOf(settings));
@@ -424,10 +425,6 @@ function ready(status: Status, reason: string, message: string): Applied<Databri
   return { status, reason, message };
 }
 
-function listPaths(paths: readonly string[]): string {
-  return (paths.length > 5 ? [...paths.slice(0, 5), `and ${paths.length - 5} more`] : paths).join(', ');
-}
-
 /** Honours `deletionPolicy`; the finalizer goes only once Databricks confirmed. */
 async function cleanupCluster(
   cluster: DatabricksCluster,
@@ -477,14 +474,6 @@ async function cleanupCluster(
     note('Deleted', 'DeleteCluster', `permanently deleted cluster ${clusterId}`),
   );
   return done;
-}
-
-function note(reason: string, action: string, text: string): EventNote {
-  return { type: 'Normal', reason, action, note: text };
-}
-
-function warning(reason: string, action: string, text: string): EventNote {
-  return { type: 'Warning', reason, action, note: text };
 }
 
 /** Runs the DatabricksCluster controller, woken also by its workspace. */

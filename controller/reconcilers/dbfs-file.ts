@@ -30,6 +30,7 @@ import type { KubeClient, ResourceType } from '../runtime/kube-client.js';
 import { done, requeueAfter, type Outcome } from '../runtime/outcome.js';
 import { StatusWriter } from '../runtime/status.js';
 import { readContent, sha256Hex, type Content } from './content-source.js';
+import { note } from './event-notes.js';
 import {
   NotReadyError,
   WORKSPACE_INDEX,
@@ -240,10 +241,6 @@ function samePath(a: string, b: string): boolean {
 
 function describe(content: Content): string {
   return `${content.bytes.length} bytes from ${content.origin}, sha256 ${content.hash.slice(0, 12)}`;
-}
-
-function note(reason: string, action: string, text: string): EventNote {
-  return { type: 'Normal', reason, action, note: text };
 }
 
 /** Runs the DatabricksDbfsFile controller, woken also by its workspace becoming Ready. */

@@ -31,6 +31,7 @@ import {
 import { jobDriftRules } from '../drift/drift-rules.js';
 import { SettingsDiff, type SettableFieldsSchema } from '../drift/settings-diff.js';
 import type { OperatorSetup } from '../operator.js';
+import { kubeTime } from '../runtime/conditions.js';
 import type { Reconciler } from '../runtime/controller.js';
 import { keysReferencing } from '../runtime/controller.js';
 import type { EventNote } from '../runtime/events.js';
@@ -41,6 +42,7 @@ import { done, requeueAfter, type Outcome } from '../runtime/outcome.js';
 import { StatusWriter } from '../runtime/status.js';
 import { contentHash } from './content-hash.js';
 import { JobView, defaultJobViewOptions, isActiveRun, type JobViewOptions } from './job-view.js';
+import { note, shortList, warning } from './event-notes.js';
 import {
   NotReadyError,
   WORKSPACE_INDEX,
@@ -252,12 +254,11 @@ async function placeJob(
   const paths = jobDiff.differences(settings, observed.settings ?? {}).map((difference) => difference.path);
   if (paths.length > 0) {
     await reset(recorded);
-    const shown = paths.length > 5 ? [...paths.slice(0, 5), `and ${paths.length - 5} more`] : paths;
     events.push(
       warning(
         'DriftCorrected',
         'ResetJob',
-        `job ${recorded} was changed in Databricks (${shown.join(', ')}); reset it to spec.settings`,
+        `job ${recorded} was changed in Databricks (${shortList(paths)}); reset it to spec.settings`,
       ),
     );
   }
@@ -508,18 +509,6 @@ function pausedSettings(job: Job): JobSettings {
     paused['triggers'] = triggers.map(pause);
   }
   return paused as JobSettings;
-}
-
-function note(reason: string, action: string, text: string): EventNote {
-  return { type: 'Normal', reason, action, note: text };
-}
-
-function warning(reason: string, action: string, text: string): EventNote {
-  return { type: 'Warning', reason, action, note: text };
-}
-
-function kubeTime(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** Runs the DatabricksJob controller, woken also by its workspace and by the objects its tasks reference. */

@@ -42,6 +42,7 @@ import type { ObjectStore } from '../runtime/object-store.js';
 import { done, type Outcome } from '../runtime/outcome.js';
 import { StatusWriter } from '../runtime/status.js';
 import { contentHash } from './content-hash.js';
+import { note, warning } from './event-notes.js';
 import {
   NotReadyError,
   WORKSPACE_INDEX,
@@ -492,14 +493,6 @@ async function cleanupScope(
 function shown(keys: readonly string[]): string {
   const more = keys.length - SHOWN_KEYS;
   return more > 0 ? `${keys.slice(0, SHOWN_KEYS).join(', ')} and ${more} more` : keys.join(', ');
-}
-
-function note(reason: string, action: string, text: string): EventNote {
-  return { type: 'Normal', reason, action, note: text };
-}
-
-function warning(reason: string, action: string, text: string): EventNote {
-  return { type: 'Warning', reason, action, note: text };
 }
 
 /** Runs the DatabricksSecretScope controller, woken also when its workspace becomes Ready or changes. */

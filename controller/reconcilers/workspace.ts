@@ -19,7 +19,7 @@ import {
   type DatabricksWorkspaceSpec,
   type DatabricksWorkspaceStatus,
 } from '../../lib/crds/index.js';
-import { setCondition, type Condition } from '../runtime/conditions.js';
+import { kubeTime, setCondition, type Condition } from '../runtime/conditions.js';
 import type { Reconciler } from '../runtime/controller.js';
 import { objectKey, type KubeClient, type KubeObject, type ResourceType } from '../runtime/kube-client.js';
 import { requeueAfter } from '../runtime/outcome.js';
@@ -131,7 +131,7 @@ export const reconcileWorkspace: Reconciler<DatabricksWorkspace, WorkspaceContex
     }),
     authType,
     ...(workspaceId === undefined ? {} : { workspaceId }),
-    lastVerifiedTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    lastVerifiedTime: kubeTime(new Date()),
   });
   return requeueAfter(timing.readyMs);
 
