@@ -145,9 +145,7 @@ const RunTaskOutput = Struct(
     ),
     truncated: Opt(Bool('Whether result is cut short (by Databricks, or here to fit status).')),
     error: Opt(Str('Why the task failed.', { maxLength: RUN_OUTPUT_TEXT_LIMIT })),
-    errorTrace: Opt(
-      Str('The beginning of the error stack trace.', { maxLength: RUN_OUTPUT_TRACE_LIMIT }),
-    ),
+    errorTrace: Opt(Str('The beginning of the error stack trace.', { maxLength: RUN_OUTPUT_TRACE_LIMIT })),
   },
   'Summary of jobs/runs/get-output for the task run, read once when the run finished.',
 );
