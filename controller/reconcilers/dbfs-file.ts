@@ -27,7 +27,7 @@ import { keysReferencing, type Reconciler } from '../runtime/controller.js';
 import type { EventNote } from '../runtime/events.js';
 import type { Informer } from '../runtime/informer.js';
 import type { KubeClient, ResourceType } from '../runtime/kube-client.js';
-import { done, requeueAfter, type Outcome } from '../runtime/outcome.js';
+import { done, type Outcome } from '../runtime/outcome.js';
 import { StatusWriter } from '../runtime/status.js';
 import { readContent, sha256Hex, type Content } from './content-source.js';
 import { note } from './event-notes.js';
@@ -57,18 +57,12 @@ export interface DbfsFileContext extends ManagedContext {
   readonly kube: Pick<KubeClient, 'patchCustomObject' | 'readSecret' | 'readConfigMap'>;
 }
 
-/** How soon to look again at an object whose cached copy predates this controller's own status write. */
-const CACHE_CATCH_UP_MS = 50;
-
 /** Makes the DBFS file match the DatabricksDbfsFile. */
-export const reconcileDbfsFile: Reconciler<DatabricksDbfsFile, DbfsFileContext> = async (file, context) => {
-  // Worked on from the status before our last write, it would look like a stranger's file: read again.
-  if (context.status.precedesOwnWrite(file)) return requeueAfter(CACHE_CATCH_UP_MS);
-  return reconcileManaged<DatabricksDbfsFile, DatabricksDbfsFileStatus>(DBFS_FILES, file, context, {
+export const reconcileDbfsFile: Reconciler<DatabricksDbfsFile, DbfsFileContext> = (file, context) =>
+  reconcileManaged<DatabricksDbfsFile, DatabricksDbfsFileStatus>(DBFS_FILES, file, context, {
     apply: (current, client) => applyDbfsFile(current, client, context),
     cleanup: (current, connect) => cleanupDbfsFile(current, connect, context),
   });
-};
 
 async function applyDbfsFile(
   file: DatabricksDbfsFile,

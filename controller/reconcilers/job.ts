@@ -38,7 +38,7 @@ import type { EventNote } from '../runtime/events.js';
 import type { Informer } from '../runtime/informer.js';
 import type { ResourceType } from '../runtime/kube-client.js';
 import type { ObjectStore } from '../runtime/object-store.js';
-import { done, requeueAfter, type Outcome } from '../runtime/outcome.js';
+import { done, type Outcome } from '../runtime/outcome.js';
 import { StatusWriter } from '../runtime/status.js';
 import { contentHash } from './content-hash.js';
 import { JobView, defaultJobViewOptions, isActiveRun, type JobViewOptions } from './job-view.js';
@@ -96,18 +96,12 @@ export interface JobContext extends ManagedContext {
 
 const jobDiff = new SettingsDiff(JobSettingsSchema as SettableFieldsSchema, jobDriftRules);
 
-/** How soon to look again at an object whose cached copy predates this controller's own status write. */
-const CACHE_CATCH_UP_MS = 50;
-
 /** Makes the Databricks job match the DatabricksJob. */
-export const reconcileJob: Reconciler<DatabricksJob, JobContext> = async (job, context) => {
-  // Worked on from the status before our last write, it would look new: found again, reset again.
-  if (context.status.precedesOwnWrite(job)) return requeueAfter(CACHE_CATCH_UP_MS);
-  return reconcileManaged<DatabricksJob, DatabricksJobStatus>(JOBS, job, context, {
+export const reconcileJob: Reconciler<DatabricksJob, JobContext> = (job, context) =>
+  reconcileManaged<DatabricksJob, DatabricksJobStatus>(JOBS, job, context, {
     apply: (current, client) => applyJob(current, client, context),
     cleanup: (current, connect) => cleanupJob(current, connect, context),
   });
-};
 
 /** What placing the job in Databricks did. */
 interface Placement {

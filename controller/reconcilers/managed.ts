@@ -63,6 +63,9 @@ export interface NotReadyBackoff {
 
 export const defaultNotReadyBackoff: NotReadyBackoff = { minMs: 5_000, maxMs: 300_000 };
 
+/** How soon to look again at an object whose cached copy predates this controller's own status write. */
+const CACHE_CATCH_UP_MS = 50;
+
 /**
  * The object cannot be made Ready now, for a reason the user can see in `Ready` (`WaitingForDependency`,
  * `InvalidSettings`, `OwnedElsewhere`, ...). Not a crash: the reconcile writes the condition and looks
@@ -127,7 +130,8 @@ export interface ManagedActions<
  * (`Ready`, `observedGeneration`, the kind's fields) and Events. Databricks errors that mean the spec is
  * wrong (invalid parameter, limit exceeded, permission denied) become `Ready=False` with Databricks'
  * message, and are retried only after a backoff or a spec change; transient ones are thrown, so the
- * work queue backs off without touching status.
+ * work queue backs off without touching status. A cached copy older than this controller's own last
+ * status write is not worked on: it is looked at again once the informer has caught up.
  */
 export async function reconcileManaged<
   T extends ManagedObject<{ workspaceRef: { name: string } }, S>,
@@ -138,6 +142,9 @@ export async function reconcileManaged<
   context: ManagedContext & ReconcileContext,
   actions: ManagedActions<T, S>,
 ): Promise<Outcome> {
+  // Worked on from the status before that write, the object would look as if the write never happened:
+  // what it recorded would be done again (a job found and reset again, a notebook taken for a stranger's).
+  if (context.status.precedesOwnWrite(object)) return requeueAfter(CACHE_CATCH_UP_MS);
   const connect = (): Promise<DatabricksClient> => workspaceClient(object, context);
   try {
     return await withFinalizer(context.kube, resource, object, {

@@ -36,7 +36,7 @@ import { keysReferencing, type Reconciler } from '../runtime/controller.js';
 import type { EventNote } from '../runtime/events.js';
 import type { Informer } from '../runtime/informer.js';
 import type { KubeClient, ResourceType } from '../runtime/kube-client.js';
-import { done, requeueAfter, type Outcome } from '../runtime/outcome.js';
+import { done, type Outcome } from '../runtime/outcome.js';
 import { StatusWriter } from '../runtime/status.js';
 import { readContent, sha256Hex, type Content } from './content-source.js';
 import { note } from './event-notes.js';
@@ -77,21 +77,12 @@ const SOURCE_HEADER: Record<Language, string> = {
   SQL: '-- Databricks notebook source',
 };
 
-/** How soon to look again at an object whose cached copy predates this controller's own status write. */
-const CACHE_CATCH_UP_MS = 50;
-
 /** Makes the workspace object match the DatabricksNotebook. */
-export const reconcileNotebook: Reconciler<DatabricksNotebook, NotebookContext> = async (
-  notebook,
-  context,
-) => {
-  // Worked on from the status before our last write, it would look like a stranger's notebook: read again.
-  if (context.status.precedesOwnWrite(notebook)) return requeueAfter(CACHE_CATCH_UP_MS);
-  return reconcileManaged<DatabricksNotebook, DatabricksNotebookStatus>(NOTEBOOKS, notebook, context, {
+export const reconcileNotebook: Reconciler<DatabricksNotebook, NotebookContext> = (notebook, context) =>
+  reconcileManaged<DatabricksNotebook, DatabricksNotebookStatus>(NOTEBOOKS, notebook, context, {
     apply: (current, client) => applyNotebook(current, client, context),
     cleanup: (current, connect) => cleanupNotebook(current, connect, context),
   });
-};
 
 async function applyNotebook(
   notebook: DatabricksNotebook,
