@@ -11,10 +11,7 @@
  *   Retain leaves it.
  */
 import {
-  InvalidParameterError,
-  NotFoundError,
   formatId,
-  type AccessControlRequest,
   type DatabricksClient,
   type Job,
   type JobSettings,
@@ -24,29 +21,26 @@ import {
   API_GROUP,
   API_VERSION,
   DATABRICKS_JOB,
-  JobSettings as JobSettingsSchema,
   type DatabricksJobSpec,
   type DatabricksJobStatus,
 } from '../../lib/crds/index.js';
-import { jobDriftRules } from '../drift/drift-rules.js';
-import { SettingsDiff, type SettableFieldsSchema } from '../drift/settings-diff.js';
 import type { OperatorSetup } from '../operator.js';
 import { kubeTime } from '../runtime/conditions.js';
 import type { Reconciler } from '../runtime/controller.js';
 import { keysReferencing } from '../runtime/controller.js';
-import type { EventNote } from '../runtime/events.js';
 import type { Informer } from '../runtime/informer.js';
 import type { ResourceType } from '../runtime/kube-client.js';
 import type { ObjectStore } from '../runtime/object-store.js';
 import { done, type Outcome } from '../runtime/outcome.js';
 import { StatusWriter } from '../runtime/status.js';
 import { contentHash } from './content-hash.js';
+import { deleteUnlessGone, leftInPlace } from './deletion-policy.js';
+import { note } from './event-notes.js';
+import { applyPermissions } from './job-permissions.js';
+import { jobName, placeJob } from './job-placement.js';
 import { JobView, defaultJobViewOptions, isActiveRun, type JobViewOptions } from './job-view.js';
-import { note, shortList, warning } from './event-notes.js';
 import {
-  NotReadyError,
   WORKSPACE_INDEX,
-  describeApiError,
   reconcileManaged,
   workspaceKeyOf,
   workspaceReadinessChanged,
@@ -54,14 +48,7 @@ import {
   type ManagedContext,
   type ManagedObject,
 } from './managed.js';
-import {
-  OWNER_TAG,
-  OWNER_UID_TAG,
-  describeOtherOwner,
-  ownershipOf,
-  withOwnerTags,
-  type Ownership,
-} from './ownership.js';
+import { withOwnerTags } from './ownership.js';
 import {
   REFERENCE_INDEXES,
   referenceIndexFunctions,
@@ -94,24 +81,12 @@ export interface JobContext extends ManagedContext {
   readonly activeRunPollMs?: number;
 }
 
-const jobDiff = new SettingsDiff(JobSettingsSchema as SettableFieldsSchema, jobDriftRules);
-
 /** Makes the Databricks job match the DatabricksJob. */
 export const reconcileJob: Reconciler<DatabricksJob, JobContext> = (job, context) =>
   reconcileManaged<DatabricksJob, DatabricksJobStatus>(JOBS, job, context, {
     apply: (current, client) => applyJob(current, client, context),
     cleanup: (current, connect) => cleanupJob(current, connect, context),
   });
-
-/** What placing the job in Databricks did. */
-interface Placement {
-  readonly jobId: string;
-  /** Created or reset it. */
-  readonly wrote: boolean;
-  /** Created it just now (it can have no runs yet). */
-  readonly created: boolean;
-  readonly events: EventNote[];
-}
 
 async function applyJob(
   job: DatabricksJob,
@@ -161,105 +136,6 @@ async function applyJob(
 }
 
 /**
- * Makes the job exist in Databricks with `settings`, doing only what is needed: adopt `spec.jobId`, or
- * find the job an earlier attempt created, or create one (first reconcile); reset it (spec changed);
- * compare and reset on a real difference (otherwise). A job deleted in Databricks is created again.
- */
-async function placeJob(
-  job: DatabricksJob,
-  settings: JobSettings,
-  settingsHash: string,
-  client: DatabricksClient,
-  context: JobContext,
-): Promise<Placement> {
-  const view = JobView.of(client, context.view);
-  const managedJobs = context.jobs.keysByIndex(WORKSPACE_INDEX, workspaceKeyOf(job)[0]).length;
-  const uid = job.metadata.uid ?? '';
-  const previous = job.status ?? {};
-  const events: EventNote[] = [];
-  let wrote = false;
-  let created = false;
-  const create = async (): Promise<string> => {
-    const { job_id } = await client.jobs.create(settings).catch(explainRejection(settings));
-    const id = formatId(job_id);
-    view.created(uid, id);
-    wrote = created = true;
-    return id;
-  };
-  const reset = async (id: string): Promise<void> => {
-    await client.jobs.reset(id, settings).catch(explainRejection(settings));
-    view.wrote(id);
-    wrote = true;
-  };
-  const recreate = async (gone: string): Promise<string> => {
-    const id = await create();
-    events.push(
-      warning('Recreated', 'CreateJob', `job ${gone} was deleted in Databricks; created job ${id}`),
-    );
-    return id;
-  };
-  const placed = (jobId: string): Placement => ({ jobId, wrote, created, events });
-
-  const recorded = previous.jobId === undefined ? undefined : formatId(previous.jobId);
-  if (recorded === undefined && job.spec.jobId !== undefined) {
-    const jobId = formatId(job.spec.jobId);
-    const existing = await view.job(jobId, 0);
-    if (!existing) {
-      throw new NotReadyError(
-        'JobNotFound',
-        `spec.jobId: job ${jobId} does not exist in ${client.host}; point spec.jobId at an existing job, or remove it to create a new job`,
-      );
-    }
-    refuseIfOwnedElsewhere(existing, job, context, 'spec.jobId');
-    await reset(jobId);
-    events.push(
-      note('Adopted', 'AdoptJob', `adopted job ${jobId} and replaced its settings with spec.settings`),
-    );
-    return placed(jobId);
-  }
-  if (recorded === undefined) {
-    const found = await view.findOwned(uid, jobName(job), managedJobs);
-    if (!found) {
-      const jobId = await create();
-      events.push(note('Created', 'CreateJob', `created job ${jobId}`));
-      return placed(jobId);
-    }
-    // Created by an earlier attempt that did not live to write status: that job, not a second one.
-    const jobId = formatId(found.job_id);
-    await reset(jobId);
-    events.push(
-      note('Found', 'ResetJob', `found job ${jobId} this object created earlier; reset its settings`),
-    );
-    return placed(jobId);
-  }
-  if (previous.settingsHash !== settingsHash) {
-    try {
-      await reset(recorded);
-    } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
-      return placed(await recreate(recorded));
-    }
-    events.push(note('Updated', 'ResetJob', `reset job ${recorded} to the new spec.settings`));
-    return placed(recorded);
-  }
-  const observed = await view.job(recorded, managedJobs);
-  if (!observed) return placed(await recreate(recorded));
-  refuseIfOwnedElsewhere(observed, job, context, 'status.jobId');
-  const paths = jobDiff.differences(settings, observed.settings ?? {}).map((difference) => difference.path);
-  if (paths.length > 0) {
-    await reset(recorded);
-    events.push(
-      warning(
-        'DriftCorrected',
-        'ResetJob',
-        `job ${recorded} was changed in Databricks (${shortList(paths)}); reset it to spec.settings`,
-      ),
-    );
-  }
-  return placed(recorded);
-}
-
-/**
  * `spec.settings` as Databricks should have it: the name defaulted to the object's, references resolved,
  * the ownership marker added.
  */
@@ -278,131 +154,6 @@ function desiredSettings(job: DatabricksJob, context: JobContext): JobSettings {
   );
   if (tasks) settings.tasks = tasks;
   return settings;
-}
-
-/** Databricks refuses a job with more tags than this (BEHAVIOUR.md §2). */
-const MAX_JOB_TAGS = 25;
-
-/**
- * Databricks' refusal of `settings`, with the reason the user cannot see in the spec when it is the
- * tag count: the two marker tags count too.
- */
-function explainRejection(settings: JobSettings): (error: unknown) => never {
-  return (error) => {
-    const tags = Object.keys(settings.tags ?? {}).length;
-    if (!(error instanceof InvalidParameterError) || tags <= MAX_JOB_TAGS) throw error;
-    const marker = [OWNER_TAG, OWNER_UID_TAG];
-    throw new NotReadyError(
-      'InvalidSettings',
-      `Databricks rejected the request: ${describeApiError(error)} spec.settings.tags has ${tags - marker.length} tags and the controller adds ${marker.length} (${marker.join(', ')}) to mark the job as this object's: keep at most ${MAX_JOB_TAGS - marker.length}`,
-    );
-  };
-}
-
-/** The job's name: `spec.settings.name`, or the object's name when the spec leaves it out. */
-function jobName(job: DatabricksJob): string {
-  return job.spec.settings.name ?? job.metadata.name;
-}
-
-/**
- * Throws `OwnedElsewhere` when the job's marker names another object that still exists, or when an
- * Asset Bundle deployed it. A marker of an object that is gone (deleted with Retain) does not block.
- */
-function refuseIfOwnedElsewhere(observed: Job, job: DatabricksJob, context: JobContext, field: string): void {
-  const jobId = formatId(observed.job_id);
-  const deployment = observed.settings?.['deployment'] as
-    { kind?: string; metadata_file_path?: string } | undefined;
-  if (deployment?.kind === 'BUNDLE') {
-    throw new NotReadyError(
-      'OwnedElsewhere',
-      `${field}: job ${jobId} is deployed by a Databricks Asset Bundle (${deployment.metadata_file_path ?? 'no metadata path'}); remove it from the bundle before managing it here`,
-    );
-  }
-  const ownership = ownershipOf(observed.settings?.tags, job);
-  if (ownership.kind === 'other' && ownerIsLive(ownership, context)) {
-    throw new NotReadyError(
-      'OwnedElsewhere',
-      `${field}: job ${jobId} belongs to DatabricksJob ${describeOtherOwner(ownership)}; delete that object (deletionPolicy Retain keeps the job) before adopting it here`,
-    );
-  }
-}
-
-function ownerIsLive(ownership: Extract<Ownership, { kind: 'other' }>, context: JobContext): boolean {
-  return context.jobs.get(ownership.owner)?.metadata.uid === ownership.uid;
-}
-
-/**
- * Applies `spec.permissions` when it changed since last applied (or the job is new). Additive: PATCH the
- * listed grants. Authoritative: PUT exactly the list. Either way the job keeps exactly one IS_OWNER: a
- * list that names none keeps the current owner, and an Additive list that names another owner demotes
- * the current one to CAN_MANAGE (it keeps access; PATCH alone would leave two owners, which Databricks
- * refuses). Returns the hash to remember.
- */
-async function applyPermissions(
-  job: DatabricksJob,
-  jobId: string,
-  client: DatabricksClient,
-  events: EventNote[],
-): Promise<string | undefined> {
-  const permissions = job.spec.permissions;
-  if (!permissions) return undefined;
-  const hash = contentHash([permissions, jobId]);
-  if (job.status?.permissionsHash === hash) return hash;
-  const mode = permissions.mode ?? 'Additive';
-  const acl = permissions.access_control_list as AccessControlRequest[];
-  const namedOwner = acl.find((entry) => entry.permission_level === 'IS_OWNER');
-  let demoted: AccessControlRequest | undefined;
-  if (mode === 'Additive') {
-    let complete = acl;
-    if (namedOwner) {
-      const owner = await currentOwner(client, jobId);
-      if (owner && principalOf(owner) !== principalOf(namedOwner)) {
-        demoted = { ...owner, permission_level: 'CAN_MANAGE' };
-        complete = [...acl, demoted];
-      }
-    }
-    await client.permissions.update('jobs', jobId, complete);
-  } else {
-    const owner = namedOwner ? undefined : await currentOwner(client, jobId);
-    await client.permissions.set('jobs', jobId, owner ? [...acl, owner] : acl);
-  }
-  const demotion = demoted ? `; the previous owner ${principalOf(demoted)} now has CAN_MANAGE` : '';
-  events.push(
-    note(
-      'PermissionsApplied',
-      'SetPermissions',
-      `applied ${acl.length} permission(s) to job ${jobId} (${mode})${demotion}`,
-    ),
-  );
-  return hash;
-}
-
-/** The job's direct IS_OWNER grant, as a request entry. */
-async function currentOwner(
-  client: DatabricksClient,
-  jobId: string,
-): Promise<AccessControlRequest | undefined> {
-  const current = await client.permissions.get('jobs', jobId);
-  const owner = current.access_control_list?.find((entry) =>
-    entry.all_permissions?.some((p) => p.permission_level === 'IS_OWNER' && !p.inherited),
-  );
-  if (!owner) return undefined;
-  const { user_name, group_name, service_principal_name } = owner;
-  return {
-    ...(user_name ? { user_name } : {}),
-    ...(group_name ? { group_name } : {}),
-    ...(service_principal_name ? { service_principal_name } : {}),
-    permission_level: 'IS_OWNER',
-  };
-}
-
-/** `user alice@x`, `group data`, `service principal 123`: one principal of an ACL entry. */
-function principalOf(
-  entry: Pick<AccessControlRequest, 'user_name' | 'group_name' | 'service_principal_name'>,
-): string {
-  if (entry.user_name) return `user ${entry.user_name}`;
-  if (entry.group_name) return `group ${entry.group_name}`;
-  return `service principal ${entry.service_principal_name ?? ''}`;
 }
 
 /** What status says about the newest run of job `jobId`, when the recent runs no longer show one. */
@@ -429,30 +180,9 @@ async function cleanupJob(
   connect: () => Promise<DatabricksClient>,
   context: JobContext,
 ): Promise<Outcome> {
-  const policy = job.spec.deletionPolicy ?? 'Delete';
   const recorded = job.status?.jobId === undefined ? undefined : formatId(job.status.jobId);
-  if (policy === 'Retain') {
-    if (recorded)
-      await context.events.record(
-        job,
-        note('Retained', 'RetainJob', `left job ${recorded} in Databricks (deletionPolicy Retain)`),
-      );
-    return done;
-  }
-  if (!context.workspaces.get(workspaceKeyOf(job)[0])) {
-    // Nothing can reach the job any more; holding the object would block its namespace's deletion forever.
-    if (recorded) {
-      await context.events.record(
-        job,
-        warning(
-          'Orphaned',
-          'DeleteJob',
-          `DatabricksWorkspace ${job.spec.workspaceRef.name} is gone, so job ${recorded} was left in Databricks`,
-        ),
-      );
-    }
-    return done;
-  }
+  const leftover = recorded ? { what: `job ${recorded}`, where: 'Databricks', noun: 'Job' } : undefined;
+  if (await leftInPlace(job, context, leftover)) return done;
   const client = await connect();
   const view = JobView.of(client, context.view);
   const uid = job.metadata.uid ?? '';
@@ -463,7 +193,7 @@ async function cleanupJob(
       ? await view.findOwned(uid, jobName(job), 0).then((found) => found && formatId(found.job_id))
       : undefined);
   if (!jobId) return done;
-  if (policy === 'Pause') {
+  if (job.spec.deletionPolicy === 'Pause') {
     const observed = await view.job(jobId, 0);
     if (!observed) return done;
     const paused = pausedSettings(observed);
@@ -475,11 +205,7 @@ async function cleanupJob(
     );
     return done;
   }
-  try {
-    await client.jobs.delete(jobId);
-  } catch (error) {
-    if (!(error instanceof NotFoundError)) throw error;
-  }
+  await deleteUnlessGone(() => client.jobs.delete(jobId));
   view.deleted(uid, jobId);
   await context.events.record(job, note('Deleted', 'DeleteJob', `deleted job ${jobId}`));
   return done;

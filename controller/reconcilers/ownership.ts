@@ -7,6 +7,8 @@
  * may have (BEHAVIOUR.md §2), which leaves 23 for the user.
  */
 import type { KubeObject } from '../runtime/kube-client.js';
+import type { ObjectStore } from '../runtime/object-store.js';
+import { NotReadyError } from './managed.js';
 
 /** Tag naming the owner as `namespace/name`. */
 export const OWNER_TAG = 'k8s-owner';
@@ -59,4 +61,39 @@ export function ownershipOf(
 /** Says who owns a Databricks object, for the `OwnedElsewhere` condition message. */
 export function describeOtherOwner(ownership: Extract<Ownership, { kind: 'other' }>): string {
   return `${ownership.owner} (uid ${ownership.uid})`;
+}
+
+/** The Databricks object a reconcile is about to take, named as the `OwnedElsewhere` message names it. */
+export interface MarkedObject {
+  /** Its tags, marker included. */
+  readonly tags: Readonly<Record<string, string>> | undefined;
+  /** What Databricks calls it: `job`, `cluster`. */
+  readonly noun: string;
+  /** Its ID in Databricks. */
+  readonly id: string;
+  /** The field that pointed at it: `spec.jobId`, `status.clusterId`. */
+  readonly field: string;
+}
+
+/** The objects of one kind that may hold a marker: the kind's name and the cache of its live objects. */
+export interface Owners {
+  /** `DatabricksJob`, `DatabricksCluster`. */
+  readonly kind: string;
+  readonly store: Pick<ObjectStore<KubeObject>, 'get'>;
+}
+
+/**
+ * Throws `OwnedElsewhere` when the marker of `marked` names another object of `owners` that still exists
+ * (same key and same UID). A marker of an object that is gone (deleted with deletionPolicy Retain) does
+ * not block: that object let go of it.
+ */
+export function refuseIfOwnedElsewhere(marked: MarkedObject, owner: KubeObject, owners: Owners): void {
+  const ownership = ownershipOf(marked.tags, owner);
+  if (ownership.kind !== 'other') return;
+  if (owners.store.get(ownership.owner)?.metadata.uid !== ownership.uid) return;
+  const { field, noun, id } = marked;
+  throw new NotReadyError(
+    'OwnedElsewhere',
+    `${field}: ${noun} ${id} belongs to ${owners.kind} ${describeOtherOwner(ownership)}; delete that object (deletionPolicy Retain keeps the ${noun}) before adopting it here`,
+  );
 }
