@@ -23,7 +23,6 @@
  */
 import {
   InvalidStateError,
-  NotFoundError,
   type ClusterDetails,
   type ClusterSpec,
   type DatabricksClient,
@@ -48,8 +47,11 @@ import { jsonEqual } from '../runtime/merge-patch.js';
 import type { ObjectStore } from '../runtime/object-store.js';
 import { done, type Outcome } from '../runtime/outcome.js';
 import { StatusWriter } from '../runtime/status.js';
+import { findOwnedCluster, locateCluster } from './cluster-placement.js';
+import { clusterError, clusterMoving, observedStatus, type ClusterStatusFields } from './cluster-state.js';
 import { contentHash } from './content-hash.js';
-import { note, shortList, warning } from './event-notes.js';
+import { deleteUnlessGone, leftInPlace } from './deletion-policy.js';
+import { note, shortList } from './event-notes.js';
 import {
   NotReadyError,
   WORKSPACE_INDEX,
@@ -62,7 +64,7 @@ import {
   type ManagedContext,
   type ManagedObject,
 } from './managed.js';
-import { OWNER_UID_TAG, describeOtherOwner, ownershipOf, withOwnerTags } from './ownership.js';
+import { withOwnerTags } from './ownership.js';
 
 /** The `databricksclusters` resource. */
 export const CLUSTERS: ResourceType = {
@@ -82,29 +84,9 @@ export interface ClusterContext extends ManagedContext {
   readonly transitionPollMs?: number;
 }
 
-type Status = Omit<DatabricksClusterStatus, 'conditions' | 'observedGeneration'>;
-
 const clusterDiff = new SettingsDiff(AllPurposeClusterSettings as SettableFieldsSchema, clusterDriftRules);
 /** Custom tags a cluster may carry, the two marker tags included (BEHAVIOUR.md §2). */
 const MAX_CUSTOM_TAGS = 45;
-/** The states status can hold (the CRD's enum); a state Databricks adds later is shown as UNKNOWN. */
-const CLUSTER_STATES = new Set<string>([
-  'PENDING',
-  'RUNNING',
-  'RESTARTING',
-  'RESIZING',
-  'TERMINATING',
-  'TERMINATED',
-  'ERROR',
-  'UNKNOWN',
-]);
-/** Ready=False reasons of the states a cluster passes through on its own. */
-const MOVING: Readonly<Record<string, string>> = {
-  PENDING: 'Starting',
-  RESTARTING: 'Restarting',
-  RESIZING: 'Resizing',
-  TERMINATING: 'Terminating',
-};
 
 /** Makes the Databricks cluster match the DatabricksCluster. */
 export const reconcileCluster: Reconciler<DatabricksCluster, ClusterContext> = (cluster, context) =>
@@ -128,14 +110,10 @@ async function applyCluster(
   const { clusterId, observed } = await locateCluster(cluster, settings, client, context);
   let state = observed.state ?? 'UNKNOWN';
   let appliedHash = previous.settingsHash;
-  const statusNow = (): Status =>
+  const statusNow = (): ClusterStatusFields =>
     observedStatus(observed, state, `${client.host}/compute/clusters/${clusterId}`, appliedHash);
   const moving = (message: string): NotReadyError =>
-    new NotReadyError(MOVING[state] ?? 'Waiting', `cluster ${clusterId} is ${state}: ${message}`, {
-      status: statusNow(),
-      warn: false,
-      retryAfterMs: pollMs,
-    });
+    clusterMoving(clusterId, state, message, statusNow(), pollMs);
   const refusedForNow = (error: unknown, what: string): NotReadyError => {
     if (!(error instanceof InvalidStateError)) throw error;
     return moving(`Databricks refused to ${what} for now (${describeApiError(error)}); trying again`);
@@ -228,77 +206,6 @@ async function applyCluster(
   throw moving(`waiting for it to be RUNNING${later}`);
 }
 
-/**
- * The cluster this object manages, read from Databricks: the one in status, the adopted one, the one an
- * earlier attempt created (found by the marker), or a new one. A recorded cluster deleted in Databricks
- * is created again.
- */
-async function locateCluster(
-  cluster: DatabricksCluster,
-  settings: ClusterSpec,
-  client: DatabricksClient,
-  context: ClusterContext,
-): Promise<{ clusterId: string; observed: ClusterDetails }> {
-  const record = (event: EventNote) => context.events.record(cluster, event);
-  const uid = cluster.metadata.uid ?? '';
-  const create = async (): Promise<{ clusterId: string; observed: ClusterDetails }> => {
-    const { cluster_id } = await client.clusters.create(settings);
-    return { clusterId: cluster_id, observed: await client.clusters.get(cluster_id) };
-  };
-  const recorded = cluster.status?.clusterId;
-  if (recorded !== undefined) {
-    const observed = await getCluster(client, recorded);
-    if (observed) {
-      refuseIfOwnedElsewhere(observed, cluster, context, 'status.clusterId');
-      return { clusterId: recorded, observed };
-    }
-    // The replacement may exist already: made by a pass whose status write this cached copy predates.
-    const replacement = await findOwnedCluster(client, uid);
-    if (replacement) return { clusterId: replacement.cluster_id, observed: replacement };
-    const created = await create();
-    await record(
-      warning(
-        'Recreated',
-        'CreateCluster',
-        `cluster ${recorded} was deleted in Databricks; created cluster ${created.clusterId}`,
-      ),
-    );
-    return created;
-  }
-  const adopted = cluster.spec.clusterId;
-  if (adopted !== undefined) {
-    const observed = await getCluster(client, adopted);
-    if (!observed) {
-      throw new NotReadyError(
-        'ClusterNotFound',
-        `spec.clusterId: cluster ${adopted} does not exist in ${client.host}; point spec.clusterId at an existing cluster, or remove it to create a new one`,
-      );
-    }
-    if (observed.cluster_source === 'JOB') {
-      throw new NotReadyError(
-        'InvalidSettings',
-        `spec.clusterId: cluster ${adopted} was launched for a job run and cannot be edited; adopt an all-purpose cluster`,
-      );
-    }
-    refuseIfOwnedElsewhere(observed, cluster, context, 'spec.clusterId');
-    await record(
-      note('Adopted', 'AdoptCluster', `adopted cluster ${adopted}; spec.settings replace its settings`),
-    );
-    return { clusterId: adopted, observed };
-  }
-  const found = await findOwnedCluster(client, uid);
-  if (found) {
-    // Created by an earlier attempt that did not live to write status: that cluster, not a second one.
-    await record(
-      note('Found', 'FindCluster', `found cluster ${found.cluster_id} this object created earlier`),
-    );
-    return { clusterId: found.cluster_id, observed: found };
-  }
-  const created = await create();
-  await record(note('Created', 'CreateCluster', `created cluster ${created.clusterId}`));
-  return created;
-}
-
 /** `spec.settings` as Databricks should have it: the ownership marker added to `custom_tags`. */
 function desiredSettings(cluster: DatabricksCluster): ClusterSpec {
   const customTags = withOwnerTags(cluster.spec.settings.custom_tags, cluster);
@@ -310,63 +217,6 @@ function desiredSettings(cluster: DatabricksCluster): ClusterSpec {
     );
   }
   return { ...cluster.spec.settings, custom_tags: customTags };
-}
-
-async function getCluster(client: DatabricksClient, clusterId: string): Promise<ClusterDetails | undefined> {
-  try {
-    return await client.clusters.get(clusterId);
-  } catch (error) {
-    if (error instanceof NotFoundError) return undefined;
-    throw error;
-  }
-}
-
-/**
- * The cluster whose marker carries `uid`. `clusters/list` cannot filter by tag, so this reads every
- * page; it runs only while status has no cluster ID (first reconcile, or after a crash).
- */
-async function findOwnedCluster(client: DatabricksClient, uid: string): Promise<ClusterDetails | undefined> {
-  if (uid === '') return undefined;
-  for await (const listed of client.clusters.list({ page_size: 100 })) {
-    if (tagsOf(listed)?.[OWNER_UID_TAG] === uid) return listed;
-  }
-  return undefined;
-}
-
-function tagsOf(observed: ClusterDetails): Readonly<Record<string, string>> | undefined {
-  return observed.custom_tags ?? observed.spec?.custom_tags;
-}
-
-/** Throws `OwnedElsewhere` when the cluster's marker names another DatabricksCluster that still exists. */
-function refuseIfOwnedElsewhere(
-  observed: ClusterDetails,
-  cluster: DatabricksCluster,
-  context: ClusterContext,
-  field: string,
-): void {
-  const ownership = ownershipOf(tagsOf(observed), cluster);
-  if (ownership.kind !== 'other') return;
-  if (context.clusters.get(ownership.owner)?.metadata.uid !== ownership.uid) return;
-  throw new NotReadyError(
-    'OwnedElsewhere',
-    `${field}: cluster ${observed.cluster_id} belongs to DatabricksCluster ${describeOtherOwner(ownership)}; delete that object (deletionPolicy Retain keeps the cluster) before adopting it here`,
-  );
-}
-
-function clusterError(
-  clusterId: string,
-  observed: ClusterDetails,
-  status: Status,
-  retryAfterMs?: number,
-): NotReadyError {
-  const reason = observed.termination_reason;
-  const detail = reason?.parameters?.['databricks_error_message'] ?? observed.state_message;
-  const code = reason?.code ? ` (${reason.code}${reason.type ? `, ${reason.type}` : ''})` : '';
-  return new NotReadyError(
-    'ClusterError',
-    `cluster ${clusterId} is ${String(observed.state)}${code}: ${detail || 'Databricks gave no message'}`,
-    { status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
-  );
 }
 
 /** A size change of a running cluster needs no restart: everything but the size already matches. */
@@ -395,33 +245,11 @@ function sizeOf(
   return { num_workers: settings.num_workers ?? 0 };
 }
 
-/** Every status field, absent ones as undefined so that a stale value is removed. */
-function observedStatus(
-  observed: ClusterDetails,
-  state: string,
-  url: string,
-  settingsHash: string | undefined,
-): Status {
-  const reason = observed.termination_reason;
-  return {
-    clusterId: observed.cluster_id,
-    url,
-    state: CLUSTER_STATES.has(state) ? (state as Status['state']) : 'UNKNOWN',
-    stateMessage: state === observed.state ? observed.state_message || undefined : undefined,
-    numWorkers: state === 'TERMINATED' ? 0 : observed.num_workers,
-    terminationReason:
-      reason && state !== 'RUNNING'
-        ? {
-            code: reason.code,
-            type: reason.type,
-            parameters: reason.parameters ? { ...reason.parameters } : undefined,
-          }
-        : undefined,
-    settingsHash,
-  };
-}
-
-function ready(status: Status, reason: string, message: string): Applied<DatabricksClusterStatus> {
+function ready(
+  status: ClusterStatusFields,
+  reason: string,
+  message: string,
+): Applied<DatabricksClusterStatus> {
   return { status, reason, message };
 }
 
@@ -431,31 +259,11 @@ async function cleanupCluster(
   connect: () => Promise<DatabricksClient>,
   context: ClusterContext,
 ): Promise<Outcome> {
-  const policy = cluster.spec.deletionPolicy ?? 'Delete';
   const recorded = cluster.status?.clusterId;
-  if (policy === 'Retain') {
-    if (recorded) {
-      await context.events.record(
-        cluster,
-        note('Retained', 'RetainCluster', `left cluster ${recorded} in Databricks (deletionPolicy Retain)`),
-      );
-    }
-    return done;
-  }
-  if (!context.workspaces.get(workspaceKeyOf(cluster)[0])) {
-    // Nothing can reach the cluster any more; holding the object would block its namespace's deletion.
-    if (recorded) {
-      await context.events.record(
-        cluster,
-        warning(
-          'Orphaned',
-          'DeleteCluster',
-          `DatabricksWorkspace ${cluster.spec.workspaceRef.name} is gone, so cluster ${recorded} was left in Databricks`,
-        ),
-      );
-    }
-    return done;
-  }
+  const leftover = recorded
+    ? { what: `cluster ${recorded}`, where: 'Databricks', noun: 'Cluster' }
+    : undefined;
+  if (await leftInPlace(cluster, context, leftover)) return done;
   const client = await connect();
   // A cluster created just before a crash has no ID in status yet; its marker still finds it.
   const clusterId =
@@ -464,11 +272,7 @@ async function cleanupCluster(
       ? (await findOwnedCluster(client, cluster.metadata.uid ?? ''))?.cluster_id
       : undefined);
   if (!clusterId) return done;
-  try {
-    await client.clusters.permanentDelete(clusterId);
-  } catch (error) {
-    if (!(error instanceof NotFoundError)) throw error;
-  }
+  await deleteUnlessGone(() => client.clusters.permanentDelete(clusterId));
   await context.events.record(
     cluster,
     note('Deleted', 'DeleteCluster', `permanently deleted cluster ${clusterId}`),

@@ -1,0 +1,128 @@
+/**
+ * Finding (or creating) the Databricks cluster a DatabricksCluster manages, and refusing one that
+ * another live DatabricksCluster owns.
+ */
+import {
+  NotFoundError,
+  type ClusterDetails,
+  type ClusterSpec,
+  type DatabricksClient,
+} from '../databricks/index.js';
+import type { EventNote } from '../runtime/events.js';
+import type { ClusterContext, DatabricksCluster } from './cluster.js';
+import { note, warning } from './event-notes.js';
+import { NotReadyError } from './managed.js';
+import { OWNER_UID_TAG, refuseIfOwnedElsewhere } from './ownership.js';
+
+/**
+ * The cluster this object manages, read from Databricks: the one in status, the adopted one, the one an
+ * earlier attempt created (found by the marker), or a new one. A recorded cluster deleted in Databricks
+ * is created again.
+ */
+export async function locateCluster(
+  cluster: DatabricksCluster,
+  settings: ClusterSpec,
+  client: DatabricksClient,
+  context: ClusterContext,
+): Promise<{ clusterId: string; observed: ClusterDetails }> {
+  const record = (event: EventNote) => context.events.record(cluster, event);
+  const uid = cluster.metadata.uid ?? '';
+  const create = async (): Promise<{ clusterId: string; observed: ClusterDetails }> => {
+    const { cluster_id } = await client.clusters.create(settings);
+    return { clusterId: cluster_id, observed: await client.clusters.get(cluster_id) };
+  };
+  const recorded = cluster.status?.clusterId;
+  if (recorded !== undefined) {
+    const observed = await getCluster(client, recorded);
+    if (observed) {
+      refuseIfTaken(observed, cluster, context, 'status.clusterId');
+      return { clusterId: recorded, observed };
+    }
+    // The replacement may exist already: made by a pass whose status write this cached copy predates.
+    const replacement = await findOwnedCluster(client, uid);
+    if (replacement) return { clusterId: replacement.cluster_id, observed: replacement };
+    const created = await create();
+    await record(
+      warning(
+        'Recreated',
+        'CreateCluster',
+        `cluster ${recorded} was deleted in Databricks; created cluster ${created.clusterId}`,
+      ),
+    );
+    return created;
+  }
+  const adopted = cluster.spec.clusterId;
+  if (adopted !== undefined) {
+    const observed = await getCluster(client, adopted);
+    if (!observed) {
+      throw new NotReadyError(
+        'ClusterNotFound',
+        `spec.clusterId: cluster ${adopted} does not exist in ${client.host}; point spec.clusterId at an existing cluster, or remove it to create a new one`,
+      );
+    }
+    if (observed.cluster_source === 'JOB') {
+      throw new NotReadyError(
+        'InvalidSettings',
+        `spec.clusterId: cluster ${adopted} was launched for a job run and cannot be edited; adopt an all-purpose cluster`,
+      );
+    }
+    refuseIfTaken(observed, cluster, context, 'spec.clusterId');
+    await record(
+      note('Adopted', 'AdoptCluster', `adopted cluster ${adopted}; spec.settings replace its settings`),
+    );
+    return { clusterId: adopted, observed };
+  }
+  const found = await findOwnedCluster(client, uid);
+  if (found) {
+    // Created by an earlier attempt that did not live to write status: that cluster, not a second one.
+    await record(
+      note('Found', 'FindCluster', `found cluster ${found.cluster_id} this object created earlier`),
+    );
+    return { clusterId: found.cluster_id, observed: found };
+  }
+  const created = await create();
+  await record(note('Created', 'CreateCluster', `created cluster ${created.clusterId}`));
+  return created;
+}
+
+async function getCluster(client: DatabricksClient, clusterId: string): Promise<ClusterDetails | undefined> {
+  try {
+    return await client.clusters.get(clusterId);
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The cluster whose marker carries `uid`. `clusters/list` cannot filter by tag, so this reads every
+ * page; it runs only while status has no cluster ID (first reconcile, or after a crash).
+ */
+export async function findOwnedCluster(
+  client: DatabricksClient,
+  uid: string,
+): Promise<ClusterDetails | undefined> {
+  if (uid === '') return undefined;
+  for await (const listed of client.clusters.list({ page_size: 100 })) {
+    if (tagsOf(listed)?.[OWNER_UID_TAG] === uid) return listed;
+  }
+  return undefined;
+}
+
+function tagsOf(observed: ClusterDetails): Readonly<Record<string, string>> | undefined {
+  return observed.custom_tags ?? observed.spec?.custom_tags;
+}
+
+/** Throws `OwnedElsewhere` when the cluster's marker names another DatabricksCluster that still exists. */
+function refuseIfTaken(
+  observed: ClusterDetails,
+  cluster: DatabricksCluster,
+  context: ClusterContext,
+  field: string,
+): void {
+  refuseIfOwnedElsewhere(
+    { tags: tagsOf(observed), noun: 'cluster', id: observed.cluster_id, field },
+    cluster,
+    { kind: 'DatabricksCluster', store: context.clusters },
+  );
+}
