@@ -16,16 +16,7 @@
  * - Deleted: `deletionPolicy` Delete (default) deletes the scope, Retain leaves it.
  */
 import { createHash } from 'node:crypto';
-import {
-  AlreadyExistsError,
-  DatabricksApiError,
-  NotFoundError,
-  RateLimitedError,
-  TemporarilyUnavailableError,
-  type AclItem,
-  type DatabricksClient,
-  type SecretScope,
-} from '../databricks/index.js';
+import type { DatabricksClient } from '../databricks/index.js';
 import {
   API_GROUP,
   API_VERSION,
@@ -42,7 +33,8 @@ import type { ObjectStore } from '../runtime/object-store.js';
 import { done, type Outcome } from '../runtime/outcome.js';
 import { StatusWriter } from '../runtime/status.js';
 import { contentHash } from './content-hash.js';
-import { note, warning } from './event-notes.js';
+import { deleteUnlessGone, leftInPlace } from './deletion-policy.js';
+import { note } from './event-notes.js';
 import {
   NotReadyError,
   WORKSPACE_INDEX,
@@ -54,6 +46,8 @@ import {
   type ManagedContext,
   type ManagedObject,
 } from './managed.js';
+import { aclsHash, applyAcls, isPermanent } from './secret-scope-acls.js';
+import { SCOPE_NAME_INDEX, ensureScope, type ObservedScope } from './secret-scope-claim.js';
 import {
   putSecretRequest,
   readDesiredSecrets,
@@ -71,7 +65,6 @@ export const SECRET_SCOPES: ResourceType = {
 /** A DatabricksSecretScope as the informer holds it. */
 export type DatabricksSecretScope = ManagedObject<DatabricksSecretScopeSpec, DatabricksSecretScopeStatus>;
 type ScopeStatus = Omit<DatabricksSecretScopeStatus, 'conditions' | 'observedGeneration'>;
-type ScopeAcl = NonNullable<DatabricksSecretScopeSpec['acls']>[number];
 
 /** What {@link reconcileSecretScope} needs besides the shared context. */
 export interface SecretScopeContext extends ManagedContext {
@@ -92,8 +85,6 @@ export interface WrittenScope {
   readonly secretHashes: Record<string, string>;
 }
 
-/** Index of DatabricksSecretScopes by the scope name they want. */
-export const SCOPE_NAME_INDEX = 'scopeName';
 const MAX_SCOPE_NAME = 128;
 const SHOWN_KEYS = 10;
 
@@ -156,7 +147,7 @@ async function applyScope(
   };
   if (scope.spec.acls) {
     try {
-      await applyAcls(scope.spec.acls, name, observed, client, events);
+      await applyAcls(scope.spec.acls, name, observed.acls, client, events);
       status.aclsHash = aclsHash(scope.spec.acls);
     } catch (error) {
       if (!isPermanent(error)) throw error;
@@ -189,141 +180,13 @@ async function applyScope(
   };
 }
 
-/**
- * Makes sure the scope exists and is this object's, and reads what the reconcile needs of it. Unclaimed:
- * refuse a name another object holds, or one someone else created unless `spec.adopt` takes it over;
- * else claim it in status and create it. Claimed: read its keys and ACLs, and create it again if it
- * was deleted in Databricks.
- */
-async function ensureScope(
-  scope: DatabricksSecretScope,
-  name: string,
-  intent: DatabricksSecretScopeStatus,
-  client: DatabricksClient,
-  context: SecretScopeContext,
-  events: EventNote[],
-): Promise<Observed> {
-  const uid = scope.metadata.uid ?? '';
-  const created: Observed = { secretKeys: new Set(), acls: [] };
-  if (scope.status?.scopeName !== name && context.written.get(uid)?.scopeName !== name) {
-    refuseIfHeldElsewhere(scope, name, context);
-    const existing = (await client.secrets.listScopes()).find((listed) => listed.name === name);
-    if (existing) refuseUnlessAdopted(scope, existing, client);
-    await context.status.update(scope, intent);
-    context.written.set(uid, { scopeName: name, secretHashes: {} });
-    if (!existing) {
-      await createScope(scope, name, client, context, { claimedBefore: false, intent });
-      events.push(note('Created', 'CreateScope', `created secret scope ${name}`));
-      return created;
-    }
-    events.push(
-      note(
-        'Adopted',
-        'AdoptScope',
-        `adopted secret scope ${name} (spec.adopt): the secrets of spec.secrets are managed in it, keys it already held are left alone`,
-      ),
-    );
-  } else {
-    await context.status.update(scope, intent);
-  }
-  const observed = await observeScope(client, name, {
-    secretKeys: (intent.secretKeys?.length ?? 0) > 0,
-    acls: scope.spec.acls !== undefined,
-  });
-  if (observed) return observed;
-  await createScope(scope, name, client, context, { claimedBefore: true, intent });
-  events.push(
-    warning('Recreated', 'CreateScope', `secret scope ${name} was deleted in Databricks; created it again`),
-  );
-  return created;
-}
-
-/**
- * A scope that exists but that this object did not create may be taken only with `spec.adopt`, and only
- * when its backend is the one the spec asks for (Databricks cannot change a scope's backend).
- */
-function refuseUnlessAdopted(
-  scope: DatabricksSecretScope,
-  existing: SecretScope,
-  client: DatabricksClient,
-): void {
-  if (!scope.spec.adopt) throw scopeExists(scope, existing.name, client);
-  const wanted = scope.spec.backend?.type === 'AzureKeyVault' ? 'AZURE_KEYVAULT' : 'DATABRICKS';
-  const actual = existing.backend_type ?? 'DATABRICKS';
-  if (actual === wanted) return;
-  throw new NotReadyError(
-    'ScopeExists',
-    `spec.adopt: secret scope ${existing.name} in ${client.host} has backend ${actual}, but spec.backend asks for ${wanted}; a scope's backend cannot change, so set spec.backend to match or choose another spec.scopeName`,
-  );
-}
-
-/** What a reconcile reads of the scope: its keys and ACLs (each only when needed). */
-interface Observed {
-  readonly secretKeys?: ReadonlySet<string>;
-  readonly acls?: readonly AclItem[];
-}
-
-/** The scope's keys and ACLs, or undefined when the scope is gone. */
-async function observeScope(
-  client: DatabricksClient,
-  name: string,
-  need: { secretKeys: boolean; acls: boolean },
-): Promise<Observed | undefined> {
-  try {
-    const listed = need.secretKeys ? await client.secrets.listSecrets(name) : undefined;
-    // Some read must show that the scope still exists; the ACL list is the smaller one.
-    const acls = need.acls || !need.secretKeys ? await client.secrets.listAcls(name) : undefined;
-    return { secretKeys: listed && new Set(listed.map((secret) => secret.key)), acls };
-  } catch (error) {
-    if (error instanceof NotFoundError) return undefined;
-    throw error;
-  }
-}
-
-/**
- * Creates the scope the status already claims. An "already exists" answer is ours when the claim was in
- * status before this reconcile, or when the client retried the create (an earlier attempt made it);
- * otherwise someone else created the name a moment ago: the claim is withdrawn and the scope refused.
- */
-async function createScope(
-  scope: DatabricksSecretScope,
-  name: string,
-  client: DatabricksClient,
-  context: SecretScopeContext,
-  claim: { claimedBefore: boolean; intent: DatabricksSecretScopeStatus },
-): Promise<void> {
-  const backend = scope.spec.backend;
-  try {
-    await client.secrets.createScope({
-      scope: name,
-      ...(backend?.type === 'AzureKeyVault' && backend.azureKeyVault
-        ? {
-            scope_backend_type: 'AZURE_KEYVAULT',
-            backend_azure_keyvault: {
-              resource_id: backend.azureKeyVault.resourceId,
-              dns_name: backend.azureKeyVault.dnsName,
-            },
-          }
-        : {}),
-    });
-  } catch (error) {
-    if (!(error instanceof AlreadyExistsError)) throw error;
-    // Someone created the name a moment ago; with spec.adopt it is taken over as if it had been listed.
-    if (!claim.claimedBefore && error.attempts <= 1 && !scope.spec.adopt) {
-      await context.status.update({ ...scope, status: claim.intent }, scope.status ?? {});
-      context.written.delete(scope.metadata.uid ?? '');
-      throw scopeExists(scope, name, client);
-    }
-  }
-}
-
 /** Puts the keys whose value changed (or that Databricks lost), removes the ones that left the spec. */
 async function applySecrets(
   scope: DatabricksSecretScope,
   { scopeName: name, secretHashes: hashes }: WrittenScope,
   ownedBefore: ReadonlySet<string>,
   desired: DesiredSecrets,
-  observed: Observed,
+  observed: ObservedScope,
   client: DatabricksClient,
   events: EventNote[],
 ): Promise<ScopeStatus> {
@@ -344,11 +207,7 @@ async function applySecrets(
   if (desired.problems.length === 0) {
     for (const key of owned) {
       if (desired.values.has(key)) continue;
-      try {
-        await client.secrets.deleteSecret(name, key);
-      } catch (error) {
-        if (!(error instanceof NotFoundError)) throw error;
-      }
+      await deleteUnlessGone(() => client.secrets.deleteSecret(name, key));
       owned.delete(key);
       delete hashes[key];
       removed.push(key);
@@ -378,80 +237,6 @@ async function applySecrets(
   };
 }
 
-/** Makes the scope's ACLs equal `acls`, keeping the controller's own entry. */
-async function applyAcls(
-  acls: readonly ScopeAcl[],
-  name: string,
-  observed: Observed,
-  client: DatabricksClient,
-  events: EventNote[],
-): Promise<void> {
-  const current = new Map((observed.acls ?? []).map((acl) => [acl.principal, acl.permission]));
-  const changes: string[] = [];
-  for (const { principal, permission } of acls) {
-    if (current.get(principal) === permission) continue;
-    await client.secrets.putAcl(name, principal, permission);
-    changes.push(`${principal} ${permission}`);
-  }
-  const wanted = new Set(acls.map((acl) => acl.principal));
-  const extra = [...current.keys()].filter((principal) => !wanted.has(principal));
-  if (extra.length > 0) {
-    // Asked only when something would go: the controller's principal must keep managing the scope.
-    const self = (await client.currentUser.me()).userName;
-    for (const principal of extra) {
-      if (principal === self) continue;
-      try {
-        await client.secrets.deleteAcl(name, principal);
-      } catch (error) {
-        if (!(error instanceof NotFoundError)) throw error;
-      }
-      changes.push(`removed ${principal}`);
-    }
-  }
-  if (changes.length > 0) {
-    events.push(note('AclsApplied', 'PutAcl', `ACLs of secret scope ${name}: ${changes.join(', ')}`));
-  }
-}
-
-function aclsHash(acls: readonly ScopeAcl[]): string {
-  return contentHash([...acls].sort((a, b) => (a.principal < b.principal ? -1 : 1)));
-}
-
-/** Errors no retry fixes; rate limits and unavailability are left to the work queue's backoff. */
-function isPermanent(error: unknown): error is DatabricksApiError {
-  return (
-    error instanceof DatabricksApiError &&
-    !(error instanceof RateLimitedError) &&
-    !(error instanceof TemporarilyUnavailableError)
-  );
-}
-
-/** `OwnedElsewhere` when another live DatabricksSecretScope in the same workspace holds the name. */
-function refuseIfHeldElsewhere(
-  scope: DatabricksSecretScope,
-  name: string,
-  context: SecretScopeContext,
-): void {
-  const host = context.workspaces.get(workspaceKeyOf(scope)[0])?.spec.host;
-  for (const key of context.scopes.keysByIndex(SCOPE_NAME_INDEX, name)) {
-    const other = context.scopes.get(key);
-    if (!other || other.metadata.uid === scope.metadata.uid || other.status?.scopeName !== name) continue;
-    if (context.workspaces.get(workspaceKeyOf(other)[0])?.spec.host !== host) continue;
-    throw new NotReadyError(
-      'OwnedElsewhere',
-      `secret scope ${name} belongs to DatabricksSecretScope ${key}; delete that object (deletionPolicy Retain keeps the scope) or choose another spec.scopeName`,
-    );
-  }
-}
-
-function scopeExists(scope: DatabricksSecretScope, name: string, client: DatabricksClient): NotReadyError {
-  const field = scope.spec.scopeName === undefined ? 'the default scope name' : 'spec.scopeName';
-  return new NotReadyError(
-    'ScopeExists',
-    `secret scope ${name} already exists in ${client.host} and this object did not create it; set spec.adopt to take it over, choose another name (${field}), or delete the scope in Databricks to let this object create it`,
-  );
-}
-
 /** Honours `deletionPolicy`; the finalizer goes only once Databricks confirmed. */
 async function cleanupScope(
   scope: DatabricksSecretScope,
@@ -462,28 +247,10 @@ async function cleanupScope(
   // Only a scope this object claimed; a refused one (ScopeExists) was never ours to delete.
   const name = scope.status?.scopeName ?? context.written.get(uid)?.scopeName;
   if (name === undefined) return done;
-  if ((scope.spec.deletionPolicy ?? 'Delete') === 'Retain') {
-    await context.events.record(
-      scope,
-      note('Retained', 'RetainScope', `left secret scope ${name} in Databricks (deletionPolicy Retain)`),
-    );
-  } else if (!context.workspaces.get(workspaceKeyOf(scope)[0])) {
-    // Nothing can reach the scope any more; holding the object would block its namespace's deletion.
-    await context.events.record(
-      scope,
-      warning(
-        'Orphaned',
-        'DeleteScope',
-        `DatabricksWorkspace ${scope.spec.workspaceRef.name} is gone, so secret scope ${name} was left in Databricks`,
-      ),
-    );
-  } else {
+  const leftover = { what: `secret scope ${name}`, where: 'Databricks', noun: 'Scope' };
+  if (!(await leftInPlace(scope, context, leftover))) {
     const client = await connect();
-    try {
-      await client.secrets.deleteScope(name);
-    } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
-    }
+    await deleteUnlessGone(() => client.secrets.deleteScope(name));
     await context.events.record(scope, note('Deleted', 'DeleteScope', `deleted secret scope ${name}`));
   }
   context.written.delete(uid);
