@@ -30,6 +30,7 @@ import type { KubeClient, ResourceType } from '../runtime/kube-client.js';
 import { done, type Outcome } from '../runtime/outcome.js';
 import { StatusWriter } from '../runtime/status.js';
 import { readContent, sha256Hex, type Content } from './content-source.js';
+import { deleteUnlessGone, leftInPlace } from './deletion-policy.js';
 import { note } from './event-notes.js';
 import {
   NotReadyError,
@@ -186,11 +187,7 @@ async function holdsContent(
 }
 
 async function deleteFile(client: DatabricksClient, path: string): Promise<void> {
-  try {
-    await client.dbfs.delete(path);
-  } catch (error) {
-    if (!(error instanceof NotFoundError)) throw error;
-  }
+  await deleteUnlessGone(() => client.dbfs.delete(path));
 }
 
 /** Honours `deletionPolicy` for the file status recorded; the finalizer goes once DBFS confirmed. */
@@ -201,23 +198,7 @@ async function cleanupDbfsFile(
 ): Promise<Outcome> {
   const path = file.status?.path;
   if (!path) return done;
-  if ((file.spec.deletionPolicy ?? 'Delete') === 'Retain') {
-    await context.events.record(
-      file,
-      note('Retained', 'RetainFile', `left ${path} in DBFS (deletionPolicy Retain)`),
-    );
-    return done;
-  }
-  if (!context.workspaces.get(workspaceKeyOf(file)[0])) {
-    // Nothing can reach the file any more; holding the object would block its namespace's deletion.
-    await context.events.record(file, {
-      type: 'Warning',
-      reason: 'Orphaned',
-      action: 'DeleteFile',
-      note: `DatabricksWorkspace ${file.spec.workspaceRef.name} is gone, so ${path} was left in DBFS`,
-    });
-    return done;
-  }
+  if (await leftInPlace(file, context, { what: path, where: 'DBFS', noun: 'File' })) return done;
   await deleteFile(await connect(), path);
   await context.events.record(file, note('Deleted', 'DeleteFile', `deleted ${path} from DBFS`));
   return done;

@@ -39,6 +39,7 @@ import type { KubeClient, ResourceType } from '../runtime/kube-client.js';
 import { done, type Outcome } from '../runtime/outcome.js';
 import { StatusWriter } from '../runtime/status.js';
 import { readContent, sha256Hex, type Content } from './content-source.js';
+import { deleteUnlessGone, leftInPlace } from './deletion-policy.js';
 import { note } from './event-notes.js';
 import {
   NotReadyError,
@@ -291,11 +292,7 @@ async function objectAt(client: DatabricksClient, path: string): Promise<ObjectI
 }
 
 async function deleteObject(client: DatabricksClient, path: string, recursive: boolean): Promise<void> {
-  try {
-    await client.workspace.delete(path, { recursive });
-  } catch (error) {
-    if (!(error instanceof NotFoundError)) throw error;
-  }
+  await deleteUnlessGone(() => client.workspace.delete(path, { recursive }));
 }
 
 /** After a path change: the object at the old path goes too, unless `deletionPolicy` is Retain. */
@@ -332,23 +329,8 @@ async function cleanupNotebook(
 ): Promise<Outcome> {
   const path = notebook.status?.path;
   if (!path) return done;
-  if ((notebook.spec.deletionPolicy ?? 'Delete') === 'Retain') {
-    await context.events.record(
-      notebook,
-      note('Retained', 'RetainNotebook', `left ${path} in the workspace (deletionPolicy Retain)`),
-    );
-    return done;
-  }
-  if (!context.workspaces.get(workspaceKeyOf(notebook)[0])) {
-    // Nothing can reach the notebook any more; holding the object would block its namespace's deletion.
-    await context.events.record(notebook, {
-      type: 'Warning',
-      reason: 'Orphaned',
-      action: 'DeleteNotebook',
-      note: `DatabricksWorkspace ${notebook.spec.workspaceRef.name} is gone, so ${path} was left in the workspace`,
-    });
-    return done;
-  }
+  const leftover = { what: path, where: 'the workspace', noun: 'Notebook' };
+  if (await leftInPlace(notebook, context, leftover)) return done;
   await deleteObject(await connect(), path, notebook.status?.objectType === 'DIRECTORY');
   await context.events.record(
     notebook,
