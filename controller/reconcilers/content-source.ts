@@ -37,6 +37,11 @@ export interface Content {
   readonly origin: string;
 }
 
+/** `120 bytes from ConfigMap etl/script.py, sha256 3f2a9c01d4e7`: the content, as Events and conditions name it. */
+export function describeContent(content: Content): string {
+  return `${content.bytes.length} bytes from ${content.origin}, sha256 ${content.hash.slice(0, 12)}`;
+}
+
 /** SHA-256 of `bytes`, hex. */
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');

@@ -29,7 +29,7 @@ import type { Informer } from '../runtime/informer.js';
 import type { KubeClient, ResourceType } from '../runtime/kube-client.js';
 import { done, type Outcome } from '../runtime/outcome.js';
 import { StatusWriter } from '../runtime/status.js';
-import { readContent, sha256Hex, type Content } from './content-source.js';
+import { describeContent, readContent, sha256Hex, type Content } from './content-source.js';
 import { deleteUnlessGone, leftInPlace } from './deletion-policy.js';
 import { note } from './event-notes.js';
 import {
@@ -85,7 +85,7 @@ async function applyDbfsFile(
   const write = async (reason: string, type: EventNote['type'], text: string): Promise<void> => {
     await upload(client, path, content.bytes);
     observed = await client.dbfs.getStatus(path);
-    events.push({ type, reason, action: 'UploadFile', note: `${text} (${describe(content)})` });
+    events.push({ type, reason, action: 'UploadFile', note: `${text} (${describeContent(content)})` });
   };
 
   if (observed?.is_dir) {
@@ -135,7 +135,7 @@ async function applyDbfsFile(
         : { modificationTime: new Date(written.modification_time).toISOString() }),
     },
     reason: 'Synced',
-    message: `DBFS file ${path} holds ${describe(content)}`,
+    message: `DBFS file ${path} holds ${describeContent(content)}`,
     events,
   };
 }
@@ -212,10 +212,6 @@ function samePath(a: string, b: string): boolean {
       .replace(/\/+/g, '/')
       .replace(/(.)\/$/, '$1');
   return plain(a) === plain(b);
-}
-
-function describe(content: Content): string {
-  return `${content.bytes.length} bytes from ${content.origin}, sha256 ${content.hash.slice(0, 12)}`;
 }
 
 /** Runs the DatabricksDbfsFile controller, woken also by its workspace becoming Ready. */

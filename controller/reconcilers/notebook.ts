@@ -38,7 +38,7 @@ import type { Informer } from '../runtime/informer.js';
 import type { KubeClient, ResourceType } from '../runtime/kube-client.js';
 import { done, type Outcome } from '../runtime/outcome.js';
 import { StatusWriter } from '../runtime/status.js';
-import { readContent, sha256Hex, type Content } from './content-source.js';
+import { describeContent, readContent, sha256Hex, type Content } from './content-source.js';
 import { deleteUnlessGone, leftInPlace } from './deletion-policy.js';
 import { note } from './event-notes.js';
 import {
@@ -106,7 +106,7 @@ async function applyNotebook(
 
   const reimport = async (reason: string, type: EventNote['type'], text: string): Promise<void> => {
     observed = await importObject(client, notebook, content, observed);
-    events.push({ type, reason, action: 'ImportNotebook', note: `${text} (${describe(content)})` });
+    events.push({ type, reason, action: 'ImportNotebook', note: `${text} (${describeContent(content)})` });
   };
 
   if (!ours) {
@@ -175,7 +175,7 @@ async function applyNotebook(
         : { modificationTime: new Date(found.modified_at).toISOString() }),
     },
     reason: 'Synced',
-    message: `${(objectType ?? 'object').toLowerCase()} ${path} holds ${describe(content)}`,
+    message: `${(objectType ?? 'object').toLowerCase()} ${path} holds ${describeContent(content)}`,
     events,
   };
 }
@@ -337,10 +337,6 @@ async function cleanupNotebook(
     note('Deleted', 'DeleteNotebook', `deleted ${path} from the workspace`),
   );
   return done;
-}
-
-function describe(content: Content): string {
-  return `${content.bytes.length} bytes from ${content.origin}, sha256 ${content.hash.slice(0, 12)}`;
 }
 
 /** Runs the DatabricksNotebook controller, woken also by its workspace becoming Ready. */
