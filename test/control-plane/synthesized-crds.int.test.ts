@@ -43,26 +43,87 @@ function secretScope(name: string, spec: Record<string, unknown>, finalizers: st
   };
 }
 
+/** A watch that lasts until stopped, however often the server ends the underlying request. */
+interface LastingWatch {
+  stop(): void;
+  /** How many times the server ended the watch and it was resumed. */
+  readonly resumed: number;
+  /** The ERROR events the server sent (each ends the watch, which is then resumed). */
+  readonly refusals: readonly string[];
+}
+
 /**
  * Opens a watch, retrying while the API server answers 429: for a CRD that was just established
  * it refuses watches until the resource's watch cache has initialised (lists are served
- * meanwhile). Controllers' informers have to retry the same way.
+ * meanwhile). Controllers' informers have to retry the same way. When the server ends the watch,
+ * it is opened again from the last resourceVersion seen, as an informer does, so no event is lost
+ * and none is seen twice.
  */
 async function openWatch(
   config: KubeConfig,
   path: string,
   onEvent: (type: string, object: SecretScope) => void,
-): Promise<AbortController> {
-  return pollUntil(`a watch on ${path} to open`, async () => {
-    let failure: unknown;
-    const controller = await new Watch(config).watch(path, {}, onEvent, (error: unknown) => {
-      failure ??= error;
+): Promise<LastingWatch> {
+  let resourceVersion: string | undefined;
+  let stopped = false;
+  let resumed = 0;
+  const refusals: string[] = [];
+  let current: AbortController | undefined;
+  const open = (): Promise<AbortController> =>
+    pollUntil(`a watch on ${path} to open`, async () => {
+      let opened = false;
+      let failure: unknown;
+      const query = resourceVersion === undefined ? {} : { resourceVersion };
+      const controller = await new Watch(config).watch(
+        path,
+        query,
+        (type: string, object: SecretScope) => {
+          // The server refuses a watch it cannot serve yet (the resource's watch cache is still
+          // initialising) with an ERROR event and ends it; the watch resumes like any other ended one.
+          if (type === 'ERROR') {
+            refusals.push(JSON.stringify(object));
+            return;
+          }
+          resourceVersion = object.metadata?.resourceVersion ?? resourceVersion;
+          onEvent(type, object);
+        },
+        (error: unknown) => {
+          if (!opened) {
+            failure ??= error ?? new Error('closed before it opened');
+            return;
+          }
+          if (stopped) return;
+          resumed += 1;
+          open().then(
+            (next) => {
+              current = next;
+              if (stopped) next.abort();
+            },
+            (reopenFailure: unknown) =>
+              onEvent('RESUME-FAILED', { metadata: { name: String(reopenFailure) } } as SecretScope),
+          );
+        },
+      );
+      // An HTTP error is reported through the done callback before watch() returns.
+      if (failure === undefined) {
+        opened = true;
+        return controller;
+      }
+      if ((failure as { statusCode?: number }).statusCode === 429) return undefined;
+      if (failure instanceof Error && failure.message === 'closed before it opened') return undefined;
+      throw failure;
     });
-    // An HTTP error is reported through the done callback before watch() returns.
-    if (failure === undefined) return controller;
-    if ((failure as { statusCode?: number }).statusCode === 429) return undefined;
-    throw failure;
-  });
+  current = await open();
+  return {
+    stop: () => {
+      stopped = true;
+      current?.abort();
+    },
+    get resumed() {
+      return resumed;
+    },
+    refusals,
+  };
 }
 
 /** The message of the CEL rule on `spec.backend` in the synthesized secret-scope CRD. */
@@ -161,13 +222,18 @@ describe('the CRDs synthesized to dist/', () => {
 
       await pollUntil('the watch to report the deletion', async () =>
         events.some((event) => event.type === 'DELETED') ? true : undefined,
-      );
+      ).catch((error: unknown) => {
+        const seen = events.map((event) => event.type).join(', ');
+        throw new Error(
+          `${String(error)}; the watch saw [${seen}] and was resumed ${watch.resumed} times (refusals: ${watch.refusals.join('; ')})`,
+        );
+      });
       // Created; status set; deletion requested (deletionTimestamp); then removing the last
       // finalizer deletes the object at once, so that update is reported as DELETED only.
       expect(events.map((event) => event.type)).toEqual(['ADDED', 'MODIFIED', 'MODIFIED', 'DELETED']);
       expect(events[1].object.status?.conditions?.[0]).toMatchObject({ type: 'Ready', status: 'True' });
     } finally {
-      watch.abort();
+      watch.stop();
     }
   });
 
