@@ -5,7 +5,7 @@
  * appeared in status.
  *
  *   npm run bench:runs -- [--runs 200] [--min-seconds 5] [--max-seconds 20] [--rate-limit <req/s>]
- *                         [--workers 4] [--seed 1] [--keep]
+ *                         [--workers 16] [--seed 1] [--keep]
  *
  * Uses the cluster in KUBECONFIG when set, else the local control plane (started for the run in
  * `.cache/bench-runs-control-plane` and stopped after, unless `--keep`). The operator runs in this
@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { createOperator, RESOURCES } from '../controller/operator.js';
 import type { DatabricksRun } from '../controller/reconcilers/run.js';
+import { RUNTIME_SETTINGS } from '../controller/runtime/runtime-config.js';
 import { findCondition, isConditionTrue, type Condition } from '../controller/runtime/conditions.js';
 import { Informer } from '../controller/runtime/informer.js';
 import { KubeClient, objectKey, type KubeObject } from '../controller/runtime/kube-client.js';
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
       'min-seconds': { type: 'string', default: '5' },
       'max-seconds': { type: 'string', default: '20' },
       'rate-limit': { type: 'string' },
-      workers: { type: 'string', default: '4' },
+      workers: { type: 'string', default: RUNTIME_SETTINGS.workers.fallback },
       seed: { type: 'string', default: '1' },
       keep: { type: 'boolean', default: false },
     },
