@@ -3,23 +3,14 @@
  * cluster, and the `Ready=False` reasons of a cluster that is moving between states or has failed.
  */
 import type { ClusterDetails } from '../databricks/index.js';
-import type { DatabricksClusterStatus } from '../../lib/crds/index.js';
+import { CLUSTER_STATES, type DatabricksClusterStatus } from '../../lib/crds/index.js';
 import { NotReadyError } from './managed.js';
 
 /** Every status field but `conditions` and `observedGeneration`. */
 export type ClusterStatusFields = Omit<DatabricksClusterStatus, 'conditions' | 'observedGeneration'>;
 
 /** The states status can hold (the CRD's enum); a state Databricks adds later is shown as UNKNOWN. */
-const CLUSTER_STATES = new Set<string>([
-  'PENDING',
-  'RUNNING',
-  'RESTARTING',
-  'RESIZING',
-  'TERMINATING',
-  'TERMINATED',
-  'ERROR',
-  'UNKNOWN',
-]);
+const KNOWN_STATES = new Set<string>(CLUSTER_STATES);
 /** Ready=False reasons of the states a cluster passes through on its own. */
 const MOVING: Readonly<Record<string, string>> = {
   PENDING: 'Starting',
@@ -39,7 +30,7 @@ export function observedStatus(
   return {
     clusterId: observed.cluster_id,
     url,
-    state: CLUSTER_STATES.has(state) ? (state as ClusterStatusFields['state']) : 'UNKNOWN',
+    state: KNOWN_STATES.has(state) ? (state as ClusterStatusFields['state']) : 'UNKNOWN',
     stateMessage: state === observed.state ? observed.state_message || undefined : undefined,
     numWorkers: state === 'TERMINATED' ? 0 : observed.num_workers,
     terminationReason:

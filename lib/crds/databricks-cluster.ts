@@ -57,6 +57,18 @@ export const DatabricksClusterSpec = Struct(
 );
 export type DatabricksClusterSpec = Static<typeof DatabricksClusterSpec>;
 
+/** The cluster states `status.state` can hold; the controller shows any other as UNKNOWN. */
+export const CLUSTER_STATES = [
+  'PENDING',
+  'RUNNING',
+  'RESTARTING',
+  'RESIZING',
+  'TERMINATING',
+  'TERMINATED',
+  'ERROR',
+  'UNKNOWN',
+] as const;
+
 /** `status` of a DatabricksCluster, written by the controller. */
 export const DatabricksClusterStatus = Struct(
   {
@@ -64,21 +76,7 @@ export const DatabricksClusterStatus = Struct(
     conditions: Opt(Conditions),
     clusterId: Opt(Str('Databricks cluster ID.')),
     url: Opt(Str('Link to the cluster in the workspace UI.')),
-    state: Opt(
-      StringEnum(
-        [
-          'PENDING',
-          'RUNNING',
-          'RESTARTING',
-          'RESIZING',
-          'TERMINATING',
-          'TERMINATED',
-          'ERROR',
-          'UNKNOWN',
-        ] as const,
-        'Cluster state reported by Databricks.',
-      ),
-    ),
+    state: Opt(StringEnum(CLUSTER_STATES, 'Cluster state reported by Databricks.')),
     stateMessage: Opt(Str('Databricks explanation of the state.')),
     numWorkers: Opt(Int('Workers currently in the cluster.')),
     terminationReason: Opt(

@@ -12,6 +12,7 @@ export type {
 } from './custom-resource-definition.js';
 export {
   AllPurposeClusterSettings,
+  CLUSTER_STATES,
   DATABRICKS_CLUSTER,
   DatabricksClusterSpec,
   DatabricksClusterStatus,
