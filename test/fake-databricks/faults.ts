@@ -5,15 +5,19 @@ import { endpointPatternMatches } from './endpoint-pattern.js';
  * - `rate-limit`: 429 `REQUEST_LIMIT_EXCEEDED` with `Retry-After: 1`
  * - `internal-error`: 500 `INTERNAL_ERROR`
  * - `unavailable`: 503 `TEMPORARILY_UNAVAILABLE`
+ * - `permission-denied`: 403 `PERMISSION_DENIED`, as for a principal the workspace (or the object)
+ *   does not admit; not transient, so clients must not retry it
  * - `reset`: the connection is destroyed without an answer
  * - `hang`: no answer is ever sent (the socket is closed when the fake closes)
  */
-export type FaultKind = 'rate-limit' | 'internal-error' | 'unavailable' | 'reset' | 'hang';
+export type FaultKind =
+  'rate-limit' | 'internal-error' | 'unavailable' | 'permission-denied' | 'reset' | 'hang';
 
 export const faultKinds: readonly FaultKind[] = [
   'rate-limit',
   'internal-error',
   'unavailable',
+  'permission-denied',
   'reset',
   'hang',
 ];

@@ -66,6 +66,7 @@ describe('fake workspace knobs: rate limits, faults, latency', () => {
     ['rate-limit', 429, 'REQUEST_LIMIT_EXCEEDED'],
     ['internal-error', 500, 'INTERNAL_ERROR'],
     ['unavailable', 503, 'TEMPORARILY_UNAVAILABLE'],
+    ['permission-denied', 403, 'PERMISSION_DENIED'],
   ] as const)('injects a %s fault as HTTP %i %s on the chosen endpoint only', async (kind, status, code) => {
     workspace.setFaults([{ endpoint: 'jobs/list', kind }]);
     const res = await api.call('GET', '/api/2.2/jobs/list');

@@ -237,6 +237,12 @@ export class FakeHttpServer {
           ),
         );
         return;
+      case 'permission-denied':
+        sendError(
+          res,
+          new ApiError(403, 'PERMISSION_DENIED', 'Injected fault: the principal is not allowed to do this.'),
+        );
+        return;
       case 'reset':
         res.socket?.destroy();
         return;
@@ -256,6 +262,8 @@ function faultStatus(fault: FaultKind): number {
       return 500;
     case 'unavailable':
       return 503;
+    case 'permission-denied':
+      return 403;
     default:
       return 0;
   }

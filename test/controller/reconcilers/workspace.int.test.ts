@@ -40,6 +40,7 @@ describe('DatabricksWorkspace reconciler against the API server and the fake wor
   }, 60_000);
   afterAll(() => fake.close());
   afterEach(async () => {
+    fake.setFaults([]);
     await manager?.stop();
     clients?.closeAll();
     manager = undefined;
@@ -191,5 +192,21 @@ describe('DatabricksWorkspace reconciler against the API server and the fake wor
     expect(ready?.status).toBe('False');
     expect(ready?.message).toContain(`127.0.0.1:${closedPort}`);
     expect(ready?.message).toContain('ECONNREFUSED');
+  });
+
+  it('is PermissionDenied when the workspace admits the token but refuses the principal, then Ready once it is let in', async () => {
+    fake.setFaults([{ endpoint: 'scim/me', kind: 'permission-denied' }]);
+    await createSecret(defaultFakeToken);
+    await startController();
+    await createWorkspace('refused', fake.url);
+
+    const refused = await readyReason('refused', 'PermissionDenied');
+    const ready = refused.status?.conditions?.find((condition) => condition.type === 'Ready');
+    expect(ready?.status).toBe('False');
+    expect(ready?.message).toContain('denied access');
+    expect(ready?.message).toContain('grant the principal workspace access');
+    fake.setFaults([]);
+    const admitted = await readyReason('refused', 'Authenticated');
+    expect(admitted.status?.conditions?.find((condition) => condition.type === 'Ready')?.status).toBe('True');
   });
 });
