@@ -1,19 +1,27 @@
 /**
  * A DatabricksJob's `spec.permissions` applied to its job, keeping the one IS_OWNER grant Databricks
- * insists on whichever mode the spec uses.
+ * insists on whichever mode the spec uses, and applied again at a resync when a grant was changed in
+ * Databricks.
  */
-import type { AccessControlRequest, DatabricksClient } from '../databricks/index.js';
+import type {
+  AccessControlRequest,
+  DatabricksClient,
+  ObjectPermissions,
+  PermissionLevel,
+} from '../databricks/index.js';
 import type { EventNote } from '../runtime/events.js';
 import { contentHash } from './content-hash.js';
-import { note } from './event-notes.js';
+import { note, shortList, warning } from './event-notes.js';
 import type { DatabricksJob } from './job.js';
 
+type Mode = NonNullable<NonNullable<DatabricksJob['spec']['permissions']>['mode']>;
+
 /**
- * Applies `spec.permissions` when it changed since last applied (or the job is new). Additive: PATCH the
- * listed grants. Authoritative: PUT exactly the list. Either way the job keeps exactly one IS_OWNER: a
- * list that names none keeps the current owner, and an Additive list that names another owner demotes
- * the current one to CAN_MANAGE (it keeps access; PATCH alone would leave two owners, which Databricks
- * refuses). Returns the hash to remember.
+ * Applies `spec.permissions` when it changed since last applied, or the job is new (its ID is part of
+ * the hash, so a job just created or adopted never gets the read below). Otherwise reads the job's
+ * permissions, one call and only for a job with `spec.permissions`, and applies them again with a
+ * `DriftCorrected` Event when a direct grant differs: a listed principal without exactly its listed
+ * level, or, Authoritative, a direct grant the list does not hold. Returns the hash to remember.
  */
 export async function applyPermissions(
   job: DatabricksJob,
@@ -24,42 +32,102 @@ export async function applyPermissions(
   const permissions = job.spec.permissions;
   if (!permissions) return undefined;
   const hash = contentHash([permissions, jobId]);
-  if (job.status?.permissionsHash === hash) return hash;
   const mode = permissions.mode ?? 'Additive';
   const acl = permissions.access_control_list as AccessControlRequest[];
-  const namedOwner = acl.find((entry) => entry.permission_level === 'IS_OWNER');
-  let demoted: AccessControlRequest | undefined;
-  if (mode === 'Additive') {
-    let complete = acl;
-    if (namedOwner) {
-      const owner = await currentOwner(client, jobId);
-      if (owner && principalOf(owner) !== principalOf(namedOwner)) {
-        demoted = { ...owner, permission_level: 'CAN_MANAGE' };
-        complete = [...acl, demoted];
-      }
-    }
-    await client.permissions.update('jobs', jobId, complete);
-  } else {
-    const owner = namedOwner ? undefined : await currentOwner(client, jobId);
-    await client.permissions.set('jobs', jobId, owner ? [...acl, owner] : acl);
+  if (job.status?.permissionsHash !== hash) {
+    const demotion = await setPermissions(mode, acl, jobId, client);
+    events.push(
+      note(
+        'PermissionsApplied',
+        'SetPermissions',
+        `applied ${acl.length} permission(s) to job ${jobId} (${mode})${demotion}`,
+      ),
+    );
+    return hash;
   }
-  const demotion = demoted ? `; the previous owner ${principalOf(demoted)} now has CAN_MANAGE` : '';
+  const current = await client.permissions.get('jobs', jobId);
+  const differing = driftedPrincipals(mode, acl, directGrants(current));
+  if (differing.length === 0) return hash;
+  const demotion = await setPermissions(mode, acl, jobId, client, current);
   events.push(
-    note(
-      'PermissionsApplied',
+    warning(
+      'DriftCorrected',
       'SetPermissions',
-      `applied ${acl.length} permission(s) to job ${jobId} (${mode})${demotion}`,
+      `permissions of job ${jobId} were changed in Databricks (${shortList(differing)}); applied spec.permissions again (${mode})${demotion}`,
     ),
   );
   return hash;
 }
 
-/** The job's direct IS_OWNER grant, as a request entry. */
-async function currentOwner(
-  client: DatabricksClient,
+/**
+ * Additive: PATCH the listed grants. Authoritative: PUT exactly the list. Either way the job keeps
+ * exactly one IS_OWNER: a list that names none keeps the current owner, and an Additive list that names
+ * another owner demotes the current one to CAN_MANAGE (it keeps access; PATCH alone would leave two
+ * owners, which Databricks refuses). `current` spares reading the owner again when the caller has the
+ * permissions already. Returns the demotion, in words, for the Event.
+ */
+async function setPermissions(
+  mode: Mode,
+  acl: readonly AccessControlRequest[],
   jobId: string,
-): Promise<AccessControlRequest | undefined> {
-  const current = await client.permissions.get('jobs', jobId);
+  client: DatabricksClient,
+  current?: ObjectPermissions,
+): Promise<string> {
+  const namedOwner = acl.find((entry) => entry.permission_level === 'IS_OWNER');
+  const owner = async () => currentOwner(current ?? (await client.permissions.get('jobs', jobId)));
+  if (mode === 'Authoritative') {
+    const kept = namedOwner ? undefined : await owner();
+    await client.permissions.set('jobs', jobId, kept ? [...acl, kept] : acl);
+    return '';
+  }
+  const previous = namedOwner ? await owner() : undefined;
+  if (!namedOwner || !previous || principalOf(previous) === principalOf(namedOwner)) {
+    await client.permissions.update('jobs', jobId, acl);
+    return '';
+  }
+  const demoted: AccessControlRequest = { ...previous, permission_level: 'CAN_MANAGE' };
+  await client.permissions.update('jobs', jobId, [...acl, demoted]);
+  return `; the previous owner ${principalOf(demoted)} now has CAN_MANAGE`;
+}
+
+/** `principal → level` of the grants made on the job itself; inherited ones (e.g. `admins`) are left out. */
+function directGrants(current: ObjectPermissions): Map<string, PermissionLevel> {
+  const grants = new Map<string, PermissionLevel>();
+  for (const entry of current.access_control_list ?? []) {
+    const direct = entry.all_permissions?.find((permission) => !permission.inherited);
+    if (direct) grants.set(principalOf(entry), direct.permission_level);
+  }
+  return grants;
+}
+
+/**
+ * The principals whose direct grant differs from what `mode` asks of `acl`. Both modes: each listed
+ * principal holds exactly its listed level. Authoritative also: nothing else, except the one owner a list
+ * naming none keeps.
+ */
+function driftedPrincipals(
+  mode: Mode,
+  acl: readonly AccessControlRequest[],
+  direct: ReadonlyMap<string, PermissionLevel>,
+): string[] {
+  const listed = new Map(acl.map((entry) => [principalOf(entry), entry.permission_level]));
+  const differing = [...listed]
+    .filter(([principal, level]) => direct.get(principal) !== level)
+    .map(([principal]) => principal);
+  if (mode === 'Authoritative') {
+    const keepsOwner = ![...listed.values()].includes('IS_OWNER');
+    const unlisted = [...direct].filter(([principal]) => !listed.has(principal));
+    const owners = unlisted.filter(([, level]) => level === 'IS_OWNER');
+    for (const [principal, level] of unlisted) {
+      if (keepsOwner && level === 'IS_OWNER' && owners.length === 1) continue;
+      differing.push(principal);
+    }
+  }
+  return differing;
+}
+
+/** The job's direct IS_OWNER grant, as a request entry. */
+function currentOwner(current: ObjectPermissions): AccessControlRequest | undefined {
   const owner = current.access_control_list?.find((entry) =>
     entry.all_permissions?.some((p) => p.permission_level === 'IS_OWNER' && !p.inherited),
   );

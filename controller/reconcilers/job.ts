@@ -7,6 +7,8 @@
  * - Spec changed (the settings hash differs from status): `jobs/reset`, without reading first.
  * - Otherwise (resync, dependency woke it): compare with what Databricks has, through the shared
  *   {@link JobView} listing, and reset only on a real difference. No write at steady state.
+ * - `spec.permissions`: applied when they changed; otherwise read (one call per job that has them) and
+ *   applied again only when a grant drifted.
  * - Deleted: `deletionPolicy` Delete (default) deletes the job, Pause pauses its schedule and triggers,
  *   Retain leaves it.
  */

@@ -2,7 +2,7 @@ import type { DatabricksJob } from '../../../controller/reconcilers/job.js';
 import type { PermissionsService } from '../../fake-databricks/permissions.js';
 import { pollUntil } from '../../control-plane/poll-until.js';
 import { useOperatorTestBed } from '../operator-test-bed.js';
-import { JOBS, createReadyJob, jobSpec, notebookTask } from './job-fixtures.js';
+import { JOBS, createReadyJob, eventsAbout, jobSpec, notebookTask, writes } from './job-fixtures.js';
 
 type Grant = Record<string, string>;
 
@@ -31,6 +31,17 @@ describe('DatabricksJob reconciler: permissions', () => {
   }
 
   const owner = () => bed.fake.userName;
+
+  /** Waits until the job's direct grants are `expected` again, then for the DriftCorrected Event. */
+  async function driftCorrected(job: DatabricksJob, expected: Record<string, string>) {
+    const sorted = (grants: Record<string, string>) => JSON.stringify(Object.entries(grants).sort());
+    await pollUntil('the grants restored', async () =>
+      sorted(directGrants(job)) === sorted(expected) ? true : undefined,
+    );
+    return pollUntil('a DriftCorrected event', async () =>
+      (await eventsAbout(bed, job.metadata.name)).find((event) => event.reason === 'DriftCorrected'),
+    );
+  }
 
   it('Additive adds the listed grants and leaves the others as they are', async () => {
     const job = await createReadyJob(
@@ -98,6 +109,112 @@ describe('DatabricksJob reconciler: permissions', () => {
     );
     // The previous owner keeps access, one level down: a job has exactly one IS_OWNER.
     expect(directGrants(additive)).toEqual({ 'alice@example.com': 'IS_OWNER', [owner()]: 'CAN_MANAGE' });
+  });
+
+  it('Additive puts back a listed grant changed in the UI at the next resync, leaving extra grants', async () => {
+    await bed.startOperator({ config: { resyncPeriodMs: 1_000 } });
+    const job = await createReadyJob(
+      bed,
+      'additive-drift',
+      { tasks: [notebookTask('a')] },
+      {
+        permissions: {
+          access_control_list: [
+            { group_name: 'data-eng', permission_level: 'CAN_MANAGE_RUN' },
+            { group_name: 'analysts', permission_level: 'CAN_VIEW' },
+          ],
+        },
+      },
+    );
+    bed.fake.clearRequests();
+
+    await grantInTheUi(job, { group_name: 'data-eng', permission_level: 'CAN_VIEW' });
+    await grantInTheUi(job, { user_name: 'bob@example.com', permission_level: 'CAN_MANAGE' });
+
+    const drift = await driftCorrected(job, {
+      [owner()]: 'IS_OWNER',
+      'data-eng': 'CAN_MANAGE_RUN',
+      analysts: 'CAN_VIEW',
+      'bob@example.com': 'CAN_MANAGE',
+    });
+    expect(drift.type).toBe('Warning');
+    expect(drift.action).toBe('SetPermissions');
+    expect(drift.note).toContain('group data-eng');
+    expect(drift.note).not.toContain('analysts');
+    expect(drift.note).not.toContain('bob@example.com');
+    expect(writes(bed.fake)).toEqual({ 'permissions/patch': 1 });
+  });
+
+  it('Authoritative puts back a removed grant and removes one added in the UI, keeping the owner', async () => {
+    await bed.startOperator({ config: { resyncPeriodMs: 1_000 } });
+    const job = await createReadyJob(
+      bed,
+      'authoritative-drift',
+      { tasks: [notebookTask('a')] },
+      {
+        permissions: {
+          mode: 'Authoritative',
+          access_control_list: [{ group_name: 'data-eng', permission_level: 'CAN_MANAGE' }],
+        },
+      },
+    );
+    bed.fake.clearRequests();
+
+    await bed.fake.ui.call('permissions/put', {
+      objectType: 'jobs',
+      objectId: String(job.status?.jobId),
+      access_control_list: [
+        { user_name: owner(), permission_level: 'IS_OWNER' },
+        { user_name: 'bob@example.com', permission_level: 'CAN_MANAGE' },
+      ],
+    });
+
+    const drift = await driftCorrected(job, { [owner()]: 'IS_OWNER', 'data-eng': 'CAN_MANAGE' });
+    expect(drift.note).toContain('group data-eng');
+    expect(drift.note).toContain('user bob@example.com');
+    expect(drift.note).not.toContain(owner());
+    expect(writes(bed.fake)).toEqual({ 'permissions/put': 1 });
+  });
+
+  it('reads but writes no permissions at a resync when they are as the spec says, in either mode', async () => {
+    await bed.startOperator({ config: { resyncPeriodMs: 400 } });
+    const additive = await createReadyJob(
+      bed,
+      'steady-additive',
+      { tasks: [notebookTask('a')] },
+      {
+        permissions: {
+          access_control_list: [
+            { user_name: 'alice@example.com', permission_level: 'IS_OWNER' },
+            { group_name: 'admins', permission_level: 'CAN_MANAGE' },
+          ],
+        },
+      },
+    );
+    const authoritative = await createReadyJob(
+      bed,
+      'steady-authoritative',
+      { tasks: [notebookTask('a')] },
+      {
+        permissions: {
+          mode: 'Authoritative',
+          access_control_list: [{ group_name: 'data-eng', permission_level: 'CAN_VIEW' }],
+        },
+      },
+    );
+    bed.fake.clearRequests();
+
+    // One read per job and resync: six are at least two resyncs of each.
+    await pollUntil('resyncs that read the permissions', async () =>
+      bed.fake.requestCount('permissions/get') >= 6 ? true : undefined,
+    );
+    expect(writes(bed.fake)).toEqual({});
+    for (const job of [additive, authoritative]) {
+      const after = await bed.get<DatabricksJob>(JOBS, job.metadata.name);
+      expect(after?.metadata.resourceVersion).toBe(job.metadata.resourceVersion);
+      const reasons = (await eventsAbout(bed, job.metadata.name)).map((event) => event.reason);
+      expect(reasons).not.toContain('DriftCorrected');
+    }
   });
 
   it('says InvalidSettings with Databricks’ message for permissions it refuses', async () => {
