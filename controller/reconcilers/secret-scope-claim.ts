@@ -35,7 +35,7 @@ export async function ensureScope(
   events: EventNote[],
 ): Promise<ObservedScope> {
   const uid = scope.metadata.uid ?? '';
-  const created: ObservedScope = { secretKeys: new Set(), acls: [] };
+  const created: ObservedScope = { secretKeys: new Set(), acls: [], created: true };
   if (scope.status?.scopeName !== name && context.written.get(uid)?.scopeName !== name) {
     refuseIfHeldElsewhere(scope, name, context);
     const existing = (await client.secrets.listScopes()).find((listed) => listed.name === name);
@@ -92,6 +92,8 @@ function refuseUnlessAdopted(
 export interface ObservedScope {
   readonly secretKeys?: ReadonlySet<string>;
   readonly acls?: readonly AclItem[];
+  /** Created by this reconcile: empty, and nothing in it can have been changed by someone else. */
+  readonly created?: boolean;
 }
 
 /** The scope's keys and ACLs, or undefined when the scope is gone. */

@@ -11,8 +11,9 @@
  *   within one resync period. Status keeps a salted hash per key: a key is put only when its hash
  *   changed or Databricks lost it, and removed only if this object put it. Values never reach status,
  *   Events or logs.
- * - ACLs, when `spec.acls` is given: made equal to it, except that the controller's own principal keeps
- *   its entry, without which it could no longer manage the scope.
+ * - ACLs, when `spec.acls` is given: read at every reconcile and made equal to it, except that the
+ *   controller's own principal keeps its entry, without which it could no longer manage the scope. A
+ *   difference while the spec is the one last applied was made in Databricks: `DriftCorrected`.
  * - Deleted: `deletionPolicy` Delete (default) deletes the scope, Retain leaves it.
  */
 import { createHash } from 'node:crypto';
@@ -147,8 +148,10 @@ async function applyScope(
   };
   if (scope.spec.acls) {
     try {
-      await applyAcls(scope.spec.acls, name, observed.acls, client, events);
-      status.aclsHash = aclsHash(scope.spec.acls);
+      const hash = aclsHash(scope.spec.acls);
+      const drifted = previous.aclsHash === hash && !observed.created;
+      await applyAcls(scope.spec.acls, name, observed.acls, client, events, drifted);
+      status.aclsHash = hash;
     } catch (error) {
       if (!isPermanent(error)) throw error;
       await fail(

@@ -111,6 +111,46 @@ describe('DatabricksSecretScope reconciler: rotation, steady state, drift, fault
     );
   });
 
+  it('puts back ACLs changed in Databricks at the next resync, with a DriftCorrected Warning', async () => {
+    await createScope('acl-drift', {
+      acls: [
+        { principal: 'alice@example.com', permission: 'READ' },
+        { principal: 'bob@example.com', permission: 'WRITE' },
+      ],
+    });
+    const puts = bed.fake.requestCount('secrets/acls/put');
+    const deletes = bed.fake.requestCount('secrets/acls/delete');
+    const scope = 'acl-drift-scope';
+    await bed.fake.ui.call('secrets/acls/put', {
+      scope,
+      principal: 'alice@example.com',
+      permission: 'MANAGE',
+    });
+    await bed.fake.ui.call('secrets/acls/delete', { scope, principal: 'bob@example.com' });
+    await bed.fake.ui.call('secrets/acls/put', {
+      scope,
+      principal: 'mallory@example.com',
+      permission: 'READ',
+    });
+
+    const wanted = { [bed.fake.userName]: 'MANAGE', 'alice@example.com': 'READ', 'bob@example.com': 'WRITE' };
+    const sorted = (acls: Record<string, string> = {}) => JSON.stringify(Object.entries(acls).sort());
+    await pollUntil('the ACLs of spec.acls again', async () =>
+      sorted(fakeScope(bed, scope)?.acls) === sorted(wanted) ? true : undefined,
+    );
+    expect(fakeScope(bed, scope)?.acls).toEqual(wanted);
+    expect(bed.fake.requestCount('secrets/acls/put') - puts).toBe(2);
+    expect(bed.fake.requestCount('secrets/acls/delete') - deletes).toBe(1);
+    const drift = await pollUntil('a DriftCorrected event', async () => {
+      const notes = (await namespaceEvents(bed)).filter((event) => event.startsWith('DriftCorrected: '));
+      return notes.length > 0 ? notes.join('\n') : undefined;
+    });
+    expect(drift).toContain(`ACLs of secret scope ${scope} were changed in Databricks`);
+    for (const principal of ['alice@example.com', 'bob@example.com', 'removed mallory@example.com']) {
+      expect(drift).toContain(principal);
+    }
+  });
+
   it('rides out 503 and 429 answers: one scope, each secret put once', async () => {
     bed.fake.setFaults([
       { endpoint: 'secrets/scopes/create', kind: 'unavailable', times: 2 },
