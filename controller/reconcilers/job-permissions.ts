@@ -13,6 +13,7 @@ import type { EventNote } from '../runtime/events.js';
 import { contentHash } from './content-hash.js';
 import { note, shortList, warning } from './event-notes.js';
 import type { DatabricksJob } from './job.js';
+import { NotReadyError } from './managed.js';
 
 type Mode = NonNullable<NonNullable<DatabricksJob['spec']['permissions']>['mode']>;
 
@@ -63,8 +64,9 @@ export async function applyPermissions(
  * Additive: PATCH the listed grants. Authoritative: PUT exactly the list. Either way the job keeps
  * exactly one IS_OWNER: a list that names none keeps the current owner, and an Additive list that names
  * another owner demotes the current one to CAN_MANAGE (it keeps access; PATCH alone would leave two
- * owners, which Databricks refuses). `current` spares reading the owner again when the caller has the
- * permissions already. Returns the demotion, in words, for the Event.
+ * owners, which Databricks refuses). A list that names no owner but gives the current one a lower level
+ * is refused: it asks for a job without an owner. `current` spares reading the permissions again when the
+ * caller has them already. Returns the demotion, in words, for the Event.
  */
 async function setPermissions(
   mode: Mode,
@@ -74,13 +76,13 @@ async function setPermissions(
   current?: ObjectPermissions,
 ): Promise<string> {
   const namedOwner = acl.find((entry) => entry.permission_level === 'IS_OWNER');
-  const owner = async () => currentOwner(current ?? (await client.permissions.get('jobs', jobId)));
+  const previous = currentOwner(current ?? (await client.permissions.get('jobs', jobId)));
+  if (!namedOwner && previous) refuseOwnerDemotion(acl, previous, jobId);
   if (mode === 'Authoritative') {
-    const kept = namedOwner ? undefined : await owner();
+    const kept = namedOwner ? undefined : previous;
     await client.permissions.set('jobs', jobId, kept ? [...acl, kept] : acl);
     return '';
   }
-  const previous = namedOwner ? await owner() : undefined;
   if (!namedOwner || !previous || principalOf(previous) === principalOf(namedOwner)) {
     await client.permissions.update('jobs', jobId, acl);
     return '';
@@ -88,6 +90,25 @@ async function setPermissions(
   const demoted: AccessControlRequest = { ...previous, permission_level: 'CAN_MANAGE' };
   await client.permissions.update('jobs', jobId, [...acl, demoted]);
   return `; the previous owner ${principalOf(demoted)} now has CAN_MANAGE`;
+}
+
+/**
+ * Throws `InvalidSettings` when `acl` names no IS_OWNER yet lists the job's `owner` at another level:
+ * Databricks keeps exactly one owner, so the grant could never hold (and would read as drift at every
+ * resync).
+ */
+function refuseOwnerDemotion(
+  acl: readonly AccessControlRequest[],
+  owner: AccessControlRequest,
+  jobId: string,
+): void {
+  const index = acl.findIndex((entry) => principalOf(entry) === principalOf(owner));
+  if (index < 0) return;
+  const who = principalOf(owner);
+  throw new NotReadyError(
+    'InvalidSettings',
+    `spec.permissions.access_control_list[${index}] gives ${who}, the owner of job ${jobId}, ${acl[index].permission_level} and no entry is IS_OWNER; a job has exactly one owner: list ${who} as IS_OWNER, or add an IS_OWNER entry for the principal that should own the job`,
+  );
 }
 
 /** `principal → level` of the grants made on the job itself; inherited ones (e.g. `admins`) are left out. */

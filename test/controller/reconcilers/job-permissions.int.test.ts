@@ -247,4 +247,33 @@ describe('DatabricksJob reconciler: permissions', () => {
     expect(bed.fake.requestCount('jobs/create')).toBe(1);
     expect(bed.fake.requestCount('jobs/reset')).toBe(0);
   });
+
+  it('refuses a list that gives the owner a lower level and names no other owner, in either mode', async () => {
+    for (const mode of ['Additive', 'Authoritative']) {
+      const name = `demote-${mode.toLowerCase()}`;
+      const job = await createReadyJob(bed, name, { tasks: [notebookTask('a')] });
+      const putsBefore = bed.fake.requestCount('permissions/put');
+      const patchesBefore = bed.fake.requestCount('permissions/patch');
+      await bed.patchSpec(JOBS, name, {
+        permissions: {
+          mode,
+          access_control_list: [
+            { group_name: 'data-eng', permission_level: 'CAN_VIEW' },
+            { user_name: owner(), permission_level: 'CAN_MANAGE' },
+          ],
+        },
+      });
+      const refused = await bed.waitForCondition<DatabricksJob>(JOBS, name, {
+        status: 'False',
+        reason: 'InvalidSettings',
+      });
+      expect(refused.status?.conditions?.find((c) => c.type === 'Ready')?.message).toBe(
+        `spec.permissions.access_control_list[1] gives user ${owner()}, the owner of job ${job.status?.jobId}, CAN_MANAGE and no entry is IS_OWNER; a job has exactly one owner: list user ${owner()} as IS_OWNER, or add an IS_OWNER entry for the principal that should own the job`,
+      );
+      // Nothing was sent: the job keeps its owner and no other grant is half applied.
+      expect(bed.fake.requestCount('permissions/put')).toBe(putsBefore);
+      expect(bed.fake.requestCount('permissions/patch')).toBe(patchesBefore);
+      expect(directGrants(job)).toEqual({ [owner()]: 'IS_OWNER' });
+    }
+  });
 });
