@@ -4,7 +4,7 @@
  * controller. `main.ts` builds it from flags; tests, the demo and the benchmarks build it in-process.
  */
 import type { Registry } from 'prom-client';
-import { API_GROUP, API_VERSION, KINDS, type DatabricksKind } from '../lib/crds/index.js';
+import { KINDS, type DatabricksKind } from '../lib/crds/index.js';
 import type { WorkspaceCredentialsOptions } from './databricks/index.js';
 import { registerClusterController } from './reconcilers/cluster.js';
 import { registerDbfsFileController } from './reconcilers/dbfs-file.js';
@@ -13,6 +13,7 @@ import type { ManagedContext, NotReadyBackoff } from './reconcilers/managed.js';
 import { registerNotebookController } from './reconcilers/notebook.js';
 import { registerRunController } from './reconcilers/run.js';
 import { registerSecretScopeController } from './reconcilers/secret-scope.js';
+import { resourceOf } from './reconcilers/resources.js';
 import { registerWorkspaceController, type WorkspaceProbeTiming } from './reconcilers/workspace.js';
 import { WorkspaceClients, type SharedClientOptions } from './reconcilers/workspace-clients.js';
 import type { Informer } from './runtime/informer.js';
@@ -39,9 +40,10 @@ export interface OperatorOptions {
 }
 
 /** The resource of each kind, by kind name. */
-export const RESOURCES = Object.fromEntries(
-  KINDS.map((kind) => [kind.kind, { group: API_GROUP, version: API_VERSION, plural: kind.plural }]),
-) as Record<DatabricksKind, ResourceType>;
+export const RESOURCES = Object.fromEntries(KINDS.map((kind) => [kind.kind, resourceOf(kind)])) as Record<
+  DatabricksKind,
+  ResourceType
+>;
 
 /** What a kind's `register*Controller` gets: the manager, every kind's informer and the shared context. */
 export interface OperatorSetup {

@@ -28,8 +28,6 @@ import {
   type DatabricksClient,
 } from '../databricks/index.js';
 import {
-  API_GROUP,
-  API_VERSION,
   AllPurposeClusterSettings,
   DATABRICKS_CLUSTER,
   type DatabricksClusterSpec,
@@ -65,13 +63,10 @@ import {
   type ManagedObject,
 } from './managed.js';
 import { withOwnerTags } from './ownership.js';
+import { resourceOf } from './resources.js';
 
 /** The `databricksclusters` resource. */
-export const CLUSTERS: ResourceType = {
-  group: API_GROUP,
-  version: API_VERSION,
-  plural: DATABRICKS_CLUSTER.plural,
-};
+export const CLUSTERS: ResourceType = resourceOf(DATABRICKS_CLUSTER);
 
 /** A DatabricksCluster as the informer holds it. */
 export type DatabricksCluster = ManagedObject<DatabricksClusterSpec, DatabricksClusterStatus>;

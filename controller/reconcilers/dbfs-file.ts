@@ -14,8 +14,6 @@
  *   Retain leaves it. A path changed in the spec moves the file the same way.
  */
 import {
-  API_GROUP,
-  API_VERSION,
   DATABRICKS_DBFS_FILE,
   MAX_INLINE_CONTENT_BASE64,
   type DatabricksDbfsFileSpec,
@@ -42,13 +40,10 @@ import {
   type ManagedContext,
   type ManagedObject,
 } from './managed.js';
+import { resourceOf } from './resources.js';
 
 /** The `databricksdbfsfiles` resource. */
-export const DBFS_FILES: ResourceType = {
-  group: API_GROUP,
-  version: API_VERSION,
-  plural: DATABRICKS_DBFS_FILE.plural,
-};
+export const DBFS_FILES: ResourceType = resourceOf(DATABRICKS_DBFS_FILE);
 
 /** A DatabricksDbfsFile as the informer holds it. */
 export type DatabricksDbfsFile = ManagedObject<DatabricksDbfsFileSpec, DatabricksDbfsFileStatus>;

@@ -19,13 +19,7 @@ import {
   type JobSettings,
   type Run,
 } from '../databricks/index.js';
-import {
-  API_GROUP,
-  API_VERSION,
-  DATABRICKS_JOB,
-  type DatabricksJobSpec,
-  type DatabricksJobStatus,
-} from '../../lib/crds/index.js';
+import { DATABRICKS_JOB, type DatabricksJobSpec, type DatabricksJobStatus } from '../../lib/crds/index.js';
 import type { OperatorSetup } from '../operator.js';
 import { kubeTime } from '../runtime/conditions.js';
 import type { Reconciler } from '../runtime/controller.js';
@@ -58,9 +52,10 @@ import {
   resolveTaskReferences,
   type ReferenceStores,
 } from './references.js';
+import { resourceOf } from './resources.js';
 
 /** The `databricksjobs` resource. */
-export const JOBS: ResourceType = { group: API_GROUP, version: API_VERSION, plural: DATABRICKS_JOB.plural };
+export const JOBS: ResourceType = resourceOf(DATABRICKS_JOB);
 
 /** A DatabricksJob as the informer holds it. */
 export type DatabricksJob = ManagedObject<DatabricksJobSpec, DatabricksJobStatus>;

@@ -19,8 +19,6 @@
  *   Retain leaves it. A path changed in the spec moves the notebook the same way.
  */
 import {
-  API_GROUP,
-  API_VERSION,
   DATABRICKS_NOTEBOOK,
   type DatabricksNotebookSpec,
   type DatabricksNotebookStatus,
@@ -51,13 +49,10 @@ import {
   type ManagedContext,
   type ManagedObject,
 } from './managed.js';
+import { resourceOf } from './resources.js';
 
 /** The `databricksnotebooks` resource. */
-export const NOTEBOOKS: ResourceType = {
-  group: API_GROUP,
-  version: API_VERSION,
-  plural: DATABRICKS_NOTEBOOK.plural,
-};
+export const NOTEBOOKS: ResourceType = resourceOf(DATABRICKS_NOTEBOOK);
 
 /** A DatabricksNotebook as the informer holds it. */
 export type DatabricksNotebook = ManagedObject<DatabricksNotebookSpec, DatabricksNotebookStatus>;

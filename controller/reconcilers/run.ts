@@ -20,7 +20,7 @@ import {
   type RunNowRequest,
   type RunSubmitSettings,
 } from '../databricks/index.js';
-import { API_GROUP, API_VERSION, DATABRICKS_RUN, type DatabricksRunSpec } from '../../lib/crds/index.js';
+import { DATABRICKS_RUN, type DatabricksRunSpec } from '../../lib/crds/index.js';
 import type { DatabricksRunStatus } from '../../lib/crds/databricks-run.js';
 import type { OperatorSetup } from '../operator.js';
 import { findCondition, type ConditionUpdate } from '../runtime/conditions.js';
@@ -52,9 +52,10 @@ import {
 } from './references.js';
 import { RunPollers, defaultRunPollingOptions, isRunFinished } from './run-poller.js';
 import { describeState, fieldsOf, finishedConditions, statusOf, withOutputs } from './run-status.js';
+import { resourceOf } from './resources.js';
 
 /** The `databricksruns` resource. */
-export const RUNS: ResourceType = { group: API_GROUP, version: API_VERSION, plural: DATABRICKS_RUN.plural };
+export const RUNS: ResourceType = resourceOf(DATABRICKS_RUN);
 
 /** A DatabricksRun as the informer holds it. */
 export type DatabricksRun = ManagedObject<DatabricksRunSpec, DatabricksRunStatus>;

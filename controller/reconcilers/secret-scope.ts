@@ -19,8 +19,6 @@
 import { createHash } from 'node:crypto';
 import type { DatabricksClient } from '../databricks/index.js';
 import {
-  API_GROUP,
-  API_VERSION,
   DATABRICKS_SECRET_SCOPE,
   type DatabricksSecretScopeSpec,
   type DatabricksSecretScopeStatus,
@@ -55,13 +53,10 @@ import {
   secretValueHash,
   type DesiredSecrets,
 } from './secret-scope-values.js';
+import { resourceOf } from './resources.js';
 
 /** The `databrickssecretscopes` resource. */
-export const SECRET_SCOPES: ResourceType = {
-  group: API_GROUP,
-  version: API_VERSION,
-  plural: DATABRICKS_SECRET_SCOPE.plural,
-};
+export const SECRET_SCOPES: ResourceType = resourceOf(DATABRICKS_SECRET_SCOPE);
 
 /** A DatabricksSecretScope as the informer holds it. */
 export type DatabricksSecretScope = ManagedObject<DatabricksSecretScopeSpec, DatabricksSecretScopeStatus>;

@@ -13,8 +13,6 @@ import {
   type DatabricksClient,
 } from '../databricks/index.js';
 import {
-  API_GROUP,
-  API_VERSION,
   DATABRICKS_WORKSPACE,
   type DatabricksWorkspaceSpec,
   type DatabricksWorkspaceStatus,
@@ -32,13 +30,10 @@ import {
   referencedSecretKeys,
   type WorkspaceClients,
 } from './workspace-clients.js';
+import { resourceOf } from './resources.js';
 
 /** The `databricksworkspaces` resource. */
-export const WORKSPACES: ResourceType = {
-  group: API_GROUP,
-  version: API_VERSION,
-  plural: DATABRICKS_WORKSPACE.plural,
-};
+export const WORKSPACES: ResourceType = resourceOf(DATABRICKS_WORKSPACE);
 
 /** A DatabricksWorkspace as the informer holds it. */
 export type DatabricksWorkspace = KubeObject & {
