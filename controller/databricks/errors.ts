@@ -37,6 +37,19 @@ export class DatabricksApiError extends Error {
 
 /** The object does not exist (404 `RESOURCE_DOES_NOT_EXIST`, or the legacy 400 "... does not exist"). */
 export class NotFoundError extends DatabricksApiError {}
+
+/**
+ * What `call` answers, or undefined when Databricks says the object does not exist: a read of something
+ * that may be gone, or a delete of something that may be gone already. Any other failure is thrown.
+ */
+export async function unlessMissing<T>(call: Promise<T>): Promise<T | undefined> {
+  try {
+    return await call;
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}
 /** The object already exists (`RESOURCE_ALREADY_EXISTS`, `ALREADY_EXISTS`, 409). */
 export class AlreadyExistsError extends DatabricksApiError {}
 /** Databricks rejected the request's content (`INVALID_PARAMETER_VALUE`, `MALFORMED_REQUEST`, other 400s). */

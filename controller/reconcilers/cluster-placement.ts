@@ -3,7 +3,7 @@
  * another live DatabricksCluster owns.
  */
 import {
-  NotFoundError,
+  unlessMissing,
   type ClusterDetails,
   type ClusterSpec,
   type DatabricksClient,
@@ -85,13 +85,8 @@ export async function locateCluster(
   return created;
 }
 
-async function getCluster(client: DatabricksClient, clusterId: string): Promise<ClusterDetails | undefined> {
-  try {
-    return await client.clusters.get(clusterId);
-  } catch (error) {
-    if (error instanceof NotFoundError) return undefined;
-    throw error;
-  }
+function getCluster(client: DatabricksClient, clusterId: string): Promise<ClusterDetails | undefined> {
+  return unlessMissing(client.clusters.get(clusterId));
 }
 
 /**

@@ -19,7 +19,7 @@ import {
   type DatabricksDbfsFileSpec,
   type DatabricksDbfsFileStatus,
 } from '../../lib/crds/index.js';
-import { NotFoundError, type DatabricksClient, type FileInfo } from '../databricks/index.js';
+import { unlessMissing, type DatabricksClient, type FileInfo } from '../databricks/index.js';
 import type { OperatorSetup } from '../operator.js';
 import { keysReferencing, type Reconciler } from '../runtime/controller.js';
 import type { EventNote } from '../runtime/events.js';
@@ -150,13 +150,8 @@ async function upload(client: DatabricksClient, path: string, bytes: Buffer): Pr
 }
 
 /** The file's DBFS status, or undefined when nothing is at `path`. */
-async function fileStatus(client: DatabricksClient, path: string): Promise<FileInfo | undefined> {
-  try {
-    return await client.dbfs.getStatus(path);
-  } catch (error) {
-    if (error instanceof NotFoundError) return undefined;
-    throw error;
-  }
+function fileStatus(client: DatabricksClient, path: string): Promise<FileInfo | undefined> {
+  return unlessMissing(client.dbfs.getStatus(path));
 }
 
 /** Whether someone wrote the file since status recorded it: its size or modification time moved. */

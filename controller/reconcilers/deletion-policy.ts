@@ -2,7 +2,7 @@
  * What every kind's cleanup shares: `deletionPolicy` Retain leaves the Databricks object, a workspace
  * that is gone leaves it too, and a delete that finds the object gone already has done its work.
  */
-import { NotFoundError } from '../databricks/index.js';
+import { unlessMissing } from '../databricks/index.js';
 import { note, warning } from './event-notes.js';
 import { workspaceKeyOf, type ManagedContext, type ManagedObject, type ManagedStatus } from './managed.js';
 
@@ -53,9 +53,5 @@ export async function leftInPlace(
 
 /** Runs `remove`; Databricks answering that the object does not exist means it is gone, as asked. */
 export async function deleteUnlessGone(remove: () => Promise<unknown>): Promise<void> {
-  try {
-    await remove();
-  } catch (error) {
-    if (!(error instanceof NotFoundError)) throw error;
-  }
+  await unlessMissing(remove());
 }

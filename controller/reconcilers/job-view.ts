@@ -14,7 +14,7 @@
  */
 import {
   formatId,
-  NotFoundError,
+  unlessMissing,
   sameId,
   type DatabricksClient,
   type Job,
@@ -134,10 +134,7 @@ export class JobView {
       const listed = listing.byId.get(jobId);
       if (listing.writesBefore >= written && listed && !listed.has_more) return listed;
     }
-    return this.client.jobs.get(jobId).catch((error: unknown) => {
-      if (error instanceof NotFoundError) return undefined;
-      throw error;
-    });
+    return unlessMissing(this.client.jobs.get(jobId));
   }
 
   /**

@@ -25,7 +25,7 @@ import {
 } from '../../lib/crds/index.js';
 import {
   AlreadyExistsError,
-  NotFoundError,
+  unlessMissing,
   type DatabricksClient,
   type ObjectInfo,
 } from '../databricks/index.js';
@@ -277,13 +277,8 @@ async function findObject(
 }
 
 async function objectAt(client: DatabricksClient, path: string): Promise<ObjectInfo | undefined> {
-  try {
-    const found = await client.workspace.getStatus(path);
-    return { ...found, path: found.path ?? path };
-  } catch (error) {
-    if (error instanceof NotFoundError) return undefined;
-    throw error;
-  }
+  const found = await unlessMissing(client.workspace.getStatus(path));
+  return found && { ...found, path: found.path ?? path };
 }
 
 async function deleteObject(client: DatabricksClient, path: string, recursive: boolean): Promise<void> {
