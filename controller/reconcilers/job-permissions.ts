@@ -76,11 +76,15 @@ async function setPermissions(
   current?: ObjectPermissions,
 ): Promise<string> {
   const namedOwner = acl.find((entry) => entry.permission_level === 'IS_OWNER');
+  if (mode === 'Authoritative' && namedOwner) {
+    // The list says everything, owner included: nothing to learn from the job's current permissions.
+    await client.permissions.set('jobs', jobId, acl);
+    return '';
+  }
   const previous = currentOwner(current ?? (await client.permissions.get('jobs', jobId)));
   if (!namedOwner && previous) refuseOwnerDemotion(acl, previous, jobId);
   if (mode === 'Authoritative') {
-    const kept = namedOwner ? undefined : previous;
-    await client.permissions.set('jobs', jobId, kept ? [...acl, kept] : acl);
+    await client.permissions.set('jobs', jobId, previous ? [...acl, previous] : acl);
     return '';
   }
   if (!namedOwner || !previous || principalOf(previous) === principalOf(namedOwner)) {
