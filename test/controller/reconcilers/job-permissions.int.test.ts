@@ -32,6 +32,16 @@ describe('DatabricksJob reconciler: permissions', () => {
 
   const owner = () => bed.fake.userName;
 
+  /** A Ready job of one notebook task whose spec.permissions hold `acl` in `mode` (the CRD default when unset). */
+  function createWithPermissions(name: string, acl: Grant[], mode?: string): Promise<DatabricksJob> {
+    return createReadyJob(
+      bed,
+      name,
+      { tasks: [notebookTask('a')] },
+      { permissions: { ...(mode ? { mode } : {}), access_control_list: acl } },
+    );
+  }
+
   /** Waits until the job's direct grants are `expected` again, then for the DriftCorrected Event. */
   async function driftCorrected(job: DatabricksJob, expected: Record<string, string>) {
     const sorted = (grants: Record<string, string>) => JSON.stringify(Object.entries(grants).sort());
@@ -44,16 +54,9 @@ describe('DatabricksJob reconciler: permissions', () => {
   }
 
   it('Additive adds the listed grants and leaves the others as they are', async () => {
-    const job = await createReadyJob(
-      bed,
-      'additive',
-      { tasks: [notebookTask('a')] },
-      {
-        permissions: {
-          access_control_list: [{ group_name: 'data-eng', permission_level: 'CAN_MANAGE_RUN' }],
-        },
-      },
-    );
+    const job = await createWithPermissions('additive', [
+      { group_name: 'data-eng', permission_level: 'CAN_MANAGE_RUN' },
+    ]);
     expect(directGrants(job)).toEqual({ [owner()]: 'IS_OWNER', 'data-eng': 'CAN_MANAGE_RUN' });
 
     await grantInTheUi(job, { user_name: 'bob@example.com', permission_level: 'CAN_VIEW' });
@@ -81,51 +84,29 @@ describe('DatabricksJob reconciler: permissions', () => {
   });
 
   it('hands ownership over with exactly one IS_OWNER, in either mode', async () => {
-    const authoritative = await createReadyJob(
-      bed,
+    const authoritative = await createWithPermissions(
       'new-owner',
-      { tasks: [notebookTask('a')] },
-      {
-        permissions: {
-          mode: 'Authoritative',
-          access_control_list: [
-            { user_name: 'alice@example.com', permission_level: 'IS_OWNER' },
-            { group_name: 'data-eng', permission_level: 'CAN_VIEW' },
-          ],
-        },
-      },
+      [
+        { user_name: 'alice@example.com', permission_level: 'IS_OWNER' },
+        { group_name: 'data-eng', permission_level: 'CAN_VIEW' },
+      ],
+      'Authoritative',
     );
     expect(directGrants(authoritative)).toEqual({ 'alice@example.com': 'IS_OWNER', 'data-eng': 'CAN_VIEW' });
 
-    const additive = await createReadyJob(
-      bed,
-      'handed-over',
-      { tasks: [notebookTask('a')] },
-      {
-        permissions: {
-          access_control_list: [{ user_name: 'alice@example.com', permission_level: 'IS_OWNER' }],
-        },
-      },
-    );
+    const additive = await createWithPermissions('handed-over', [
+      { user_name: 'alice@example.com', permission_level: 'IS_OWNER' },
+    ]);
     // The previous owner keeps access, one level down: a job has exactly one IS_OWNER.
     expect(directGrants(additive)).toEqual({ 'alice@example.com': 'IS_OWNER', [owner()]: 'CAN_MANAGE' });
   });
 
   it('Additive puts back a listed grant changed in the UI at the next resync, leaving extra grants', async () => {
     await bed.startOperator({ config: { resyncPeriodMs: 1_000 } });
-    const job = await createReadyJob(
-      bed,
-      'additive-drift',
-      { tasks: [notebookTask('a')] },
-      {
-        permissions: {
-          access_control_list: [
-            { group_name: 'data-eng', permission_level: 'CAN_MANAGE_RUN' },
-            { group_name: 'analysts', permission_level: 'CAN_VIEW' },
-          ],
-        },
-      },
-    );
+    const job = await createWithPermissions('additive-drift', [
+      { group_name: 'data-eng', permission_level: 'CAN_MANAGE_RUN' },
+      { group_name: 'analysts', permission_level: 'CAN_VIEW' },
+    ]);
     bed.fake.clearRequests();
 
     await grantInTheUi(job, { group_name: 'data-eng', permission_level: 'CAN_VIEW' });
@@ -147,16 +128,10 @@ describe('DatabricksJob reconciler: permissions', () => {
 
   it('Authoritative puts back a removed grant and removes one added in the UI, keeping the owner', async () => {
     await bed.startOperator({ config: { resyncPeriodMs: 1_000 } });
-    const job = await createReadyJob(
-      bed,
+    const job = await createWithPermissions(
       'authoritative-drift',
-      { tasks: [notebookTask('a')] },
-      {
-        permissions: {
-          mode: 'Authoritative',
-          access_control_list: [{ group_name: 'data-eng', permission_level: 'CAN_MANAGE' }],
-        },
-      },
+      [{ group_name: 'data-eng', permission_level: 'CAN_MANAGE' }],
+      'Authoritative',
     );
     bed.fake.clearRequests();
 
@@ -178,29 +153,14 @@ describe('DatabricksJob reconciler: permissions', () => {
 
   it('reads but writes no permissions at a resync when they are as the spec says, in either mode', async () => {
     await bed.startOperator({ config: { resyncPeriodMs: 400 } });
-    const additive = await createReadyJob(
-      bed,
-      'steady-additive',
-      { tasks: [notebookTask('a')] },
-      {
-        permissions: {
-          access_control_list: [
-            { user_name: 'alice@example.com', permission_level: 'IS_OWNER' },
-            { group_name: 'admins', permission_level: 'CAN_MANAGE' },
-          ],
-        },
-      },
-    );
-    const authoritative = await createReadyJob(
-      bed,
+    const additive = await createWithPermissions('steady-additive', [
+      { user_name: 'alice@example.com', permission_level: 'IS_OWNER' },
+      { group_name: 'admins', permission_level: 'CAN_MANAGE' },
+    ]);
+    const authoritative = await createWithPermissions(
       'steady-authoritative',
-      { tasks: [notebookTask('a')] },
-      {
-        permissions: {
-          mode: 'Authoritative',
-          access_control_list: [{ group_name: 'data-eng', permission_level: 'CAN_VIEW' }],
-        },
-      },
+      [{ group_name: 'data-eng', permission_level: 'CAN_VIEW' }],
+      'Authoritative',
     );
     bed.fake.clearRequests();
 
