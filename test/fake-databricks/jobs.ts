@@ -861,32 +861,28 @@ export class JobsService implements FakeService {
 
     const source =
       jobId !== undefined ? (this.runsByJob.get(jobId) ?? []).map((r) => r.runId) : this.runOrder;
-    // Newest first by end time, or by start time while a run is unfinished (BEHAVIOUR.md §1.1); the
-    // run id breaks ties so that a page token names one position.
-    const candidates: { run: StoredRun; at: number }[] = [];
+    const candidates: StoredRun[] = [];
     for (const id of source) {
       const run = this.runs.get(id);
       if (!run) continue;
       if (runType !== undefined && runType !== run.runType) continue;
       if (from !== undefined && run.createdAt < from) continue;
       if (to !== undefined && run.createdAt > to) continue;
-      const state = this.runState(run, now);
       if (activeOnly || completedOnly) {
-        const active = activeStates.has(state.state['life_cycle_state'] as string);
+        const active = activeStates.has(this.runState(run, now).state['life_cycle_state'] as string);
         if (activeOnly !== active) continue;
       }
-      const endTime = this.runView(run, now, false)['end_time'] as number;
-      candidates.push({ run, at: endTime > 0 ? endTime : run.createdAt });
+      candidates.push(run);
     }
-    candidates.sort((a, b) => b.at - a.at || b.run.runId - a.run.runId);
+    // Most recently started first, finished or not (BEHAVIOUR.md §1.1): a run that started earlier but
+    // ended later stays behind one that started later. Start times never change, so a page token (the
+    // start time and run id of the last run returned) names a position that holds while runs finish.
+    candidates.sort((a, b) => b.createdAt - a.createdAt || b.runId - a.runId);
     const runs: Json[] = [];
-    let last: { run: StoredRun; at: number } | undefined;
+    let last: StoredRun | undefined;
     let hasMore = false;
-    for (const candidate of candidates) {
-      if (
-        after &&
-        (candidate.at > after.at || (candidate.at === after.at && candidate.run.runId >= after.runId))
-      ) {
+    for (const run of candidates) {
+      if (after && (run.createdAt > after.at || (run.createdAt === after.at && run.runId >= after.runId))) {
         continue;
       }
       if (skip > 0) {
@@ -897,13 +893,22 @@ export class JobsService implements FakeService {
         hasMore = true;
         break;
       }
-      runs.push(this.runView(candidate.run, now, expand));
-      last = candidate;
+      runs.push(this.listedRun(run, now, expand));
+      last = run;
     }
     const body: Json = { has_more: hasMore };
     if (runs.length > 0) body['runs'] = runs;
-    if (hasMore && last) body['next_page_token'] = encodeToken(`after:${last.at}:${last.run.runId}`);
+    if (hasMore && last) body['next_page_token'] = encodeToken(`after:${last.createdAt}:${last.runId}`);
     return body;
+  }
+
+  /**
+   * A `runs/list` item: the run as `runs/get` shows it (its first 100 tasks when expanded, and `has_more`
+   * when it has more), but without `next_page_token`: only `runs/get` pages a run's arrays.
+   */
+  private listedRun(run: StoredRun, now: number, expandTasks: boolean): Json {
+    const { next_page_token: _pageToken, ...item } = this.runView(run, now, expandTasks);
+    return item;
   }
 
   private cancel(req: FakeRequest): FakeResponseBody {
@@ -1007,7 +1012,7 @@ function taskTermination(outcome: string, internal: boolean, message: string): J
   }
 }
 
-/** The position a runs/list page token names: the sort time and run id of the last run returned. */
+/** The position a runs/list page token names: the start time and run id of the last run returned. */
 function parseRunListPosition(token: string): { at: number; runId: number } {
   const match = /^after:(\d+):(\d+)$/.exec(token);
   if (match === null) throw errors.invalidParameter(`runs/list: page_token is not a token this API issued.`);

@@ -307,29 +307,100 @@ describe('fake Jobs API: runs', () => {
     expect(bad.status).toBe(400);
   });
 
-  it('orders runs/list by end time, and by start time while a run is unfinished', async () => {
+  const listedIds = async (query: Record<string, unknown> = {}): Promise<number[]> =>
+    ((await api.ok('GET', '/api/2.2/jobs/runs/list', query)).runs ?? []).map(
+      (r: { run_id: number }) => r.run_id,
+    );
+
+  it('orders runs/list by start time, newest first, whether or not a run has finished', async () => {
     const slow = await runNow({
       job_id: await createJob({ tasks: [notebook('s', '/Shared/s_SLEEP_600000')] }),
     });
     clock.advance(1_000);
     const quick = await runNow({ job_id: await createJob({ tasks: [notebook('q')] }) });
-    const ids = async (query: Record<string, unknown> = {}) =>
-      ((await api.ok('GET', '/api/2.2/jobs/runs/list', query)).runs ?? []).map(
-        (r: { run_id: number }) => r.run_id,
-      );
-    expect(await ids()).toEqual([quick, slow]);
+    expect(await listedIds()).toEqual([quick, slow]);
     clock.advance(10_000);
-    expect(await ids({ completed_only: true })).toEqual([quick]);
+    expect(await listedIds({ completed_only: true })).toEqual([quick]);
+    expect(await listedIds({ active_only: true })).toEqual([slow]);
     clock.advance(700_000);
-    // The slow run started first but ended last.
-    expect(await ids()).toEqual([slow, quick]);
+    // The slow run started first and ended last: it still comes after the quick one.
+    expect(await lifeCycle(slow)).toBe('TERMINATED');
+    expect(await listedIds()).toEqual([quick, slow]);
     const first = await api.ok('GET', '/api/2.2/jobs/runs/list', { limit: 1 });
     const second = await api.ok('GET', '/api/2.2/jobs/runs/list', {
       limit: 1,
       page_token: first.next_page_token,
     });
-    expect([first.runs[0].run_id, second.runs[0].run_id]).toEqual([slow, quick]);
+    expect([first.runs[0].run_id, second.runs[0].run_id]).toEqual([quick, slow]);
     expect(second.next_page_token).toBeUndefined();
+    expect(second.has_more).toBe(false);
+  });
+
+  it('goes on where the previous page stopped when a run on that page has finished since', async () => {
+    const long = await createJob({
+      max_concurrent_runs: 10,
+      tasks: [notebook('l', '/Shared/l_SLEEP_100000')],
+    });
+    const older = await runNow({ job_id: long });
+    clock.advance(1_000);
+    const newer = await runNow({ job_id: long });
+    clock.advance(1_000);
+    const quick = await runNow({ job_id: await createJob({ tasks: [notebook('q')] }) });
+    const page = (token?: string) =>
+      api.ok('GET', '/api/2.2/jobs/runs/list', { active_only: true, limit: 1, page_token: token });
+
+    const first = await page();
+    expect(first.runs.map((r: { run_id: number }) => r.run_id)).toEqual([quick]);
+    clock.advance(2_000);
+    expect(await lifeCycle(quick)).toBe('TERMINATED');
+    // An offset would now skip `newer`; the token names a position in start order, which holds.
+    const second = await page(first.next_page_token);
+    expect(second.runs.map((r: { run_id: number }) => r.run_id)).toEqual([newer]);
+    const third = await page(second.next_page_token);
+    expect(third.runs.map((r: { run_id: number }) => r.run_id)).toEqual([older]);
+    expect(third.next_page_token).toBeUndefined();
+    expect(await listedIds({ completed_only: true })).toEqual([quick]);
+  });
+
+  it('filters runs/list by start time, bounds included, and pages within the filter by token or offset', async () => {
+    const jobId = await createJob({
+      max_concurrent_runs: 10,
+      tasks: [notebook('a', '/Shared/a_SLEEP_100000')],
+    });
+    const startTimes: number[] = [];
+    const started: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      startTimes.push(clock.now());
+      started.push(await runNow({ job_id: jobId }));
+      clock.advance(1_000);
+    }
+    const window = { job_id: jobId, start_time_from: startTimes[1], start_time_to: startTimes[3] };
+    expect(await listedIds(window)).toEqual([started[3], started[2], started[1]]);
+    const page = await api.ok('GET', '/api/2.2/jobs/runs/list', { ...window, limit: 2 });
+    expect(page.runs.map((r: { run_id: number }) => r.run_id)).toEqual([started[3], started[2]]);
+    const rest = await api.ok('GET', '/api/2.2/jobs/runs/list', {
+      ...window,
+      limit: 2,
+      page_token: page.next_page_token,
+    });
+    expect(rest.runs.map((r: { run_id: number }) => r.run_id)).toEqual([started[1]]);
+    expect(await listedIds({ ...window, offset: 1, limit: 1 })).toEqual([started[2]]);
+    expect(await listedIds({ job_id: jobId, start_time_from: startTimes[4] })).toEqual([started[4]]);
+    expect(await listedIds({ job_id: jobId, start_time_to: startTimes[0] })).toEqual([started[0]]);
+  });
+
+  it('gives runs/list items has_more but no next_page_token: only runs/get pages a run', async () => {
+    const tasks = Array.from({ length: 150 }, (_, i) => notebook(`t${i}`));
+    const { run_id: runId } = await api.ok('POST', '/api/2.2/jobs/runs/submit', { tasks });
+    const [item] = (await api.ok('GET', '/api/2.2/jobs/runs/list', { expand_tasks: true })).runs;
+    expect(item.run_id).toBe(runId);
+    expect(item.tasks).toHaveLength(100);
+    expect(item.has_more).toBe(true);
+    expect(item).not.toHaveProperty('next_page_token');
+    const [plain] = (await api.ok('GET', '/api/2.2/jobs/runs/list', {})).runs;
+    expect(plain).not.toHaveProperty('next_page_token');
+    expect(plain).not.toHaveProperty('tasks');
+    expect((await getRun(runId)).next_page_token).toEqual(expect.any(String));
   });
 
   it('lists runs newest first with job, active/completed and run_type filters and page tokens', async () => {
