@@ -386,6 +386,80 @@ describe('clusters list and events', () => {
     expect(filtered.total_count).toBe(2);
   });
 
+  /** `basic` without its size: what events call the cluster's attributes. */
+  const { num_workers: _size, ...attributes } = basic;
+  const eventsOf = async (api: RouteTableClient, clusterId: string, type: string) =>
+    (await api.ok('POST', '/api/2.1/clusters/events', { cluster_id: clusterId, event_types: [type] }))
+      .events as { details: Record<string, unknown> }[];
+
+  it('gives an EDITED event the size in cluster_size and worker counts, and the other settings as attributes', async () => {
+    const { api, clock } = workspace();
+    const id = await createCluster(api, { ...basic, autotermination_minutes: 0 });
+    clock.advance(1000);
+    await api.ok('POST', '/api/2.1/clusters/edit', {
+      ...basic,
+      cluster_id: id,
+      num_workers: 4,
+      spark_conf: { 'spark.speculation': 'true' },
+    });
+    const [edited] = await eventsOf(api, id, 'EDITED');
+    expect(edited.details).toEqual({
+      user: expect.any(String),
+      previous_attributes: { ...attributes, autotermination_minutes: 0 },
+      attributes: { ...attributes, spark_conf: { 'spark.speculation': 'true' } },
+      previous_cluster_size: { num_workers: 2 },
+      cluster_size: { num_workers: 4 },
+      current_num_workers: 2,
+      target_num_workers: 4,
+    });
+
+    clock.advance(1000);
+    await api.ok('POST', '/api/2.1/clusters/delete', { cluster_id: id });
+    clock.advance(400);
+    await api.ok('POST', '/api/2.1/clusters/edit', {
+      ...attributes,
+      cluster_id: id,
+      autoscale: { min_workers: 1, max_workers: 3 },
+    });
+    const [terminatedEdit] = await eventsOf(api, id, 'EDITED');
+    expect(terminatedEdit.details).toMatchObject({
+      previous_cluster_size: { num_workers: 4 },
+      cluster_size: { autoscale: { min_workers: 1, max_workers: 3 } },
+      current_num_workers: 0,
+      target_num_workers: 0,
+    });
+    expect(terminatedEdit.details['attributes']).not.toHaveProperty('autoscale');
+    expect(terminatedEdit.details['attributes']).not.toHaveProperty('num_workers');
+  });
+
+  it('gives CREATING the attributes and size, and RESIZING, RUNNING and UPSIZE_COMPLETED the worker counts', async () => {
+    const { api, clock } = workspace();
+    const id = await createCluster(api);
+    expect((await eventsOf(api, id, 'CREATING'))[0].details).toEqual({
+      user: expect.any(String),
+      attributes,
+      cluster_size: { num_workers: 2 },
+    });
+    clock.advance(1000);
+    expect((await eventsOf(api, id, 'RUNNING'))[0].details).toEqual({
+      current_num_workers: 2,
+      target_num_workers: 2,
+    });
+    await api.ok('POST', '/api/2.1/clusters/resize', { cluster_id: id, num_workers: 5 });
+    expect((await eventsOf(api, id, 'RESIZING'))[0].details).toEqual({
+      user: expect.any(String),
+      previous_cluster_size: { num_workers: 2 },
+      cluster_size: { num_workers: 5 },
+      current_num_workers: 2,
+      target_num_workers: 5,
+    });
+    clock.advance(1000);
+    expect((await eventsOf(api, id, 'UPSIZE_COMPLETED'))[0].details).toEqual({
+      current_num_workers: 5,
+      target_num_workers: 5,
+    });
+  });
+
   it('filters by state and pinned status the way the SDK sends filter_by', async () => {
     const { api, clock } = workspace();
     const running = await createCluster(api);

@@ -207,7 +207,10 @@ export class ClustersService implements FakeService {
       events: [],
     };
     this.clusters.set(clusterId, cluster);
-    this.enter(cluster, 'PENDING', now, { eventType: 'CREATING', details: { user: req.principal } });
+    this.enter(cluster, 'PENDING', now, {
+      eventType: 'CREATING',
+      details: { user: req.principal, attributes: attributesOf(spec), cluster_size: sizeOf(spec) },
+    });
     this.hooks.onCreated?.(clusterId, req.principal);
     return { cluster_id: clusterId };
   }
@@ -300,10 +303,17 @@ export class ClustersService implements FakeService {
     const previous = cluster.spec;
     cluster.spec = validatedSpec(spec);
     const now = this.ctx.clock.now();
+    const running = cluster.state === 'RUNNING';
+    // The size is not an attribute: it has fields of its own, as in a RESIZING event. A terminated
+    // cluster has no nodes and is not being sized until it starts.
     this.recordEvent(cluster, now, 'EDITED', {
       user,
-      previous_attributes: previous,
-      attributes: cluster.spec,
+      previous_attributes: attributesOf(previous),
+      attributes: attributesOf(cluster.spec),
+      previous_cluster_size: sizeOf(previous),
+      cluster_size: sizeOf(cluster.spec),
+      current_num_workers: running ? currentWorkers(previous) : 0,
+      target_num_workers: running ? currentWorkers(cluster.spec) : 0,
     });
     // A running cluster picks up new settings by restarting; a terminated one keeps them for its next start.
     if (cluster.state === 'RUNNING') this.enter(cluster, 'RESTARTING', now, { details: { user } });
@@ -345,11 +355,18 @@ export class ClustersService implements FakeService {
       );
     }
     const previous = sizeOf(cluster.spec);
+    const workers = currentWorkers(cluster.spec);
     delete cluster.spec.num_workers;
     delete cluster.spec.autoscale;
     Object.assign(cluster.spec, size);
     this.enter(cluster, 'RESIZING', this.ctx.clock.now(), {
-      details: { user: req.principal, previous_cluster_size: previous, cluster_size: size },
+      details: {
+        user: req.principal,
+        previous_cluster_size: previous,
+        cluster_size: size,
+        current_num_workers: workers,
+        target_num_workers: currentWorkers(cluster.spec),
+      },
     });
     return {};
   }
@@ -493,10 +510,15 @@ export class ClustersService implements FakeService {
         cluster.stateMessage = '';
         cluster.sparkContextId = 1000 + cluster.events.length;
         if (previous === 'RESTARTING') cluster.lastRestartedTime = at;
+        const workers = currentWorkers(cluster.spec);
         if (previous === 'RESIZING') {
-          this.recordEvent(cluster, at, 'UPSIZE_COMPLETED', { cluster_size: sizeOf(cluster.spec) });
+          this.recordEvent(cluster, at, 'UPSIZE_COMPLETED', {
+            current_num_workers: workers,
+            target_num_workers: workers,
+          });
         }
-        details.current_num_workers = currentWorkers(cluster.spec);
+        details.current_num_workers = workers;
+        details.target_num_workers = workers;
         const idleMinutes = Number(cluster.spec.autotermination_minutes ?? 0);
         if (idleMinutes > 0) {
           cluster.next = {
@@ -661,6 +683,15 @@ function sizeOf(spec: Record<string, unknown>): Record<string, unknown> {
   return spec.autoscale !== undefined
     ? { autoscale: structuredClone(spec.autoscale) }
     : { num_workers: Number(spec.num_workers ?? 0) };
+}
+
+/**
+ * `ClusterAttributes` as events carry them: the settings without `num_workers`/`autoscale`, which events
+ * give as `cluster_size` (with `current_num_workers`/`target_num_workers` for nodes).
+ */
+function attributesOf(spec: Record<string, unknown>): Record<string, unknown> {
+  const { num_workers: _workers, autoscale: _autoscale, ...attributes } = spec;
+  return attributes;
 }
 
 /** Workers a running cluster has: its fixed size, or the autoscale minimum it starts at. */
