@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { startFakeWorkspace, type FakeWorkspace } from './index.js';
 
 async function call(
@@ -18,6 +19,40 @@ async function call(
   });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : {}, headers: response.headers };
+}
+
+/** A POST with exactly the headers given (no Content-Type unless one is given), as curl would send it. */
+function rawPost(
+  workspace: FakeWorkspace,
+  path: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${workspace.url}${path}`,
+      {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${workspace.token}`,
+          'Content-Length': Buffer.byteLength(body),
+          ...headers,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 describe('fake workspace HTTP server', () => {
@@ -71,6 +106,27 @@ describe('fake workspace HTTP server', () => {
     });
     expect(response.status).toBe(400);
     expect(((await response.json()) as Record<string, unknown>)['error_code']).toBe('MALFORMED_REQUEST');
+  });
+
+  it('reads the body of an /api/ request as JSON when curl --data labels it a form', async () => {
+    const job = JSON.stringify({
+      name: 'from-curl',
+      tasks: [{ task_key: 'a', notebook_task: { notebook_path: '/a' } }],
+    });
+    const created = await rawPost(workspace, '/api/2.2/jobs/create', job, {
+      'Content-Type': 'application/x-www-form-urlencoded',
+    });
+    expect(created.status).toBe(200);
+    const got = await call(workspace, 'GET', `/api/2.2/jobs/get?job_id=${String(created.body['job_id'])}`);
+    expect(got.body).toMatchObject({ settings: { name: 'from-curl', tasks: [{ task_key: 'a' }] } });
+
+    const unlabelled = await rawPost(workspace, '/api/2.0/secrets/scopes/create', '{"scope":"plain"}', {});
+    expect(unlabelled.status).toBe(200);
+    // A real form body is not JSON, so the API refuses it rather than reading fields from it.
+    const form = await rawPost(workspace, '/api/2.0/secrets/scopes/create', 'scope=from-form', {
+      'Content-Type': 'application/x-www-form-urlencoded',
+    });
+    expect(form).toMatchObject({ status: 400, body: { error_code: 'MALFORMED_REQUEST' } });
   });
 
   it('serves host metadata, OIDC discovery and the telemetry sink without credentials', async () => {

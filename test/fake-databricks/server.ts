@@ -109,7 +109,7 @@ export class FakeHttpServer {
 
     let body: Record<string, unknown>;
     try {
-      body = parseBody(rawBody, contentType);
+      body = parseBody(rawBody, contentType, path);
     } catch (error) {
       const apiError = error as ApiError;
       parts.log.record({ ...logBase, status: apiError.status, errorCode: apiError.errorCode });
@@ -202,7 +202,7 @@ export class FakeHttpServer {
         path,
         params: match.params,
         query: new URLSearchParams(queryString),
-        body: parseBody(rawBody, contentType),
+        body: parseBody(rawBody, contentType, path),
         headers: req.headers as Record<string, string | undefined>,
         principal: 'fake-control',
         rawBody,
@@ -284,13 +284,18 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-/** JSON bodies become objects; form bodies (the OAuth token endpoint) become string fields. */
-function parseBody(raw: Buffer, contentType: string | undefined): Record<string, unknown> {
+/**
+ * The body as fields. Databricks reads the body of an `/api/` request as JSON whatever its `Content-Type`
+ * says (`curl --data @job.json` sends `application/x-www-form-urlencoded`; BEHAVIOUR.md, general
+ * conventions); only the OAuth token endpoint, outside `/api/`, takes a form, whose fields become strings.
+ * Multipart uploads (`dbfs/put`, `workspace/import`) are left to their handlers, which read the raw body.
+ */
+function parseBody(raw: Buffer, contentType: string | undefined, path: string): Record<string, unknown> {
   if (raw.length === 0) return { ...emptyBody };
-  if (contentType === 'application/x-www-form-urlencoded') {
+  if (contentType?.startsWith('multipart/')) return {};
+  if (contentType === 'application/x-www-form-urlencoded' && !path.startsWith('/api/')) {
     return Object.fromEntries(new URLSearchParams(raw.toString('utf8')));
   }
-  if (contentType?.startsWith('multipart/')) return {};
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw.toString('utf8'));
