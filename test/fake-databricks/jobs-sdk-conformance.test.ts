@@ -77,6 +77,31 @@ describe('@databricks/sdk-experimental against the fake workspace', () => {
     expect([...runs].sort((a, b) => b - a)).toEqual(runs);
   });
 
+  it('lists runs most recently started first, finished or not, as items without a page token', async () => {
+    const slowJob = await w.jobs.create({ name: 'sdk-slow', tasks: [task('s', '/Shared/s_SLEEP_3000')] });
+    const quickJob = await w.jobs.create({ name: 'sdk-quick', tasks: [task('q')] });
+    const slowRun = await w.jobs.runNow({ job_id: slowJob.job_id! });
+    const quickRun = await (await w.jobs.runNow({ job_id: quickJob.job_id! })).wait();
+    const startedFrom = (await w.jobs.getRun({ run_id: slowRun.run_id! })).start_time!;
+    const listed = async () => {
+      const items = [];
+      for await (const item of w.jobs.listRuns({ start_time_from: startedFrom, limit: 1 })) items.push(item);
+      return items;
+    };
+
+    const whileSlowRuns = await listed();
+    expect(whileSlowRuns.map((run) => run.run_id)).toEqual([quickRun.run_id, slowRun.run_id]);
+    expect(whileSlowRuns[1].state?.life_cycle_state).not.toBe('TERMINATED');
+    const slowEnded = await slowRun.wait();
+    expect(slowEnded.end_time).toBeGreaterThan(quickRun.end_time!);
+
+    // The slow run ended last but started first, so it is still listed second.
+    const afterBothEnded = await listed();
+    expect(afterBothEnded.map((run) => run.run_id)).toEqual([quickRun.run_id, slowRun.run_id]);
+    expect(afterBothEnded.map((run) => run.state?.result_state)).toEqual(['SUCCESS', 'SUCCESS']);
+    for (const item of afterBothEnded) expect(item).not.toHaveProperty('next_page_token');
+  });
+
   it('waits for a submitted run that fails, and sees the failure in state and output', async () => {
     const waiter = await w.jobs.submit({ run_name: 'sdk-submit', tasks: [task('bad', '/Shared/bad_FAIL')] });
     const run = await waiter.wait();

@@ -62,6 +62,23 @@ describe('clusters through the SDK', () => {
     expect(events.map((event) => event.type)).toEqual(['CREATING', 'RUNNING', 'TERMINATING']);
   }, 20_000);
 
+  it('edits a running cluster and reads the EDITED event with the size where the SDK model puts it', async () => {
+    const started = await (await client.clusters.create(clusterSpec)).wait({ timeout: undefined });
+    const clusterId = started.cluster_id as string;
+    const edited = await client.clusters.edit({ ...clusterSpec, cluster_id: clusterId, num_workers: 3 });
+    expect((await edited.wait()).num_workers).toBe(3);
+
+    const [event] = await collect(client.clusters.events({ cluster_id: clusterId, event_types: ['EDITED'] }));
+    const details = event.details ?? {};
+    expect(details.previous_cluster_size?.num_workers).toBe(1);
+    expect(details.cluster_size?.num_workers).toBe(3);
+    expect([details.current_num_workers, details.target_num_workers]).toEqual([1, 3]);
+    // ClusterAttributes has no size fields: the size is only in cluster_size.
+    expect(details.attributes?.cluster_name).toBe('sdk');
+    expect(details.attributes).not.toHaveProperty('num_workers');
+    expect(details.previous_attributes).not.toHaveProperty('num_workers');
+  }, 20_000);
+
   it('fails the waiter for a cluster that cannot start', async () => {
     const waiter = await client.clusters.create({ ...clusterSpec, cluster_name: 'FAIL_START demo' });
     await expect(waiter.wait()).rejects.toThrow(/failed to reach RUNNING state, got TERMINAT/);
