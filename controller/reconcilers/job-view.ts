@@ -2,10 +2,10 @@
  * Batched reads of one workspace's jobs and runs, shared by every DatabricksJob reconcile in it.
  *
  * At resync every DatabricksJob of a workspace is reconciled within seconds. One `jobs/list?expand_tasks`
- * listing (100 jobs a call) answers all their drift checks, and one walk of `runs/list` (newest first)
- * answers "what was each job's last run", so a resync of 1,000 jobs costs about 10 + 1 reads rather than
- * 2,000. A workspace with few managed jobs is read job by job instead: a listing there would cost more
- * than it saves.
+ * listing (100 jobs a call) answers all their drift checks, and one walk of `runs/list` (most recently
+ * started first) answers "what is each job's newest run", so a resync of 1,000 jobs costs about 10 + 1
+ * reads rather than 2,000. A workspace with few managed jobs is read job by job instead: a listing there
+ * would cost more than it saves.
  *
  * The listing is trusted for a job only if it started after this process last wrote that job; otherwise
  * (and for jobs with more than 100 tasks, which the listing cuts short) the job is read with `jobs/get`,
@@ -17,6 +17,7 @@ import {
   unlessMissing,
   sameId,
   type DatabricksClient,
+  type Int64Id,
   type Job,
   type Run,
 } from '../databricks/index.js';
@@ -28,9 +29,9 @@ export interface JobViewOptions {
   readonly maxAgeMs: number;
   /** With at least this many managed jobs in the workspace, drift checks use the listing. @default 10 */
   readonly listingThreshold: number;
-  /** The first runs walk reads back at most this far. @default 86_400_000 (1 day) */
+  /** The first runs walk reads runs started at most this long ago. @default 86_400_000 (1 day) */
   readonly initialRunsLookbackMs: number;
-  /** ...and at most this many pages. @default 10 */
+  /** A walk reads at most this many pages of newly started runs (24 a page). @default 10 */
   readonly maxRunsPages: number;
 }
 
@@ -59,15 +60,24 @@ interface RunsFeed {
   /** When the walk began, by this process's clock: how old the feed is. */
   readonly startedAt: number;
   /**
-   * The newest sort time (end time, or start time while unfinished) any walk has read, by Databricks'
-   * clock: the next walk stops a little before it, so a skewed local clock loses no runs.
+   * The latest start time any walk has read, by Databricks' clock: the next walk stops a little before
+   * it, so a skewed local clock loses no runs.
    */
   readonly watermark?: number;
-  /** The newest run of each job seen so far, by job ID. */
+  /** The most recently started run of each job seen so far, by job ID. */
   readonly latest: Map<string, Run>;
+  /** IDs of the runs whose state this walk read; the others are as an earlier walk saw them. */
+  readonly current: Set<string>;
 }
 
 const RUNS_PAGE_SIZE = 24;
+/**
+ * A walk reads back this far before the latest start time the previous one saw: a run being created while
+ * that walk read may carry a start time a little earlier than runs it listed.
+ */
+const RUNS_OVERLAP_MS = 1_000;
+/** `runs/get` calls of one walk in flight at once. */
+const RUNS_GET_CONCURRENCY = 8;
 /** `jobs/list` pages hold this many jobs. */
 const JOBS_PAGE_SIZE = 100;
 
@@ -93,6 +103,41 @@ function newerRun(a: Run, b: Run): boolean {
   return byStart !== 0 ? byStart > 0 : BigInt(String(a.run_id)) > BigInt(String(b.run_id));
 }
 
+/** What one walk has read: each job's most recently started run among all known, and which are fresh. */
+class RunsRead {
+  readonly latest: Map<string, Run>;
+  readonly current = new Set<string>();
+
+  constructor(known: ReadonlyMap<string, Run>) {
+    this.latest = new Map(known);
+  }
+
+  /** Takes in a run as just read: newer news of the same run, or a run that started later. */
+  take(run: Run): void {
+    this.current.add(formatId(run.run_id));
+    if (run.job_id === undefined) return;
+    const jobId = formatId(run.job_id);
+    const known = this.latest.get(jobId);
+    if (!known || sameId(known.run_id, run.run_id) || newerRun(run, known)) this.latest.set(jobId, run);
+  }
+
+  /** Puts what `run` is now in its place: itself, or (when it is gone) an older run of its job, or none. */
+  replace(run: Run, now: Run | undefined): void {
+    if (run.job_id !== undefined) this.latest.delete(formatId(run.job_id));
+    if (now) this.take(now);
+  }
+
+  /** The newest runs of `jobs` that were unfinished when last read, before this walk. */
+  unfinished(jobs: Iterable<string>): Run[] {
+    const runs: Run[] = [];
+    for (const jobId of jobs) {
+      const run = this.latest.get(jobId);
+      if (run && isActiveRun(run) && !this.current.has(formatId(run.run_id))) runs.push(run);
+    }
+    return runs;
+  }
+}
+
 const views = new WeakMap<DatabricksClient, JobView>();
 
 /** Reads of one workspace's jobs, batched and cached briefly. */
@@ -101,8 +146,12 @@ export class JobView {
   private listingInFlight: { readonly writesBefore: number; readonly listing: Promise<Listing> } | undefined;
   /** Writes this process made to the workspace's jobs, counted so a listing knows how many it misses. */
   private writes = 0;
-  private feed: RunsFeed = { startedAt: 0, latest: new Map() };
+  private feed: RunsFeed = { startedAt: 0, latest: new Map(), current: new Set() };
   private feedInFlight: Promise<RunsFeed> | undefined;
+  /** Jobs whose newest run was asked for (the managed ones): only their unfinished runs are followed. */
+  private readonly followed = new Set<string>();
+  /** Active runs in the workspace at the last `active_only` listing: what reading it again costs. */
+  private activeRuns = 0;
   /** job ID → the number of this process's last write to it (1 for the first write of all). */
   private readonly lastWrite = new Map<string, number>();
   /** owner UID → job ID, for jobs this process created (a listing may predate them). */
@@ -168,13 +217,33 @@ export class JobView {
   /** Forgets a deleted job. */
   deleted(uid: string, jobId: string): void {
     this.createdHere.delete(uid);
+    this.followed.delete(formatId(jobId));
     this.wrote(jobId);
   }
 
-  /** The newest run of job `jobId` seen in the workspace's recent runs, if any. */
+  /**
+   * The most recently started run of job `jobId` among the workspace's recent runs, if any, in the state
+   * the latest walk read. From now on, each walk follows the job's newest run until it has finished.
+   */
   async lastRun(jobId: string): Promise<Run | undefined> {
+    const id = formatId(jobId);
+    const followedBefore = this.followed.has(id);
+    this.followed.add(id);
     const feed = await this.freshFeed();
-    return feed.latest.get(formatId(jobId));
+    const run = feed.latest.get(id);
+    // An earlier walk saw this run going, and no walk has followed it since (nobody asked): read it now
+    // rather than report a state that may be long over.
+    if (!followedBefore && run && isActiveRun(run) && !feed.current.has(formatId(run.run_id))) {
+      const now = await this.reread(run);
+      if (now) {
+        feed.current.add(formatId(now.run_id));
+        feed.latest.set(id, now);
+      } else {
+        feed.latest.delete(id);
+      }
+      return now;
+    }
+    return run;
   }
 
   private freshListing(): Promise<Listing> {
@@ -227,56 +296,103 @@ export class JobView {
   }
 
   /**
-   * Walks `runs/list` newest first (by end time, or start time while unfinished) until it reaches runs
-   * sorted before the newest one the previous walk saw: every run that started or finished since then
-   * is read, and nothing older is read again. A run still going that started before the previous walk
-   * sorts behind where the walk stops, so while one is known, the active runs are read too
-   * (`active_only`): that is how a run's state moves from PENDING to RUNNING in status before it ends.
+   * Reads what changed in the workspace's runs since the previous walk, in two steps that `runs/list`'s
+   * order (most recently started first, finished or not) allows:
+   *
+   * 1. The runs started since the previous walk: `runs/list` from the top down to the latest start time
+   *    that walk saw (on the first walk, down to the lookback), usually one page.
+   * 2. The newest runs of followed jobs that an earlier walk saw unfinished and step 1 did not reach: they
+   *    started before the previous walk, so they sort behind where it stops, however recently they ended.
+   *    Each is read with `runs/get`, unless more of them are going than the workspace's active runs fill
+   *    pages: then one `active_only` listing refreshes those still going, and only the runs missing from
+   *    it (they have just finished) are read with `runs/get`.
+   *
+   * The first walk also reads the `active_only` listing, so runs started before the lookback that are
+   * still going are known too.
    */
   private async readFeed(): Promise<RunsFeed> {
     const startedAt = Date.now();
     const previous = this.feed;
-    // A second of overlap covers runs that changed while the previous walk was reading.
-    const stopBefore =
+    const first = previous.startedAt === 0;
+    const read = new RunsRead(previous.latest);
+    const watermark = await this.readStartedSince(
       previous.watermark !== undefined
-        ? previous.watermark - 1_000
-        : startedAt - this.options.initialRunsLookbackMs;
-    let watermark = previous.watermark;
-    const latest = new Map(previous.latest);
-    const seen = new Set<string>();
-    const take = (run: Run): void => {
-      seen.add(formatId(run.run_id));
-      if (run.job_id === undefined) return;
-      const jobId = formatId(run.job_id);
-      const known = latest.get(jobId);
-      // The same run read again is newer news of it; another run replaces it only if it started later
-      // (the order is by end time, so a job's newest run is not always its first).
-      if (!known || sameId(known.run_id, run.run_id) || newerRun(run, known)) latest.set(jobId, run);
-    };
-    const maxRuns = this.options.maxRunsPages * RUNS_PAGE_SIZE;
-    let read = 0;
-    for await (const run of this.client.jobs.listRuns({ run_type: 'JOB_RUN', limit: RUNS_PAGE_SIZE })) {
-      const at = run.end_time ? run.end_time : (run.start_time ?? 0);
-      watermark = Math.max(watermark ?? at, at);
-      if (at < stopBefore || read++ >= maxRuns) break;
-      take(run);
-    }
-    const activeNotSeen = [...latest.values()].some(
-      (run) => isActiveRun(run) && !seen.has(formatId(run.run_id)),
+        ? previous.watermark - RUNS_OVERLAP_MS
+        : startedAt - this.options.initialRunsLookbackMs,
+      previous.watermark,
+      read,
     );
-    if (previous.startedAt === 0 || activeNotSeen) {
-      read = 0;
-      const active = this.client.jobs.listRuns({
+    await this.followUnfinished(first, read);
+    this.feed = {
+      startedAt,
+      ...(watermark === undefined ? {} : { watermark }),
+      latest: read.latest,
+      current: read.current,
+    };
+    return this.feed;
+  }
+
+  /**
+   * Step 1: `runs/list` from the top down to the first run started before `stopBefore`, at most
+   * `maxRunsPages` pages. Returns the latest start time read (or `watermark` if none was later).
+   */
+  private async readStartedSince(
+    stopBefore: number,
+    watermark: number | undefined,
+    read: RunsRead,
+  ): Promise<number | undefined> {
+    const maxRuns = this.options.maxRunsPages * RUNS_PAGE_SIZE;
+    let count = 0;
+    for await (const run of this.client.jobs.listRuns({ run_type: 'JOB_RUN', limit: RUNS_PAGE_SIZE })) {
+      const started = run.start_time ?? 0;
+      if (started < stopBefore) break;
+      watermark = Math.max(watermark ?? started, started);
+      read.take(run);
+      if (++count >= maxRuns) break;
+    }
+    return watermark;
+  }
+
+  /** Step 2: the followed jobs' unfinished runs that step 1 did not reach, by listing or one by one. */
+  private async followUnfinished(first: boolean, read: RunsRead): Promise<void> {
+    const going = read.unfinished(this.followed);
+    const listingPages = Math.max(1, Math.ceil(this.activeRuns / RUNS_PAGE_SIZE));
+    if (first || going.length > listingPages) {
+      // Worth at most as many pages as there are runs to follow (the first walk: as many as step 1).
+      const maxActive = (first ? this.options.maxRunsPages : going.length) * RUNS_PAGE_SIZE;
+      let active = 0;
+      for await (const run of this.client.jobs.listRuns({
         run_type: 'JOB_RUN',
         active_only: true,
         limit: RUNS_PAGE_SIZE,
-      });
-      for await (const run of active) {
-        if (read++ >= maxRuns) break;
-        take(run);
+      })) {
+        read.take(run);
+        if (++active >= maxActive) break;
       }
+      this.activeRuns = active;
     }
-    this.feed = { startedAt, ...(watermark === undefined ? {} : { watermark }), latest };
-    return this.feed;
+    // Missing from the active runs: they have finished since (or the listing was cut short).
+    const left = read.unfinished(this.followed);
+    let next = 0;
+    const reader = async (): Promise<void> => {
+      for (let run = left[next++]; run; run = left[next++]) read.replace(run, await this.reread(run));
+    };
+    await Promise.all(Array.from({ length: Math.min(RUNS_GET_CONCURRENCY, left.length) }, reader));
+  }
+
+  /**
+   * The run as Databricks has it now; if it is gone (deleted, or expired after 60 days), its job's newest
+   * run instead, or undefined when the job has none left.
+   */
+  private async reread(run: Run): Promise<Run | undefined> {
+    const now = await unlessMissing(this.client.jobs.getRun(run.run_id));
+    if (now || run.job_id === undefined) return now;
+    return unlessMissing(this.newestRunOf(run.job_id));
+  }
+
+  /** The most recently started run of one job: the first item of its own listing (one call). */
+  private async newestRunOf(jobId: Int64Id): Promise<Run | undefined> {
+    for await (const run of this.client.jobs.listRuns({ job_id: jobId, limit: 1 })) return run;
+    return undefined;
   }
 }
