@@ -181,4 +181,64 @@ describe('DatabricksJob reconciler: create, update, drift and steady state', () 
     expect(ended.runId).toBe(second.run_id);
     expect(ended.endTime).toBeDefined();
   });
+
+  it("shows the final state of a run that started before another job's runs and ended after them", async () => {
+    await bed.startOperator({ jobTiming: { activeRunPollMs: 200 } });
+    bed.fake.setTiming({ runPendingMs: 100, taskRunningMs: 200, runTerminatingMs: 50 });
+    const slow = await createReadyJob(bed, 'slow', {
+      name: 'slow',
+      tasks: [notebookTask('work', '/Shared/SLEEP_5000')],
+    });
+    const quick = await createReadyJob(bed, 'quick', { name: 'quick', tasks: [notebookTask('work')] });
+    const run = (job: DatabricksJob) =>
+      bed.fake.ui.call('jobs/run-now', { job_id: job.status?.jobId }) as Promise<{ run_id: number }>;
+    const remoteRun = (runId: number) =>
+      bed.fake.ui.call('jobs/runs/get', { run_id: runId }) as Promise<{ end_time: number }>;
+    const poke = (name: string) =>
+      bed.kube.patchCustomObject(JOBS, bed.namespace, name, {
+        metadata: { annotations: { 'example.com/poke': String(Date.now()) } },
+      });
+    const lastRunOf = async (name: string) => (await bed.get<DatabricksJob>(JOBS, name))?.status?.lastRun;
+
+    const slowRun = await run(slow);
+    await poke('slow');
+    // While the slow run goes, its job is looked at every 200 ms, and each look walks the runs.
+    await pollUntil('the slow run in status', async () =>
+      (await lastRunOf('slow'))?.runId === slowRun.run_id ? true : undefined,
+    );
+    const quickFirst = await run(quick);
+    const quickFirstEnd = await pollUntil('the first quick run to end', async () => {
+      const end = (await remoteRun(quickFirst.run_id)).end_time;
+      return end > 0 ? end : undefined;
+    });
+    // A second later the quick job runs again, so walks meet runs that started after the first one ended.
+    await pollUntil('a second after that end', async () =>
+      Date.now() > quickFirstEnd + 1_100 ? true : undefined,
+    );
+    const quickSecond = await run(quick);
+    // A look within 200 ms of the previous walk reuses it, so poke until a walk has seen the new run.
+    await pollUntil(
+      'the second quick run in status',
+      async () => {
+        if ((await lastRunOf('quick'))?.runId === quickSecond.run_id) return true;
+        await poke('quick');
+        return undefined;
+      },
+      { intervalMs: 300 },
+    );
+
+    const ended = await pollUntil(
+      'the slow run to show SUCCESS',
+      async () => {
+        const lastRun = await lastRunOf('slow');
+        return lastRun?.state === 'SUCCESS' ? lastRun : undefined;
+      },
+      { timeoutMs: 15_000 },
+    );
+    expect(ended.runId).toBe(slowRun.run_id);
+    // runs/list gives the slow run last (it started first), behind two quick runs that ended before it.
+    const slowEnd = (await remoteRun(slowRun.run_id)).end_time;
+    expect(slowEnd).toBeGreaterThan(quickFirstEnd);
+    expect(Date.parse(ended.endTime ?? '')).toBe(Math.floor(slowEnd / 1000) * 1000);
+  });
 });
