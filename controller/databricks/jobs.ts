@@ -290,7 +290,7 @@ export class JobsApi {
     );
   }
 
-  /** `jobs/runs/list` over all pages, newest first. */
+  /** `jobs/runs/list` over all pages, most recently started first, whether or not a run has finished. */
   listRuns(request: ListRunsRequest = {}): AsyncGenerator<Run, void, undefined> {
     const { job_id, ...rest } = request;
     return paginate<RunsPage, Run>(
