@@ -100,7 +100,7 @@ describe('@databricks/sdk-experimental against the fake workspace', () => {
     expect(afterBothEnded.map((run) => run.run_id)).toEqual([quickRun.run_id, slowRun.run_id]);
     expect(afterBothEnded.map((run) => run.state?.result_state)).toEqual(['SUCCESS', 'SUCCESS']);
     for (const item of afterBothEnded) expect(item).not.toHaveProperty('next_page_token');
-  });
+  }, 20_000);
 
   it('waits for a submitted run that fails, and sees the failure in state and output', async () => {
     const waiter = await w.jobs.submit({ run_name: 'sdk-submit', tasks: [task('bad', '/Shared/bad_FAIL')] });
