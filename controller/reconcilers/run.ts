@@ -7,8 +7,9 @@
  *   instead of starting a second one. The run ID goes to status at once.
  * - Active: the workspace's `RunPoller` watches it (one listing per tick for all runs) and wakes
  *   this object when what status shows changed.
- * - Finished: the output of each task run is summarized once, `Succeeded` or `Failed` is set, and the
- *   object is never polled again.
+ * - Finished: the output of each task run is summarized once, `Succeeded` or `Failed` is set (a failed
+ *   run is also `Ready=False`, reason `RunFailed`), an Event says how it ended, and the object is never
+ *   polled again.
  * - Deleted while active: cancelled when `cancelOnDelete` (the default), and the finalizer stays until
  *   Databricks reports the run terminal.
  */
@@ -130,23 +131,32 @@ async function applyRun(
   status.tasks = await withOutputs(status.tasks, client);
   const finished = finishedConditions(observation.run, run.metadata.generation);
   const success = finished[0].status === 'True';
+  const ended = `run ${runId} ${success ? 'succeeded' : 'failed'}: ${describeState(observation.run)}`;
   poller.forget(runId);
   return {
     status,
     reason: 'RunFinished',
     message: `run ${runId} finished: ${describeState(observation.run)}`,
-    conditions: finished,
-    // A failure is worth a Warning; a success is in the conditions, and an Event would only delay them.
-    events: success
-      ? []
+    // A run that ended badly is not Ready, as one that vanished is not (runNotFound): Ready is what
+    // generic tools read (`kubectl get databricks`, kstatus, the not-Ready gauge), and they must not
+    // take a failed run for a good one. Succeeded and Failed still tell the two ends apart.
+    conditions: success
+      ? finished
       : [
           {
-            type: 'Warning',
-            reason: 'Failed',
-            action: 'FollowRun',
-            note: `run ${runId} failed: ${describeState(observation.run)}`,
+            type: 'Ready',
+            status: 'False',
+            reason: 'RunFailed',
+            message: `${ended} (${finished[1].message})`,
+            observedGeneration: run.metadata.generation,
           },
+          ...finished,
         ],
+    events: [
+      success
+        ? note('Succeeded', 'FollowRun', ended)
+        : { type: 'Warning', reason: 'Failed', action: 'FollowRun', note: ended },
+    ],
   };
 }
 

@@ -101,6 +101,13 @@ export class KubeRequestError extends Error {
 /** Longest a single list page may take; the API server's own default request timeout is 60 s. */
 const LIST_TIMEOUT_MS = 60_000;
 
+/**
+ * The field manager of every write the controller makes (status, finalizers, Events, its Lease), so that
+ * `managedFields` and audit logs name the controller. Without it the API server names the writer after
+ * the HTTP client's user agent (`node-fetch`).
+ */
+export const CONTROLLER_FIELD_MANAGER = 'cdk8s-databricks-controller';
+
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 const jsonPatch = setHeaderOptions('Content-Type', PatchStrategy.JsonPatch);
 
@@ -117,7 +124,14 @@ export class KubeClient {
   /** One keep-alive agent for every request (client-node alone opens a TLS connection per call). */
   private readonly connections: KubeConnections;
 
-  constructor(readonly config: KubeConfig) {
+  /**
+   * @param fieldManager names this client's writes in `managedFields`; tests that write objects as a
+   *   user would give their own. @default CONTROLLER_FIELD_MANAGER
+   */
+  constructor(
+    readonly config: KubeConfig,
+    readonly fieldManager: string = CONTROLLER_FIELD_MANAGER,
+  ) {
     this.connections = new KubeConnections(config);
     const api = this.connections.apiConfiguration();
     this.custom = new CustomObjectsApi(api);
@@ -201,7 +215,13 @@ export class KubeClient {
     namespace: string,
     body: T,
   ): Promise<T> {
-    return (await this.custom.createNamespacedCustomObject({ ...resource, namespace, body })) as T;
+    const { fieldManager } = this;
+    return (await this.custom.createNamespacedCustomObject({
+      ...resource,
+      namespace,
+      body,
+      fieldManager,
+    })) as T;
   }
 
   /** Deletes a custom object (its finalizers still hold it until removed). */
@@ -218,7 +238,7 @@ export class KubeClient {
   ): Promise<T> {
     const options = Array.isArray(patch) ? jsonPatch : mergePatch;
     return (await this.custom.patchNamespacedCustomObject(
-      { ...resource, namespace, name, body: patch },
+      { ...resource, namespace, name, body: patch, fieldManager: this.fieldManager },
       options,
     )) as T;
   }
@@ -231,7 +251,7 @@ export class KubeClient {
     patch: Record<string, unknown>,
   ): Promise<T> {
     return (await this.custom.patchNamespacedCustomObjectStatus(
-      { ...resource, namespace, name, body: patch },
+      { ...resource, namespace, name, body: patch, fieldManager: this.fieldManager },
       mergePatch,
     )) as T;
   }
@@ -268,22 +288,30 @@ export class KubeClient {
 
   /** Creates a Lease; fails with 409 if another process created it first. */
   createLease(namespace: string, body: V1Lease): Promise<V1Lease> {
-    return this.coordination.createNamespacedLease({ namespace, body });
+    return this.coordination.createNamespacedLease({ namespace, body, fieldManager: this.fieldManager });
   }
 
   /** Replaces a Lease; its `metadata.resourceVersion` makes this fail with 409 if someone wrote in between. */
   replaceLease(namespace: string, body: V1Lease): Promise<V1Lease> {
-    return this.coordination.replaceNamespacedLease({ namespace, name: body.metadata?.name ?? '', body });
+    return this.coordination.replaceNamespacedLease({
+      namespace,
+      name: body.metadata?.name ?? '',
+      body,
+      fieldManager: this.fieldManager,
+    });
   }
 
   /** Creates an `events.k8s.io/v1` Event. */
   createEvent(namespace: string, body: EventsV1Event): Promise<EventsV1Event> {
-    return this.events.createNamespacedEvent({ namespace, body });
+    return this.events.createNamespacedEvent({ namespace, body, fieldManager: this.fieldManager });
   }
 
   /** Merge-patches an Event (used to bump the count of a repeated event). */
   patchEvent(namespace: string, name: string, patch: Record<string, unknown>): Promise<EventsV1Event> {
-    return this.events.patchNamespacedEvent({ namespace, name, body: patch }, mergePatch);
+    return this.events.patchNamespacedEvent(
+      { namespace, name, body: patch, fieldManager: this.fieldManager },
+      mergePatch,
+    );
   }
 }
 

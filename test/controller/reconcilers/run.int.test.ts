@@ -7,6 +7,7 @@ import { findCondition } from '../../../controller/runtime/conditions.js';
 import { cachedBinaries } from '../../control-plane/kube-binaries.js';
 import { pollUntil } from '../../control-plane/poll-until.js';
 import { RESOURCES, useOperatorTestBed } from '../operator-test-bed.js';
+import { eventsAbout } from './job-fixtures.js';
 
 const RUNS = RESOURCES.DatabricksRun;
 const JOBS = RESOURCES.DatabricksJob;
@@ -28,7 +29,7 @@ describe('DatabricksRun reconciler: start, follow and finish a run', () => {
     bed.fake.setTiming({ runPendingMs: 100, taskRunningMs: 300, runTerminatingMs: 100 });
   });
 
-  it('submits a one-time run with a token from the UID and ends Succeeded with each task run and its output', async () => {
+  it('submits a one-time run with a token from the UID and ends Succeeded, Ready, with each task run and its output and a Normal Event', async () => {
     const created = await bed.create<DatabricksRun>(RUNS, 'DatabricksRun', 'nightly', {
       workspaceRef: { name: 'ws' },
       submit: {
@@ -64,6 +65,12 @@ describe('DatabricksRun reconciler: start, follow and finish a run', () => {
     });
     // One get-output per task run, once.
     expect(bed.fake.requestCount('jobs/runs/get-output', 200)).toBe(2);
+    const events = await eventsAbout(bed, 'nightly');
+    expect(events.map((event) => [event.type, event.reason])).toEqual([
+      ['Normal', 'Started'],
+      ['Normal', 'Succeeded'],
+    ]);
+    expect(events[1].note).toBe(`run ${status.runId} succeeded: TERMINATED SUCCESS`);
   });
 
   it('lets kubectl wait --for=condition=Succeeded on dbrun/<name> return once the run succeeded', async () => {
@@ -83,7 +90,7 @@ describe('DatabricksRun reconciler: start, follow and finish a run', () => {
     expect(stdout).toContain('databricksrun.databricks.operator.dev/waited condition met');
   });
 
-  it('ends Failed with the error and the start of the trace of the task that failed', async () => {
+  it('ends Failed and not Ready (RunFailed), with a Warning and the error and the start of the trace of the task that failed', async () => {
     await bed.create(RUNS, 'DatabricksRun', 'broken', {
       workspaceRef: { name: 'ws' },
       submit: { tasks: [notebookTask('load', '/Shared/load_FAIL')] },
@@ -98,6 +105,17 @@ describe('DatabricksRun reconciler: start, follow and finish a run', () => {
     const output = run.status?.tasks?.[0].output;
     expect(output?.error).toContain('FAIL marker');
     expect(output?.errorTrace).toContain('at fake_databricks.run_task(load)');
+    expect(findCondition(run.status?.conditions, 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'RunFailed',
+      message: expect.stringMatching(/^run \d+ failed: TERMINATED FAILED \(.+\)$/),
+      observedGeneration: run.metadata.generation,
+    });
+    const events = await eventsAbout(bed, 'broken');
+    expect(events.map((event) => [event.type, event.reason])).toEqual([
+      ['Normal', 'Started'],
+      ['Warning', 'Failed'],
+    ]);
   });
 
   it('waits for the DatabricksJob of jobRef and runs it as soon as the job is Ready, with spec.runNow', async () => {
