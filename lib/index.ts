@@ -15,3 +15,4 @@ export * from './operator-install.js';
 export * from './quartz-cron.js';
 export * from './task.js';
 export * as crds from './crds/index.js';
+export * from './argocd/health-checks.js';
