@@ -80,6 +80,12 @@ export const RunSubmitSettings = Struct(
 );
 export type RunSubmitSettings = Static<typeof RunSubmitSettings>;
 
+/** What to do instead of changing what a run runs; GitOps users meet it first, so it names their way. */
+const RUN_AGAIN =
+  'a run happens once; to run again, create a DatabricksRun with a new name. From Git, the DatabricksRun ' +
+  "construct's runOnChange option names the object after what it runs, so a change starts one new run " +
+  '(README: Runs from Git)';
+
 /** `spec` of a DatabricksRun: a run-now of a DatabricksJob or a one-time runs/submit. */
 export const DatabricksRunSpec = Struct(
   {
@@ -107,9 +113,9 @@ export const DatabricksRunSpec = Struct(
       'spec.runNow is only allowed with spec.jobRef (run parameters of a job)',
     ),
     // A run happens once: what it runs cannot change afterwards (cancelOnDelete still can).
-    unchanged('jobRef', 'a run happens once; create a new DatabricksRun to run again'),
-    unchanged('runNow', 'a run happens once; create a new DatabricksRun to run again'),
-    unchanged('submit', 'a run happens once; create a new DatabricksRun to run again'),
+    unchanged('jobRef', RUN_AGAIN),
+    unchanged('runNow', RUN_AGAIN),
+    unchanged('submit', RUN_AGAIN),
   ),
 );
 export type DatabricksRunSpec = Static<typeof DatabricksRunSpec>;

@@ -211,8 +211,9 @@ describe('DatabricksRun reconciler: start, follow and finish a run', () => {
       submit: { tasks: [notebookTask('one')] },
     });
     await bed.waitForCondition(RUNS, 'fixed', { type: 'Succeeded' });
+    // The first thing a GitOps user meets when a commit changes a run: it says how to run from Git.
     await expect(bed.patchSpec(RUNS, 'fixed', { submit: { tasks: [notebookTask('two')] } })).rejects.toThrow(
-      /submit is immutable: a run happens once/,
+      /submit is immutable: a run happens once; to run again, create a DatabricksRun with a new name\. From Git, the DatabricksRun construct's runOnChange option/,
     );
     await expect(bed.patchSpec(RUNS, 'fixed', { jobRef: { name: 'other' } })).rejects.toThrow(
       /jobRef is immutable|exactly one of jobRef, submit/,
