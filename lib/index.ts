@@ -16,3 +16,4 @@ export * from './quartz-cron.js';
 export * from './task.js';
 export * as crds from './crds/index.js';
 export * from './argocd/health-checks.js';
+export * from './argocd/sync-waves.js';

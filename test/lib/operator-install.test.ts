@@ -218,7 +218,7 @@ describe('DatabricksOperator', () => {
   it('puts a metrics Service, annotated for Prometheus, in front of the controller pods', () => {
     const manifests = synth();
     const service = only(manifests, 'Service');
-    expect(service.metadata.annotations).toEqual({
+    expect(service.metadata.annotations).toMatchObject({
       'prometheus.io/scrape': 'true',
       'prometheus.io/port': '8080',
       'prometheus.io/path': '/metrics',
