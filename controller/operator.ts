@@ -20,6 +20,7 @@ import type { Informer } from './runtime/informer.js';
 import type { KubeClient, KubeObject, ResourceType } from './runtime/kube-client.js';
 import type { Logger } from './runtime/logger.js';
 import { Manager } from './runtime/manager.js';
+import { registerReadinessMetrics } from './runtime/readiness-metrics.js';
 import type { RuntimeConfig } from './runtime/runtime-config.js';
 
 /** Options of {@link createOperator}. */
@@ -121,6 +122,10 @@ export function createOperator(options: OperatorOptions): Operator {
       notReadyBackoff: options.notReadyBackoff,
     },
   };
+  registerReadinessMetrics(
+    manager.registry,
+    KINDS.map(({ kind }) => ({ kind, store: informers[kind].store })),
+  );
   const kinds = options.kinds ?? controlledKinds();
   for (const kind of kinds) {
     const register = CONTROLLERS[kind];

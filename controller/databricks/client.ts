@@ -35,6 +35,8 @@ export interface DatabricksClientOptions {
   readonly endpointRateLimits?: EndpointRateLimits | false;
   /** Registry for `databricks_api_requests_total` and `databricks_api_request_duration_seconds`. */
   readonly metrics?: Registry;
+  /** The `workspace` label of those metrics: the DatabricksWorkspace's `namespace/name`. Default empty. */
+  readonly workspace?: string;
   /** Retry tunables; the defaults follow the SDKs (5 min budget, backoff capped at 10 s). */
   readonly retry?: Partial<RetryOptions>;
   /** Per-attempt timeout. Default 60 s. */
@@ -65,7 +67,7 @@ export class DatabricksClient {
         endpointLimits: options.endpointRateLimits,
       }),
       retryPolicy: new RetryPolicy(options.retry),
-      metrics: options.metrics ? registerApiMetrics(options.metrics) : noApiMetrics,
+      metrics: options.metrics ? registerApiMetrics(options.metrics, options.workspace) : noApiMetrics,
       timeoutMs: options.timeoutMs,
       onRetry: options.onRetry,
     });

@@ -42,7 +42,7 @@ export function referencedSecretKeys(spec: Pick<DatabricksWorkspaceSpec, 'auth'>
 }
 
 /** Client settings shared by every workspace's client (tests shorten retries; production sets metrics). */
-export type SharedClientOptions = Omit<DatabricksClientOptions, 'host' | 'auth' | 'rateLimit'>;
+export type SharedClientOptions = Omit<DatabricksClientOptions, 'host' | 'auth' | 'rateLimit' | 'workspace'>;
 
 interface CachedClient {
   readonly client: DatabricksClient;
@@ -91,6 +91,7 @@ export class WorkspaceClients {
       cached?.client.close();
       client = new DatabricksClient({
         ...this.clientOptions,
+        workspace: key,
         host: spec.host,
         rateLimit: spec.rateLimit,
         auth,

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Registry, collectDefaultMetrics } from 'prom-client';
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { Controller, type ControllerOptions } from './controller.js';
 import { EventRecorder } from './events.js';
 import { Informer, type InformerOptions } from './informer.js';
@@ -23,6 +23,8 @@ export interface ManagerOptions {
   /** `reportingController` of Events. @default 'databricks.operator.dev/controller' */
   readonly eventController?: string;
 }
+
+const LEADER_METRIC = 'leader_election_master_status';
 
 /** Why a manager stopped: asked to (`stop()` or a signal), or it lost the lease and must exit. */
 export type StopReason = 'stopped' | 'leadership-lost';
@@ -60,6 +62,7 @@ export class Manager {
     this.logger = options.logger ?? new Logger();
     this.events = new EventRecorder(this.kube, { controller: options.eventController, logger: this.logger });
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    this.registerLeaderMetric();
     if (options.leaderElection) {
       this.elector = new LeaderElector(
         this.kube,
@@ -100,6 +103,26 @@ export class Manager {
     const controller = new Controller<T, C>({ logger: this.logger, ...options, registry: this.registry });
     this.controllers.push(controller as unknown as Controller<KubeObject, unknown>);
     return controller;
+  }
+
+  /**
+   * client-go's `leader_election_master_status{name}`: 1 while this replica runs the controllers (always,
+   * once started, without leader election), 0 while it stands by. Summed over replicas it is the number
+   * of leaders; its changes are leader changes.
+   */
+  private registerLeaderMetric(): void {
+    if (this.registry.getSingleMetric(LEADER_METRIC)) return;
+    const isLeader = (): boolean => this.isLeader;
+    const name = this.options.leaderElection ? this.options.leaderElection.name : '';
+    new Gauge({
+      name: LEADER_METRIC,
+      help: 'Whether this replica is the leader and runs the controllers (1) or stands by (0), by lease name.',
+      labelNames: ['name'] as const,
+      registers: [this.registry],
+      collect() {
+        this.set({ name }, isLeader() ? 1 : 0);
+      },
+    });
   }
 
   /** Whether this replica runs the controllers now. */

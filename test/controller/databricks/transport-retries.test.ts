@@ -189,22 +189,34 @@ describe('transport against the fake workspace: rate limit and metrics', () => {
     expect(count?.value).toBe(3);
   });
 
-  it('shares one set of metrics between clients on the same registry', async () => {
+  it('shares one set of metrics between clients on the same registry, each labelled with its workspace', async () => {
     bed = await startClientBed();
     const registry = new Registry();
-    const make = () =>
+    const make = (workspace: string) =>
       new DatabricksClient({
         host: bed.fake.url,
         auth: new PersonalAccessToken(bed.fake.token),
         metrics: registry,
+        workspace,
       });
-    const [a, b] = [make(), make()];
-    await a.currentUser.me();
-    await b.currentUser.me();
-    a.close();
-    b.close();
+    const [a, b, sameAsA] = [make('team-a/prod'), make('team-b/prod'), make('team-a/prod')];
+    for (const client of [a, b, sameAsA]) {
+      await client.currentUser.me();
+      client.close();
+    }
     const counter = await registry.getSingleMetric('databricks_api_requests_total')?.get();
-    expect(counter?.values.find((v) => v.labels.code === '200')?.value).toBe(2);
+    expect(counter?.values.map((v) => [v.labels.workspace, v.labels.code, v.value])).toEqual([
+      ['team-a/prod', '200', 2],
+      ['team-b/prod', '200', 1],
+    ]);
+    const histogram = await registry.getSingleMetric('databricks_api_request_duration_seconds')?.get();
+    const counts = histogram?.values.filter((v) =>
+      (v as { metricName?: string }).metricName?.endsWith('_count'),
+    );
+    expect(counts?.map((v) => [v.labels.workspace, v.value])).toEqual([
+      ['team-a/prod', 2],
+      ['team-b/prod', 1],
+    ]);
   });
 });
 
