@@ -17,3 +17,5 @@ export * from './task.js';
 export * as crds from './crds/index.js';
 export * from './argocd/health-checks.js';
 export * from './argocd/sync-waves.js';
+export * from './monitoring/alert-rules.js';
+export * from './monitoring/grafana-dashboard.js';
