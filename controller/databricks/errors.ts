@@ -108,6 +108,34 @@ export class DatabricksNetworkError extends Error {
   }
 }
 
+/**
+ * A credential that cannot be sent: empty, or holding a character no bearer token or OAuth secret has
+ * (a line break from a paste, a NUL, a Unicode space). The message says what is wrong and where, and
+ * never contains the value.
+ */
+export class InvalidCredentialError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidCredentialError';
+  }
+}
+
+/** A workspace host that is not an `https://` (or `http://`) URL, or that carries `user:password@`. */
+export class InvalidHostError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidHostError';
+  }
+}
+
+/** The call was not sent, or its retry was cut short, because the client was closed (shutdown, workspace gone). */
+export class ClientClosedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ClientClosedError';
+  }
+}
+
 // Jobs, runs and clusters answer a missing object with 400 INVALID_PARAMETER_VALUE for legacy reasons
 // (BEHAVIOUR.md §2); the SDKs rewrite it by path and message, and so does this client.
 const LEGACY_NOT_FOUND_PATH = /^\/api\/2\.\d+\/(jobs|clusters)\//;
@@ -194,9 +222,18 @@ export function parseRetryAfter(header: string | null | undefined): number | und
   return Number(trimmed);
 }
 
-/** Maps node-fetch's transport failures to DatabricksNetworkError; passes typed errors through. */
+/**
+ * Maps node-fetch's transport failures to DatabricksNetworkError; passes typed errors through. node-fetch
+ * refuses a header value it cannot send with `TypeError: <the whole value> is not a legal HTTP header
+ * value`: with an Authorization header that value is the token, so the error is replaced, not passed on.
+ */
 export function networkErrorOrSame(endpoint: string, error: unknown): unknown {
   if (!(error instanceof Error)) return error;
+  if (/is not a legal HTTP header (value|name)/.test(error.message)) {
+    return new InvalidCredentialError(
+      `a request header of ${endpoint} holds a character HTTP headers cannot carry (the value is not shown); check the credential in the Secret for line breaks or other invisible characters`,
+    );
+  }
   if (error.name === 'AbortError')
     return new DatabricksNetworkError(endpoint, 'TIMEOUT', 'no response in time');
   const code = (error as Error & { code?: unknown }).code;

@@ -7,10 +7,15 @@ import http from 'node:http';
 import https from 'node:https';
 import fetch from 'node-fetch';
 import type { ApiMetrics } from './api-metrics.js';
+import { CREDENTIAL_VALUE_ADVICE, credentialValueProblem } from './auth/credential-value.js';
 import type { CredentialsProvider } from './auth/credentials-provider.js';
+import { redactError } from './credential-redaction.js';
 import {
+  ClientClosedError,
   DatabricksApiError,
   DatabricksNetworkError,
+  InvalidCredentialError,
+  InvalidHostError,
   networkErrorOrSame,
   toApiError,
   UnauthenticatedError,
@@ -87,14 +92,18 @@ export class HttpTransport {
     const started = Date.now();
     let reauthenticated = false;
     if (this.closed)
-      throw new Error(`the Databricks client for ${this.host} is closed; ${endpoint} was not sent`);
+      throw new ClientClosedError(
+        `the Databricks client for ${this.host} is closed; ${endpoint} was not sent`,
+      );
     for (let attempt = 1; ; attempt++) {
       let error: Error;
       try {
         return (await this.attempt(request, endpoint, url)) as T;
       } catch (caught) {
         if (!(caught instanceof Error)) throw caught;
-        error = caught;
+        // Whatever failed, no credential travels on in its message: the provider's own values are cut
+        // here, at the boundary, and anything else known or shaped like one too.
+        error = redactError(caught);
       }
       // A cached OAuth token can be revoked before it expires: fetch a fresh one once, then give up.
       if (error instanceof UnauthenticatedError && !reauthenticated && this.credentials.invalidate) {
@@ -150,10 +159,25 @@ export class HttpTransport {
 
   private async attempt(request: ApiRequest, endpoint: string, url: string): Promise<unknown> {
     await this.options.rateLimiter.acquire(endpoint);
+    const credentials = await this.credentials.authHeaders();
+    try {
+      return await this.send(request, endpoint, url, credentials);
+    } catch (error) {
+      throw redactError(error, Object.values(credentials));
+    }
+  }
+
+  private async send(
+    request: ApiRequest,
+    endpoint: string,
+    url: string,
+    credentials: Record<string, string>,
+  ): Promise<unknown> {
+    refuseUnsendable(credentials, endpoint);
     const headers: Record<string, string> = {
       Accept: 'application/json',
       'User-Agent': USER_AGENT,
-      ...(await this.credentials.authHeaders()),
+      ...credentials,
     };
     let body: string | undefined;
     if (request.method !== 'GET' && request.body !== undefined) {
@@ -226,28 +250,65 @@ export function parseSuccessBody(endpoint: string, status: number, text: string)
   }
 }
 
+/**
+ * Refuses credential headers whose value node-fetch could not send, before it tries: it would throw a
+ * TypeError holding the whole value. Providers check their own values; this also covers tokens a
+ * token endpoint handed out and any other provider.
+ */
+function refuseUnsendable(credentials: Record<string, string>, endpoint: string): void {
+  for (const [name, value] of Object.entries(credentials)) {
+    const problem = credentialValueProblem(value.replace(/^(Bearer|Basic) /, ''));
+    if (problem !== undefined) {
+      throw new InvalidCredentialError(
+        `the credentials for ${endpoint} cannot be sent: the ${name} header's credential ${problem}; ${CREDENTIAL_VALUE_ADVICE}`,
+      );
+    }
+  }
+}
+
 /** `jobs/runs/get` from `/api/2.2/jobs/runs/get`. */
 export function endpointOf(path: string): string {
   return path.replace(/^\/api\/\d+\.\d+\//, '');
 }
 
-/** Validates and normalizes a workspace host; the error says what to fix. */
+/**
+ * Validates and normalizes a workspace host; the error says what to fix, and never repeats a
+ * `user:password@` the host carried.
+ */
 export function normalizeHost(host: string): string {
   const trimmed = host.trim();
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
+  const shown = hostWithoutUserinfo(host);
+  if (hasUserinfo(withScheme)) {
+    throw new InvalidHostError(
+      `workspace host "${shown}" must not contain user:password@ (or any user name): remove it, and put the credentials in the Secret that spec.auth names`,
+    );
+  }
   let url: URL;
   try {
     url = new URL(withScheme);
   } catch {
-    throw new Error(
-      `workspace host "${host}" is not a URL: use e.g. https://adb-1234567890.12.azuredatabricks.net`,
+    throw new InvalidHostError(
+      `workspace host "${shown}" is not a URL: use e.g. https://adb-1234567890.12.azuredatabricks.net`,
     );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new Error(`workspace host "${host}" must use https:// (or http:// for a local test workspace)`);
-  }
-  if (url.username !== '' || url.password !== '') {
-    throw new Error('workspace host must not contain credentials: put them in the Secret instead');
+    throw new InvalidHostError(
+      `workspace host "${shown}" must use https:// (or http:// for a local test workspace)`,
+    );
   }
   return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/** Whether the authority of `url` (scheme included) has a userinfo part: an `@` before the path. */
+export function hasUserinfo(url: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url.trim());
+}
+
+/** `host` with any `user:password@` replaced by `[REDACTED]@`, for messages. */
+export function hostWithoutUserinfo(host: string): string {
+  return host.replace(
+    /^([a-z][a-z0-9+.-]*:\/\/)?[^/?#]*@/i,
+    (_match, scheme: string | undefined) => `${scheme ?? ''}[REDACTED]@`,
+  );
 }

@@ -9,6 +9,16 @@ export {
   type AzureServicePrincipalOptions,
 } from './auth/azure-service-principal.js';
 export * from './errors.js';
+export {
+  knownCredentials,
+  redactCredentials,
+  redactError,
+  redactKnownCredentials,
+  REDACTED,
+  type KnownCredentials,
+} from './credential-redaction.js';
+export { CREDENTIAL_VALUE_ADVICE, credentialValueProblem, trimCredential } from './auth/credential-value.js';
+export { hasUserinfo, hostWithoutUserinfo } from './http-transport.js';
 export { formatId, sameId, type Int64Id, type Int64IdInput } from './int64-json.js';
 export { collect } from './pagination.js';
 export { RetryPolicy, type RetryOptions, TRANSIENT_MESSAGES } from './retry-policy.js';
@@ -36,4 +46,8 @@ export type {
   ReturnedJobSettings,
   ReturnedClusterSpec,
 } from './settings-payloads.js';
-export { credentialsForWorkspace, type WorkspaceCredentialsOptions } from './auth/workspace-credentials.js';
+export {
+  credentialsForWorkspace,
+  InvalidAuthSpecError,
+  type WorkspaceCredentialsOptions,
+} from './auth/workspace-credentials.js';

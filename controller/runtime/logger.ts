@@ -1,3 +1,7 @@
+// The runtime is otherwise Databricks-agnostic; this one leaf module (no imports of its own) is shared
+// because the client and the logger must agree on what a credential looks like.
+import { REDACTED, redactCredentials, redactKnownCredentials } from '../databricks/credential-redaction.js';
+
 /** Severity of a log line, lowest first. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -22,6 +26,11 @@ export interface LoggerOptions {
 /**
  * A JSON-lines logger: one object per line with `ts`, `level`, `msg` and the bound fields, so log
  * pipelines can filter by `controller` or `key` without parsing prose.
+ *
+ * It is the last line of defence against credentials in logs: every string it serializes (the message,
+ * field values, error messages and their causes) is cut of known credential values and of anything
+ * shaped like one (see credential-redaction.ts), fields named like a credential (`authorization`,
+ * `password`, ...) are dropped to `[REDACTED]`, and the finished line is checked once more.
  */
 export class Logger {
   private readonly level: LogLevel;
@@ -58,15 +67,38 @@ export class Logger {
   private write(level: LogLevel, msg: string, fields?: LogFields): void {
     if (levelRank[level] < levelRank[this.level]) return;
     const line = { ts: new Date().toISOString(), level, msg, ...this.fields, ...fields };
-    this.sink(JSON.stringify(line, errorReplacer));
+    let text: string;
+    try {
+      text = JSON.stringify(line, redactingReplacer);
+    } catch (error) {
+      // A cycle or a BigInt must not lose the line, nor throw from a log call.
+      const reason = error instanceof Error ? error.message : String(error);
+      text = JSON.stringify({ ts: line.ts, level, msg: redactCredentials(msg), unserializable: reason });
+    }
+    // Strings were redacted one by one; this catches a known value escaped differently or used as a
+    // key. Shapes are not applied to the whole line: one could cut across its JSON.
+    this.sink(redactKnownCredentials(text));
   }
 }
 
-/** Errors have no enumerable fields, so JSON.stringify would print `{}`; keep the useful parts. */
-function errorReplacer(_key: string, value: unknown): unknown {
+/** Field names whose string value is a credential whatever it looks like (HTTP headers, form fields). */
+const CREDENTIAL_FIELD =
+  /^((proxy-)?authorization|x-databricks-azure-sp-management-token|cookie|set-cookie|password|client_?secret|(access|refresh)_?token|token)$/i;
+
+/**
+ * Redacts every string, and keeps the useful parts of errors: they have no enumerable fields, so
+ * JSON.stringify would print `{}`. A cause is an error too and goes through here again.
+ */
+function redactingReplacer(key: string, value: unknown): unknown {
+  if (typeof value === 'string') return CREDENTIAL_FIELD.test(key) ? REDACTED : redactCredentials(value);
   if (value instanceof Error) {
     const code = (value as { code?: unknown }).code;
-    return { name: value.name, message: value.message, ...(code !== undefined ? { code } : {}) };
+    return {
+      name: value.name,
+      message: redactCredentials(value.message),
+      ...(code !== undefined ? { code } : {}),
+      ...(value.cause !== undefined ? { cause: value.cause } : {}),
+    };
   }
   return value;
 }

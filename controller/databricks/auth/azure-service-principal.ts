@@ -4,7 +4,10 @@
  * Manager. Databricks uses the second, with the workspace's resource id, to add a service principal that
  * is not in the workspace yet.
  */
+import { knownCredentials } from '../credential-redaction.js';
+import { InvalidCredentialError } from '../errors.js';
 import { CachedToken } from './cached-token.js';
+import { CREDENTIAL_VALUE_ADVICE, credentialValueProblem, trimCredential } from './credential-value.js';
 import type { CredentialsProvider } from './credentials-provider.js';
 import { requestClientCredentialsToken } from './token-endpoint.js';
 
@@ -35,12 +38,19 @@ export class AzureServicePrincipalCredentials implements CredentialsProvider {
   readonly #managementToken: CachedToken;
 
   constructor(options: AzureServicePrincipalOptions) {
+    knownCredentials.add(options.clientSecret);
     for (const field of ['tenantId', 'clientId', 'clientSecret'] as const) {
-      if (options[field] === '') {
-        throw new Error(`Azure service principal credentials need ${field}: set it in the Secret`);
+      if (trimCredential(options[field]) === '') {
+        throw new InvalidCredentialError(
+          `Azure service principal credentials need ${field}: set it in the Secret`,
+        );
       }
     }
-    this.#options = options;
+    const problem = credentialValueProblem(options.clientSecret);
+    if (problem !== undefined) {
+      throw new InvalidCredentialError(`the Azure client secret ${problem}; ${CREDENTIAL_VALUE_ADVICE}`);
+    }
+    this.#options = { ...options, clientSecret: trimCredential(options.clientSecret) };
     this.#databricksToken = new CachedToken(
       () => this.fetchToken(`${AZURE_DATABRICKS_RESOURCE_ID}/.default`),
       options.now,

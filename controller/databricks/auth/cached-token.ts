@@ -6,6 +6,8 @@
  * all of them wait for it.
  */
 
+import { knownCredentials } from '../credential-redaction.js';
+
 /** What a token endpoint answered. */
 export interface FetchedToken {
   readonly accessToken: string;
@@ -33,6 +35,7 @@ export class CachedToken {
     }
     this.#inFlight ??= this.fetchToken()
       .then((token) => {
+        knownCredentials.add(token.accessToken);
         this.#current = { value: token.accessToken, expiresAt: this.now() + token.expiresInSeconds * 1000 };
         return token.accessToken;
       })

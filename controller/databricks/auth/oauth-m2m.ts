@@ -4,8 +4,10 @@
  * (HTTP Basic) for an access token with scope `all-apis`, cache it, and refresh it before it expires.
  */
 import fetch from 'node-fetch';
-import { networkErrorOrSame, toApiError, UnauthenticatedError } from '../errors.js';
+import { knownCredentials } from '../credential-redaction.js';
+import { InvalidCredentialError, networkErrorOrSame, toApiError, UnauthenticatedError } from '../errors.js';
 import { CachedToken, type FetchedToken } from './cached-token.js';
+import { CREDENTIAL_VALUE_ADVICE, credentialValueProblem, trimCredential } from './credential-value.js';
 import type { CredentialsProvider } from './credentials-provider.js';
 import { requestClientCredentialsToken } from './token-endpoint.js';
 
@@ -30,10 +32,17 @@ export class OAuthM2MCredentials implements CredentialsProvider {
   #tokenEndpoint?: string;
 
   constructor(options: OAuthM2MOptions) {
-    if (options.clientId === '' || options.clientSecret === '') {
-      throw new Error('OAuth M2M credentials need both client_id and client_secret: set both in the Secret');
+    knownCredentials.add(options.clientSecret);
+    if (options.clientId === '' || trimCredential(options.clientSecret) === '') {
+      throw new InvalidCredentialError(
+        'OAuth M2M credentials need both client_id and client_secret: set both in the Secret',
+      );
     }
-    this.#options = options;
+    const problem = credentialValueProblem(options.clientSecret);
+    if (problem !== undefined) {
+      throw new InvalidCredentialError(`the OAuth client secret ${problem}; ${CREDENTIAL_VALUE_ADVICE}`);
+    }
+    this.#options = { ...options, clientSecret: trimCredential(options.clientSecret) };
     this.#token = new CachedToken(() => this.fetchToken(), options.now);
   }
 

@@ -5,7 +5,9 @@
  */
 import fetch from 'node-fetch';
 import { networkErrorOrSame, toApiError, UnauthenticatedError } from '../errors.js';
+import { knownCredentials, redactError } from '../credential-redaction.js';
 import type { FetchedToken } from './cached-token.js';
+import { credentialValueProblem } from './credential-value.js';
 
 export interface TokenRequest {
   /** The stable name used in errors, e.g. `oidc/token` or `azure-ad/token`. */
@@ -45,7 +47,11 @@ export async function requestClientCredentialsToken(request: TokenRequest): Prom
     }
     return readTokenResponse(request.endpoint, text);
   } catch (error) {
-    throw networkErrorOrSame(request.endpoint, error);
+    const secrets = [request.form.client_secret, request.basicAuth?.password, headers.Authorization];
+    throw redactError(
+      networkErrorOrSame(request.endpoint, error),
+      secrets.filter((secret): secret is string => secret !== undefined),
+    );
   } finally {
     clearTimeout(timer);
   }
@@ -75,5 +81,17 @@ function readTokenResponse(endpoint: string, text: string): FetchedToken {
       endpoint,
     );
   }
-  return { accessToken, expiresInSeconds: Number.isFinite(expiresIn) ? expiresIn : 3600 };
+  knownCredentials.add(accessToken);
+  // It goes into an Authorization header as is: one that cannot is refused here, not by node-fetch
+  // with the token in its message.
+  const problem = credentialValueProblem(accessToken);
+  if (problem !== undefined) {
+    throw new UnauthenticatedError(
+      200,
+      undefined,
+      `token endpoint answered with an access_token that cannot be sent as a bearer token: it ${problem}`,
+      endpoint,
+    );
+  }
+  return { accessToken: accessToken.trim(), expiresInSeconds: Number.isFinite(expiresIn) ? expiresIn : 3600 };
 }

@@ -9,6 +9,14 @@ import type { CredentialsProvider } from './credentials-provider.js';
 import { OAuthM2MCredentials } from './oauth-m2m.js';
 import { PersonalAccessToken } from './token.js';
 
+/** `spec.auth` does not name exactly one method; the message names the field. */
+export class InvalidAuthSpecError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidAuthSpecError';
+  }
+}
+
 export interface WorkspaceCredentialsOptions {
   /** Where Azure AD tokens come from; tests point it at a local identity provider. */
   readonly azureAuthorityHost?: string;
@@ -30,7 +38,7 @@ export async function credentialsForWorkspace(
     azureServicePrincipal && 'azureServicePrincipal',
   ].filter((name): name is string => typeof name === 'string');
   if (chosen.length !== 1) {
-    throw new Error(
+    throw new InvalidAuthSpecError(
       `spec.auth must set exactly one of token, oauthM2M, azureServicePrincipal; it sets ${chosen.length === 0 ? 'none' : chosen.join(' and ')}`,
     );
   }

@@ -7,8 +7,124 @@ import {
 } from '../../../controller/databricks/auth/azure-service-principal.js';
 import { OAuthM2MCredentials } from '../../../controller/databricks/auth/oauth-m2m.js';
 import { PersonalAccessToken } from '../../../controller/databricks/auth/token.js';
-import { UnauthenticatedError } from '../../../controller/databricks/errors.js';
+import { requestClientCredentialsToken } from '../../../controller/databricks/auth/token-endpoint.js';
+import type { CredentialsProvider } from '../../../controller/databricks/auth/credentials-provider.js';
+import { knownCredentials } from '../../../controller/databricks/credential-redaction.js';
+import { InvalidCredentialError, UnauthenticatedError } from '../../../controller/databricks/errors.js';
+import { awkwardTokens, partsOf } from './awkward-tokens.js';
 import { fastRetries, startClientBed, type ClientBed } from './client-test-bed.js';
+
+/** Everything an error carries that could reach a log, an Event or a status message. */
+function errorText(error: unknown): string {
+  const parts: string[] = [];
+  for (let current = error; current instanceof Error; current = current.cause) {
+    parts.push(current.message, current.stack ?? '', JSON.stringify(current));
+  }
+  return parts.join('\n');
+}
+
+describe('credentials that cannot be sent', () => {
+  let bed: ClientBed;
+  beforeEach(async () => {
+    bed = await startClientBed();
+  });
+  afterEach(async () => {
+    knownCredentials.clear();
+    await bed.close();
+  });
+
+  // Visible ASCII only, after the whitespace around the value: quotes and JSON pass this check (and are
+  // Databricks' to refuse), anything else is refused here, saying what and where.
+  const unsendable = awkwardTokens.filter(([, token]) => /[^\x21-\x7e]/.test(token.trim()));
+
+  it.each(unsendable)(
+    'refuses a token with %s before any request, naming the problem, not the value',
+    (_what, token) => {
+      const error = (() => {
+        try {
+          return new PersonalAccessToken(token);
+        } catch (caught) {
+          return caught;
+        }
+      })();
+      expect(error).toBeInstanceOf(InvalidCredentialError);
+      expect((error as Error).message).toMatch(/^the personal access token contains .+ at character \d+; /);
+      for (const part of partsOf(token)) expect(errorText(error)).not.toContain(part);
+    },
+  );
+
+  it('refuses OAuth and Azure client secrets the same way', () => {
+    const secret = 'dose0a1b2c3d4e5f\n6a7b8c9d0e1f2a3b';
+    expect(() => new OAuthM2MCredentials({ host: 'https://x', clientId: 'c', clientSecret: secret })).toThrow(
+      'the OAuth client secret contains a line break (U+000A) at character 17',
+    );
+    expect(
+      () => new AzureServicePrincipalCredentials({ tenantId: 't', clientId: 'c', clientSecret: secret }),
+    ).toThrow('the Azure client secret contains a line break (U+000A) at character 17');
+  });
+
+  it.each(unsendable)(
+    'never passes on a header node-fetch would refuse with the value in its message (%s): a provider that skips the check gets InvalidCredentialError',
+    async (_what, token) => {
+      const careless: CredentialsProvider = {
+        kind: 'pat',
+        authHeaders: async () => ({ Authorization: `Bearer ${token}` }),
+      };
+      bed.client.replaceCredentials(careless);
+      const error = await bed.client.currentUser.me().catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(InvalidCredentialError);
+      expect((error as Error).message).toMatch(
+        /^the credentials for scim\/me cannot be sent: the Authorization header's credential contains/,
+      );
+      for (const part of partsOf(token)) expect(errorText(error)).not.toContain(part);
+      expect(bed.fake.requestCount('scim/me')).toBe(0);
+    },
+  );
+
+  it('cuts known credentials out of any error the client throws, whatever raised it', async () => {
+    const token = 'dapi-sent-and-echoed-0123456789';
+    // As the providers do with every value they are given or fetch.
+    knownCredentials.add(token);
+    const echoing: CredentialsProvider = {
+      kind: 'pat',
+      authHeaders: async () => {
+        throw new Error(`could not build headers for Bearer ${token} (${token})`);
+      },
+    };
+    bed.client.replaceCredentials(echoing);
+    const error = await bed.client.currentUser.me().catch((caught: unknown) => caught);
+    expect((error as Error).message).toBe('could not build headers for Bearer [REDACTED] ([REDACTED])');
+  });
+});
+
+describe('a token endpoint that hands out an unsendable access token', () => {
+  let server: Server;
+  let url: string;
+  const issued = 'eyJhbGciOiJub25lIn0\nsecond-half-of-the-token';
+  beforeAll(async () => {
+    server = createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ access_token: issued, expires_in: 3600 }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/token`;
+  });
+  afterAll(async () => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterEach(() => knownCredentials.clear());
+
+  it('is refused as UnauthenticatedError that says what is wrong with it, not what it is', async () => {
+    const error = await requestClientCredentialsToken({
+      endpoint: 'oidc/token',
+      url,
+      form: { grant_type: 'client_credentials', client_secret: 'form-secret-123' },
+    }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UnauthenticatedError);
+    expect((error as Error).message).toContain(
+      'token endpoint answered with an access_token that cannot be sent as a bearer token: it contains a line break (U+000A) at character 20',
+    );
+    for (const part of partsOf(issued)) expect(errorText(error)).not.toContain(part);
+  });
+});
 
 describe('personal access token', () => {
   let bed: ClientBed;

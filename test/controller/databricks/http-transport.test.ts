@@ -1,4 +1,4 @@
-import { DatabricksApiError } from '../../../controller/databricks/errors.js';
+import { DatabricksApiError, InvalidHostError } from '../../../controller/databricks/errors.js';
 import {
   endpointOf,
   normalizeHost,
@@ -19,9 +19,15 @@ describe('transport details', () => {
   it('rejects a host that is not http(s), or carries credentials, saying what to do', () => {
     expect(() => normalizeHost('ftp://x')).toThrow(/must use https:\/\//);
     expect(() => normalizeHost('https://user:dapi123@x.cloud.databricks.com')).toThrow(
-      'workspace host must not contain credentials: put them in the Secret instead',
+      'workspace host "https://[REDACTED]@x.cloud.databricks.com" must not contain user:password@',
     );
-    expect(() => normalizeHost('https://user:dapi123@x.cloud.databricks.com')).not.toThrow(/dapi123/);
+    expect(() => normalizeHost('https://user:dapi123@x.cloud.databricks.com')).not.toThrow(
+      /dapi123|user:dapi/,
+    );
+    // Even where the URL parser gives up (a space in the password), the message does not repeat it.
+    expect(() => normalizeHost('https://user:pa ss@x')).toThrow(InvalidHostError);
+    expect(() => normalizeHost('https://user:pa ss@x')).not.toThrow(/pa ss/);
+    expect(() => normalizeHost('user:secret1@x.cloud.databricks.com')).not.toThrow(/secret1/);
   });
 
   it('reads an empty success body as {} and a non-JSON one as a pointed error', () => {
