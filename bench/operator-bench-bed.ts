@@ -154,6 +154,7 @@ export async function createWorkspace(
     metadata: { name: 'ws' },
     spec: {
       host: fake.url,
+      insecureHttp: true,
       auth: { token: { secretKeyRef: { name: 'databricks-token', key: 'token' } } },
       ...(rateLimit === undefined ? {} : { rateLimit }),
     },

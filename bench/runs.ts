@@ -96,6 +96,7 @@ async function main(): Promise<void> {
     metadata: { name: 'ws' },
     spec: {
       host: fake.url,
+      insecureHttp: true,
       auth: { token: { secretKeyRef: { name: 'databricks-token', key: 'token' } } },
       ...(rateLimit === undefined ? {} : { rateLimit }),
     },

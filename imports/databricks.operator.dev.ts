@@ -27779,11 +27779,19 @@ export function toJson_DatabricksWorkspaceProps(obj: DatabricksWorkspaceProps | 
  */
 export interface DatabricksWorkspaceSpec {
   /**
-   * Workspace URL, e.g. https://adb-1234567890123456.7.azuredatabricks.net.
+   * Workspace URL, e.g. https://adb-1234567890123456.7.azuredatabricks.net. No user:password@; plain http:// only with insecureHttp.
    *
    * @schema DatabricksWorkspaceSpec#host
    */
   readonly host: string;
+
+  /**
+   * Allow a plain http:// host, which sends the credentials unencrypted: only for a local test workspace. The controller records a Warning Event when it is used. Defaults to false.
+   *
+   * @default false.
+   * @schema DatabricksWorkspaceSpec#insecureHttp
+   */
+  readonly insecureHttp?: boolean;
 
   /**
    * How the controller authenticates. Set exactly one of token, oauthM2M, azureServicePrincipal.
@@ -27809,6 +27817,7 @@ export function toJson_DatabricksWorkspaceSpec(obj: DatabricksWorkspaceSpec | un
   if (obj === undefined) { return undefined; }
   const result = {
     'host': obj.host,
+    'insecureHttp': obj.insecureHttp,
     'auth': toJson_DatabricksWorkspaceSpecAuth(obj.auth),
     'rateLimit': obj.rateLimit,
   };

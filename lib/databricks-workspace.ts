@@ -84,6 +84,13 @@ export interface DatabricksWorkspaceProps extends DatabricksObjectProps {
   /** How the controller authenticates. */
   readonly auth: WorkspaceAuth;
   /**
+   * Allow a plain `http://` host, which sends the credentials unencrypted: only for a local stand-in of a
+   * workspace (tests, demos). The controller records a Warning Event when it is used.
+   *
+   * @default false
+   */
+  readonly insecureHttp?: boolean;
+  /**
    * The most requests per second the controller sends to this workspace, 1-1000.
    *
    * @default 15
@@ -115,24 +122,41 @@ export class DatabricksWorkspace extends DatabricksApiObject implements IDatabri
   readonly auth: WorkspaceAuth;
   /** The request rate limit, if one was set. */
   readonly rateLimit?: number;
+  /** Whether a plain `http://` host is allowed. */
+  readonly insecureHttp: boolean;
 
   constructor(scope: Construct, id: string, props: DatabricksWorkspaceProps) {
     super(scope, id, 'DatabricksWorkspace', props);
     this.host = props.host;
     this.auth = props.auth;
     this.rateLimit = props.rateLimit;
+    this.insecureHttp = props.insecureHttp ?? false;
     this.node.addValidation({ validate: () => this.problems() });
   }
 
   private problems(): string[] {
     const problems: string[] = [];
-    // Plain http only reaches a workspace stand-in on this machine (tests, demos), never a real one.
-    const isWorkspaceUrl = /^https:\/\/[^/\s]+\/?$/.test(this.host);
-    const isLoopbackUrl = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?\/?$/.test(this.host);
-    if (!isWorkspaceUrl && !isLoopbackUrl) {
+    // Never repeat a password from the host in a synth error (CI logs keep them).
+    const shown = this.host.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#\s]*@/i, '$1[REDACTED]@');
+    if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(this.host)) {
       problems.push(
-        `host "${this.host}" is not a workspace URL; give the https URL of the workspace without a path, ` +
-          `e.g. "https://adb-1234567890123456.7.azuredatabricks.net" (plain http only for localhost)`,
+        `host "${shown}" contains user:password@ (or a user name); remove it and keep the credentials in the Secret that auth names`,
+      );
+    } else if (/^http:\/\//.test(this.host)) {
+      if (!this.insecureHttp) {
+        problems.push(
+          `host "${shown}" uses plain http, which sends the credentials unencrypted; use the https URL of the workspace, ` +
+            `or set insecureHttp: true for a local test workspace`,
+        );
+      } else if (!/^http:\/\/[^/\s]+\/?$/.test(this.host)) {
+        problems.push(
+          `host "${shown}" is not a URL; give scheme and host without a path, e.g. "http://127.0.0.1:8080"`,
+        );
+      }
+    } else if (!/^https:\/\/[^/\s]+\/?$/.test(this.host)) {
+      problems.push(
+        `host "${shown}" is not a workspace URL; give the https URL of the workspace without a path, ` +
+          `e.g. "https://adb-1234567890123456.7.azuredatabricks.net"`,
       );
     }
     const rateLimit = this.rateLimit;
@@ -147,6 +171,7 @@ export class DatabricksWorkspace extends DatabricksApiObject implements IDatabri
   protected renderSpec(): object {
     return {
       host: this.host.replace(/\/$/, ''),
+      ...(this.insecureHttp ? { insecureHttp: true } : {}),
       auth: this.auth.spec,
       rateLimit: this.rateLimit,
     };

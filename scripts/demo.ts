@@ -44,9 +44,9 @@ function readExamples(): Manifest[] {
 
 /** Points a DatabricksWorkspace at the fake, keeping its auth method where the fake can serve it. */
 function pointAtFake(workspace: Manifest, fakeUrl: string): Manifest {
-  const spec = { ...workspace.spec, host: fakeUrl } as unknown as Record<string, unknown> & {
-    auth: Record<string, unknown>;
-  };
+  // The fake listens on plain http on this machine: the spec must ask for that in so many words.
+  type WorkspaceSpec = Record<string, unknown> & { auth: Record<string, unknown> };
+  const spec = { ...workspace.spec, host: fakeUrl, insecureHttp: true } as unknown as WorkspaceSpec;
   if (spec.auth.azureServicePrincipal) {
     log(`${workspace.metadata.name}: Entra ID cannot be reached here; using a token Secret instead`);
     spec.auth = { token: { secretKeyRef: { name: 'databricks-token', key: 'token' } } };

@@ -5,10 +5,16 @@
  * their results and their {@link NotReadyError}s into status, Events and requeues.
  */
 import {
+  ClientClosedError,
   DatabricksApiError,
+  DatabricksNetworkError,
   InvalidParameterError,
   LimitExceededError,
   PermissionDeniedError,
+  RateLimitedError,
+  redactCredentials,
+  TemporarilyUnavailableError,
+  TRANSIENT_MESSAGES,
   UnauthenticatedError,
   type DatabricksClient,
 } from '../databricks/index.js';
@@ -22,7 +28,12 @@ import {
 import type { ReconcileContext } from '../runtime/controller.js';
 import type { EventNote, EventRecorder } from '../runtime/events.js';
 import { withFinalizer } from '../runtime/finalizer.js';
-import type { KubeClient, KubeObject, ResourceType } from '../runtime/kube-client.js';
+import {
+  apiStatusCode,
+  type KubeClient,
+  type KubeObject,
+  type ResourceType,
+} from '../runtime/kube-client.js';
 import type { ObjectStore } from '../runtime/object-store.js';
 import { done, requeueAfter, type Outcome } from '../runtime/outcome.js';
 import type { StatusWriter } from '../runtime/status.js';
@@ -130,8 +141,10 @@ export interface ManagedActions<
  * (`Ready`, `observedGeneration`, the kind's fields) and Events. Databricks errors that mean the spec is
  * wrong (invalid parameter, limit exceeded, permission denied) become `Ready=False` with Databricks'
  * message, and are retried only after a backoff or a spec change; transient ones are thrown, so the
- * work queue backs off without touching status. A cached copy older than this controller's own last
- * status write is not worked on: it is looked at again once the informer has caught up.
+ * work queue backs off without touching status. Any other error is thrown too, after `Ready=False`
+ * `ReconcileError` says what it was (redacted): no failure is only a log line. A cached copy older than
+ * this controller's own last status write is not worked on: it is looked at again once the informer
+ * has caught up.
  */
 export async function reconcileManaged<
   T extends ManagedObject<{ workspaceRef: { name: string } }, S>,
@@ -162,8 +175,92 @@ export async function reconcileManaged<
     if (error instanceof UnauthenticatedError)
       await refreshCredentials(object, context).catch(() => undefined);
     const notReady = asNotReady(error);
-    if (!notReady) throw error;
-    return reportNotReady(object, notReady, context);
+    if (notReady) return reportNotReady(object, notReady, context);
+    if (!isTransientError(error)) await reportReconcileError(object, error, context);
+    throw error;
+  }
+}
+
+/**
+ * Errors the work queue's backoff is for, which say nothing about the object: Databricks asked to slow
+ * down, was briefly unavailable or unreachable, or the client was closed (shutdown); the API server lost
+ * a race, throttled or was unavailable. A workspace whose host stays unreachable says so itself.
+ */
+export function isTransientError(error: unknown): boolean {
+  if (
+    error instanceof DatabricksNetworkError ||
+    error instanceof RateLimitedError ||
+    error instanceof TemporarilyUnavailableError ||
+    error instanceof ClientClosedError
+  ) {
+    return true;
+  }
+  if (error instanceof DatabricksApiError) {
+    return TRANSIENT_MESSAGES.some((pattern) => pattern.test(error.apiMessage));
+  }
+  const status = apiStatusCode(error);
+  if (status !== undefined) return status === 409 || status === 429 || status >= 500;
+  // A system error talking to the API server (ECONNREFUSED, ECONNRESET, ...).
+  return typeof (error as { code?: unknown } | null)?.code === 'string';
+}
+
+/** The `Ready=False` `ReconcileError` message for an error nothing else explains: redacted, one line. */
+export function reconcileErrorMessage(error: unknown): string {
+  const status = apiStatusCode(error);
+  const kubeMessage = status === undefined ? undefined : statusMessage((error as { body?: unknown }).body);
+  const text =
+    kubeMessage !== undefined
+      ? `the Kubernetes API answered ${status}: ${kubeMessage}`
+      : error instanceof Error
+        ? `${error.name}: ${error.message}`
+        : String(error);
+  return `${redactCredentials(text).replace(/\s+/g, ' ').slice(0, 900)}; retrying with backoff`;
+}
+
+/** The `message` of a Kubernetes `Status` body (an object, or its JSON text), if it has one. */
+function statusMessage(body: unknown): string | undefined {
+  let parsed = body;
+  if (typeof body === 'string') {
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return body === '' ? undefined : body;
+    }
+  }
+  const message = (parsed as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : undefined;
+}
+
+/**
+ * Says in `Ready` what an unexplained error was, with a Warning Event when the condition changes to it.
+ * A failure to write is only logged: the error itself is what the caller throws on.
+ */
+async function reportReconcileError(
+  object: ManagedObject<{ workspaceRef: { name: string } }, ManagedStatus>,
+  error: unknown,
+  context: ManagedContext & ReconcileContext,
+): Promise<void> {
+  const message = reconcileErrorMessage(error);
+  const previous = readyCondition(object);
+  try {
+    if (previous?.reason !== 'ReconcileError') {
+      await context.events.record(object, {
+        type: 'Warning',
+        reason: 'ReconcileError',
+        action: 'Reconcile',
+        note: message,
+      });
+    }
+    const conditions = setCondition(object.status?.conditions, {
+      type: 'Ready',
+      status: 'False',
+      reason: 'ReconcileError',
+      message,
+      observedGeneration: object.metadata.generation,
+    });
+    await context.status.update<ManagedStatus>(object, { ...object.status, conditions });
+  } catch (writeError) {
+    context.log.warn('could not record the reconcile error in status', { error: writeError });
   }
 }
 
@@ -213,20 +310,22 @@ async function reportNotReady(
   context: ManagedContext & ReconcileContext,
 ): Promise<Outcome> {
   const generation = object.metadata.generation;
+  // Messages quote Databricks and other objects' conditions: cut anything credential-like on the way.
+  const message = redactCredentials(error.message);
   const conditions = setCondition(object.status?.conditions, {
     type: 'Ready',
     status: 'False',
     reason: error.reason,
-    message: error.message,
+    message,
     observedGeneration: generation,
   });
-  context.log.info('not ready', { reason: error.reason, message: error.message });
+  context.log.info('not ready', { reason: error.reason, message });
   if (error.details.warn ?? error.reason !== 'WaitingForDependency') {
     await context.events.record(object, {
       type: 'Warning',
       reason: error.reason,
       action: 'Reconcile',
-      note: error.message,
+      note: message,
     });
   }
   await context.status.update<ManagedStatus>(object, {

@@ -6,8 +6,12 @@
  */
 import type { V1Secret } from '@kubernetes/client-node';
 import {
+  CREDENTIAL_VALUE_ADVICE,
   credentialsForWorkspace,
+  credentialValueProblem,
   DatabricksClient,
+  InvalidCredentialError,
+  knownCredentials,
   type DatabricksClientOptions,
   type WorkspaceCredentialsOptions,
 } from '../databricks/index.js';
@@ -132,9 +136,17 @@ function secretValue(
   const secret = secrets.get(ref.name);
   if (!secret) throw new MissingSecretError('SecretNotFound', ref.name, ref.key, namespace);
   const encoded = secret.data?.[ref.key];
-  const value = encoded === undefined ? '' : Buffer.from(encoded, 'base64').toString('utf8').trim();
-  if (value === '') throw new MissingSecretError('SecretKeyMissing', ref.name, ref.key, namespace);
-  return value;
+  const value = encoded === undefined ? '' : Buffer.from(encoded, 'base64').toString('utf8');
+  // Remembered before anything can fail, so no log line can show it whatever happens next.
+  knownCredentials.add(value);
+  const problem = credentialValueProblem(value);
+  if (problem === 'is empty') throw new MissingSecretError('SecretKeyMissing', ref.name, ref.key, namespace);
+  if (problem !== undefined) {
+    throw new InvalidCredentialError(
+      `the value of Secret ${namespace}/${ref.name} key "${ref.key}" ${problem}; ${CREDENTIAL_VALUE_ADVICE}`,
+    );
+  }
+  return value.trim();
 }
 
 /** Reads each Secret `spec.auth` refers to (get, never list); a missing one is a {@link MissingSecretError}. */

@@ -1,14 +1,23 @@
 /**
  * The DatabricksWorkspace reconciler: reads the Secret(s) `spec.auth` names, builds the workspace's client
  * and asks Databricks who the credentials are. `status` then says either Ready with that identity, or
- * not Ready with a reason the user can act on. Credential values never leave the client: status, logs
- * and events carry only Secret names, keys and Databricks' own error messages.
+ * not Ready with a reason the user can act on, and a change of that verdict is an Event. Every failure
+ * ends in the condition: one nothing here explains is `ReconcileError` (and is thrown too, so the work
+ * queue backs off); only transient ones (the API server busy, the client closing) are left to the work
+ * queue alone. Credential values never leave the client: status, logs and events carry only Secret
+ * names, keys, what is wrong with a value (never the value) and Databricks' own error messages, redacted.
  */
 import {
   DatabricksApiError,
   DatabricksNetworkError,
+  hasUserinfo,
+  hostWithoutUserinfo,
+  InvalidAuthSpecError,
+  InvalidCredentialError,
+  InvalidHostError,
   NotFoundError,
   PermissionDeniedError,
+  redactCredentials,
   UnauthenticatedError,
   type DatabricksClient,
 } from '../databricks/index.js';
@@ -17,13 +26,15 @@ import {
   type DatabricksWorkspaceSpec,
   type DatabricksWorkspaceStatus,
 } from '../../lib/crds/index.js';
-import { kubeTime, setCondition, type Condition } from '../runtime/conditions.js';
-import type { Reconciler } from '../runtime/controller.js';
+import { findCondition, kubeTime, setCondition, type Condition } from '../runtime/conditions.js';
+import type { ReconcileContext, Reconciler } from '../runtime/controller.js';
+import type { EventNote, EventRecorder } from '../runtime/events.js';
 import { objectKey, type KubeClient, type KubeObject, type ResourceType } from '../runtime/kube-client.js';
-import { requeueAfter } from '../runtime/outcome.js';
+import { requeueAfter, type Outcome } from '../runtime/outcome.js';
 import { StatusWriter } from '../runtime/status.js';
 import type { Informer } from '../runtime/informer.js';
 import type { OperatorSetup } from '../operator.js';
+import { isTransientError, reconcileErrorMessage } from './managed.js';
 import {
   MissingSecretError,
   readReferencedSecrets,
@@ -64,6 +75,8 @@ export interface WorkspaceContext {
   readonly kube: Pick<KubeClient, 'readSecret'>;
   readonly status: StatusWriter;
   readonly clients: WorkspaceClients;
+  /** Where a change of the verdict (not Ready for a new reason, Ready again) is told. */
+  readonly events: Pick<EventRecorder, 'record'>;
   readonly timing?: WorkspaceProbeTiming;
 }
 
@@ -75,33 +88,62 @@ export type WorkspaceNotReadyReason =
   | 'BadHost'
   | 'InvalidCredentials'
   | 'PermissionDenied'
-  | 'WorkspaceUnavailable';
+  | 'WorkspaceUnavailable'
+  | 'ReconcileError';
 
 interface ProbeFailure {
   readonly reason: WorkspaceNotReadyReason;
   readonly message: string;
 }
 
+/** What the Events about a workspace's verdict say the controller did. */
+const VERIFY_ACTION = 'VerifyCredentials';
+
 /** Makes the workspace's status say whether its host and credentials work, and who they act as. */
 export const reconcileWorkspace: Reconciler<DatabricksWorkspace, WorkspaceContext> = async (
   workspace,
   context,
 ) => {
+  try {
+    return await verifyWorkspace(workspace, context);
+  } catch (error) {
+    if (isTransientError(error)) throw error;
+    await recordVerdict(workspace, context, {
+      reason: 'ReconcileError',
+      message: reconcileErrorMessage(error),
+    }).catch((writeError: unknown) =>
+      context.log.warn('could not record the reconcile error in status', { error: writeError }),
+    );
+    throw error;
+  }
+};
+
+async function verifyWorkspace(
+  workspace: DatabricksWorkspace,
+  context: WorkspaceContext & ReconcileContext,
+): Promise<Outcome> {
   const timing = context.timing ?? defaultWorkspaceProbeTiming;
   const { namespace = '', generation } = workspace.metadata;
   const previous = workspace.status ?? {};
-  const ready = (
-    update: Omit<Condition, 'type' | 'lastTransitionTime' | 'observedGeneration'>,
-  ): Condition[] =>
-    setCondition(previous.conditions, { type: 'Ready', ...update, observedGeneration: generation });
+
+  const hostProblem = hostFailure(workspace.spec);
+  if (hostProblem) return notReady(hostProblem);
+  if (/^http:\/\//i.test(workspace.spec.host) && previous.observedGeneration !== generation) {
+    // Once per spec generation: the CRD let it through because the spec asked for it in so many words.
+    await context.events.record(workspace, {
+      type: 'Warning',
+      reason: 'InsecureHttp',
+      action: VERIFY_ACTION,
+      note: `spec.insecureHttp: the credentials are sent to ${workspace.spec.host} unencrypted; use it only for a local test workspace`,
+    });
+  }
 
   let client: DatabricksClient;
   try {
     const secrets = await readReferencedSecrets(context.kube, namespace, workspace.spec);
     client = await context.clients.clientFor(context.key, namespace, workspace.spec, secrets);
   } catch (error) {
-    const failure = setupFailure(error);
-    return notReady(failure);
+    return notReady(setupFailure(error));
   }
 
   let userName: string;
@@ -117,12 +159,23 @@ export const reconcileWorkspace: Reconciler<DatabricksWorkspace, WorkspaceContex
     () => undefined,
   );
   const authType = client.credentials.kind as DatabricksWorkspaceStatus['authType'];
+  const message = `authenticated as ${userName}${workspaceId === undefined ? '' : ` in workspace ${workspaceId}`}`;
+  if (!isReady(workspace)) {
+    await context.events.record(workspace, {
+      type: 'Normal',
+      reason: 'Authenticated',
+      action: VERIFY_ACTION,
+      note: message,
+    });
+  }
   await context.status.update<DatabricksWorkspaceStatus>(workspace, {
     observedGeneration: generation,
-    conditions: ready({
+    conditions: setCondition(previous.conditions, {
+      type: 'Ready',
       status: 'True',
       reason: 'Authenticated',
-      message: `authenticated as ${userName}${workspaceId === undefined ? '' : ` in workspace ${workspaceId}`}`,
+      message,
+      observedGeneration: generation,
     }),
     authType,
     ...(workspaceId === undefined ? {} : { workspaceId }),
@@ -130,40 +183,103 @@ export const reconcileWorkspace: Reconciler<DatabricksWorkspace, WorkspaceContex
   });
   return requeueAfter(timing.readyMs);
 
-  async function notReady(failure: ProbeFailure): Promise<ReturnType<typeof requeueAfter>> {
+  async function notReady(failure: ProbeFailure): Promise<Outcome> {
     context.log.info('workspace not ready', { reason: failure.reason, message: failure.message });
-    const conditions = ready({ status: 'False', reason: failure.reason, message: failure.message });
-    // authType, workspaceId and lastVerifiedTime stay as last verified: they say what last worked.
-    await context.status.update<DatabricksWorkspaceStatus>(workspace, {
-      ...previous,
-      observedGeneration: generation,
-      conditions,
-    });
-    const since = Date.parse(
-      conditions.find((condition) => condition.type === 'Ready')?.lastTransitionTime ?? '',
-    );
+    const conditions = await recordVerdict(workspace, context, failure);
+    const since = Date.parse(findCondition(conditions, 'Ready')?.lastTransitionTime ?? '');
     const failingForMs = Number.isNaN(since) ? 0 : Date.now() - since;
     // Waiting as long as it has been failing doubles the interval without keeping a counter anywhere.
     return requeueAfter(Math.min(timing.maxBackoffMs, Math.max(timing.minBackoffMs, failingForMs)));
   }
-};
+}
 
-/** A failure before any call to Databricks: the Secret or the auth spec. Kubernetes errors are retried. */
+function isReady(workspace: DatabricksWorkspace): boolean {
+  return findCondition(workspace.status?.conditions, 'Ready')?.status === 'True';
+}
+
+/**
+ * Writes `Ready=False` for `failure` (redacted), with a Warning Event when the reason changes: once per
+ * transition, not at every retry, and not again after a controller restart.
+ */
+async function recordVerdict(
+  workspace: DatabricksWorkspace,
+  context: Pick<WorkspaceContext, 'status' | 'events'>,
+  failure: ProbeFailure,
+): Promise<Condition[]> {
+  const previous = workspace.status ?? {};
+  const message = redactCredentials(failure.message);
+  const before = findCondition(previous.conditions, 'Ready');
+  if (before?.status !== 'False' || before.reason !== failure.reason) {
+    const event: EventNote = {
+      type: 'Warning',
+      reason: failure.reason,
+      action: VERIFY_ACTION,
+      note: message,
+    };
+    await context.events.record(workspace, event);
+  }
+  const conditions = setCondition(previous.conditions, {
+    type: 'Ready',
+    status: 'False',
+    reason: failure.reason,
+    message,
+    observedGeneration: workspace.metadata.generation,
+  });
+  // authType, workspaceId and lastVerifiedTime stay as last verified: they say what last worked.
+  await context.status.update<DatabricksWorkspaceStatus>(workspace, {
+    ...previous,
+    observedGeneration: workspace.metadata.generation,
+    conditions,
+  });
+  return conditions;
+}
+
+/**
+ * A host the controller will not send credentials to. The CRD refuses both; this covers objects stored
+ * before it did, and API servers without CEL.
+ */
+function hostFailure(spec: DatabricksWorkspaceSpec): ProbeFailure | undefined {
+  if (hasUserinfo(spec.host)) {
+    return {
+      reason: 'BadHost',
+      message: `spec.host "${hostWithoutUserinfo(spec.host)}" contains user:password@ (or a user name): remove it, and keep credentials in the Secret that spec.auth names`,
+    };
+  }
+  if (/^http:\/\//i.test(spec.host) && spec.insecureHttp !== true) {
+    return {
+      reason: 'BadHost',
+      message: `spec.host ${spec.host} uses plain http://, which would send the credentials unencrypted: use https://, or set spec.insecureHttp: true for a local test workspace`,
+    };
+  }
+  return undefined;
+}
+
+/** A failure before any call to Databricks: the Secret, its value, the auth spec or the host. */
 function setupFailure(error: unknown): ProbeFailure {
   if (error instanceof MissingSecretError) return { reason: error.reason, message: error.message };
-  if (error instanceof Error && error.message.startsWith('spec.auth ')) {
-    return { reason: 'InvalidAuthSpec', message: error.message };
-  }
+  if (error instanceof InvalidAuthSpecError) return { reason: 'InvalidAuthSpec', message: error.message };
+  // Its message names the Secret and key (the value was checked as it was read).
+  if (error instanceof InvalidCredentialError)
+    return { reason: 'InvalidCredentials', message: error.message };
+  if (error instanceof InvalidHostError)
+    return { reason: 'BadHost', message: `${error.message} (spec.host)` };
   throw error;
+}
+
+/** Where the user goes to fix the credential: Secret names and keys, never values. */
+function credentialSource(spec: DatabricksWorkspaceSpec): string {
+  return referencedSecretKeys(spec)
+    .map((ref) => `Secret ${ref.name} key "${ref.key}"`)
+    .join(', ');
 }
 
 /** What a failed probe means to the user. */
 function probeFailure(error: unknown, spec: DatabricksWorkspaceSpec): ProbeFailure {
-  const { host } = spec;
-  // Names only, never values: where the user goes to fix the credential.
-  const source = referencedSecretKeys(spec)
-    .map((ref) => `Secret ${ref.name} key "${ref.key}"`)
-    .join(', ');
+  const host = hostWithoutUserinfo(spec.host);
+  const source = credentialSource(spec);
+  if (error instanceof InvalidCredentialError) {
+    return { reason: 'InvalidCredentials', message: `${error.message} (${source})` };
+  }
   if (error instanceof UnauthenticatedError) {
     return {
       reason: 'InvalidCredentials',
@@ -214,6 +330,7 @@ export function registerWorkspaceController(setup: OperatorSetup): void {
       kube: setup.manager.kube,
       status: new StatusWriter(setup.manager.kube, WORKSPACES),
       clients: setup.shared.clients,
+      events: setup.manager.events,
       timing: setup.options.workspaceTiming,
     },
   });

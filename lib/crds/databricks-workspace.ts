@@ -1,20 +1,47 @@
 import { type Static } from '@sinclair/typebox';
-import { celValidations, exactlyOneOf } from './cel-rules.js';
+import { celValidations, exactlyOneOf, type CelRule } from './cel-rules.js';
 import { Conditions, ObservedGeneration } from './conditions.js';
 import { READY_COLUMN, REASON_COLUMN, type KindDefinition } from './custom-resource-definition.js';
 import { SecretKeySelector } from './object-references.js';
-import { Int, Opt, Str, StringEnum, Struct } from './schema-types.js';
+import { Bool, Int, Opt, Str, StringEnum, Struct } from './schema-types.js';
 
 const AUTH_METHODS = ['token', 'oauthM2M', 'azureServicePrincipal'] as const;
+
+/**
+ * The host carries no `user:password@`: credentials belong in the Secret, where they are not shown
+ * by every `kubectl get`. A user name alone is refused too (nothing in Databricks uses one there).
+ */
+const NO_USERINFO: CelRule = {
+  rule: "!self.host.matches('^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*@')",
+  message:
+    'spec.host must not contain user:password@ (or a user name): remove it, and keep credentials in the Secret that spec.auth names',
+  fieldPath: '.host',
+};
+
+/** Plain http would send the token unencrypted: only for a local stand-in, and only when asked for. */
+const HTTPS_UNLESS_INSECURE: CelRule = {
+  rule: "!self.host.startsWith('http://') || (has(self.insecureHttp) && self.insecureHttp)",
+  message:
+    'spec.host uses plain http://, which sends the credentials unencrypted: use https://, or set spec.insecureHttp: true for a local test workspace',
+  fieldPath: '.host',
+};
 
 /** `spec` of a DatabricksWorkspace: host, credentials and request rate. */
 export const DatabricksWorkspaceSpec = Struct(
   {
-    host: Str('Workspace URL, e.g. https://adb-1234567890123456.7.azuredatabricks.net.', {
-      minLength: 1,
-      maxLength: 512,
-      pattern: '^https?://[^\\s/]+(/.*)?$',
-    }),
+    host: Str(
+      'Workspace URL, e.g. https://adb-1234567890123456.7.azuredatabricks.net. No user:password@; plain http:// only with insecureHttp.',
+      {
+        minLength: 1,
+        maxLength: 512,
+        pattern: '^https?://[^\\s/]+(/.*)?$',
+      },
+    ),
+    insecureHttp: Opt(
+      Bool(
+        'Allow a plain http:// host, which sends the credentials unencrypted: only for a local test workspace. The controller records a Warning Event when it is used. Defaults to false.',
+      ),
+    ),
     auth: Struct(
       {
         token: Opt(
@@ -72,6 +99,7 @@ export const DatabricksWorkspaceSpec = Struct(
     ),
   },
   'A Databricks workspace: where it is and how to authenticate. Every other kind refers to one.',
+  celValidations(NO_USERINFO, HTTPS_UNLESS_INSECURE),
 );
 export type DatabricksWorkspaceSpec = Static<typeof DatabricksWorkspaceSpec>;
 

@@ -144,6 +144,7 @@ export function useOperatorTestBed(prefix: string, options: OperatorTestBedOptio
       });
       await bed.create(RESOURCES.DatabricksWorkspace, 'DatabricksWorkspace', 'ws', {
         host: need(fake, 'fake').url,
+        insecureHttp: true,
         auth: { token: { secretKeyRef: { name: 'databricks-token', key: 'token' } } },
       });
     }

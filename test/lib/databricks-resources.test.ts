@@ -80,15 +80,32 @@ describe('DatabricksWorkspace', () => {
     expect(() => Testing.synth(chart)).toThrow(/\[app\/ws\] host "example.com\/x" is not a workspace URL/);
   });
 
-  it('accepts plain http only for a workspace stand-in on this machine', () => {
-    const { chart } = setup();
+  it('refuses plain http unless insecureHttp says so, and then synthesizes it', () => {
     const auth = WorkspaceAuth.token({ name: 'a', key: 'b' });
-    new DatabricksWorkspace(chart, 'local', { host: 'http://127.0.0.1:8080', auth });
-    expect(manifest(chart, 'DatabricksWorkspace').spec.host).toBe('http://127.0.0.1:8080');
-    new DatabricksWorkspace(chart, 'remote', { host: 'http://example.cloud.databricks.com', auth });
-    expect(() => Testing.synth(chart)).toThrow(
-      '[app/remote] host "http://example.cloud.databricks.com" is not a workspace URL',
+    const refused = setup().chart;
+    new DatabricksWorkspace(refused, 'local', { host: 'http://127.0.0.1:8080', auth });
+    expect(() => Testing.synth(refused)).toThrow(
+      '[app/local] host "http://127.0.0.1:8080" uses plain http, which sends the credentials unencrypted; use the https URL of the workspace, or set insecureHttp: true for a local test workspace',
     );
+
+    const allowed = setup().chart;
+    new DatabricksWorkspace(allowed, 'local', { host: 'http://127.0.0.1:8080', auth, insecureHttp: true });
+    expect(manifest(allowed, 'DatabricksWorkspace').spec).toMatchObject({
+      host: 'http://127.0.0.1:8080',
+      insecureHttp: true,
+    });
+  });
+
+  it('refuses user:password@ in the host without repeating the password', () => {
+    const { chart } = setup();
+    new DatabricksWorkspace(chart, 'ws', {
+      host: 'https://admin:hunter2@example.cloud.databricks.com',
+      auth: WorkspaceAuth.token({ name: 'a', key: 'b' }),
+    });
+    expect(() => Testing.synth(chart)).toThrow(
+      '[app/ws] host "https://[REDACTED]@example.cloud.databricks.com" contains user:password@ (or a user name); remove it',
+    );
+    expect(() => Testing.synth(chart)).not.toThrow(/hunter2/);
   });
 
   it('rejects a rate limit outside 1-1000', () => {

@@ -216,6 +216,7 @@ describe('DatabricksOperator install on an API server that authorizes with RBAC'
         } as KubeObject);
       await create(RESOURCES.DatabricksWorkspace, 'DatabricksWorkspace', 'ws', {
         host: fake.url,
+        insecureHttp: true,
         auth: { token: { secretKeyRef: { name: 'databricks-token', key: 'token' } } },
       });
       await create(RESOURCES.DatabricksJob, 'DatabricksJob', 'etl', {

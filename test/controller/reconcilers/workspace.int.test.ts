@@ -29,6 +29,7 @@ describe('DatabricksWorkspace reconciler against the API server and the fake wor
   let fake: FakeWorkspace;
   let manager: Manager | undefined;
   let clients: WorkspaceClients | undefined;
+  const recordedEvents: string[] = [];
 
   beforeAll(async () => {
     const crds = readCrdManifests(join(repositoryRoot(), 'dist')).filter(
@@ -71,6 +72,14 @@ describe('DatabricksWorkspace reconciler against the API server and the fake wor
         kube,
         status: new StatusWriter(kube, WORKSPACES),
         clients,
+        // Every Event the reconciler asks for: the recorder would fold repeats into one object anyway,
+        // and what is checked here is that it does not ask at every retry.
+        events: {
+          record: (object, event) => {
+            recordedEvents.push(`${object.metadata.name} ${event.type} ${event.reason}`);
+            return manager!.events.record(object, event);
+          },
+        },
         timing: { readyMs: 60_000, minBackoffMs: 200, maxBackoffMs: 1_000 },
       },
     });
@@ -89,8 +98,26 @@ describe('DatabricksWorkspace reconciler against the API server and the fake wor
       apiVersion: `${WORKSPACES.group}/${WORKSPACES.version}`,
       kind: 'DatabricksWorkspace',
       metadata: { name },
-      spec: { host, auth: { token: { secretKeyRef: { name: SECRET, key: KEY } } } },
+      // The fake (and the closed port of the BadHost test) are plain http on this machine.
+      spec: { host, insecureHttp: true, auth: { token: { secretKeyRef: { name: SECRET, key: KEY } } } },
     });
+  }
+
+  /** The Events about workspace `name`, as `type reason: note`, oldest first. */
+  async function eventsAbout(name: string): Promise<string[]> {
+    const events = await core.listNamespacedEvent({ namespace: namespace.name });
+    return events.items
+      .filter((event) => event.involvedObject.name === name)
+      .sort((a, b) =>
+        (a.eventTime ?? a.firstTimestamp ?? 0) < (b.eventTime ?? b.firstTimestamp ?? 0) ? -1 : 1,
+      )
+      .map((event) => `${event.type} ${event.reason}: ${event.message}`);
+  }
+
+  /** Reconciles of the workspace controller so far, from its metrics. */
+  async function reconciles(): Promise<number> {
+    const metric = await manager!.registry.getSingleMetric('controller_runtime_reconcile_total')?.get();
+    return (metric?.values ?? []).reduce((sum, value) => sum + value.value, 0);
   }
 
   /** The workspace once its Ready condition has this reason. */
@@ -208,5 +235,58 @@ describe('DatabricksWorkspace reconciler against the API server and the fake wor
     fake.setFaults([]);
     const admitted = await readyReason('refused', 'Authenticated');
     expect(admitted.status?.conditions?.find((condition) => condition.type === 'Ready')?.status).toBe('True');
+  });
+
+  it('is InvalidCredentials for a token pasted with a line break, saying where, with one Warning however often it retries', async () => {
+    const token = 'dapi4c1f9e27\nb8a3d05e6f1a9b2c7e48';
+    const probesBefore = fake.requestCount('scim/me');
+    await createSecret(token);
+    await startController();
+    await createWorkspace('pasted', fake.url);
+
+    const workspace = await readyReason('pasted', 'InvalidCredentials');
+    const ready = workspace.status?.conditions?.find((condition) => condition.type === 'Ready');
+    expect(ready?.status).toBe('False');
+    expect(ready?.message).toContain(
+      `the value of Secret ${namespace.name}/${SECRET} key "${KEY}" contains a line break (U+000A) at character 13`,
+    );
+    const seen = await reconciles();
+    await pollUntil('the workspace to be retried three more times', async () =>
+      (await reconciles()) >= seen + 3 ? true : undefined,
+    );
+    // Refused before anything is sent.
+    expect(fake.requestCount('scim/me')).toBe(probesBefore);
+    expect(await eventsAbout('pasted')).toEqual([
+      expect.stringMatching(/^Warning InsecureHttp: /),
+      `Warning InvalidCredentials: ${ready?.message}`,
+    ]);
+    expect(recordedEvents.filter((event) => event.startsWith('pasted '))).toEqual([
+      'pasted Warning InsecureHttp',
+      'pasted Warning InvalidCredentials',
+    ]);
+    for (const text of [JSON.stringify(workspace), ...(await eventsAbout('pasted'))]) {
+      expect(text).not.toMatch(/dapi4c1f9e27|b8a3d05e6f1a9b2c7e48/);
+    }
+
+    await core.replaceNamespacedSecret({
+      name: SECRET,
+      namespace: namespace.name,
+      body: { metadata: { name: SECRET }, stringData: { [KEY]: defaultFakeToken } },
+    });
+    await readyReason('pasted', 'Authenticated');
+    const events = await eventsAbout('pasted');
+    expect(events).toHaveLength(3);
+    expect(events[2]).toMatch(new RegExp(`^Normal Authenticated: authenticated as ${fake.userName}`));
+  });
+
+  it('records a Warning for plain http once per spec generation, since the credentials travel unencrypted', async () => {
+    await createSecret(defaultFakeToken);
+    await startController();
+    await createWorkspace('local', fake.url);
+    await readyReason('local', 'Authenticated');
+    expect(await eventsAbout('local')).toEqual([
+      `Warning InsecureHttp: spec.insecureHttp: the credentials are sent to ${fake.url} unencrypted; use it only for a local test workspace`,
+      expect.stringMatching(/^Normal Authenticated: /),
+    ]);
   });
 });
