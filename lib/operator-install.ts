@@ -174,6 +174,18 @@ export function leaderElectionRules(leaseName: string): k8s.PolicyRule[] {
 }
 
 /**
+ * The controller's own key for `status.secretHashes` of DatabricksSecretScopes (see the controller's
+ * secret-scope-hash-key.ts): a Secret in its namespace, named after the Lease, that the first controller
+ * creates. Read only that one; create cannot be limited to a name, so it is allowed in this namespace.
+ */
+export function secretHashKeyRules(secretName: string): k8s.PolicyRule[] {
+  return [
+    { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+    { apiGroups: [''], resources: ['secrets'], resourceNames: [secretName], verbs: ['get'] },
+  ];
+}
+
+/**
  * The Databricks operator installed in a cluster: its Namespace, ServiceAccount, the RBAC it needs
  * and nothing more, the controller Deployment (replicas with leader election, probes, a locked-down
  * security context) and a metrics Service. The CRDs are separate (dist/databricks.operator.dev.crds.yaml).
@@ -193,6 +205,8 @@ export class DatabricksOperator extends Construct {
   readonly watchNamespaces?: readonly string[];
   /** Name of the leader-election Lease in {@link namespace}. */
   readonly leaseName: string;
+  /** Name of the Secret in {@link namespace} holding the controller's key for secret-scope hashes. */
+  readonly secretHashKeyName: string;
   readonly serviceAccount: k8s.KubeServiceAccount;
   readonly deployment: k8s.KubeDeployment;
   /** The metrics Service, unless `metricsService` is false. */
@@ -210,6 +224,8 @@ export class DatabricksOperator extends Construct {
     this.namespace = props.namespace ?? chart.namespace ?? DEFAULT_NAME;
     this.watchNamespaces = props.watchNamespaces;
     this.leaseName = this.name;
+    // The controller derives the same name from its --leader-election-id.
+    this.secretHashKeyName = `${this.leaseName}-secret-hash-key`;
     this.node.addValidation({ validate: () => this.problems() });
 
     const labels = this.labels();
@@ -221,6 +237,7 @@ export class DatabricksOperator extends Construct {
     });
     dependents.push(this.serviceAccount, ...this.grantWatchedNamespaces(labels));
     dependents.push(...this.grantLeaderElection(labels));
+    dependents.push(...this.grantSecretHashKey(labels));
 
     this.args = this.controllerArgs();
     this.deployment = this.createDeployment(labels);
@@ -308,6 +325,21 @@ export class DatabricksOperator extends Construct {
       rules: leaderElectionRules(this.leaseName),
     });
     const binding = new k8s.KubeRoleBinding(this, 'LeaderElectionRoleBinding', {
+      metadata,
+      roleRef: { apiGroup: RBAC_API_GROUP, kind: 'Role', name: metadata.name },
+      subjects: [{ kind: 'ServiceAccount', name: this.name, namespace: this.namespace }],
+    });
+    return [role, binding];
+  }
+
+  /** The Role (and binding) for the secret-scope hash key, in the controller's namespace. */
+  private grantSecretHashKey(labels: Record<string, string>): ApiObject[] {
+    const metadata = { name: `${this.name}-secret-hash-key`, namespace: this.namespace, labels };
+    const role = new k8s.KubeRole(this, 'SecretHashKeyRole', {
+      metadata,
+      rules: secretHashKeyRules(this.secretHashKeyName),
+    });
+    const binding = new k8s.KubeRoleBinding(this, 'SecretHashKeyRoleBinding', {
       metadata,
       roleRef: { apiGroup: RBAC_API_GROUP, kind: 'Role', name: metadata.name },
       subjects: [{ kind: 'ServiceAccount', name: this.name, namespace: this.namespace }],

@@ -98,11 +98,12 @@ export async function readDesiredSecrets(
 }
 
 /**
- * The version of a value that status shows: HMAC-SHA256 keyed by the object's UID over the key and the
- * value, cut to 16 hex digits. Salting keeps equal values in two scopes from looking equal and defeats
- * precomputed tables; 64 bits are ample to tell one version from the next.
+ * The hash status showed before the controller had a key of its own: HMAC-SHA256 keyed by the object's
+ * UID over the key and the value, cut to 16 hex digits. Anyone who can read the object can compute it,
+ * so it confirms guesses; it is kept only to recognise such hashes once, on upgrade, without putting the
+ * values again (see secret-scope-hash-key.ts).
  */
-export function secretValueHash(uid: string, key: string, value: Buffer): string {
+export function legacySecretValueHash(uid: string, key: string, value: Buffer): string {
   return createHmac('sha256', uid).update(key).update('\0').update(value).digest('hex').slice(0, 16);
 }
 

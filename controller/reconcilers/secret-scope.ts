@@ -8,9 +8,10 @@
  *   Event); any other is refused (`ScopeExists`, or `OwnedElsewhere` when another object holds it,
  *   adopt or not).
  * - Secrets: the Kubernetes Secrets are read at every reconcile, so a rotated value reaches Databricks
- *   within one resync period. Status keeps a salted hash per key: a key is put only when its hash
- *   changed or Databricks lost it, and removed only if this object put it. Values never reach status,
- *   Events or logs.
+ *   within one resync period. Status keeps a hash per key, keyed by a secret only the controller holds
+ *   (secret-scope-hash-key.ts), so status confirms no guess of a value: a key is put only when its
+ *   hash changed or Databricks lost it, and removed only if this object put it. Values never reach
+ *   status, Events or logs.
  * - ACLs, when `spec.acls` is given: read at every reconcile and made equal to it, except that the
  *   controller's own principal keeps its entry, without which it could no longer manage the scope. A
  *   difference while the spec is the one last applied was made in Databricks: `DriftCorrected`.
@@ -48,11 +49,12 @@ import {
 import { aclsHash, applyAcls, isPermanent } from './secret-scope-acls.js';
 import { SCOPE_NAME_INDEX, ensureScope, type ObservedScope } from './secret-scope-claim.js';
 import {
-  putSecretRequest,
-  readDesiredSecrets,
-  secretValueHash,
-  type DesiredSecrets,
-} from './secret-scope-values.js';
+  hashKeyStore,
+  SecretHashKey,
+  secretHashKeyName,
+  type SecretValueHasher,
+} from './secret-scope-hash-key.js';
+import { putSecretRequest, readDesiredSecrets, type DesiredSecrets } from './secret-scope-values.js';
 import { resourceOf } from './resources.js';
 
 /** The `databrickssecretscopes` resource. */
@@ -72,6 +74,8 @@ export interface SecretScopeContext extends ManagedContext {
    * would take its own scope for someone else's, or put every secret again.
    */
   readonly written: Map<string, WrittenScope>;
+  /** The controller's key for `status.secretHashes`. */
+  readonly hashKey: Pick<SecretHashKey, 'get'>;
 }
 
 /** What this process knows it claimed and put into one object's scope. */
@@ -80,6 +84,15 @@ export interface WrittenScope {
   /** The hash of each key's value as put (updated as each put or removal succeeds). */
   readonly secretHashes: Record<string, string>;
 }
+
+/** How an Event names each kind of put. */
+const WRITTEN_KINDS = {
+  new: 'new',
+  rotated: 'rotated',
+  restored: 'restored (deleted in Databricks)',
+  unconfirmed:
+    "rewritten (the controller's hash key changed, so the version in Databricks could not be confirmed)",
+} as const;
 
 const MAX_SCOPE_NAME = 128;
 const SHOWN_KEYS = 10;
@@ -134,7 +147,18 @@ async function applyScope(
   const status: ScopeStatus = {
     scopeName: name,
     backendType: azure ? 'AZURE_KEYVAULT' : 'DATABRICKS',
-    ...(azure ? {} : await applySecrets(scope, written, owned, desired, observed, client, events)),
+    ...(azure
+      ? {}
+      : await applySecrets(
+          scope,
+          written,
+          owned,
+          desired,
+          observed,
+          client,
+          events,
+          await context.hashKey.get(),
+        )),
     ...(previous.aclsHash === undefined ? {} : { aclsHash: previous.aclsHash }),
   };
   const fail = async (error: NotReadyError): Promise<never> => {
@@ -178,7 +202,12 @@ async function applyScope(
   };
 }
 
-/** Puts the keys whose value changed (or that Databricks lost), removes the ones that left the spec. */
+/**
+ * Puts the keys whose value changed (or that Databricks lost), removes the ones that left the spec. A
+ * hash from before the controller's key (keyed by the UID) is checked once and re-keyed without a put
+ * when the value is the same; one under a key the controller no longer has cannot be checked, so that
+ * value is put again.
+ */
 async function applySecrets(
   scope: DatabricksSecretScope,
   { scopeName: name, secretHashes: hashes }: WrittenScope,
@@ -187,18 +216,47 @@ async function applySecrets(
   observed: ObservedScope,
   client: DatabricksClient,
   events: EventNote[],
+  hasher: SecretValueHasher,
 ): Promise<ScopeStatus> {
   const uid = scope.metadata.uid ?? '';
   const owned = new Set([...ownedBefore, ...desired.values.keys()]);
-  const written = { new: [] as string[], rotated: [] as string[], restored: [] as string[] };
+  const written = {
+    new: [] as string[],
+    rotated: [] as string[],
+    restored: [] as string[],
+    unconfirmed: [] as string[],
+  };
+  const rekeyed: string[] = [];
   for (const [key, value] of desired.values) {
-    const hash = secretValueHash(uid, key, value);
+    const hash = hasher.hash(key, value);
+    const verdict = hasher.compare(hashes[key], uid, key, value);
     const present = observed.secretKeys?.has(key) ?? false;
-    if (hashes[key] === hash && present) continue;
+    const unchanged = verdict === 'same' || verdict === 'same-legacy';
+    if (unchanged && present) {
+      if (verdict === 'same-legacy') rekeyed.push(key);
+      hashes[key] = hash;
+      continue;
+    }
     await client.secrets.putSecret(putSecretRequest(name, key, value));
-    const kind = hashes[key] === undefined ? 'new' : hashes[key] === hash ? 'restored' : 'rotated';
+    const kind =
+      verdict === 'absent'
+        ? 'new'
+        : unchanged
+          ? 'restored'
+          : verdict === 'unknown'
+            ? 'unconfirmed'
+            : 'rotated';
     written[kind].push(key);
     hashes[key] = hash;
+  }
+  if (rekeyed.length > 0) {
+    events.push(
+      note(
+        'SecretHashesRekeyed',
+        'HashSecrets',
+        `status.secretHashes of ${shown(rekeyed)} now use the controller's own key instead of this object's UID, which let any reader confirm a guessed value; the values were unchanged, so none was written`,
+      ),
+    );
   }
   const removed: string[] = [];
   // While an entry cannot be read, the keys it would give are unknown: remove nothing rather than guess.
@@ -215,9 +273,7 @@ async function applySecrets(
 
   const parts = Object.entries(written)
     .filter(([, keys]) => keys.length > 0)
-    .map(
-      ([kind, keys]) => `${kind === 'restored' ? 'restored (deleted in Databricks)' : kind} ${shown(keys)}`,
-    );
+    .map(([kind, keys]) => `${WRITTEN_KINDS[kind as keyof typeof written]} ${shown(keys)}`);
   if (parts.length > 0) {
     events.push(note('SecretsWritten', 'PutSecret', `wrote to secret scope ${name}: ${parts.join('; ')}`));
   }
@@ -276,6 +332,11 @@ export function registerSecretScopeController(setup: OperatorSetup): void {
       status: new StatusWriter(manager.kube, SECRET_SCOPES),
       scopes: informer.store,
       written: new Map(),
+      hashKey: new SecretHashKey(
+        hashKeyStore(manager.kube),
+        setup.config.leaderElectionNamespace,
+        secretHashKeyName(setup.config.leaderElectionId),
+      ),
     },
   });
   controller.watch(informers.DatabricksWorkspace, keysReferencing(informer, WORKSPACE_INDEX), (a, b) =>

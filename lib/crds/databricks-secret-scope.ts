@@ -158,7 +158,7 @@ export const DatabricksSecretScopeStatus = Struct(
     ),
     secretHashes: Opt(
       StringMap(
-        "Per key, a hash of the value last written (salted with this object's UID; never the value): it changes when the value is rotated, so it shows which version Databricks holds.",
+        "Per key, <key id>:<hash> of the value last written: an HMAC keyed by a secret only the controller holds (never the value, and not computable from anything in this object), so it shows when a value was rotated without letting a reader confirm a guess.",
       ),
     ),
     secretsHash: Opt(Str('Hash of the secret values last written, to detect changes without storing them.')),

@@ -195,7 +195,7 @@ describe('DatabricksOperator install on an API server that authorizes with RBAC'
     ['a ClusterRole (all namespaces)', false],
     ['a Role in each watched namespace', true],
   ])('with %s', (_mode, scoped) => {
-    it('lets the controller make a workspace, a job and a ConfigMap-fed DBFS file Ready, record Events, hold the Lease and remove finalizers', async () => {
+    it('lets the controller make a workspace, a job, a secret scope (with its hash key) and a ConfigMap-fed DBFS file Ready, record Events, hold the Lease and remove finalizers', async () => {
       const namespace = await testNamespace('opi');
       const install = await applyInstall(scoped ? { watchNamespaces: [namespace] } : {});
       const core = admin.makeApiClient(CoreV1Api);
@@ -232,6 +232,12 @@ describe('DatabricksOperator install on an API server that authorizes with RBAC'
           ],
         },
       });
+      await create(RESOURCES.DatabricksSecretScope, 'DatabricksSecretScope', 'creds', {
+        workspaceRef: { name: 'ws' },
+        secrets: [
+          { key: 'password', valueFrom: { secretKeyRef: { name: 'databricks-token', key: 'token' } } },
+        ],
+      });
       await create(RESOURCES.DatabricksDbfsFile, 'DatabricksDbfsFile', 'config', {
         workspaceRef: { name: 'ws' },
         path: '/FileStore/install/config.json',
@@ -245,6 +251,13 @@ describe('DatabricksOperator install on an API server that authorizes with RBAC'
       const job = await waitForReady(RESOURCES.DatabricksJob, namespace, 'etl');
       expect(job.metadata.finalizers).toContain('databricks.operator.dev/finalizer');
       await waitForReady(RESOURCES.DatabricksDbfsFile, namespace, 'config');
+      // The scope's hashes need the controller's key: created in its own namespace, under the name its Role names.
+      await waitForReady(RESOURCES.DatabricksSecretScope, namespace, 'creds');
+      const key = await core.readNamespacedSecret({
+        namespace: install.operator.namespace,
+        name: install.operator.secretHashKeyName,
+      });
+      expect(Object.keys(key.data ?? {})).toEqual(['hmac-sha256-key']);
       expect(fake.requestCount('jobs/create', 200)).toBe(1);
       expect(fake.requestCount('dbfs/put', 200)).toBe(1);
 
@@ -303,6 +316,12 @@ describe('DatabricksOperator install on an API server that authorizes with RBAC'
         [{ ...leases, verb: 'create' }, true],
         [{ ...leases, verb: 'get', name }, true],
         [{ ...leases, verb: 'update', name }, true],
+        // Its secret-scope hash key: created in its own namespace, and only that Secret read there.
+        [{ resource: 'secrets', verb: 'create', namespace: home }, true],
+        [
+          { resource: 'secrets', verb: 'get', namespace: home, name: install.operator.secretHashKeyName },
+          true,
+        ],
         // All namespaces: only the cluster-wide install may.
         [{ group: db, resource: 'databricksjobs', verb: 'list' }, !scoped],
         [{ group: db, resource: 'databricksjobs', verb: 'watch', namespace: 'default' }, !scoped],
@@ -313,6 +332,16 @@ describe('DatabricksOperator install on an API server that authorizes with RBAC'
         [{ resource: 'configmaps', verb: 'list', namespace }, false],
         [{ resource: 'configmaps', verb: 'watch', namespace }, false],
         [{ resource: 'secrets', verb: 'get', namespace: home }, !scoped],
+        [{ resource: 'secrets', verb: 'get', namespace: home, name: 'someone-elses' }, !scoped],
+        [{ resource: 'secrets', verb: 'create', namespace }, false],
+        [
+          { resource: 'secrets', verb: 'update', namespace: home, name: install.operator.secretHashKeyName },
+          false,
+        ],
+        [
+          { resource: 'secrets', verb: 'delete', namespace: home, name: install.operator.secretHashKeyName },
+          false,
+        ],
         [{ group: db, resource: 'databricksjobs', verb: 'create', namespace }, false],
         [{ group: db, resource: 'databricksjobs', verb: 'update', namespace }, false],
         [{ group: db, resource: 'databricksjobs', verb: 'delete', namespace }, false],

@@ -99,6 +99,8 @@ describe('DatabricksOperator', () => {
       'ClusterRoleBinding/databricks-operator',
       'Role/databricks-operator-leader-election',
       'RoleBinding/databricks-operator-leader-election',
+      'Role/databricks-operator-secret-hash-key',
+      'RoleBinding/databricks-operator-secret-hash-key',
       'Deployment/databricks-operator',
       'Service/databricks-operator-metrics',
     ]);
@@ -142,6 +144,27 @@ describe('DatabricksOperator', () => {
       ],
     });
     expect(deploymentOf(manifests).container.args).toContain('--leader-election-id=dbop');
+  });
+
+  it('lets the controller create Secrets in its own namespace, and read only its secret-scope hash key there', () => {
+    const manifests = synth({ name: 'dbop' });
+    const role = manifests.find((manifest) => manifest.metadata.name === 'dbop-secret-hash-key');
+    expect(role).toMatchObject({
+      kind: 'Role',
+      metadata: { namespace: 'databricks-operator' },
+      rules: [
+        { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+        { apiGroups: [''], resources: ['secrets'], resourceNames: ['dbop-secret-hash-key'], verbs: ['get'] },
+      ],
+    });
+    expect(
+      manifests.find(
+        (manifest) => manifest.kind === 'RoleBinding' && manifest.metadata.name === 'dbop-secret-hash-key',
+      ),
+    ).toMatchObject({
+      roleRef: { kind: 'Role', name: 'dbop-secret-hash-key' },
+      subjects: [{ kind: 'ServiceAccount', name: 'dbop', namespace: 'databricks-operator' }],
+    });
   });
 
   it('with watchNamespaces, grants a Role in each of them and nothing cluster-wide, and tells the controller to watch only them', () => {

@@ -49,7 +49,7 @@ describe('DatabricksSecretScope reconciler: rotation, steady state, drift, fault
       const hash = scope?.status?.secretHashes?.password;
       return hash !== before.status?.secretHashes?.password ? scope : undefined;
     });
-    expect(after.status?.secretHashes?.password).toMatch(/^[0-9a-f]{16}$/);
+    expect(after.status?.secretHashes?.password).toMatch(/^[0-9a-f]{8}:[0-9a-f]{16}$/);
     expect(await namespaceEvents(bed)).toContain(
       'SecretsWritten: wrote to secret scope rotating-scope: rotated password',
     );

@@ -36,7 +36,7 @@ describe('DatabricksSecretScope reconciler: scope, secrets, ACLs and ownership',
     });
     const hashes = scope.status?.secretHashes ?? {};
     expect(Object.keys(hashes).sort()).toEqual(scope.status?.secretKeys);
-    for (const hash of Object.values(hashes)) expect(hash).toMatch(/^[0-9a-f]{16}$/);
+    for (const hash of Object.values(hashes)) expect(hash).toMatch(/^[0-9a-f]{8}:[0-9a-f]{16}$/);
     expect(fakeScope(bed, name)).toEqual({
       name,
       backend_type: 'DATABRICKS',

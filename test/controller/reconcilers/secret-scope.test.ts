@@ -1,11 +1,7 @@
 import type { V1Secret } from '@kubernetes/client-node';
 import { SECRET_NAME_PATTERN, type DatabricksSecretScopeSpec } from '../../../lib/crds/index.js';
 import { defaultScopeName } from '../../../controller/reconcilers/secret-scope.js';
-import {
-  putSecretRequest,
-  readDesiredSecrets,
-  secretValueHash,
-} from '../../../controller/reconcilers/secret-scope-values.js';
+import { putSecretRequest, readDesiredSecrets } from '../../../controller/reconcilers/secret-scope-values.js';
 
 const validScopeName = new RegExp(SECRET_NAME_PATTERN);
 
@@ -33,25 +29,6 @@ describe('defaultScopeName', () => {
     const second = defaultScopeName(namespace, `${'a'.repeat(200)}.second`);
     expect(first).not.toBe(second);
     expect(first.slice(0, 115)).toBe(second.slice(0, 115));
-  });
-});
-
-describe('secretValueHash', () => {
-  const value = Buffer.from('hunter2');
-
-  it('is 16 hex digits that change with the value, the key and the owning object', () => {
-    const hash = secretValueHash('uid-1', 'password', value);
-    expect(hash).toMatch(/^[0-9a-f]{16}$/);
-    expect(secretValueHash('uid-1', 'password', value)).toBe(hash);
-    expect(secretValueHash('uid-1', 'password', Buffer.from('hunter3'))).not.toBe(hash);
-    expect(secretValueHash('uid-1', 'token', value)).not.toBe(hash);
-    expect(secretValueHash('uid-2', 'password', value)).not.toBe(hash);
-  });
-
-  it('is not a plain SHA-256 of the value, so a table of common passwords does not reveal it', async () => {
-    const { createHash } = await import('node:crypto');
-    const plain = createHash('sha256').update(value).digest('hex');
-    expect(plain.startsWith(secretValueHash('uid-1', 'password', value))).toBe(false);
   });
 });
 
