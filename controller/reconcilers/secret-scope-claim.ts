@@ -3,6 +3,10 @@
  * an ownership marker, so the claim is `status.scopeName`, written before the scope is created: a name
  * another object holds is refused, one someone else created is taken only with `spec.adopt`, and a
  * claimed scope deleted in Databricks is created again.
+ *
+ * The claim of a scope still to be created carries `status.scopeCreatePending` until Databricks has
+ * confirmed the create. After a crash in between, the scope is missing because it was never created,
+ * not because someone deleted it: it is created with a `Created` Event, not a `Recreated` Warning.
  */
 import {
   AlreadyExistsError,
@@ -40,10 +44,12 @@ export async function ensureScope(
     refuseIfHeldElsewhere(scope, name, context);
     const existing = (await client.secrets.listScopes()).find((listed) => listed.name === name);
     if (existing) refuseUnlessAdopted(scope, existing, client);
-    await context.status.update(scope, intent);
+    const claim: DatabricksSecretScopeStatus = existing ? intent : { ...intent, scopeCreatePending: true };
+    await context.status.update(scope, claim);
     context.written.set(uid, { scopeName: name, secretHashes: {} });
     if (!existing) {
-      await createScope(scope, name, client, context, { claimedBefore: false, intent });
+      await createScope(scope, name, client, context, { claimedBefore: false, intent: claim });
+      await confirmCreated(scope, claim, context);
       events.push(note('Created', 'CreateScope', `created secret scope ${name}`));
       return created;
     }
@@ -57,16 +63,42 @@ export async function ensureScope(
   } else {
     await context.status.update(scope, intent);
   }
+  const pending = intent.scopeCreatePending === true;
   const observed = await observeScope(client, name, {
     secretKeys: (intent.secretKeys?.length ?? 0) > 0,
     acls: scope.spec.acls !== undefined,
   });
-  if (observed) return observed;
+  if (observed) {
+    // The create went through before a crash: only its confirmation was lost.
+    if (pending) await confirmCreated(scope, intent, context);
+    return observed;
+  }
   await createScope(scope, name, client, context, { claimedBefore: true, intent });
-  events.push(
-    warning('Recreated', 'CreateScope', `secret scope ${name} was deleted in Databricks; created it again`),
-  );
+  if (pending) {
+    await confirmCreated(scope, intent, context);
+    events.push(
+      note(
+        'Created',
+        'CreateScope',
+        `created secret scope ${name} (claimed in status before the controller stopped, not created until now)`,
+      ),
+    );
+  } else {
+    events.push(
+      warning('Recreated', 'CreateScope', `secret scope ${name} was deleted in Databricks; created it again`),
+    );
+  }
   return created;
+}
+
+/** Databricks confirmed the create: the claim no longer says it is pending. */
+async function confirmCreated(
+  scope: DatabricksSecretScope,
+  claim: DatabricksSecretScopeStatus,
+  context: SecretScopeContext,
+): Promise<void> {
+  const { scopeCreatePending: _pending, ...confirmed } = claim;
+  await context.status.update({ ...scope, status: claim }, confirmed);
 }
 
 /**

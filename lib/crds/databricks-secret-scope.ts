@@ -147,6 +147,11 @@ export const DatabricksSecretScopeStatus = Struct(
     observedGeneration: Opt(ObservedGeneration),
     conditions: Opt(Conditions),
     scopeName: Opt(Str('Name of the scope in Databricks.')),
+    scopeCreatePending: Opt(
+      Bool(
+        'True while the scope is claimed (scopeName) but Databricks has not yet confirmed creating it; a scope missing then was never created, rather than deleted in Databricks.',
+      ),
+    ),
     backendType: Opt(
       StringEnum(['DATABRICKS', 'AZURE_KEYVAULT'] as const, 'Backend of the scope in Databricks.'),
     ),
@@ -158,7 +163,7 @@ export const DatabricksSecretScopeStatus = Struct(
     ),
     secretHashes: Opt(
       StringMap(
-        "Per key, <key id>:<hash> of the value last written: an HMAC keyed by a secret only the controller holds (never the value, and not computable from anything in this object), so it shows when a value was rotated without letting a reader confirm a guess.",
+        'Per key, <key id>:<hash> of the value last written: an HMAC keyed by a secret only the controller holds (never the value, and not computable from anything in this object), so it shows when a value was rotated without letting a reader confirm a guess.',
       ),
     ),
     secretsHash: Opt(Str('Hash of the secret values last written, to detect changes without storing them.')),

@@ -1,4 +1,5 @@
 import type { DatabricksSecretScope } from '../../../controller/reconcilers/secret-scope.js';
+import { pollUntil } from '../../control-plane/poll-until.js';
 import { Logger } from '../../../controller/runtime/logger.js';
 import { useOperatorTestBed } from '../operator-test-bed.js';
 import {
@@ -171,6 +172,72 @@ describe('DatabricksSecretScope reconciler: scope, secrets, ACLs and ownership',
     await bed.waitForCondition(SCOPES, 'resumed');
     expect(fakeScope(bed, 'resumed-scope')?.secrets).toEqual({ k: sha256('v') });
     expect(bed.fake.requestCount('secrets/scopes/create')).toBe(0);
+  });
+
+  it('creates a scope claimed but never created before a crash as Created, not as a Warning that it was deleted', async () => {
+    // As after a crash between writing the claim (the create not yet confirmed) and the create itself.
+    await bed.stopOperator();
+    await bed.create(
+      SCOPES,
+      'DatabricksSecretScope',
+      'interrupted',
+      { workspaceRef: { name: 'ws' }, scopeName: 'interrupted-scope', secrets: [{ key: 'k', value: 'v' }] },
+      { finalizers: ['databricks.operator.dev/finalizer'] },
+    );
+    await bed.kube.patchCustomObjectStatus(SCOPES, bed.namespace, 'interrupted', {
+      status: { scopeName: 'interrupted-scope', secretKeys: ['k'], scopeCreatePending: true },
+    });
+    expect(fakeScope(bed, 'interrupted-scope')).toBeUndefined();
+    await bed.startOperator();
+
+    const scope = await bed.waitForCondition<DatabricksSecretScope>(SCOPES, 'interrupted');
+    expect(scope.status?.scopeCreatePending).toBeUndefined();
+    expect(fakeScope(bed, 'interrupted-scope')?.secrets).toEqual({ k: sha256('v') });
+    const events = await namespaceEvents(bed);
+    expect(events).toContain(
+      'Created: created secret scope interrupted-scope (claimed in status before the controller stopped, not created until now)',
+    );
+    expect(events.filter((event) => event.startsWith('Recreated'))).toEqual([]);
+  });
+
+  it('marks the claim pending until Databricks confirms the create, and clears it once it has', async () => {
+    bed.fake.setFaults([{ endpoint: 'secrets/scopes/create', kind: 'internal-error' }]);
+    await bed.create(SCOPES, 'DatabricksSecretScope', 'slow', {
+      workspaceRef: { name: 'ws' },
+      scopeName: 'slow-scope',
+      secrets: [{ key: 'k', value: 'v' }],
+    });
+    const claimed = await pollUntil('the claim written ahead of the failing create', async () => {
+      const current = await bed.get<DatabricksSecretScope>(SCOPES, 'slow');
+      return bed.fake.requestCount('secrets/scopes/create', 500) >= 1 && current?.status?.scopeName
+        ? current
+        : undefined;
+    });
+    expect(claimed.status).toMatchObject({ scopeName: 'slow-scope', scopeCreatePending: true });
+
+    bed.fake.setFaults([]);
+    const scope = await bed.waitForCondition<DatabricksSecretScope>(SCOPES, 'slow');
+    expect(scope.status?.scopeCreatePending).toBeUndefined();
+    const events = await namespaceEvents(bed);
+    expect(events).toContainEqual(expect.stringMatching(/^Created: created secret scope slow-scope/));
+    expect(events.filter((event) => event.startsWith('Recreated'))).toEqual([]);
+  });
+
+  it('still warns Recreated when a scope whose create was confirmed is gone from Databricks', async () => {
+    await bed.create(SCOPES, 'DatabricksSecretScope', 'gone', {
+      workspaceRef: { name: 'ws' },
+      scopeName: 'gone-scope',
+      secrets: [{ key: 'k', value: 'v' }],
+    });
+    await bed.waitForCondition(SCOPES, 'gone');
+    await bed.fake.ui.call('secrets/scopes/delete', { scope: 'gone-scope' });
+    await bed.patchSpec(SCOPES, 'gone', { secrets: [{ key: 'k', value: 'w' }] });
+    await pollUntil('the scope created again', async () =>
+      fakeScope(bed, 'gone-scope')?.secrets.k === sha256('w') ? true : undefined,
+    );
+    expect(await namespaceEvents(bed)).toContain(
+      'Recreated: secret scope gone-scope was deleted in Databricks; created it again',
+    );
   });
 
   it('reports a missing Secret, then a missing key, by name; applies the rest; recovers once they exist', async () => {
