@@ -398,15 +398,20 @@ export async function workspaceClient(
   return context.clients.clientFor(key, namespace, workspace.spec, secrets);
 }
 
-/** Whether a workspace change matters to its dependents: Ready flipped, or the spec changed. */
+/**
+ * Whether a workspace change matters to its dependents: the spec changed, Ready flipped, or it is not
+ * Ready for another reason (dependents quote the reason in their own condition).
+ */
 export function workspaceReadinessChanged(
   previous: DatabricksWorkspace,
   current: DatabricksWorkspace,
 ): boolean {
+  const before = findCondition(previous.status?.conditions, 'Ready');
+  const after = findCondition(current.status?.conditions, 'Ready');
   return (
     previous.metadata.generation !== current.metadata.generation ||
-    isConditionTrue(previous.status?.conditions, 'Ready') !==
-      isConditionTrue(current.status?.conditions, 'Ready')
+    before?.status !== after?.status ||
+    before?.reason !== after?.reason
   );
 }
 
