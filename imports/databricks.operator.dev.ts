@@ -27833,7 +27833,7 @@ export function toJson_DatabricksWorkspaceSpec(obj: DatabricksWorkspaceSpec | un
  */
 export interface DatabricksWorkspaceSpecAuth {
   /**
-   * Personal access token (dapi...) read from a Secret key, sent as a Bearer token.
+   * Personal access token (dapi...) read from a Secret key, sent as a Bearer token. Visible ASCII only (no spaces, line breaks or other invisible characters); whitespace around it is ignored.
    *
    * @schema DatabricksWorkspaceSpecAuth#token
    */
@@ -27871,7 +27871,7 @@ export function toJson_DatabricksWorkspaceSpecAuth(obj: DatabricksWorkspaceSpecA
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Personal access token (dapi...) read from a Secret key, sent as a Bearer token.
+ * Personal access token (dapi...) read from a Secret key, sent as a Bearer token. Visible ASCII only (no spaces, line breaks or other invisible characters); whitespace around it is ignored.
  *
  * @schema DatabricksWorkspaceSpecAuthToken
  */
@@ -27912,7 +27912,7 @@ export interface DatabricksWorkspaceSpecAuthOauthM2M {
   readonly clientId: string;
 
   /**
-   * The OAuth secret, read from a Secret key.
+   * The OAuth secret, read from a Secret key. Visible ASCII only; whitespace around it is ignored.
    *
    * @schema DatabricksWorkspaceSpecAuthOauthM2M#clientSecret
    */
@@ -27955,7 +27955,7 @@ export interface DatabricksWorkspaceSpecAuthAzureServicePrincipal {
   readonly clientId: string;
 
   /**
-   * The client secret, read from a Secret key.
+   * The client secret, read from a Secret key. Visible ASCII only; whitespace around it is ignored.
    *
    * @schema DatabricksWorkspaceSpecAuthAzureServicePrincipal#clientSecret
    */
@@ -28023,7 +28023,7 @@ export function toJson_DatabricksWorkspaceSpecAuthTokenSecretKeyRef(obj: Databri
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The OAuth secret, read from a Secret key.
+ * The OAuth secret, read from a Secret key. Visible ASCII only; whitespace around it is ignored.
  *
  * @schema DatabricksWorkspaceSpecAuthOauthM2MClientSecret
  */
@@ -28051,7 +28051,7 @@ export function toJson_DatabricksWorkspaceSpecAuthOauthM2MClientSecret(obj: Data
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * The client secret, read from a Secret key.
+ * The client secret, read from a Secret key. Visible ASCII only; whitespace around it is ignored.
  *
  * @schema DatabricksWorkspaceSpecAuthAzureServicePrincipalClientSecret
  */

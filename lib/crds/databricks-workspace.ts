@@ -47,7 +47,7 @@ export const DatabricksWorkspaceSpec = Struct(
         token: Opt(
           Struct(
             { secretKeyRef: SecretKeySelector },
-            'Personal access token (dapi...) read from a Secret key, sent as a Bearer token.',
+            'Personal access token (dapi...) read from a Secret key, sent as a Bearer token. Visible ASCII only (no spaces, line breaks or other invisible characters); whitespace around it is ignored.',
           ),
         ),
         oauthM2M: Opt(
@@ -59,7 +59,7 @@ export const DatabricksWorkspaceSpec = Struct(
               }),
               clientSecret: Struct(
                 { secretKeyRef: SecretKeySelector },
-                'The OAuth secret, read from a Secret key.',
+                'The OAuth secret, read from a Secret key. Visible ASCII only; whitespace around it is ignored.',
               ),
             },
             'OAuth machine-to-machine: a Databricks service principal client ID and secret.',
@@ -75,7 +75,7 @@ export const DatabricksWorkspaceSpec = Struct(
               }),
               clientSecret: Struct(
                 { secretKeyRef: SecretKeySelector },
-                'The client secret, read from a Secret key.',
+                'The client secret, read from a Secret key. Visible ASCII only; whitespace around it is ignored.',
               ),
               workspaceResourceId: Opt(
                 Str(

@@ -25,7 +25,8 @@ class LosingStatusWrites extends KubeClient {
     if (resource.plural === RUNS.plural && this.remaining > 0) {
       this.remaining--;
       this.failed++;
-      throw new Error('injected: the status write was lost');
+      // As a connection reset shows it: a transient failure, left to the work queue's backoff.
+      throw Object.assign(new Error('injected: the status write was lost'), { code: 'ECONNRESET' });
     }
     return super.patchCustomObjectStatus<T>(resource, namespace, name, patch);
   }
