@@ -72,7 +72,7 @@ export const knownCredentials = new KnownCredentials();
 const SHAPES: readonly (readonly [RegExp, string])[] = [
   [/[\s\S]+(?= is not a legal HTTP header (?:value|name))/g, REDACTED],
   // Not "bearer token" in prose.
-  [/\b(Bearer|Basic)(\s+)(?!tokens?\b|auth(entication)?\b)[^\s"'<>,;\\]+/gi, `$1$2${REDACTED}`],
+  [/\b(Bearer|Basic)(\s+)(?!tokens?\b|auth(entication)?\b)[^\s"'<>,;\\()[\]{}]+/gi, `$1$2${REDACTED}`],
   [
     /\b((?:proxy-)?authorization|x-databricks-azure-sp-management-token|client_secret|clientSecret|access_token|accessToken|refresh_token|password)(\\?["']?\s*[:=]\s*\\?["']?)(?!\[REDACTED\]|(?:Bearer|Basic) +\[REDACTED\])(?:(?:Token|Bearer|Basic|Digest|Negotiate) +)?[^\s"'\\,;&}]+/gi,
     `$1$2${REDACTED}`,

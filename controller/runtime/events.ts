@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { V1MicroTime, type EventsV1Event } from '@kubernetes/client-node';
+import { redactCredentials } from '../databricks/credential-redaction.js';
 import type { KubeClient, KubeObject } from './kube-client.js';
 import { silentLogger, type Logger } from './logger.js';
 
@@ -93,7 +94,8 @@ export class EventRecorder {
         reportingInstance: this.instance,
         action: event.action,
         reason: event.reason,
-        note: event.note.slice(0, 1024),
+        // Notes quote Databricks and conditions: nothing credential-like goes out, whoever wrote it.
+        note: redactCredentials(event.note).slice(0, 1024),
         type: event.type,
         regarding: {
           apiVersion: regarding.apiVersion,

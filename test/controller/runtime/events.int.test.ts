@@ -1,3 +1,4 @@
+import { knownCredentials } from '../../../controller/databricks/credential-redaction.js';
 import { EventRecorder } from '../../../controller/runtime/events.js';
 import { KubeClient } from '../../../controller/runtime/kube-client.js';
 import { testKubeConfig, useTestNamespace } from '../../control-plane/test-cluster.js';
@@ -50,6 +51,27 @@ describe('EventRecorder against the API server', () => {
     // Six records 0.5 s apart; the count is written at most once a second: at 1 s (3) and 2 s (5).
     expect(recorder.stats).toEqual({ created: 1, patched: 2, dropped: 0 });
     expect(events[0].series?.count).toBe(5);
+  });
+
+  it('sends no credential in a note, whoever wrote it', async () => {
+    const object = await kube.createCustomObject<Gadget>(
+      GADGETS,
+      namespace.name,
+      gadget(namespace.name, 'leaky'),
+    );
+    knownCredentials.add('dapi-known-to-the-client-0001');
+    try {
+      await new EventRecorder(kube, { instance: 'test' }).record(object, {
+        type: 'Warning',
+        reason: 'Failed',
+        action: 'Reconcile',
+        note: 'refused dapi-known-to-the-client-0001 (Authorization: Bearer never-seen-before)',
+      });
+    } finally {
+      knownCredentials.clear();
+    }
+    const [event] = await eventsAbout('leaky');
+    expect(event.note).toBe('refused [REDACTED] (Authorization: Bearer [REDACTED])');
   });
 
   it('drops distinct events beyond the per-object burst instead of flooding the API server', async () => {
