@@ -141,24 +141,16 @@ async function applyScope(
     ...(azure ? {} : { secretKeys: [...new Set([...owned, ...desired.values.keys()])].sort() }),
   };
 
+  // Read once per process (a Secret in the controller's namespace), and before anything is changed in
+  // Databricks: without it no put could be recorded. An Azure Key Vault scope has no values to hash.
+  const hasher = azure ? undefined : await context.hashKey.get();
   const observed = await ensureScope(scope, name, intent, client, context, events);
   const written = context.written.get(uid) ?? { scopeName: name, secretHashes: { ...previous.secretHashes } };
   context.written.set(uid, written);
   const status: ScopeStatus = {
     scopeName: name,
     backendType: azure ? 'AZURE_KEYVAULT' : 'DATABRICKS',
-    ...(azure
-      ? {}
-      : await applySecrets(
-          scope,
-          written,
-          owned,
-          desired,
-          observed,
-          client,
-          events,
-          await context.hashKey.get(),
-        )),
+    ...(hasher ? await applySecrets(scope, written, owned, desired, observed, client, events, hasher) : {}),
     ...(previous.aclsHash === undefined ? {} : { aclsHash: previous.aclsHash }),
   };
   const fail = async (error: NotReadyError): Promise<never> => {
