@@ -34,10 +34,11 @@ export interface HashKeyStore {
 }
 
 /** {@link HashKeyStore} over the controller's Kubernetes client. */
-export function hashKeyStore(kube: Pick<KubeClient, 'readSecret' | 'core'>): HashKeyStore {
+export function hashKeyStore(kube: Pick<KubeClient, 'readSecret' | 'core' | 'fieldManager'>): HashKeyStore {
   return {
     readSecret: (namespace, name) => kube.readSecret(namespace, name),
-    createSecret: (namespace, body) => kube.core.createNamespacedSecret({ namespace, body }),
+    createSecret: (namespace, body) =>
+      kube.core.createNamespacedSecret({ namespace, body, fieldManager: kube.fieldManager }),
   };
 }
 
