@@ -141,10 +141,12 @@ describe('Argo CD health checks on the status the controller wrote', () => {
     });
     await bed.create(RESOURCES.DatabricksWorkspace, 'DatabricksWorkspace', 'rejected', {
       host: bed.fake.url,
+      insecureHttp: true,
       auth: { token: { secretKeyRef: { name: 'stale-token', key: 'token' } } },
     });
     await bed.create(RESOURCES.DatabricksWorkspace, 'DatabricksWorkspace', 'unset', {
       host: bed.fake.url,
+      insecureHttp: true,
       auth: { token: { secretKeyRef: { name: 'not-created', key: 'token' } } },
     });
 
