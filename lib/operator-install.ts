@@ -3,13 +3,18 @@
  * `npm run synth` writes it to dist/operator.k8s.yaml for `kubectl apply` or Argo CD, and an app can
  * put it in its own chart with its own settings.
  *
- * Written with the generated Kubernetes classes of cdk8s-plus-27 (`k8s.Kube*`) rather than its L2
+ * Written with the generated Kubernetes classes of cdk8s-plus-33 (`k8s.Kube*`) rather than its L2
  * Deployment and roles: those add construct-path selector labels and their own security defaults
  * (a pod without its service account token, for one), and here every field of the manifest is
  * chosen on purpose and reviewed in dist/.
  */
 import { ApiObject, App, Chart, Duration, JsonPatch } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-27';
+// The generated classes alone, not the package's index: this module's .d.ts names them, and the index
+// would make an app's `tsc` read all of cdk8s-plus' L2 declarations, which do not compile under
+// `exactOptionalPropertyTypes`. cdk8s-plus-33 rather than an older line: it is what `cdk8s init` gives
+// an app, so installing this library adds no second copy, and cdk8s-plus-27 pulls in an optional
+// `backport` dependency of some 130 packages (GitHub and HTTP clients among them).
+import * as k8s from 'cdk8s-plus-33/lib/imports/k8s.js';
 import { Construct } from 'constructs';
 import { OPERATOR_SYNC_WAVE, SYNC_WAVE_ANNOTATION } from './argocd/sync-waves.js';
 import { API_GROUP } from './crds/api-group.js';
