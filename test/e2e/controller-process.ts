@@ -40,6 +40,14 @@ export interface ControllerProcessOptions {
    * that takes over at once after a kill (see controller-preload.ts). @default false
    */
   readonly held?: boolean;
+  /**
+   * Node's arguments that start the controller and the directory to run them in, in place of
+   * `controller/main.ts` through tsx in the repository: e.g. the image's entry point in a directory that
+   * holds what the image holds. Such a process has no preload, so it cannot be `held`, and it outlives a
+   * test process that is SIGKILLed (the `exit` hook and `afterEach` cover every other end).
+   * @default - tsx, controller-preload.ts and controller/main.ts, in the repository
+   */
+  readonly entryPoint?: { readonly cwd: string; readonly nodeArgs: readonly string[] };
 }
 
 /** Every process started and not yet seen to exit, across all tests of this worker. */
@@ -65,25 +73,25 @@ export class ControllerProcess {
     /** A short name used in test output (`leader`, `restart-3`). */
     readonly name: string,
     args: readonly string[],
-    { env = {}, held = false }: ControllerProcessOptions = {},
+    { env = {}, held = false, entryPoint }: ControllerProcessOptions = {},
   ) {
     const root = repositoryRoot();
-    this.child = spawn(
-      process.execPath,
-      [
+    if (entryPoint && held) throw new Error(`${name}: a controller with its own entryPoint cannot be held`);
+    const { cwd, nodeArgs } = entryPoint ?? {
+      cwd: root,
+      nodeArgs: [
         '--import',
         'tsx',
         '--import',
         join(root, 'test', 'e2e', 'controller-preload.ts'),
         join(root, 'controller', 'main.ts'),
-        ...args,
       ],
-      {
-        cwd: root,
-        env: { ...process.env, ...env, E2E_HOLD_CONTROLLER: held ? '1' : '0' },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      },
-    );
+    };
+    this.child = spawn(process.execPath, [...nodeArgs, ...args], {
+      cwd,
+      env: { ...process.env, ...env, E2E_HOLD_CONTROLLER: held ? '1' : '0' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     running.add(this);
     const echo = process.env.TEST_LOG
       ? (line: string) => process.stderr.write(`[${name}] ${line}\n`)

@@ -10,7 +10,11 @@ import { findCondition } from '../../controller/runtime/conditions.js';
 import type { FakeWorkspaceOptions } from '../fake-databricks/index.js';
 import { pollUntil } from '../control-plane/poll-until.js';
 import { RESOURCES, useOperatorTestBed, type OperatorTestBed } from '../controller/operator-test-bed.js';
-import { useControllerProcesses, type ControllerProcess } from './controller-process.js';
+import {
+  useControllerProcesses,
+  type ControllerProcess,
+  type ControllerProcessOptions,
+} from './controller-process.js';
 
 export const JOBS = RESOURCES.DatabricksJob;
 export const WORKSPACES = RESOURCES.DatabricksWorkspace;
@@ -29,12 +33,12 @@ export interface ProcessTestBed {
   readonly bed: OperatorTestBed;
   /**
    * Starts `controller/main.ts` watching the test namespace, with its metrics server on a port the OS
-   * picks; `args` are added after those flags. `held`: see {@link ControllerProcess}.
+   * picks; `args` are added after those flags. `options`: see {@link ControllerProcessOptions}.
    */
   startController(
     name: string,
     args?: readonly string[],
-    options?: { readonly held?: boolean },
+    options?: ControllerProcessOptions,
   ): ControllerProcess;
   /** A DatabricksJob spec for workspace `ws` with one notebook task. */
   jobSpec(name: string, settings?: Record<string, unknown>): Record<string, unknown>;
