@@ -16,6 +16,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { repositoryRoot } from '../control-plane/state-paths.js';
+import { runCommand, userEnvironment, type CommandOutput } from './run-command.js';
 
 /** The fields of a package-lock.json v3 `packages` entry that a registry's version document carries. */
 interface LockEntry {
@@ -66,8 +67,8 @@ type VersionDocument = Partial<Pick<LockEntry, (typeof VERSION_FIELDS)[number]>>
 export interface LockfileRegistry {
   /** The registry URL, for npm's `--registry`. */
   readonly url: string;
-  /** Every name@version it offers, e.g. to check that something is (not) among them. */
-  has(name: string, version: string): boolean;
+  /** Runs npm in `cwd` against this registry, preferring the npm cache, without audit or fund requests. */
+  npm(cwd: string, args: readonly string[]): Promise<CommandOutput>;
   close(): Promise<void>;
 }
 
@@ -118,7 +119,17 @@ export async function startLockfileRegistry(lockfile?: string): Promise<Lockfile
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   return {
     url,
-    has: (name, version) => packages.get(name)?.has(version) ?? false,
+    npm: (cwd, args) =>
+      runCommand('npm', args, {
+        cwd,
+        env: userEnvironment({
+          npm_config_registry: url,
+          npm_config_prefer_offline: 'true',
+          npm_config_audit: 'false',
+          npm_config_fund: 'false',
+          npm_config_update_notifier: 'false',
+        }),
+      }),
     close: () =>
       new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };

@@ -5,12 +5,13 @@
  * template's Jest test. No network: the apps' packages come from what `npm ci` cached (see
  * lockfile-registry.ts).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'cdk8s';
 import { quickstart } from '../../examples/quickstart/quickstart.js';
 import { repositoryRoot } from '../control-plane/state-paths.js';
+import { installedPackages } from './installed-packages.js';
 import { startLockfileRegistry, type LockfileRegistry } from './lockfile-registry.js';
 import { packLibrary, requiredPackages, type PackedLibrary } from './packed-library.js';
 import { QUICKSTART_MANIFEST, TemplateApp, type AppModuleSystem } from './template-app.js';
@@ -31,27 +32,6 @@ function controllerOnlyDependencies(): string[] {
     ...Object.keys(root.peerDependencies ?? {}),
   ]);
   return Object.keys(controller.dependencies ?? {}).filter((name) => !library.has(name));
-}
-
-/** The name of every package installed under `dir`/node_modules, nested node_modules included. */
-function installedPackages(dir: string, names = new Set<string>()): Set<string> {
-  const modules = join(dir, 'node_modules');
-  if (!existsSync(modules)) return names;
-  for (const entry of readdirSync(modules)) {
-    const packageDirs = entry.startsWith('@')
-      ? readdirSync(join(modules, entry)).map((name) => join(modules, entry, name))
-      : entry.startsWith('.')
-        ? []
-        : [join(modules, entry)];
-    for (const packageDir of packageDirs) {
-      if (!existsSync(join(packageDir, 'package.json'))) continue;
-      names.add(
-        (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { name: string }).name,
-      );
-      installedPackages(packageDir, names);
-    }
-  }
-  return names;
 }
 
 describe('the npm package in a cdk8s app', () => {

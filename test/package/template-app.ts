@@ -170,18 +170,9 @@ export class TemplateApp {
     return new TemplateApp(dir, moduleSystem, registry);
   }
 
-  /** Runs npm in the app against the lockfile registry, preferring the npm cache. */
+  /** Runs npm in the app against the lockfile registry (see {@link LockfileRegistry.npm}). */
   npm(args: readonly string[]): Promise<CommandOutput> {
-    return runCommand('npm', [...args], {
-      cwd: this.dir,
-      env: userEnvironment({
-        npm_config_registry: this.registry.url,
-        npm_config_prefer_offline: 'true',
-        npm_config_audit: 'false',
-        npm_config_fund: 'false',
-        npm_config_update_notifier: 'false',
-      }),
-    });
+    return this.registry.npm(this.dir, args);
   }
 
   /** Runs `command` in the app directory, with `env` added to the user's environment. */
