@@ -11,7 +11,6 @@ import { performance } from 'node:perf_hooks';
 import { directoryBytes, installedCopies } from '../test/package/installed-packages.js';
 import { startLockfileRegistry, type LockfileRegistry } from '../test/package/lockfile-registry.js';
 import { packLibrary } from '../test/package/packed-library.js';
-import { runCommand, userEnvironment } from '../test/package/run-command.js';
 import { TemplateApp, templateValues, type AppModuleSystem } from '../test/package/template-app.js';
 
 const MIB = 1024 * 1024;
@@ -42,18 +41,17 @@ async function installLibrary(
   };
 }
 
-/** Runs `command` `runs` times in `dir`; the wall times in ms, sorted. */
+/** Runs `command` `runs` times in the app; the wall times in ms, sorted. */
 async function time(
   runs: number,
-  dir: string,
+  app: TemplateApp,
   command: string,
   args: readonly string[],
-  env: NodeJS.ProcessEnv = {},
 ): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
-    await runCommand(command, args, { cwd: dir, env: userEnvironment(env) });
+    await app.run(command, args);
     times.push(performance.now() - start);
   }
   return times.sort((a, b) => a - b);
@@ -99,29 +97,25 @@ async function main(argv: readonly string[]): Promise<void> {
     const esm = apps.esm!;
 
     log(`synthesizing the quickstart, ${runs} runs per toolchain`);
-    const compile = async (app: TemplateApp) =>
-      (await time(1, app.dir, 'npx', ['tsc', '--outDir', 'js']))[0]!;
+    const compile = async (app: TemplateApp) => (await time(1, app, 'npx', ['tsc', '--outDir', 'js']))[0]!;
     const compileCommonjs = await compile(commonjs);
     const compileEsm = await compile(esm);
     const synth: [string, number[]][] = [
       [
         'CommonJS template: `cdk8s synth` (runs `npx ts-node main.ts`)',
-        await time(runs, commonjs.dir, 'npx', ['cdk8s', 'synth']),
+        await time(runs, commonjs, 'npx', ['cdk8s', 'synth']),
       ],
-      [
-        'CommonJS template: `npx ts-node main.ts`',
-        await time(runs, commonjs.dir, 'npx', ['ts-node', 'main.ts']),
-      ],
+      ['CommonJS template: `npx ts-node main.ts`', await time(runs, commonjs, 'npx', ['ts-node', 'main.ts'])],
       [
         'CommonJS template: `node js/main.js` (after tsc)',
-        await time(runs, commonjs.dir, 'node', ['js/main.js']),
+        await time(runs, commonjs, 'node', ['js/main.js']),
       ],
       [
         'ESM: `node --loader ts-node/esm main.ts`',
-        await time(runs, esm.dir, 'node', ['--loader', 'ts-node/esm', 'main.ts']),
+        await time(runs, esm, 'node', ['--loader', 'ts-node/esm', 'main.ts']),
       ],
-      ['ESM: `npx tsx main.ts`', await time(runs, esm.dir, 'npx', ['tsx', 'main.ts'])],
-      ['ESM: `node js/main.js` (after tsc)', await time(runs, esm.dir, 'node', ['js/main.js'])],
+      ['ESM: `npx tsx main.ts`', await time(runs, esm, 'npx', ['tsx', 'main.ts'])],
+      ['ESM: `node js/main.js` (after tsc)', await time(runs, esm, 'node', ['js/main.js'])],
     ];
 
     const kB = (bytes: number) => `${(bytes / 1000).toFixed(1)} kB`;

@@ -175,8 +175,14 @@ export class TemplateApp {
     return this.registry.npm(this.dir, args);
   }
 
-  /** Runs `command` in the app directory, with `env` added to the user's environment. */
+  /**
+   * Runs `command` in the app directory, with `env` added to the user's environment. cdk8s-cli's check for
+   * a newer version of itself (a request to registry.npmjs.org on every command) is turned off.
+   */
   run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CommandOutput> {
-    return runCommand(command, args, { cwd: this.dir, env: userEnvironment(env) });
+    return runCommand(command, args, {
+      cwd: this.dir,
+      env: userEnvironment({ CDK8S_CHECK_UPGRADE: 'false', ...env }),
+    });
   }
 }
