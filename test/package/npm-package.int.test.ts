@@ -13,7 +13,7 @@ import { quickstart } from '../../examples/quickstart/quickstart.js';
 import { repositoryRoot } from '../control-plane/state-paths.js';
 import { installedPackages } from './installed-packages.js';
 import { startLockfileRegistry, type LockfileRegistry } from './lockfile-registry.js';
-import { packLibrary, requiredPackages, type PackedLibrary } from './packed-library.js';
+import { listFiles, packLibrary, requiredPackages, type PackedLibrary } from './packed-library.js';
 import { QUICKSTART_MANIFEST, TemplateApp, type AppModuleSystem } from './template-app.js';
 
 interface Manifest {
@@ -86,14 +86,20 @@ describe('the npm package in a cdk8s app', () => {
     expect(
       packed.files.filter((path) => /^(test|bench|scripts|controller|lib|examples)\//.test(path)),
     ).toEqual([]);
+    // Every manifest `npm run synth` writes, the examples apart, whatever directory it is in.
+    const manifests = listFiles(join(repositoryRoot(), 'dist'))
+      .filter((path) => !path.startsWith('examples/'))
+      .map((path) => `dist/${path}`);
+    expect(manifests).toEqual(
+      expect.arrayContaining(['dist/databricks.operator.dev.crds.yaml', 'dist/operator.k8s.yaml']),
+    );
     expect(packed.files).toEqual(
       expect.arrayContaining([
         'build/cjs/index.js',
         'build/cjs/index.d.ts',
-        'dist/databricks.operator.dev.crds.yaml',
-        'dist/operator.k8s.yaml',
         'README.md',
         'LICENSE',
+        ...manifests,
       ]),
     );
     const withoutTypes = packed.files
