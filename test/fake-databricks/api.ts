@@ -127,6 +127,21 @@ export interface Timing {
   readonly clusterStartMs: number;
   /** Cluster: TERMINATING before TERMINATED. */
   readonly clusterTerminateMs: number;
+  /** Instance pool: an instance is pending this long before it is idle in the pool. */
+  readonly poolInstanceStartMs: number;
+  /**
+   * Pipeline update: each phase before RUNNING (QUEUED, CREATED, WAITING_FOR_RESOURCES, INITIALIZING,
+   * RESETTING for a full refresh, SETTING_UP_TABLES); also the wait before a continuous pipeline retries.
+   */
+  readonly pipelineStepMs: number;
+  /** Pipeline update: RUNNING time of a triggered update unless its source says otherwise. */
+  readonly pipelineRunningMs: number;
+  /** Pipeline update: STOPPING before CANCELED; also how long a deleted pipeline stays visible. */
+  readonly pipelineStopMs: number;
+  /** SQL warehouse: STARTING before RUNNING. */
+  readonly warehouseStartMs: number;
+  /** SQL warehouse: STOPPING before STOPPED, and DELETING before DELETED. */
+  readonly warehouseStopMs: number;
 }
 
 export const defaultTiming: Timing = {
@@ -135,6 +150,12 @@ export const defaultTiming: Timing = {
   runTerminatingMs: 200,
   clusterStartMs: 1500,
   clusterTerminateMs: 500,
+  poolInstanceStartMs: 1000,
+  pipelineStepMs: 150,
+  pipelineRunningMs: 700,
+  pipelineStopMs: 200,
+  warehouseStartMs: 1500,
+  warehouseStopMs: 500,
 };
 
 /** What every service is handed when the workspace is built. */

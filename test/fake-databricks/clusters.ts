@@ -170,6 +170,33 @@ export class ClustersService implements FakeService {
     return cluster.state;
   }
 
+  /**
+   * Nodes of clusters drawing on an instance pool, for the pool's stats: a PENDING cluster's nodes are
+   * being acquired (`pendingUsed`), a RUNNING, RESIZING or RESTARTING one's are `used`. Workers come from
+   * `instance_pool_id`, the driver from `driver_instance_pool_id` (or the same pool when that is unset).
+   */
+  poolUsage(poolId: string): { used: number; pendingUsed: number } {
+    let used = 0;
+    let pendingUsed = 0;
+    for (const cluster of this.clusters.values()) {
+      this.settle(cluster);
+      const workerPool = cluster.spec.instance_pool_id;
+      const driverPool = cluster.spec.driver_instance_pool_id ?? workerPool;
+      const nodes =
+        (workerPool === poolId ? currentWorkers(cluster.spec) : 0) + (driverPool === poolId ? 1 : 0);
+      if (nodes === 0) continue;
+      if (cluster.state === 'PENDING') pendingUsed += nodes;
+      else if (
+        cluster.state === 'RUNNING' ||
+        cluster.state === 'RESIZING' ||
+        cluster.state === 'RESTARTING'
+      ) {
+        used += nodes;
+      }
+    }
+    return { used, pendingUsed };
+  }
+
   /** Act as a user pressing "Terminate" in the UI (drift tests). */
   terminateByUser(clusterId: string, userName = this.ctx.userName): void {
     this.terminateCluster(this.find(clusterId), userName);

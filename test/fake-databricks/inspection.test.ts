@@ -65,11 +65,17 @@ describe('fake workspace inspection and UI actions', () => {
     await createCluster();
     const state = await control.ok('GET', '/__fake/state');
     expect(Object.keys(state).sort()).toEqual([
+      'cluster-policies',
       'clusters',
       'dbfs',
+      'git-credentials',
+      'instance-pools',
       'jobs',
       'permissions',
+      'pipelines',
+      'repos',
       'secrets',
+      'sql-warehouses',
       'workspace',
     ]);
     await control.ok('POST', '/__fake/reset');

@@ -18,12 +18,21 @@ export type ObjectExists = (objectType: string, id: string) => boolean;
 type PrincipalField = 'user_name' | 'group_name' | 'service_principal_name';
 const PRINCIPAL_FIELDS: readonly PrincipalField[] = ['user_name', 'group_name', 'service_principal_name'];
 
+/**
+ * Who may own an object: nobody (`none`), exactly one user or service principal after every change
+ * (`exactly-one`: jobs and pipelines, BEHAVIOUR.md §1.7), or at most one, where a change that names no
+ * owner keeps the current one (`kept`: SQL warehouses, whose PUT without an owner is refused only when
+ * the warehouse has none, "PUT requests for warehouse X with no existing owner must provide a new owner").
+ */
+type OwnerRule = 'none' | 'exactly-one' | 'kept';
+
 interface ObjectTypeRules {
   /** `object_type` in responses. */
   readonly singular: string;
+  /** What messages call one object, when it differs from `object_type` (`pipeline`, `warehouse`). */
+  readonly noun?: string;
   readonly levels: Readonly<Record<string, string>>;
-  /** Jobs and pipelines need exactly one IS_OWNER (BEHAVIOUR.md §1.7). */
-  readonly requiresOneOwner: boolean;
+  readonly owner: OwnerRule;
   /** The level the creator gets when the object is created. */
   readonly creatorLevel: string;
   /** Legacy objects keep their ACL after deletion, and GET on them still answers. */
@@ -46,7 +55,7 @@ const OBJECT_TYPES: Readonly<Record<string, ObjectTypeRules>> = {
       IS_OWNER: 'Owns the job: runs execute as this principal',
       CAN_MANAGE: 'Can change settings, permissions and delete',
     },
-    requiresOneOwner: true,
+    owner: 'exactly-one',
     creatorLevel: 'IS_OWNER',
     keepsAclAfterDelete: true,
   },
@@ -57,51 +66,83 @@ const OBJECT_TYPES: Readonly<Record<string, ObjectTypeRules>> = {
       CAN_RESTART: 'Can attach, start, restart and terminate',
       CAN_MANAGE: 'Can edit, delete and change permissions',
     },
-    requiresOneOwner: false,
+    owner: 'none',
     creatorLevel: 'CAN_MANAGE',
     keepsAclAfterDelete: false,
   },
   'instance-pools': {
     singular: 'instance-pool',
     levels: { CAN_ATTACH_TO: 'Can attach clusters', CAN_MANAGE: 'Can edit, delete and change permissions' },
-    requiresOneOwner: false,
+    owner: 'none',
     creatorLevel: 'CAN_MANAGE',
     keepsAclAfterDelete: false,
   },
   'cluster-policies': {
     singular: 'cluster-policy',
     levels: { CAN_USE: 'Can create clusters with the policy' },
-    requiresOneOwner: false,
+    owner: 'none',
     creatorLevel: 'CAN_USE',
     keepsAclAfterDelete: false,
   },
   pipelines: {
-    singular: 'pipeline',
+    singular: 'pipelines',
+    noun: 'pipeline',
     levels: {
       CAN_VIEW: 'Can view',
       CAN_RUN: 'Can run',
       CAN_MANAGE: 'Can manage',
       IS_OWNER: 'Owns the pipeline',
     },
-    requiresOneOwner: true,
+    owner: 'exactly-one',
+    creatorLevel: 'IS_OWNER',
+    keepsAclAfterDelete: false,
+  },
+  repos: {
+    singular: 'repo',
+    levels: WORKSPACE_OBJECT_LEVELS,
+    owner: 'none',
+    creatorLevel: 'CAN_MANAGE',
+    keepsAclAfterDelete: false,
+  },
+  // The SDK's path is permissions/warehouses/{id}; Terraform and older clients use sql/warehouses.
+  // Both name one ACL, reported under /sql/warehouses/{id}.
+  'sql/warehouses': {
+    singular: 'warehouses',
+    noun: 'warehouse',
+    levels: {
+      CAN_VIEW: 'Can view the warehouse',
+      CAN_MONITOR: 'Can view the warehouse and its queries',
+      CAN_USE: 'Can run queries on the warehouse',
+      CAN_MANAGE: 'Can edit, start, stop, delete and change permissions',
+      IS_OWNER: 'Owns the warehouse',
+    },
+    owner: 'kept',
     creatorLevel: 'IS_OWNER',
     keepsAclAfterDelete: false,
   },
   notebooks: {
     singular: 'notebook',
     levels: WORKSPACE_OBJECT_LEVELS,
-    requiresOneOwner: false,
+    owner: 'none',
     creatorLevel: 'CAN_MANAGE',
     keepsAclAfterDelete: false,
   },
   directories: {
     singular: 'directory',
     levels: WORKSPACE_OBJECT_LEVELS,
-    requiresOneOwner: false,
+    owner: 'none',
     creatorLevel: 'CAN_MANAGE',
     keepsAclAfterDelete: false,
   },
 };
+
+/** Request types that name another type's objects: `permissions/warehouses/{id}` is `sql/warehouses`. */
+const OBJECT_TYPE_ALIASES: Readonly<Record<string, string>> = { warehouses: 'sql/warehouses' };
+
+/** The request type an ACL is kept under. */
+function canonicalType(objectType: string): string {
+  return OBJECT_TYPE_ALIASES[objectType] ?? objectType;
+}
 
 /** One direct grant: a principal (by kind and name) and a level. */
 export interface AccessControlEntry {
@@ -131,21 +172,36 @@ export class PermissionsService implements FakeService {
   ) {}
 
   routes(): Route[] {
-    const base = '/api/2.0/permissions/:objectType/:objectId';
     return [
-      { method: 'GET', path: base, endpoint: 'permissions/get', handler: (req) => this.get(req) },
-      { method: 'PUT', path: base, endpoint: 'permissions/put', handler: (req) => this.set(req, 'replace') },
+      ...this.routesAt('/api/2.0/permissions/:objectType/:objectId'),
+      ...this.routesAt('/api/2.0/permissions/sql/warehouses/:objectId', 'sql/warehouses'),
+    ];
+  }
+
+  private routesAt(base: string, fixedType?: string): Route[] {
+    const typed =
+      (handler: (req: FakeRequest) => FakeResponseBody) =>
+      (req: FakeRequest): FakeResponseBody =>
+        handler(fixedType ? { ...req, params: { ...req.params, objectType: fixedType } } : req);
+    return [
+      { method: 'GET', path: base, endpoint: 'permissions/get', handler: typed((req) => this.get(req)) },
+      {
+        method: 'PUT',
+        path: base,
+        endpoint: 'permissions/put',
+        handler: typed((req) => this.set(req, 'replace')),
+      },
       {
         method: 'PATCH',
         path: base,
         endpoint: 'permissions/patch',
-        handler: (req) => this.set(req, 'merge'),
+        handler: typed((req) => this.set(req, 'merge')),
       },
       {
         method: 'GET',
         path: `${base}/permissionLevels`,
         endpoint: 'permissions/get-permission-levels',
-        handler: (req) => this.levels(req),
+        handler: typed((req) => this.levels(req)),
       },
     ];
   }
@@ -178,7 +234,10 @@ export class PermissionsService implements FakeService {
     creator: string = this.ctx.userName,
     accessControlList: readonly unknown[] = [],
   ): void {
-    this.acls.set(`${objectType}/${id}`, this.initialAcl(objectType, creator, accessControlList));
+    this.acls.set(
+      `${canonicalType(objectType)}/${id}`,
+      this.initialAcl(objectType, creator, accessControlList),
+    );
   }
 
   /** Validate an initial `access_control_list` without storing anything. */
@@ -192,12 +251,12 @@ export class PermissionsService implements FakeService {
 
   /** An object was deleted: its ACL goes too, unless the type keeps it (jobs). */
   onObjectDeleted(objectType: string, id: string): void {
-    if (!rulesFor(objectType).keepsAclAfterDelete) this.acls.delete(`${objectType}/${id}`);
+    if (!rulesFor(objectType).keepsAclAfterDelete) this.acls.delete(`${canonicalType(objectType)}/${id}`);
   }
 
   /** The direct ACL of an object (for test assertions and the jobs service's run_as). */
   directAcl(objectType: string, id: string): AccessControlEntry[] {
-    return [...(this.acls.get(`${objectType}/${id}`)?.values() ?? [])];
+    return [...(this.acls.get(`${canonicalType(objectType)}/${id}`)?.values() ?? [])];
   }
 
   private initialAcl(
@@ -217,7 +276,7 @@ export class PermissionsService implements FakeService {
     const namesOwner = requested.some((entry) => entry.level === 'IS_OWNER');
     if (!(namesOwner && creatorEntry.level === 'IS_OWNER')) acl.set(keyOf(creatorEntry), creatorEntry);
     for (const entry of requested) acl.set(keyOf(entry), entry);
-    checkOwners(rules, acl);
+    checkOwners(rules, acl, new Map(), objectType);
     return acl;
   }
 
@@ -232,9 +291,10 @@ export class PermissionsService implements FakeService {
       parseEntry(objectType, rules, entry),
     );
     const key = `${objectType}/${objectId}`;
-    const next = mode === 'replace' ? new Map<string, AccessControlEntry>() : new Map(this.acls.get(key));
+    const previous = this.acls.get(key) ?? new Map<string, AccessControlEntry>();
+    const next = mode === 'replace' ? new Map<string, AccessControlEntry>() : new Map(previous);
     for (const entry of entries) next.set(keyOf(entry), entry);
-    checkOwners(rules, next);
+    checkOwners(rules, next, previous, objectId);
     this.acls.set(key, next);
     return this.response(objectType, objectId, rules);
   }
@@ -253,14 +313,14 @@ export class PermissionsService implements FakeService {
     req: FakeRequest,
     allowDeleted: boolean,
   ): { objectType: string; objectId: string; rules: ObjectTypeRules } {
-    const objectType = req.params.objectType ?? '';
+    const objectType = canonicalType(req.params.objectType ?? '');
     const objectId = req.params.objectId ?? '';
     const rules = rulesFor(objectType);
     const keptAfterDelete =
       allowDeleted && rules.keepsAclAfterDelete && this.acls.has(`${objectType}/${objectId}`);
     if (!this.exists(objectType, objectId) && !keptAfterDelete) {
-      const noun = rules.singular.charAt(0).toUpperCase() + rules.singular.slice(1);
-      throw errors.notFound(`${noun} ${objectId} does not exist.`);
+      const noun = nounOf(rules);
+      throw errors.notFound(`${noun.charAt(0).toUpperCase()}${noun.slice(1)} ${objectId} does not exist.`);
     }
     return { objectType, objectId, rules };
   }
@@ -296,8 +356,12 @@ export class PermissionsService implements FakeService {
   }
 }
 
+function nounOf(rules: ObjectTypeRules): string {
+  return rules.noun ?? rules.singular;
+}
+
 function rulesFor(objectType: string): ObjectTypeRules {
-  const rules = OBJECT_TYPES[objectType];
+  const rules = OBJECT_TYPES[canonicalType(objectType)];
   if (!rules) {
     throw errors.invalidParameter(
       `'${objectType}' is not an object type with permissions here; use one of ${Object.keys(OBJECT_TYPES).join(', ')}.`,
@@ -327,16 +391,37 @@ function parseEntry(objectType: string, rules: ObjectTypeRules, raw: unknown): A
   }
   if (level === 'IS_OWNER' && principalField === 'group_name') {
     throw errors.invalidParameter(
-      `Group ${principal} cannot be the owner of a ${rules.singular}: give IS_OWNER to a user or service principal.`,
+      `Group ${principal} cannot be the owner of a ${nounOf(rules)}: give IS_OWNER to a user or service principal.`,
     );
   }
   return { principalField, principal, level };
 }
 
-function checkOwners(rules: ObjectTypeRules, acl: ReadonlyMap<string, AccessControlEntry>): void {
-  if (!rules.requiresOneOwner) return;
-  const owners = [...acl.values()].filter((entry) => entry.level === 'IS_OWNER').length;
-  if (owners !== 1) throw errors.invalidParameter(`The ${rules.singular} must have exactly one owner.`);
+/**
+ * Applies the type's owner rule to an ACL about to be stored. For `kept`, an ACL that names no owner gets
+ * the previous owner back (so `next` may change).
+ */
+function checkOwners(
+  rules: ObjectTypeRules,
+  next: Map<string, AccessControlEntry>,
+  previous: ReadonlyMap<string, AccessControlEntry>,
+  objectId: string,
+): void {
+  if (rules.owner === 'none') return;
+  const owners = [...next.values()].filter((entry) => entry.level === 'IS_OWNER').length;
+  if (rules.owner === 'exactly-one' && owners !== 1) {
+    throw errors.invalidParameter(`The ${nounOf(rules)} must have exactly one owner.`);
+  }
+  if (owners > 1) throw errors.invalidParameter(`The ${nounOf(rules)} must have exactly one owner.`);
+  if (owners === 0) {
+    const owner = [...previous.values()].find((entry) => entry.level === 'IS_OWNER');
+    if (!owner) {
+      throw errors.invalidParameter(
+        `PUT requests for ${nounOf(rules)} ${objectId} with no existing owner must provide a new owner.`,
+      );
+    }
+    next.set(keyOf(owner), owner);
+  }
 }
 
 function keyOf(entry: AccessControlEntry): string {

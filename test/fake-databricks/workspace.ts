@@ -42,13 +42,24 @@ function cellSeparator(language: NotebookLanguage): string {
 }
 
 interface WorkspaceObject {
-  readonly objectType: 'DIRECTORY' | 'NOTEBOOK' | 'FILE';
+  /** A REPO is a Git folder: it holds objects as a directory does, and the repos service owns it. */
+  readonly objectType: 'DIRECTORY' | 'NOTEBOOK' | 'FILE' | 'REPO';
   readonly objectId: number;
   readonly createdAt: number;
   modifiedAt: number;
   language?: NotebookLanguage;
   /** Notebook source text as imported, or a file's bytes. */
   content?: Buffer;
+}
+
+/** What the workspace tells the repos service: a Git folder went away through the Workspace API. */
+export interface WorkspaceHooks {
+  readonly onRepoRemoved?: (objectId: number) => void;
+}
+
+/** Objects that hold others: folders and Git folders. */
+function isContainer(object: WorkspaceObject): boolean {
+  return object.objectType === 'DIRECTORY' || object.objectType === 'REPO';
 }
 
 /**
@@ -73,7 +84,10 @@ export class WorkspaceService implements FakeService {
   private objects = new Map<string, WorkspaceObject>();
   private nextObjectId = FIRST_OBJECT_ID;
 
-  constructor(private readonly ctx: FakeContext) {
+  constructor(
+    private readonly ctx: FakeContext,
+    private readonly hooks: WorkspaceHooks = {},
+  ) {
     this.reset();
   }
 
@@ -100,6 +114,35 @@ export class WorkspaceService implements FakeService {
     this.objects.clear();
     this.nextObjectId = FIRST_OBJECT_ID;
     for (const path of ['/', '/Users', `/Users/${this.ctx.userName}`, '/Shared']) this.addDirectory(path);
+    for (const path of ['/Repos', `/Repos/${this.ctx.userName}`]) this.addDirectory(path);
+  }
+
+  /**
+   * Places a Git folder at `path` and returns its object id (the repo's id). The parent must be a folder
+   * (404 "Parent directory ... does not exist." otherwise) and the path free.
+   */
+  addRepo(path: string): number {
+    if (this.objects.has(path)) throw errors.alreadyExists(`Path (${path}) already exists.`);
+    const parent = path.slice(0, path.lastIndexOf('/')) || '/';
+    const folder = this.objects.get(parent);
+    if (!folder || folder.objectType !== 'DIRECTORY') {
+      throw errors.notFound(`RESOURCE_DOES_NOT_EXIST: Parent directory ${parent} does not exist.`);
+    }
+    const now = this.ctx.clock.now();
+    const objectId = this.nextObjectId++;
+    this.objects.set(path, { objectType: 'REPO', objectId, createdAt: now, modifiedAt: now });
+    return objectId;
+  }
+
+  /** Removes a Git folder and what it holds (the repos service deleting a repo). */
+  removeRepo(path: string): void {
+    for (const descendant of this.descendantsOf(path)) this.objects.delete(descendant);
+    this.objects.delete(path);
+  }
+
+  /** Creates `path` and its missing parents as folders, as `workspace/mkdirs` does. */
+  ensureDirectory(path: string): void {
+    this.mkdirsAt(normalizedPath(path));
   }
 
   /** Whether a notebook or directory with this object id exists (for the permissions service). */
@@ -131,7 +174,7 @@ export class WorkspaceService implements FakeService {
     this.requireParentFolder(item.path);
     if (format === 'DBC') return this.importArchive(item.path, content);
     const existing = this.objects.get(item.path);
-    if (existing && (!overwrite || existing.objectType === 'DIRECTORY')) {
+    if (existing && (!overwrite || isContainer(existing))) {
       throw errors.alreadyExists(`Path (${item.path}) already exists.`);
     }
     const now = this.ctx.clock.now();
@@ -159,7 +202,8 @@ export class WorkspaceService implements FakeService {
       if (entry.path === archive.root) continue;
       const relative = entry.path.slice(archive.root.length);
       add(`${path}${relative}`, {
-        objectType: entry.object_type,
+        // A Git folder comes back as a plain folder: it is no longer linked to its remote.
+        objectType: entry.object_type === 'REPO' ? 'DIRECTORY' : entry.object_type,
         ...(entry.language && { language: entry.language }),
         ...(entry.content !== undefined && { content: Buffer.from(entry.content, 'base64') }),
       });
@@ -193,7 +237,7 @@ export class WorkspaceService implements FakeService {
     const path = normalizedPath(fields.requiredString('path'));
     const modifiedAfter = fields.number('notebooks_modified_after');
     const object = this.find(path);
-    if (object.objectType !== 'DIRECTORY') return { objects: [objectInfo(path, object)] };
+    if (!isContainer(object)) return { objects: [objectInfo(path, object)] };
     const children = this.childrenOf(path)
       .map((child) => [child, this.objects.get(child) as WorkspaceObject] as const)
       .filter(
@@ -205,20 +249,23 @@ export class WorkspaceService implements FakeService {
   }
 
   private mkdirs(req: FakeRequest): FakeResponseBody {
-    const path = normalizedPath(RequestFields.of(req).requiredString('path'));
+    this.mkdirsAt(normalizedPath(RequestFields.of(req).requiredString('path')));
+    return {};
+  }
+
+  private mkdirsAt(path: string): void {
     let current = '';
     // Ancestors are created one by one, so a conflict deep down leaves the upper ones in place.
     for (const part of path.split('/').filter(Boolean)) {
       current += `/${part}`;
       const existing = this.objects.get(current);
-      if (existing && existing.objectType !== 'DIRECTORY') {
+      if (existing && !isContainer(existing)) {
         throw errors.alreadyExists(
           `Cannot create directory ${path}: ${current} already exists and is a ${existing.objectType.toLowerCase()}.`,
         );
       }
       if (!existing) this.addDirectory(current);
     }
-    return {};
   }
 
   private delete(req: FakeRequest): FakeResponseBody {
@@ -228,15 +275,18 @@ export class WorkspaceService implements FakeService {
     const object = this.find(path);
     if (path === '/') throw errors.invalidParameter('The workspace root folder cannot be deleted.');
     const descendants = this.descendantsOf(path);
-    if (object.objectType === 'DIRECTORY' && descendants.length > 0 && !recursive) {
+    if (isContainer(object) && descendants.length > 0 && !recursive) {
       throw new ApiError(
         400,
         'DIRECTORY_NOT_EMPTY',
         `Folder (${path}) is not empty: pass recursive=true to delete it with its contents.`,
       );
     }
-    for (const descendant of descendants) this.objects.delete(descendant);
-    this.objects.delete(path);
+    for (const removed of [...descendants, path]) {
+      const gone = this.objects.get(removed);
+      this.objects.delete(removed);
+      if (gone?.objectType === 'REPO') this.hooks.onRepoRemoved?.(gone.objectId);
+    }
     return {};
   }
 
@@ -253,7 +303,7 @@ export class WorkspaceService implements FakeService {
   private requireParentFolder(path: string): void {
     const parent = path.slice(0, path.lastIndexOf('/')) || '/';
     const folder = this.objects.get(parent);
-    if (!folder || folder.objectType !== 'DIRECTORY') {
+    if (!folder || !isContainer(folder)) {
       throw errors.notFound(
         `The parent folder (${parent}) does not exist. Create it with workspace/mkdirs first.`,
       );
@@ -376,7 +426,7 @@ function exportedContent(
   format: ExportFormat,
   listing: { path: string; object: WorkspaceObject }[],
 ): { content: Buffer; fileType: string } {
-  if (object.objectType === 'DIRECTORY') {
+  if (isContainer(object)) {
     if (format !== 'DBC' && format !== 'SOURCE' && format !== 'AUTO') {
       throw errors.invalidParameter(
         `Folder ${path} can only be exported as DBC, SOURCE or AUTO, not ${format}.`,
