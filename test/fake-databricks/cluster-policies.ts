@@ -186,9 +186,28 @@ export class ClusterPoliciesService implements FakeService {
     return { policy_id: policyId };
   }
 
+  /** Act as a user editing the policy in the UI: `changes` merged over its settings, with edit's rules. */
+  editByUser(policyId: string, changes: Record<string, unknown>): void {
+    const policy = this.find(policyId);
+    const current = {
+      name: policy.name,
+      definition: policy.definition,
+      description: policy.description,
+      max_clusters_per_user: policy.maxClustersPerUser,
+      policy_family_id: policy.policyFamilyId,
+      policy_family_definition_overrides: policy.overrides,
+      libraries: policy.libraries,
+    };
+    this.applyEdit(policy, { ...current, ...structuredClone(changes) });
+  }
+
   private edit(req: FakeRequest): FakeResponseBody {
-    const policy = this.find(RequestFields.of(req).requiredString('policy_id'));
-    const settings = this.validated(req.body, policy);
+    this.applyEdit(this.find(RequestFields.of(req).requiredString('policy_id')), req.body);
+    return {};
+  }
+
+  private applyEdit(policy: StoredPolicy, body: Record<string, unknown>): void {
+    const settings = this.validated(body, policy);
     if (policy.isDefault && settings.policyFamilyId !== policy.policyFamilyId) {
       throw errors.invalidParameter(
         'Changing policy_family_id is forbidden for default cluster policies. Clone this policy to change the policy family.',
@@ -204,7 +223,6 @@ export class ClusterPoliciesService implements FakeService {
       overrides: settings.overrides,
       libraries: settings.libraries,
     });
-    return {};
   }
 
   private delete(req: FakeRequest): FakeResponseBody {

@@ -13,6 +13,7 @@ import {
 import { authRoutes, Authenticator, type AzureAuthSettings, type OAuthClient } from './auth.js';
 import { FaultInjector, noLatency, seededRandom, type FaultRule, type Latency } from './faults.js';
 import { inspectionRoutes } from './inspection.js';
+import { objectUiActions, type ObjectUiActions } from './object-ui-actions.js';
 import { RateLimiter, type RateLimitSettings } from './rate-limits.js';
 import { RequestLog, type RequestLogEntry, type RequestLogFilter } from './request-log.js';
 import { Router } from './router.js';
@@ -90,7 +91,7 @@ export class FakeWorkspace {
   readonly clock: Clock;
   readonly context: FakeContext;
   readonly services: readonly FakeService[];
-  readonly ui: UiActions;
+  readonly ui: UiActions & ObjectUiActions;
 
   private timingNow: Timing;
   private latencyNow: Latency;
@@ -179,6 +180,7 @@ export class FakeWorkspace {
         await this.ui.call('clusters/permanent-delete', { cluster_id: clusterId });
       },
       call: (endpoint, fields = {}) => this.callAsUser(endpoint, fields),
+      ...objectUiActions(this),
     };
   }
 

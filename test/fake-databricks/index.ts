@@ -19,6 +19,10 @@ export type { FaultKind, FaultRule, Latency } from './faults.js';
 export { defaultRateLimits } from './rate-limits.js';
 export type { RateLimitSettings } from './rate-limits.js';
 export type { RequestLogEntry, RequestLogFilter } from './request-log.js';
+export type { ObjectUiActions } from './object-ui-actions.js';
+export { MISSING_REF_MARKER, PRIVATE_REPO_MARKER } from './repos.js';
+export { pipelineMarkers } from './pipeline-lifecycle.js';
+export { WAREHOUSE_FAIL_START_MARKER } from './sql-warehouses.js';
 
 /** Starts a fake workspace on 127.0.0.1 (a free port unless `options.port` says otherwise). */
 export async function startFakeWorkspace(options: FakeWorkspaceOptions = {}): Promise<FakeWorkspace> {

@@ -1,6 +1,7 @@
 import { ApiError, ManualClock, type FakeRequest, type Route } from './api.js';
 import type { FaultRule } from './faults.js';
 import type { FakeWorkspace } from './fake-workspace.js';
+import { objectUiRoutes } from './object-ui-actions.js';
 
 const badControlRequest = (message: string) => new ApiError(400, 'INVALID_PARAMETER_VALUE', message);
 
@@ -36,6 +37,7 @@ function numberField(req: FakeRequest, name: string): number {
  * - UI actions: `POST /__fake/ui/jobs/update` `{job_id, new_settings, fields_to_remove?}`,
  *   `/__fake/ui/jobs/reset`, `/__fake/ui/jobs/delete` `{job_id}`, `/__fake/ui/clusters/terminate`,
  *   `/__fake/ui/clusters/delete` `{cluster_id}`, `/__fake/ui/call` `{endpoint, fields}`
+ * - UI actions on policies, pools, Git folders and credentials, pipelines and warehouses: `objectUiRoutes`
  */
 export function inspectionRoutes(workspace: FakeWorkspace): Route[] {
   const route = (method: Route['method'], path: string, handler: Route['handler']): Route => ({
@@ -150,5 +152,7 @@ export function inspectionRoutes(workspace: FakeWorkspace): Route[] {
       const fields = req.body['fields'];
       return workspace.ui.call(endpoint, (fields ?? {}) as Record<string, unknown>);
     }),
+    // Policies, pools, Git folders and credentials, pipelines and warehouses: see object-ui-actions.ts.
+    ...objectUiRoutes(workspace),
   ];
 }

@@ -246,10 +246,10 @@ describe('listing Git folders', () => {
   it('pages 20 at a time by id, with an opaque next_page_token', async () => {
     const { api } = workspace();
     const ids: number[] = [];
-    for (let i = 0; i < 45; i++)
-      ids.push(
-        (await api.ok('POST', REPOS, { url: `https://github.com/acme/r${i}`, provider: 'gitHub' })).id,
-      );
+    for (let i = 0; i < 45; i++) {
+      const repo = await api.ok('POST', REPOS, { url: `https://github.com/acme/r${i}`, provider: 'gitHub' });
+      ids.push(repo.id as number);
+    }
     const pages = [];
     let token: string | undefined;
     do {
