@@ -50,8 +50,17 @@ export async function unlessMissing<T>(call: Promise<T>): Promise<T | undefined>
     throw error;
   }
 }
-/** The object already exists (`RESOURCE_ALREADY_EXISTS`, `ALREADY_EXISTS`, 409). */
+/**
+ * The object already exists (`RESOURCE_ALREADY_EXISTS`, `ALREADY_EXISTS`, a 409 without a more specific
+ * code, and `CREDENTIAL_ALREADY_EXISTS`: a principal's second Git credential).
+ */
 export class AlreadyExistsError extends DatabricksApiError {}
+/**
+ * The request conflicts with the object's current state (`RESOURCE_CONFLICT`): a pipeline name
+ * another pipeline uses, a pipeline update started while one is active, an edit whose
+ * `expected_last_modified` is stale. Read the object again before deciding what to do.
+ */
+export class ResourceConflictError extends DatabricksApiError {}
 /** Databricks rejected the request's content (`INVALID_PARAMETER_VALUE`, `MALFORMED_REQUEST`, other 400s). */
 export class InvalidParameterError extends DatabricksApiError {}
 /** The object is in a state that does not allow the operation (`INVALID_STATE`), e.g. editing a PENDING cluster. */
@@ -137,12 +146,25 @@ export class ClientClosedError extends Error {
 }
 
 // Jobs, runs and clusters answer a missing object with 400 INVALID_PARAMETER_VALUE for legacy reasons
-// (BEHAVIOUR.md §2); the SDKs rewrite it by path and message, and so does this client.
-const LEGACY_NOT_FOUND_PATH = /^\/api\/2\.\d+\/(jobs|clusters)\//;
-const LEGACY_NOT_FOUND_MESSAGE = /(does not exist|doesn't exist)/i;
+// (BEHAVIOUR.md §2); the SDKs rewrite it by path and message, and so does this client. Instance pools and
+// cluster policies belong to the same legacy service: their "Can't find ..." is read the same way when it
+// comes as INVALID_PARAMETER_VALUE rather than RESOURCE_DOES_NOT_EXIST.
+const LEGACY_NOT_FOUND_PATH = /^\/api\/2\.\d+\/(jobs|clusters|instance-pools|policies\/clusters)\//;
+const LEGACY_NOT_FOUND_MESSAGE = /(does not exist|doesn't exist|can't find)/i;
 
-const NOT_FOUND_CODES = new Set(['RESOURCE_DOES_NOT_EXIST', 'NOT_FOUND', 'FEATURE_DISABLED']);
-const ALREADY_EXISTS_CODES = new Set(['RESOURCE_ALREADY_EXISTS', 'ALREADY_EXISTS']);
+const NOT_FOUND_CODES = new Set([
+  'RESOURCE_DOES_NOT_EXIST',
+  'NOT_FOUND',
+  'FEATURE_DISABLED',
+  // A Git credential that is missing, or another principal's (Git Credentials API).
+  'CREDENTIAL_NOT_FOUND',
+]);
+const ALREADY_EXISTS_CODES = new Set([
+  'RESOURCE_ALREADY_EXISTS',
+  'ALREADY_EXISTS',
+  'CREDENTIAL_ALREADY_EXISTS',
+]);
+const CONFLICT_CODES = new Set(['RESOURCE_CONFLICT']);
 const INVALID_PARAMETER_CODES = new Set(['INVALID_PARAMETER_VALUE', 'MALFORMED_REQUEST', 'BAD_REQUEST']);
 const RATE_LIMIT_CODES = new Set(['REQUEST_LIMIT_EXCEEDED', 'RESOURCE_EXHAUSTED', 'TOO_MANY_REQUESTS']);
 const LIMIT_EXCEEDED_CODE = /^(RESOURCE_LIMIT_EXCEEDED|QUOTA_EXCEEDED|MAX_[A-Z_]+_EXCEEDED)$/;
@@ -181,6 +203,7 @@ export function toApiError(call: FailedCall, response: ErrorResponse): Databrick
   if (code !== undefined) {
     if (NOT_FOUND_CODES.has(code)) return new NotFoundError(...args);
     if (ALREADY_EXISTS_CODES.has(code)) return new AlreadyExistsError(...args);
+    if (CONFLICT_CODES.has(code)) return new ResourceConflictError(...args);
     if (INVALID_PARAMETER_CODES.has(code)) return new InvalidParameterError(...args);
     if (code === 'INVALID_STATE') return new InvalidStateError(...args);
     if (LIMIT_EXCEEDED_CODE.test(code)) return new LimitExceededError(...args);

@@ -8,6 +8,7 @@ import {
   NotFoundError,
   PermissionDeniedError,
   RateLimitedError,
+  ResourceConflictError,
   TemporarilyUnavailableError,
   toApiError,
   UnauthenticatedError,
@@ -107,6 +108,29 @@ describe('error classification', () => {
       bodyText: json('INVALID_PARAMETER_VALUE', 'Key does not exist in the request'),
     });
     expect(error).toBeInstanceOf(InvalidParameterError);
+  });
+
+  it.each([
+    ['/api/2.0/instance-pools/get', "Can't find an instance pool with id: 0101-000000-pool"],
+    ['/api/2.0/policies/clusters/get', "Can't find a cluster policy with id: ABCDEF0123456789."],
+  ])('reads the legacy 400 not-found of %s as NotFoundError', (path, message) => {
+    const error = toApiError(call(path), {
+      status: 400,
+      statusText: 'Bad Request',
+      bodyText: json('INVALID_PARAMETER_VALUE', message),
+    });
+    expect(error).toBeInstanceOf(NotFoundError);
+  });
+
+  it.each([
+    [404, 'CREDENTIAL_NOT_FOUND', NotFoundError],
+    [400, 'CREDENTIAL_ALREADY_EXISTS', AlreadyExistsError],
+    [409, 'RESOURCE_CONFLICT', ResourceConflictError],
+    [400, 'GIT_UNKNOWN_REF', InvalidParameterError],
+    [400, 'INVALID_GIT_PROVIDER', InvalidParameterError],
+  ])("maps the Git and Pipelines APIs' HTTP %i %s", (status, code, expected) => {
+    const error = toApiError(call('/api/2.0/repos/1'), { status, statusText: '', bodyText: json(code, 'x') });
+    expect(error).toBeInstanceOf(expected);
   });
 
   it.each([
