@@ -1,43 +1,64 @@
 /**
- * Permissions API 2.0 for jobs, clusters, notebooks and the rest. `set` (PUT) replaces all direct
+ * Permissions API 2.0 for every object type the controller manages. `set` (PUT) replaces all direct
  * grants; `update` (PATCH) adds or changes the given ones. Responses include inherited grants, which a
  * diff must ignore.
+ *
+ * {@link PERMISSION_OBJECT_TYPES} says, per object type, which levels it accepts and who may own it, so
+ * a reconciler can check and complete an access control list before Databricks refuses it.
  */
 import type { ApiCaller } from './api-caller.js';
 import type { Open } from './open-enum.js';
 import { formatId, type Int64IdInput } from './int64-json.js';
 
-export type PermissionObjectType = Open<
-  | 'jobs'
-  | 'clusters'
-  | 'instance-pools'
-  | 'cluster-policies'
-  | 'directories'
-  | 'notebooks'
-  | 'files'
-  | 'repos'
-  | 'pipelines'
+/**
+ * Who owns an object. `exactly-one`: every change must leave one IS_OWNER, a user or service principal
+ * (jobs, pipelines); Databricks refuses the rest with "must have exactly one owner". `kept`: at most
+ * one, and a change that names none keeps the current owner (SQL warehouses). `none`: no IS_OWNER level.
+ */
+export type OwnerRule = 'none' | 'exactly-one' | 'kept';
+
+/**
+ * The object types and the levels each accepts (the SDK's `*PermissionLevel` enums), in the order
+ * Databricks lists them. The key is the path segment of `/api/2.0/permissions/{type}/{id}`.
+ */
+export const PERMISSION_OBJECT_TYPES = {
+  jobs: { levels: ['CAN_VIEW', 'CAN_MANAGE_RUN', 'IS_OWNER', 'CAN_MANAGE'], owner: 'exactly-one' },
+  clusters: { levels: ['CAN_ATTACH_TO', 'CAN_RESTART', 'CAN_MANAGE'], owner: 'none' },
+  'instance-pools': { levels: ['CAN_ATTACH_TO', 'CAN_MANAGE'], owner: 'none' },
+  'cluster-policies': { levels: ['CAN_USE'], owner: 'none' },
+  pipelines: { levels: ['CAN_VIEW', 'CAN_RUN', 'CAN_MANAGE', 'IS_OWNER'], owner: 'exactly-one' },
+  repos: { levels: ['CAN_READ', 'CAN_RUN', 'CAN_EDIT', 'CAN_MANAGE'], owner: 'none' },
+  /** Also reachable as `warehouses`, the SDK's path; Databricks reports the object as `/sql/warehouses/{id}`. */
+  'sql/warehouses': {
+    levels: ['CAN_VIEW', 'CAN_MONITOR', 'CAN_USE', 'CAN_MANAGE', 'IS_OWNER'],
+    owner: 'kept',
+  },
+  notebooks: { levels: ['CAN_READ', 'CAN_RUN', 'CAN_EDIT', 'CAN_MANAGE'], owner: 'none' },
+  directories: { levels: ['CAN_READ', 'CAN_RUN', 'CAN_EDIT', 'CAN_MANAGE'], owner: 'none' },
+  files: { levels: ['CAN_READ', 'CAN_RUN', 'CAN_EDIT', 'CAN_MANAGE'], owner: 'none' },
+} as const satisfies Readonly<
+  Record<string, { readonly levels: readonly string[]; readonly owner: OwnerRule }>
 >;
 
-export type PermissionLevel = Open<
-  | 'CAN_VIEW'
-  | 'CAN_MANAGE_RUN'
-  | 'CAN_MANAGE'
-  | 'IS_OWNER'
-  | 'CAN_ATTACH_TO'
-  | 'CAN_RESTART'
-  | 'CAN_USE'
-  | 'CAN_READ'
-  | 'CAN_RUN'
-  | 'CAN_EDIT'
->;
+/** An object type this client knows the levels of. */
+export type KnownPermissionObjectType = keyof typeof PERMISSION_OBJECT_TYPES;
+
+/** Any object type: the known ones autocomplete; `warehouses` is the SDK's name for `sql/warehouses`. */
+export type PermissionObjectType = Open<KnownPermissionObjectType | 'warehouses'>;
+
+/** The levels `T` accepts: type a constant ACL with it (`AccessControlRequest<PermissionLevelOf<'pipelines'>>`). */
+export type PermissionLevelOf<T extends KnownPermissionObjectType> =
+  (typeof PERMISSION_OBJECT_TYPES)[T]['levels'][number];
+
+/** Every level of every known object type (and any other, as enums are open). */
+export type PermissionLevel = Open<PermissionLevelOf<KnownPermissionObjectType>>;
 
 /** One grant in a request: exactly one principal field. */
-export interface AccessControlRequest {
+export interface AccessControlRequest<Level extends string = PermissionLevel> {
   readonly user_name?: string;
   readonly group_name?: string;
   readonly service_principal_name?: string;
-  readonly permission_level: PermissionLevel;
+  readonly permission_level: Level;
 }
 
 export interface Permission {
@@ -55,10 +76,27 @@ export interface AccessControlResponse {
 }
 
 export interface ObjectPermissions {
-  /** e.g. `/jobs/123`. */
+  /** e.g. `/jobs/123`, `/sql/warehouses/abc`. */
   readonly object_id?: string;
+  /** e.g. `job`, `pipelines`, `warehouses`. */
   readonly object_type?: string;
   readonly access_control_list?: readonly AccessControlResponse[];
+}
+
+export interface PermissionLevelDescription {
+  readonly permission_level: PermissionLevel;
+  readonly description?: string;
+}
+
+/** The ownership rule of an object type (`none` for a type this client does not know). */
+export function ownerRuleOf(objectType: PermissionObjectType): OwnerRule {
+  const known = PERMISSION_OBJECT_TYPES[canonicalObjectType(objectType) as KnownPermissionObjectType];
+  return known?.owner ?? 'none';
+}
+
+/** `sql/warehouses` for `warehouses`; every other type as it is. */
+export function canonicalObjectType(objectType: PermissionObjectType): PermissionObjectType {
+  return objectType === 'warehouses' ? 'sql/warehouses' : objectType;
 }
 
 export class PermissionsApi {
@@ -69,7 +107,7 @@ export class PermissionsApi {
     return this.api.call({ method: 'GET', path: pathOf(objectType, objectId), endpoint: 'permissions/get' });
   }
 
-  /** PUT: replaces all direct grants (a job must end with exactly one IS_OWNER). */
+  /** PUT: replaces all direct grants (a job or pipeline must end with exactly one IS_OWNER). */
   set(
     objectType: PermissionObjectType,
     objectId: Int64IdInput,
@@ -96,9 +134,24 @@ export class PermissionsApi {
       body: { access_control_list: accessControlList },
     });
   }
+
+  /** GET `/api/2.0/permissions/{type}/{id}/permissionLevels`: the levels the object accepts. */
+  async getPermissionLevels(
+    objectType: PermissionObjectType,
+    objectId: Int64IdInput,
+  ): Promise<PermissionLevelDescription[]> {
+    const answer = await this.api.call<{ permission_levels?: PermissionLevelDescription[] }>({
+      method: 'GET',
+      path: `${pathOf(objectType, objectId)}/permissionLevels`,
+      endpoint: 'permissions/get-permission-levels',
+    });
+    return answer.permission_levels ?? [];
+  }
 }
 
+/** The path of an object's permissions; each segment of a two-part type (`sql/warehouses`) is kept. */
 function pathOf(objectType: string, objectId: Int64IdInput): string {
   const id = typeof objectId === 'string' && !/^-?\d+$/.test(objectId) ? objectId : formatId(objectId);
-  return `/api/2.0/permissions/${encodeURIComponent(objectType)}/${encodeURIComponent(id)}`;
+  const type = objectType.split('/').map(encodeURIComponent).join('/');
+  return `/api/2.0/permissions/${type}/${encodeURIComponent(id)}`;
 }
