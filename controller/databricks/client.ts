@@ -5,19 +5,25 @@
 import type { Registry } from 'prom-client';
 import { noApiMetrics, registerApiMetrics } from './api-metrics.js';
 import type { CredentialsProvider } from './auth/credentials-provider.js';
+import { ClusterPoliciesApi, PolicyFamiliesApi } from './cluster-policies.js';
 import { ClustersApi } from './clusters.js';
 import { CurrentUserApi } from './current-user.js';
 import { DbfsApi } from './dbfs.js';
+import { GitCredentialsApi } from './git-credentials.js';
 import { HttpTransport, type RetryEvent } from './http-transport.js';
+import { InstancePoolsApi } from './instance-pools.js';
 import { JobsApi } from './jobs.js';
 import { PermissionsApi } from './permissions.js';
+import { PipelinesApi } from './pipelines.js';
 import {
   DEFAULT_REQUESTS_PER_SECOND,
   type EndpointRateLimits,
   WorkspaceRateLimiter,
 } from './rate-limiter.js';
+import { ReposApi } from './repos.js';
 import { RetryPolicy, type RetryOptions } from './retry-policy.js';
 import { SecretsApi } from './secrets.js';
+import { WarehousesApi } from './sql-warehouses.js';
 import { WorkspaceApi } from './workspace.js';
 import { WorkspaceMetadataApi } from './workspace-metadata.js';
 
@@ -53,6 +59,14 @@ export class DatabricksClient {
   readonly dbfs: DbfsApi;
   readonly workspace: WorkspaceApi;
   readonly permissions: PermissionsApi;
+  readonly clusterPolicies: ClusterPoliciesApi;
+  readonly policyFamilies: PolicyFamiliesApi;
+  readonly instancePools: InstancePoolsApi;
+  readonly gitCredentials: GitCredentialsApi;
+  readonly repos: ReposApi;
+  readonly pipelines: PipelinesApi;
+  /** SQL warehouses (`/api/2.0/sql/warehouses`). */
+  readonly warehouses: WarehousesApi;
   readonly currentUser: CurrentUserApi;
   /** `/.well-known/databricks-config`: the workspace id and OIDC endpoint, where served. */
   readonly metadata: WorkspaceMetadataApi;
@@ -78,6 +92,13 @@ export class DatabricksClient {
     this.dbfs = new DbfsApi(this.transport);
     this.workspace = new WorkspaceApi(this.transport);
     this.permissions = new PermissionsApi(this.transport);
+    this.clusterPolicies = new ClusterPoliciesApi(this.transport);
+    this.policyFamilies = new PolicyFamiliesApi(this.transport);
+    this.instancePools = new InstancePoolsApi(this.transport);
+    this.gitCredentials = new GitCredentialsApi(this.transport);
+    this.repos = new ReposApi(this.transport);
+    this.pipelines = new PipelinesApi(this.transport);
+    this.warehouses = new WarehousesApi(this.transport);
     this.currentUser = new CurrentUserApi(this.transport);
     this.metadata = new WorkspaceMetadataApi(this.transport);
   }

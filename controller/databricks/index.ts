@@ -37,6 +37,14 @@ export type * from './secrets.js';
 export type * from './dbfs.js';
 export type * from './workspace.js';
 export type * from './permissions.js';
+export { PERMISSION_OBJECT_TYPES, canonicalObjectType, ownerRuleOf } from './permissions.js';
+export type * from './cluster-policies.js';
+export type * from './instance-pools.js';
+export type * from './git-credentials.js';
+export type * from './repos.js';
+export type * from './pipelines.js';
+export { TERMINAL_UPDATE_STATES } from './pipelines.js';
+export type * from './sql-warehouses.js';
 export type * from './current-user.js';
 export type * from './workspace-metadata.js';
 export type {

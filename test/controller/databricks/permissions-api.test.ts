@@ -1,5 +1,10 @@
 import { InvalidParameterError } from '../../../controller/databricks/errors.js';
-import type { ObjectPermissions } from '../../../controller/databricks/permissions.js';
+import {
+  PERMISSION_OBJECT_TYPES,
+  ownerRuleOf,
+  type KnownPermissionObjectType,
+  type ObjectPermissions,
+} from '../../../controller/databricks/permissions.js';
 import { startClientBed, type ClientBed } from './client-test-bed.js';
 
 const job = {
@@ -61,5 +66,52 @@ describe('permissions API against the fake workspace', () => {
     ]);
     await expect(twoOwners).rejects.toBeInstanceOf(InvalidParameterError);
     await expect(twoOwners).rejects.toThrow(/exactly one owner/);
+  });
+
+  it('reaches a warehouse under sql/warehouses and under the SDK path warehouses, one ACL either way', async () => {
+    const { id } = await bed.client.warehouses.create({ name: 'acl', cluster_size: 'Small' });
+    await bed.client.permissions.update('warehouses', id, [
+      { group_name: 'analysts', permission_level: 'CAN_USE' },
+    ]);
+    const read = await bed.client.permissions.get('sql/warehouses', id);
+    expect(read.object_id).toBe(`/sql/warehouses/${id}`);
+    expect(directGrants(read)).toEqual({ [bed.fake.userName]: 'IS_OWNER', analysts: 'CAN_USE' });
+    expect(bed.fake.requests({ endpoint: 'permissions/get' }).map((r) => r.path)).toEqual([
+      `/api/2.0/permissions/sql/warehouses/${id}`,
+    ]);
+    expect(ownerRuleOf('warehouses')).toBe('kept');
+  });
+
+  it('knows the levels each object type accepts, as the workspace lists them', async () => {
+    const objects: Partial<Record<KnownPermissionObjectType, string>> = {
+      'cluster-policies': (await bed.client.clusterPolicies.create({ name: 'p', definition: '{}' }))
+        .policy_id,
+      'instance-pools': (
+        await bed.client.instancePools.create({ instance_pool_name: 'pool', node_type_id: 'i3.xlarge' })
+      ).instance_pool_id,
+      repos: String(
+        (await bed.client.repos.create({ url: 'https://github.com/a/b', provider: 'gitHub' })).id,
+      ),
+      pipelines: (await bed.client.pipelines.create({ name: 'levels' })).pipeline_id,
+      'sql/warehouses': (await bed.client.warehouses.create({ name: 'levels', cluster_size: 'Small' })).id,
+      jobs: String((await bed.client.jobs.create(job)).job_id),
+    };
+    for (const [objectType, id] of Object.entries(objects) as [KnownPermissionObjectType, string][]) {
+      const levels = await bed.client.permissions.getPermissionLevels(objectType, id);
+      expect([objectType, levels.map((level) => level.permission_level).sort()]).toEqual([
+        objectType,
+        [...PERMISSION_OBJECT_TYPES[objectType].levels].sort(),
+      ]);
+    }
+  });
+
+  it('refuses a pipeline ACL without exactly one owner', async () => {
+    const { pipeline_id } = await bed.client.pipelines.create({ name: 'owned' });
+    expect(ownerRuleOf('pipelines')).toBe('exactly-one');
+    const noOwner = bed.client.permissions.set('pipelines', pipeline_id, [
+      { group_name: 'data-eng', permission_level: 'CAN_RUN' },
+    ]);
+    await expect(noOwner).rejects.toBeInstanceOf(InvalidParameterError);
+    await expect(noOwner).rejects.toThrow('The pipeline must have exactly one owner.');
   });
 });
