@@ -208,6 +208,12 @@ describe('SQL warehouses through the SDK', () => {
       workspace.userName,
       'admins',
     ]);
+    // The generic Permissions API with Terraform's object type reads the same ACL.
+    const generic = await client.permissions.get({
+      request_object_type: 'sql/warehouses',
+      request_object_id: id as string,
+    });
+    expect(generic.access_control_list).toEqual(set.access_control_list);
     const levels = await client.warehouses.getPermissionLevels({ warehouse_id: id as string });
     expect(levels.permission_levels?.map((l) => l.permission_level)).toEqual([
       'CAN_VIEW',

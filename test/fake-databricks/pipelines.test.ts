@@ -288,6 +288,38 @@ describe('pipeline updates', () => {
     expect(config.config.configuration.k).toBe('v');
   });
 
+  it('stops a running continuous pipeline without restarting it when an edit makes it triggered', async () => {
+    const { api, clock } = workspace();
+    const id = await createPipeline(api, { ...settings, continuous: true });
+    const { update_id } = await api.ok('POST', `${PIPELINES}/${id}/updates`, {});
+    clock.advance(5000);
+    await api.ok('PUT', `${PIPELINES}/${id}`, { ...settings, continuous: false });
+    clock.advance(200);
+    expect(await updateState(api, id, update_id as string)).toBe('CANCELED');
+    clock.advance(10_000);
+    expect(await pipelineState(api, id)).toBe('IDLE');
+    expect((await api.ok('GET', `${PIPELINES}/${id}/updates`)).updates).toHaveLength(1);
+  });
+
+  it('refuses to start an update while a failed continuous pipeline is recovering, until it is stopped', async () => {
+    const { api, clock } = workspace();
+    const id = await createPipeline(api, {
+      ...settings,
+      continuous: true,
+      libraries: [{ notebook: { path: '/Shared/etl_FAIL' } }],
+    });
+    await api.ok('POST', `${PIPELINES}/${id}/updates`, {});
+    clock.advance(1000);
+    const refused = await api.call('POST', `${PIPELINES}/${id}/updates`, {});
+    expect(refused).toMatchObject({ status: 409, body: { message: expect.stringContaining('recovering') } });
+    await api.ok('POST', `${PIPELINES}/${id}/stop`, {});
+    expect(await pipelineState(api, id)).toBe('FAILED');
+    clock.advance(10_000);
+    // No retry once stopped.
+    expect((await api.ok('GET', `${PIPELINES}/${id}/updates`)).updates).toHaveLength(1);
+    await api.ok('POST', `${PIPELINES}/${id}/updates`, {});
+  });
+
   it('lists updates newest first in pages, until a given update', async () => {
     const { api, clock } = workspace();
     const id = await createPipeline(api);

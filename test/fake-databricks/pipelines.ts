@@ -363,11 +363,20 @@ export class PipelinesService implements FakeService {
     const now = this.ctx.clock.now();
     this.settle(pipeline, now);
     const active = this.activeUpdate(pipeline, now);
-    if (active || pipeline.pendingStart) {
+    if (active) {
       throw new ApiError(
         409,
         'RESOURCE_CONFLICT',
-        `Pipeline ${pipeline.pipelineId} already has an active update${active ? ` (${active.updateId})` : ''}; stop it or wait for it to finish before starting another.`,
+        `Pipeline ${pipeline.pipelineId} already has an active update (${active.updateId}); stop it or wait for it to finish before starting another.`,
+      );
+    }
+    if (pipeline.pendingStart) {
+      const why =
+        pipeline.pendingStart.cause === 'RETRY_ON_FAILURE' ? 'recovering from a failure' : 'restarting';
+      throw new ApiError(
+        409,
+        'RESOURCE_CONFLICT',
+        `Pipeline ${pipeline.pipelineId} is ${why} and will start an update by itself; stop it first to start one now.`,
       );
     }
     pipeline.retries = 0;
