@@ -266,6 +266,18 @@ export class KubeClient {
     }
   }
 
+  /**
+   * JSON-patches a Secret. The controller uses it only on `metadata.finalizers` (see the workspace's
+   * credential-secrets.ts); the patch's `test` operations make a concurrent change fail it instead of
+   * being overwritten.
+   */
+  patchSecret(namespace: string, name: string, patch: JsonPatchOperation[]): Promise<V1Secret> {
+    return this.core.patchNamespacedSecret(
+      { namespace, name, body: patch, fieldManager: this.fieldManager },
+      jsonPatch,
+    );
+  }
+
   /** A ConfigMap, or undefined if it does not exist. */
   async readConfigMap(namespace: string, name: string): Promise<V1ConfigMap | undefined> {
     try {

@@ -13,9 +13,15 @@ export class ObjectStore<T extends KubeObject> {
   /** index name → indexed value → keys of the objects that have that value. */
   private readonly indexes = new Map<string, Map<string, Set<string>>>();
 
-  /** Adds an index; existing objects are indexed at once. */
+  /**
+   * Adds an index; existing objects are indexed at once. Asking again for the same function under the
+   * same name changes nothing (two controllers that both look objects up by it may each ask for it); a
+   * different function under a name in use is refused.
+   */
   addIndex(name: string, indexFunction: IndexFunction<T>): void {
-    if (this.indexFunctions.has(name)) throw new Error(`the store already has an index named "${name}"`);
+    const existing = this.indexFunctions.get(name);
+    if (existing === indexFunction) return;
+    if (existing) throw new Error(`the store already has an index named "${name}"`);
     this.indexFunctions.set(name, indexFunction);
     this.indexes.set(name, new Map());
     for (const [key, object] of this.objects) this.indexObject(name, key, object);
