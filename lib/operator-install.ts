@@ -151,13 +151,22 @@ const LOG_LEVELS: readonly OperatorLogLevel[] = ['debug', 'info', 'warn', 'error
  * the seven kinds, patch them (finalizers) and their status; read single Secrets and ConfigMaps named
  * by a spec (never list or watch them: it would hold every Secret of the cluster in memory); record
  * `events.k8s.io` Events and bump their count.
+ *
+ * It also patches the Secrets a DatabricksWorkspace's `spec.auth` names, to put that workspace's
+ * finalizer on them and take it off again: deleting an app at once deletes its Secret too, and without
+ * the finalizer the credentials would be gone before the app's objects had deleted what they made in
+ * Databricks. RBAC cannot limit a patch to `metadata.finalizers`, so this grant could change a Secret's
+ * data; the controller never does (its only Secret patches are JSON patches of `metadata.finalizers`),
+ * and it still cannot list, watch, create or delete Secrets in these namespaces. Restricting it further
+ * takes an admission policy on the controller's service account.
  */
 export function watchedNamespaceRules(): k8s.PolicyRule[] {
   const plurals = KINDS.map((kind) => kind.plural);
   return [
     { apiGroups: [API_GROUP], resources: plurals, verbs: ['get', 'list', 'watch', 'patch'] },
     { apiGroups: [API_GROUP], resources: plurals.map((plural) => `${plural}/status`), verbs: ['patch'] },
-    { apiGroups: [''], resources: ['secrets', 'configmaps'], verbs: ['get'] },
+    { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'patch'] },
+    { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] },
     { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
   ];
 }

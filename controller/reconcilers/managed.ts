@@ -38,7 +38,7 @@ import type { ObjectStore } from '../runtime/object-store.js';
 import { done, requeueAfter, type Outcome } from '../runtime/outcome.js';
 import type { StatusWriter } from '../runtime/status.js';
 import type { DatabricksWorkspace } from './workspace.js';
-import { readReferencedSecrets, type WorkspaceClients } from './workspace-clients.js';
+import { MissingSecretError, readReferencedSecrets, type WorkspaceClients } from './workspace-clients.js';
 
 /** The status fields every managed kind has. */
 export interface ManagedStatus {
@@ -75,7 +75,7 @@ export interface NotReadyBackoff {
 export const defaultNotReadyBackoff: NotReadyBackoff = { minMs: 5_000, maxMs: 300_000 };
 
 /** How soon to look again at an object whose cached copy predates this controller's own status write. */
-const CACHE_CATCH_UP_MS = 50;
+export const CACHE_CATCH_UP_MS = 50;
 
 /**
  * The object cannot be made Ready now, for a reason the user can see in `Ready` (`WaitingForDependency`,
@@ -394,8 +394,16 @@ export async function workspaceClient(
   }
   const cached = context.clients.cached(key, workspace.spec);
   if (cached) return cached;
-  const secrets = await readReferencedSecrets(context.kube, namespace, workspace.spec);
-  return context.clients.clientFor(key, namespace, workspace.spec, secrets);
+  try {
+    const secrets = await readReferencedSecrets(context.kube, namespace, workspace.spec);
+    return await context.clients.clientFor(key, namespace, workspace.spec, secrets);
+  } catch (error) {
+    // Gone since the workspace's last probe, which will say so in its own Ready and wake this object.
+    if (error instanceof MissingSecretError) {
+      throw waitingFor(`DatabricksWorkspace ${name} cannot read its credentials: ${error.message}`);
+    }
+    throw error;
+  }
 }
 
 /**

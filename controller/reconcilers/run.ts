@@ -32,6 +32,7 @@ import type { ResourceType } from '../runtime/kube-client.js';
 import type { ObjectStore } from '../runtime/object-store.js';
 import { done, requeueAfter, type Outcome } from '../runtime/outcome.js';
 import { StatusWriter } from '../runtime/status.js';
+import { unreachableWorkspace } from './deletion-policy.js';
 import type { DatabricksJob } from './job.js';
 import {
   NotReadyError,
@@ -266,12 +267,13 @@ async function cleanupRun(
     );
     return release();
   }
-  if (!context.workspaces.get(workspaceKey)) {
+  const unreachable = unreachableWorkspace(run, context.workspaces);
+  if (unreachable !== undefined) {
     await context.events.record(run, {
       type: 'Warning',
       reason: 'Orphaned',
       action: 'CancelRun',
-      note: `DatabricksWorkspace ${run.spec.workspaceRef.name} is gone, so run ${runId} could not be cancelled`,
+      note: `${unreachable}, so run ${runId} could not be cancelled`,
     });
     return release();
   }

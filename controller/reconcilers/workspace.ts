@@ -6,7 +6,13 @@
  * queue backs off); only transient ones (the API server busy, the client closing) are left to the work
  * queue alone. Credential values never leave the client: status, logs and events carry only Secret
  * names, keys, what is wrong with a value (never the value) and Databricks' own error messages, redacted.
+ *
+ * The workspace carries a finalizer, and so do the Secrets it reads (credential-secrets.ts). Deleted, it
+ * stays (usable, and still probed) while any object that needs it to clean up in Databricks exists
+ * (workspace-dependents.ts), says so in a `Deleting` condition that names them, and lets its Secrets
+ * and its own finalizer go once the last of them is gone.
  */
+import type { V1Secret } from '@kubernetes/client-node';
 import {
   DatabricksApiError,
   DatabricksNetworkError,
@@ -26,21 +32,41 @@ import {
   type DatabricksWorkspaceSpec,
   type DatabricksWorkspaceStatus,
 } from '../../lib/crds/index.js';
-import { findCondition, kubeTime, setCondition, type Condition } from '../runtime/conditions.js';
+import {
+  findCondition,
+  kubeTime,
+  setCondition,
+  type Condition,
+  type ConditionUpdate,
+} from '../runtime/conditions.js';
 import type { ReconcileContext, Reconciler } from '../runtime/controller.js';
 import type { EventNote, EventRecorder } from '../runtime/events.js';
+import { withFinalizer } from '../runtime/finalizer.js';
 import { objectKey, type KubeClient, type KubeObject, type ResourceType } from '../runtime/kube-client.js';
-import { requeueAfter, type Outcome } from '../runtime/outcome.js';
+import type { IndexFunction } from '../runtime/object-store.js';
+import { done, requeueAfter, type Outcome } from '../runtime/outcome.js';
 import { StatusWriter } from '../runtime/status.js';
 import type { Informer } from '../runtime/informer.js';
 import type { OperatorSetup } from '../operator.js';
-import { isTransientError, reconcileErrorMessage } from './managed.js';
+import { CredentialSecrets } from './credential-secrets.js';
+import { note, warning } from './event-notes.js';
 import {
-  MissingSecretError,
-  readReferencedSecrets,
-  referencedSecretKeys,
-  type WorkspaceClients,
-} from './workspace-clients.js';
+  CACHE_CATCH_UP_MS,
+  WORKSPACE_INDEX,
+  isTransientError,
+  reconcileErrorMessage,
+  workspaceKeyOf,
+} from './managed.js';
+import {
+  DEPENDENT_KINDS,
+  dependentChanged,
+  dependentsNeeding,
+  describeDependents,
+  type Dependent,
+  type DependentKind,
+  type DependentStores,
+} from './workspace-dependents.js';
+import { MissingSecretError, referencedSecretKeys, type WorkspaceClients } from './workspace-clients.js';
 import { resourceOf } from './resources.js';
 
 /** The `databricksworkspaces` resource. */
@@ -72,12 +98,15 @@ export const defaultWorkspaceProbeTiming: WorkspaceProbeTiming = {
 
 /** What {@link reconcileWorkspace} needs besides the object. */
 export interface WorkspaceContext {
-  readonly kube: Pick<KubeClient, 'readSecret'>;
+  /** Secrets are read one by one, and patched only in `metadata.finalizers`. */
+  readonly kube: Pick<KubeClient, 'readSecret' | 'patchSecret' | 'patchCustomObject'>;
   readonly status: StatusWriter;
   readonly clients: WorkspaceClients;
   /** Where a change of the verdict (not Ready for a new reason, Ready again) is told. */
   readonly events: Pick<EventRecorder, 'record'>;
   readonly timing?: WorkspaceProbeTiming;
+  /** The caches of the kinds that live in workspaces: a workspace being deleted waits for them. */
+  readonly dependents: DependentStores;
 }
 
 /** Ready=False reasons; each names something the user can fix (or wait out, for `WorkspaceUnavailable`). */
@@ -98,14 +127,24 @@ interface ProbeFailure {
 
 /** What the Events about a workspace's verdict say the controller did. */
 const VERIFY_ACTION = 'VerifyCredentials';
+/** What the Events about a deleted workspace's wait for its dependents say the controller did. */
+const RELEASE_ACTION = 'ReleaseWorkspace';
 
-/** Makes the workspace's status say whether its host and credentials work, and who they act as. */
+/**
+ * Makes the workspace's status say whether its host and credentials work, and who they act as; keeps
+ * a deleted workspace until nothing needs it any more.
+ */
 export const reconcileWorkspace: Reconciler<DatabricksWorkspace, WorkspaceContext> = async (
   workspace,
   context,
 ) => {
+  // Worked on from the status before that write, it would miss what the write recorded (heldSecrets).
+  if (context.status.precedesOwnWrite(workspace)) return requeueAfter(CACHE_CATCH_UP_MS);
   try {
-    return await verifyWorkspace(workspace, context);
+    return await withFinalizer(context.kube, WORKSPACES, workspace, {
+      apply: (current) => applyWorkspace(current, context),
+      cleanup: (current) => releaseWhenUnused(current, context),
+    });
   } catch (error) {
     if (isTransientError(error)) throw error;
     await recordVerdict(workspace, context, {
@@ -118,9 +157,87 @@ export const reconcileWorkspace: Reconciler<DatabricksWorkspace, WorkspaceContex
   }
 };
 
+/** A live workspace: its Secrets held, then probed. */
+async function applyWorkspace(
+  workspace: DatabricksWorkspace,
+  context: WorkspaceContext & ReconcileContext,
+): Promise<Outcome> {
+  const held = await new CredentialSecrets(context.kube, context.status).hold(workspace);
+  for (const problem of held.problems) {
+    await context.events.record(
+      held.workspace,
+      warning(
+        'SecretNotHeld',
+        'HoldSecret',
+        `${problem}; until it is held, deleting that Secret together with this workspace's objects may leave their Databricks objects behind (the controller needs patch on secrets)`,
+      ),
+    );
+  }
+  return verifyWorkspace(held.workspace, context, held.secrets);
+}
+
+/**
+ * A deleted workspace: released (its Secrets' finalizers, then its own) once no object needs it;
+ * until then `Deleting` names what it waits for, and it is probed as often as a live one, so that
+ * the objects cleaning up can go on using it.
+ */
+async function releaseWhenUnused(
+  workspace: DatabricksWorkspace,
+  context: WorkspaceContext & ReconcileContext,
+): Promise<Outcome> {
+  const secrets = new CredentialSecrets(context.kube, context.status);
+  const waiting = dependentsNeeding(context.key, context.dependents);
+  if (waiting.length === 0) {
+    const released = await secrets.releaseAll(workspace);
+    const fromSecrets = released.length > 0 ? `; its finalizer is off Secret ${released.join(', ')}` : '';
+    await context.events.record(
+      workspace,
+      note('Released', RELEASE_ACTION, `no object needs this workspace any more${fromSecrets}`),
+    );
+    return done;
+  }
+  const deleting: ConditionUpdate = {
+    type: 'Deleting',
+    status: 'True',
+    reason: 'WaitingForDependents',
+    message: `waiting for ${waiting.length} object(s) that need this workspace to clean up in Databricks: ${describeDependents(waiting)}. It stays usable, and the Secrets it reads stay readable, until they are deleted (deletionPolicy Retain objects and ended runs do not hold it)`,
+    observedGeneration: workspace.metadata.generation,
+  };
+  if (findCondition(workspace.status?.conditions, 'Deleting')?.status !== 'True') {
+    await context.events.record(workspace, note('WaitingForDependents', RELEASE_ACTION, deleting.message));
+  }
+  const dueInMs = probeDueInMs(workspace, context);
+  if (dueInMs <= 0) return verifyWorkspace(workspace, context, await secrets.read(workspace), [deleting]);
+  await context.status.update<DatabricksWorkspaceStatus>(workspace, {
+    ...workspace.status,
+    conditions: setCondition(workspace.status?.conditions, deleting),
+  });
+  return requeueAfter(dueInMs);
+}
+
+/**
+ * How long until a workspace being deleted should be probed again. A dependent going away wakes it,
+ * and a whole app going away would otherwise probe once per object; a verdict that is not Ready, of an
+ * older generation, or not backed by a client in this process (a restart) is checked at once.
+ */
+function probeDueInMs(workspace: DatabricksWorkspace, context: WorkspaceContext & ReconcileContext): number {
+  const timing = context.timing ?? defaultWorkspaceProbeTiming;
+  const status = workspace.status ?? {};
+  if (!isReady(workspace) || status.observedGeneration !== workspace.metadata.generation) return 0;
+  if (!context.clients.cached(context.key, workspace.spec)) return 0;
+  const verified = Date.parse(status.lastVerifiedTime ?? '');
+  return Number.isNaN(verified) ? 0 : verified + timing.readyMs - Date.now();
+}
+
+/**
+ * Probes the workspace with the credentials in `secrets` (the Secrets `spec.auth` names that exist) and
+ * writes the verdict, with the conditions `also` alongside `Ready`.
+ */
 async function verifyWorkspace(
   workspace: DatabricksWorkspace,
   context: WorkspaceContext & ReconcileContext,
+  secrets: ReadonlyMap<string, V1Secret>,
+  also: readonly ConditionUpdate[] = [],
 ): Promise<Outcome> {
   const timing = context.timing ?? defaultWorkspaceProbeTiming;
   const { namespace = '', generation } = workspace.metadata;
@@ -140,7 +257,8 @@ async function verifyWorkspace(
 
   let client: DatabricksClient;
   try {
-    const secrets = await readReferencedSecrets(context.kube, namespace, workspace.spec);
+    const missing = referencedSecretKeys(workspace.spec).find((ref) => !secrets.has(ref.name));
+    if (missing) throw new MissingSecretError('SecretNotFound', missing.name, missing.key, namespace);
     client = await context.clients.clientFor(context.key, namespace, workspace.spec, secrets);
   } catch (error) {
     return notReady(setupFailure(error));
@@ -168,24 +286,27 @@ async function verifyWorkspace(
       note: message,
     });
   }
+  let conditions = setCondition(previous.conditions, {
+    type: 'Ready',
+    status: 'True',
+    reason: 'Authenticated',
+    message,
+    observedGeneration: generation,
+  });
+  for (const condition of also) conditions = setCondition(conditions, condition);
   await context.status.update<DatabricksWorkspaceStatus>(workspace, {
     observedGeneration: generation,
-    conditions: setCondition(previous.conditions, {
-      type: 'Ready',
-      status: 'True',
-      reason: 'Authenticated',
-      message,
-      observedGeneration: generation,
-    }),
+    conditions,
     authType,
     ...(workspaceId === undefined ? {} : { workspaceId }),
     lastVerifiedTime: kubeTime(new Date()),
+    ...(previous.heldSecrets ? { heldSecrets: previous.heldSecrets } : {}),
   });
   return requeueAfter(timing.readyMs);
 
   async function notReady(failure: ProbeFailure): Promise<Outcome> {
     context.log.info('workspace not ready', { reason: failure.reason, message: failure.message });
-    const conditions = await recordVerdict(workspace, context, failure);
+    const conditions = await recordVerdict(workspace, context, failure, also);
     const since = Date.parse(findCondition(conditions, 'Ready')?.lastTransitionTime ?? '');
     const failingForMs = Number.isNaN(since) ? 0 : Date.now() - since;
     // Waiting as long as it has been failing doubles the interval without keeping a counter anywhere.
@@ -205,6 +326,7 @@ async function recordVerdict(
   workspace: DatabricksWorkspace,
   context: Pick<WorkspaceContext, 'status' | 'events'>,
   failure: ProbeFailure,
+  also: readonly ConditionUpdate[] = [],
 ): Promise<Condition[]> {
   const previous = workspace.status ?? {};
   const message = redactCredentials(failure.message);
@@ -218,13 +340,14 @@ async function recordVerdict(
     };
     await context.events.record(workspace, event);
   }
-  const conditions = setCondition(previous.conditions, {
+  let conditions = setCondition(previous.conditions, {
     type: 'Ready',
     status: 'False',
     reason: failure.reason,
     message,
     observedGeneration: workspace.metadata.generation,
   });
+  for (const condition of also) conditions = setCondition(conditions, condition);
   // authType, workspaceId and lastVerifiedTime stay as last verified: they say what last worked.
   await context.status.update<DatabricksWorkspaceStatus>(workspace, {
     ...previous,
@@ -317,11 +440,25 @@ function probeFailure(error: unknown, spec: DatabricksWorkspaceSpec): ProbeFailu
   throw error;
 }
 
-/** Runs the DatabricksWorkspace controller; a deleted workspace's client is closed and dropped. */
+/**
+ * Runs the DatabricksWorkspace controller; a deleted workspace's client is closed and dropped. A
+ * workspace being deleted is woken when one of its dependents goes away or stops needing it.
+ */
 export function registerWorkspaceController(setup: OperatorSetup): void {
   const informer = setup.informers.DatabricksWorkspace as unknown as Informer<DatabricksWorkspace>;
   informer.addEventHandler({ onDelete: (workspace) => setup.shared.clients.forget(objectKey(workspace)) });
-  setup.manager.controller<DatabricksWorkspace, WorkspaceContext>({
+  const dependentInformer = (kind: DependentKind) => setup.informers[kind] as unknown as Informer<Dependent>;
+  const dependents = {} as Record<DependentKind, Informer<Dependent>['store']>;
+  for (const kind of DEPENDENT_KINDS) {
+    // The same index each kind's controller adds: whichever registers first creates it.
+    dependentInformer(kind).addIndex(WORKSPACE_INDEX, workspaceKeyOf as IndexFunction<Dependent>);
+    dependents[kind] = dependentInformer(kind).store;
+  }
+  const deletedWorkspaceOf = (object: Dependent): string[] => {
+    const [key] = workspaceKeyOf(object);
+    return informer.store.get(key)?.metadata.deletionTimestamp ? [key] : [];
+  };
+  const controller = setup.manager.controller<DatabricksWorkspace, WorkspaceContext>({
     name: 'databricksworkspace',
     informer,
     reconcile: reconcileWorkspace,
@@ -332,6 +469,12 @@ export function registerWorkspaceController(setup: OperatorSetup): void {
       clients: setup.shared.clients,
       events: setup.manager.events,
       timing: setup.options.workspaceTiming,
+      dependents,
     },
   });
+  for (const kind of DEPENDENT_KINDS) {
+    controller.watch(dependentInformer(kind), deletedWorkspaceOf, (previous, current) =>
+      dependentChanged(kind, previous, current),
+    );
+  }
 }

@@ -3,7 +3,7 @@ import { celValidations, exactlyOneOf, type CelRule } from './cel-rules.js';
 import { Conditions, ObservedGeneration } from './conditions.js';
 import { READY_COLUMN, REASON_COLUMN, type KindDefinition } from './custom-resource-definition.js';
 import { SecretKeySelector } from './object-references.js';
-import { Bool, Int, Opt, Str, StringEnum, Struct } from './schema-types.js';
+import { Bool, Int, Opt, Str, StringEnum, StringList, Struct } from './schema-types.js';
 
 const AUTH_METHODS = ['token', 'oauthM2M', 'azureServicePrincipal'] as const;
 
@@ -113,6 +113,12 @@ export const DatabricksWorkspaceStatus = Struct(
     ),
     workspaceId: Opt(Str('Numeric workspace ID, when the workspace reports it.')),
     lastVerifiedTime: Opt(Str('When the credentials last worked.', { format: 'date-time' })),
+    heldSecrets: Opt(
+      StringList(
+        "Secrets spec.auth named that carry this workspace's finalizer (databricks.operator.dev/workspace-<name>), which keeps them readable until the objects that need this workspace have cleaned up in Databricks.",
+        { maxItems: 16 },
+      ),
+    ),
   },
   'What the controller observed: whether the credentials work.',
 );

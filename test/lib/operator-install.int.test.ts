@@ -276,11 +276,36 @@ describe('DatabricksOperator install on an API server that authorizes with RBAC'
       expect(lease.spec?.holderIdentity).toBeTruthy();
       expect(operator.manager.isLeader).toBe(true);
 
+      // The workspace holds the Secret its credentials come from with a finalizer of its own.
+      const held = await core.readNamespacedSecret({ namespace, name: 'databricks-token' });
+      expect(held.metadata?.finalizers).toEqual(['databricks.operator.dev/workspace-ws']);
+
       await adminKube.deleteCustomObject(RESOURCES.DatabricksJob, namespace, 'etl');
       await pollUntil('the job to be deleted', async () =>
         (await adminKube.getCustomObject(RESOURCES.DatabricksJob, namespace, 'etl')) ? undefined : true,
       );
       expect(fake.requestCount('jobs/delete', 200)).toBe(1);
+
+      // The rest at once, Secret included: the workspace lets go of the Secret once nothing needs it.
+      await core.deleteNamespacedSecret({ namespace, name: 'databricks-token' });
+      for (const [resource, name] of [
+        [RESOURCES.DatabricksWorkspace, 'ws'],
+        [RESOURCES.DatabricksSecretScope, 'creds'],
+        [RESOURCES.DatabricksDbfsFile, 'config'],
+      ] as const) {
+        await adminKube.deleteCustomObject(resource, namespace, name);
+      }
+      await pollUntil('the workspace, the scope, the file and the Secret to be deleted', async () => {
+        const left = await Promise.all([
+          adminKube.getCustomObject(RESOURCES.DatabricksWorkspace, namespace, 'ws'),
+          adminKube.getCustomObject(RESOURCES.DatabricksSecretScope, namespace, 'creds'),
+          adminKube.getCustomObject(RESOURCES.DatabricksDbfsFile, namespace, 'config'),
+          adminKube.readSecret(namespace, 'databricks-token'),
+        ]);
+        return left.every((object) => object === undefined) ? true : undefined;
+      });
+      expect(fake.requestCount('secrets/scopes/delete', 200)).toBe(1);
+      expect(fake.requestCount('dbfs/delete', 200)).toBe(1);
 
       // A clean stop writes the Lease as free, so a standby takes over at once.
       await operator.stop();
@@ -310,6 +335,8 @@ describe('DatabricksOperator install on an API server that authorizes with RBAC'
           true,
         ],
         [{ resource: 'secrets', verb: 'get', namespace, name: 'databricks-token' }, true],
+        // A workspace's finalizer on its credentials' Secret (the controller patches nothing else there).
+        [{ resource: 'secrets', verb: 'patch', namespace, name: 'databricks-token' }, true],
         [{ resource: 'configmaps', verb: 'get', namespace }, true],
         [{ ...events, verb: 'create' }, true],
         [{ ...events, verb: 'patch' }, true],
@@ -334,6 +361,8 @@ describe('DatabricksOperator install on an API server that authorizes with RBAC'
         [{ resource: 'secrets', verb: 'get', namespace: home }, !scoped],
         [{ resource: 'secrets', verb: 'get', namespace: home, name: 'someone-elses' }, !scoped],
         [{ resource: 'secrets', verb: 'create', namespace }, false],
+        [{ resource: 'secrets', verb: 'update', namespace, name: 'databricks-token' }, false],
+        [{ resource: 'secrets', verb: 'delete', namespace, name: 'databricks-token' }, false],
         [
           { resource: 'secrets', verb: 'update', namespace: home, name: install.operator.secretHashKeyName },
           false,

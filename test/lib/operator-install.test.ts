@@ -85,7 +85,9 @@ const WATCHED_RULES = [
     resources: SEVEN_PLURALS.map((plural) => `${plural}/status`),
     verbs: ['patch'],
   },
-  { apiGroups: [''], resources: ['secrets', 'configmaps'], verbs: ['get'] },
+  // patch: a workspace's finalizer on the Secrets its credentials come from (never their data).
+  { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'patch'] },
+  { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] },
   { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
 ];
 
@@ -114,7 +116,7 @@ describe('DatabricksOperator', () => {
     }
   });
 
-  it('grants, cluster-wide, only what the controller does: the seven kinds and their status, single Secrets and ConfigMaps, Events', () => {
+  it('grants, cluster-wide, only what the controller does: the seven kinds and their status, single Secrets (read, and patched for finalizers) and ConfigMaps, Events', () => {
     const manifests = synth();
     expect(only(manifests, 'ClusterRole').rules).toEqual(WATCHED_RULES);
     expect(only(manifests, 'ClusterRoleBinding')).toMatchObject({
@@ -124,7 +126,8 @@ describe('DatabricksOperator', () => {
     const verbsOnSecrets = WATCHED_RULES.filter((rule) => rule.resources.includes('secrets')).flatMap(
       (rule) => rule.verbs,
     );
-    expect(verbsOnSecrets).toEqual(['get']);
+    // Read one by one, and patched for a workspace's finalizer; never listed, watched, created or deleted.
+    expect(verbsOnSecrets).toEqual(['get', 'patch']);
   });
 
   it('lets the controller create its Lease, and read and renew only that one, in its own namespace', () => {

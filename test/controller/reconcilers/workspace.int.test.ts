@@ -11,6 +11,10 @@ import {
   type WorkspaceContext,
 } from '../../../controller/reconcilers/workspace.js';
 import { WorkspaceClients } from '../../../controller/reconcilers/workspace-clients.js';
+import {
+  DEPENDENT_KINDS,
+  type DependentStores,
+} from '../../../controller/reconcilers/workspace-dependents.js';
 import { installCrd, readCrdManifests } from '../../control-plane/crd-installation.js';
 import { freeLoopbackPort } from '../../control-plane/free-port.js';
 import { pollUntil } from '../../control-plane/poll-until.js';
@@ -20,6 +24,11 @@ import { defaultFakeToken, startFakeWorkspace, type FakeWorkspace } from '../../
 
 const SECRET = 'databricks-pat';
 const KEY = 'token';
+
+/** No object lives in these workspaces: only the workspace kind is installed here. */
+const noDependents = Object.fromEntries(
+  DEPENDENT_KINDS.map((kind) => [kind, { get: () => undefined, keysByIndex: () => [] }]),
+) as unknown as DependentStores;
 
 describe('DatabricksWorkspace reconciler against the API server and the fake workspace', () => {
   const namespace = useTestNamespace('workspace');
@@ -81,6 +90,7 @@ describe('DatabricksWorkspace reconciler against the API server and the fake wor
           },
         },
         timing: { readyMs: 60_000, minBackoffMs: 200, maxBackoffMs: 1_000 },
+        dependents: noDependents,
       },
     });
     await manager.start();

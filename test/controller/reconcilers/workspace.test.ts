@@ -6,6 +6,11 @@ import {
   type WorkspaceContext,
 } from '../../../controller/reconcilers/workspace.js';
 import { WorkspaceClients } from '../../../controller/reconcilers/workspace-clients.js';
+import {
+  DEPENDENT_KINDS,
+  type DependentStores,
+} from '../../../controller/reconcilers/workspace-dependents.js';
+import { DATABRICKS_FINALIZER } from '../../../controller/runtime/finalizer.js';
 import { findCondition, type Condition } from '../../../controller/runtime/conditions.js';
 import type { EventNote } from '../../../controller/runtime/events.js';
 import { silentLogger } from '../../../controller/runtime/logger.js';
@@ -28,7 +33,16 @@ function setup(options: { readSecret?: () => Promise<V1Secret | undefined> } = {
     kube: {
       readSecret:
         options.readSecret ??
-        (async () => ({ data: { token: Buffer.from('dapi-unit-test-token').toString('base64') } })),
+        (async () => ({
+          metadata: { finalizers: ['databricks.operator.dev/workspace-ws'] },
+          data: { token: Buffer.from('dapi-unit-test-token').toString('base64') },
+        })),
+      patchSecret: async () => {
+        throw new Error('the Secret holds the finalizer already');
+      },
+      patchCustomObject: async () => {
+        throw new Error('the workspace holds the finalizer already');
+      },
     },
     status: new StatusWriter(
       {
@@ -42,6 +56,9 @@ function setup(options: { readSecret?: () => Promise<V1Secret | undefined> } = {
     clients,
     events: { record: async (_object, event) => void events.push(event) },
     timing: { readyMs: 60_000, minBackoffMs: 200, maxBackoffMs: 1_000, probeRetryBudgetMs: 0 },
+    dependents: Object.fromEntries(
+      DEPENDENT_KINDS.map((kind) => [kind, { get: () => undefined, keysByIndex: () => [] }]),
+    ) as unknown as DependentStores,
     key: 'team/ws',
     reconcileID: 'r1',
     log: silentLogger,
@@ -56,13 +73,21 @@ function workspace(
   return {
     apiVersion: `${WORKSPACES.group}/${WORKSPACES.version}`,
     kind: 'DatabricksWorkspace',
-    metadata: { name: 'ws', namespace: 'team', uid: 'u1', generation: 2, resourceVersion: '7' },
+    // Past its first reconcile: it holds its finalizer and its Secret already.
+    metadata: {
+      name: 'ws',
+      namespace: 'team',
+      uid: 'u1',
+      generation: 2,
+      resourceVersion: '7',
+      finalizers: [DATABRICKS_FINALIZER],
+    },
     spec: {
       host: 'https://adb-1.azuredatabricks.net',
       auth: { token: { secretKeyRef: { name: 'pat', key: 'token' } } },
       ...spec,
     },
-    ...(conditions ? { status: { conditions } } : {}),
+    status: { heldSecrets: ['pat'], ...(conditions ? { conditions } : {}) },
   };
 }
 
