@@ -10,9 +10,9 @@ import {
 } from '../databricks/index.js';
 import type { EventNote } from '../runtime/events.js';
 import type { ClusterContext, DatabricksCluster } from './cluster.js';
-import { note, warning } from './event-notes.js';
+import { note, shortList, warning } from './event-notes.js';
 import { NotReadyError } from './managed.js';
-import { OWNER_UID_TAG, refuseIfOwnedElsewhere } from './ownership.js';
+import { OWNER_UID_TAG, describeMarker, isLeftBehindFor, refuseIfOwnedElsewhere } from './ownership.js';
 
 /**
  * The cluster this object manages, read from Databricks: the one in status, the adopted one, the one an
@@ -72,13 +72,30 @@ export async function locateCluster(
     );
     return { clusterId: adopted, observed };
   }
-  const found = await findOwnedCluster(client, uid);
+  const { owned: found, leftBehind } = await findMarkedClusters(client, cluster);
   if (found) {
     // Created by an earlier attempt that did not live to write status: that cluster, not a second one.
     await record(
       note('Found', 'FindCluster', `found cluster ${found.cluster_id} this object created earlier`),
     );
     return { clusterId: found.cluster_id, observed: found };
+  }
+  const [left, ...alsoLeft] = leftBehind;
+  if (left) {
+    // An earlier DatabricksCluster of this name left it (Retain, or orphaned): taken back, not copied.
+    // Its marker becomes this object's with the edit that applies spec.settings.
+    const others =
+      alsoLeft.length > 0
+        ? `; cluster ${shortList(alsoLeft.map((other) => other.cluster_id))} carry the same earlier marker and were left alone`
+        : '';
+    await record(
+      note(
+        'Reclaimed',
+        'ReclaimCluster',
+        `took back cluster ${left.cluster_id}, left in Databricks by an earlier DatabricksCluster ${describeMarker(tagsOf(left))}, instead of creating a copy; spec.settings and this object's marker replace its settings${others}`,
+      ),
+    );
+    return { clusterId: left.cluster_id, observed: left };
   }
   const created = await create();
   await record(note('Created', 'CreateCluster', `created cluster ${created.clusterId}`));
@@ -102,6 +119,30 @@ export async function findOwnedCluster(
     if (tagsOf(listed)?.[OWNER_UID_TAG] === uid) return listed;
   }
   return undefined;
+}
+
+/**
+ * In one listing: the cluster whose marker carries `cluster`'s UID, or else the clusters an earlier
+ * DatabricksCluster of the same namespace and name left behind ({@link isLeftBehindFor}), oldest
+ * (lowest start time, then ID) first.
+ */
+async function findMarkedClusters(
+  client: DatabricksClient,
+  cluster: DatabricksCluster,
+): Promise<{ owned?: ClusterDetails; leftBehind: ClusterDetails[] }> {
+  const uid = cluster.metadata.uid ?? '';
+  const leftBehind: ClusterDetails[] = [];
+  if (uid === '') return { leftBehind };
+  for await (const listed of client.clusters.list({ page_size: 100 })) {
+    const tags = tagsOf(listed);
+    if (tags?.[OWNER_UID_TAG] === uid) return { owned: listed, leftBehind: [] };
+    if (isLeftBehindFor(tags, cluster)) leftBehind.push(listed);
+  }
+  return {
+    leftBehind: leftBehind.sort(
+      (a, b) => (a.start_time ?? 0) - (b.start_time ?? 0) || (a.cluster_id < b.cluster_id ? -1 : 1),
+    ),
+  };
 }
 
 function tagsOf(observed: ClusterDetails): Readonly<Record<string, string>> | undefined {

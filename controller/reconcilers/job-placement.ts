@@ -19,7 +19,13 @@ import { note, shortList, warning } from './event-notes.js';
 import type { DatabricksJob, JobContext } from './job.js';
 import { JobView } from './job-view.js';
 import { NotReadyError, WORKSPACE_INDEX, describeApiError, workspaceKeyOf } from './managed.js';
-import { OWNER_TAG, OWNER_UID_TAG, refuseIfOwnedElsewhere } from './ownership.js';
+import {
+  OWNER_TAG,
+  OWNER_UID_TAG,
+  describeMarker,
+  isLeftBehindFor,
+  refuseIfOwnedElsewhere,
+} from './ownership.js';
 
 const jobDiff = new SettingsDiff(JobSettingsSchema as SettableFieldsSchema, jobDriftRules);
 
@@ -91,7 +97,28 @@ export async function placeJob(
     return placed(jobId);
   }
   if (recorded === undefined) {
-    const found = await view.findOwned(uid, jobName(job), managedJobs);
+    const marked = await view.findMarked(uid, jobName(job), managedJobs, (listed) =>
+      isLeftBehindFor(listed.settings?.tags, job),
+    );
+    const found = marked.owned;
+    const [left, ...alsoLeft] = marked.leftBehind;
+    if (!found && left) {
+      // An earlier DatabricksJob of this name left it (Retain, or orphaned): taken back, not copied.
+      const jobId = formatId(left.job_id);
+      await reset(jobId);
+      const others =
+        alsoLeft.length > 0
+          ? `; job ${shortList(alsoLeft.map((other) => formatId(other.job_id)))} carry the same earlier marker and were left alone`
+          : '';
+      events.push(
+        note(
+          'Reclaimed',
+          'ReclaimJob',
+          `took back job ${jobId}, left in Databricks by an earlier DatabricksJob ${describeMarker(left.settings?.tags)}, instead of creating a copy; reset it to spec.settings and marked it as this object's${others}`,
+        ),
+      );
+      return placed(jobId);
+    }
     if (!found) {
       const jobId = await create();
       events.push(note('Created', 'CreateJob', `created job ${jobId}`));

@@ -192,15 +192,41 @@ export class JobView {
    * with `jobs/list?name=` (exact name), which returns the few jobs of that name.
    */
   async findOwned(uid: string, name: string, managedJobs: number): Promise<Job | undefined> {
+    return (await this.findMarked(uid, name, managedJobs, () => false)).owned;
+  }
+
+  /**
+   * {@link findOwned}, and in the same read the jobs `leftBehind` picks (by their marker: an earlier
+   * object of the same name left them), lowest job ID first. Those are looked for only when no job
+   * carries `uid`.
+   */
+  async findMarked(
+    uid: string,
+    name: string,
+    managedJobs: number,
+    leftBehind: (job: Job) => boolean,
+  ): Promise<{ owned?: Job; leftBehind: Job[] }> {
     const created = this.createdHere.get(uid);
-    if (created) return this.job(created, 0);
+    if (created) return { owned: await this.job(created, 0), leftBehind: [] };
+    let jobs: Iterable<Job> | AsyncIterable<Job>;
     if (managedJobs >= this.options.listingThreshold) {
-      return (await this.freshListing()).byOwnerUid.get(uid);
+      const listing = await this.freshListing();
+      const owned = listing.byOwnerUid.get(uid);
+      if (owned) return { owned, leftBehind: [] };
+      jobs = listing.byId.values();
+    } else {
+      jobs = this.client.jobs.list({ name });
     }
-    for await (const job of this.client.jobs.list({ name })) {
-      if (job.settings?.tags?.[OWNER_UID_TAG] === uid) return job;
+    let owned: Job | undefined;
+    const left: Job[] = [];
+    for await (const job of jobs) {
+      if (job.settings?.tags?.[OWNER_UID_TAG] === uid) owned = job;
+      else if (leftBehind(job)) left.push(job);
     }
-    return undefined;
+    if (owned) return { owned, leftBehind: [] };
+    return {
+      leftBehind: left.sort((a, b) => (BigInt(String(a.job_id)) < BigInt(String(b.job_id)) ? -1 : 1)),
+    };
   }
 
   /** Records that this process created job `jobId` for owner `uid`. */

@@ -58,6 +58,28 @@ export function ownershipOf(
   return { kind: 'other', owner: tags?.[OWNER_TAG] ?? '(unnamed)', uid };
 }
 
+/**
+ * Whether `tags` mark a Databricks object that an earlier object of `owner`'s namespace and name left
+ * behind (deleted with deletionPolicy Retain, or orphaned): the marker names exactly this
+ * `namespace/name`, with another UID. A name is unique among live objects, so that earlier object is
+ * gone, and the new one takes the Databricks object back instead of making a copy. A key longer than
+ * the tag holds is never matched: its cut form could be another object's.
+ */
+export function isLeftBehindFor(
+  tags: Readonly<Record<string, string>> | undefined,
+  owner: KubeObject,
+): boolean {
+  const uid = tags?.[OWNER_UID_TAG];
+  if (uid === undefined || uid === '' || uid === owner.metadata.uid) return false;
+  const key = `${owner.metadata.namespace ?? ''}/${owner.metadata.name}`;
+  return key.length <= MAX_TAG_VALUE && tags?.[OWNER_TAG] === key;
+}
+
+/** `namespace/name (uid ...)`: the object a marker names, for Events. */
+export function describeMarker(tags: Readonly<Record<string, string>> | undefined): string {
+  return `${tags?.[OWNER_TAG] ?? '(unnamed)'} (uid ${tags?.[OWNER_UID_TAG] ?? 'unknown'})`;
+}
+
 /** Says who owns a Databricks object, for the `OwnedElsewhere` condition message. */
 export function describeOtherOwner(ownership: Extract<Ownership, { kind: 'other' }>): string {
   return `${ownership.owner} (uid ${ownership.uid})`;

@@ -43,7 +43,8 @@ export async function ensureScope(
   if (scope.status?.scopeName !== name && context.written.get(uid)?.scopeName !== name) {
     refuseIfHeldElsewhere(scope, name, context);
     const existing = (await client.secrets.listScopes()).find((listed) => listed.name === name);
-    if (existing) refuseUnlessAdopted(scope, existing, client);
+    const reclaimed = existing !== undefined && isLeftBehind(scope);
+    if (existing) refuseUnlessAdopted(scope, existing, client, reclaimed);
     const claim: DatabricksSecretScopeStatus = existing ? intent : { ...intent, scopeCreatePending: true };
     await context.status.update(scope, claim);
     context.written.set(uid, { scopeName: name, secretHashes: {} });
@@ -54,11 +55,17 @@ export async function ensureScope(
       return created;
     }
     events.push(
-      note(
-        'Adopted',
-        'AdoptScope',
-        `adopted secret scope ${name} (spec.adopt): the secrets of spec.secrets are managed in it, keys it already held are left alone`,
-      ),
+      reclaimed && !scope.spec.adopt
+        ? note(
+            'Reclaimed',
+            'ReclaimScope',
+            `took back secret scope ${name}, left in Databricks by an earlier DatabricksSecretScope ${scope.metadata.namespace ?? ''}/${scope.metadata.name} (its default name, and no DatabricksSecretScope holds it), instead of refusing it: the secrets of spec.secrets are managed in it, keys it already held are left alone`,
+          )
+        : note(
+            'Adopted',
+            'AdoptScope',
+            `adopted secret scope ${name} (spec.adopt): the secrets of spec.secrets are managed in it, keys it already held are left alone`,
+          ),
     );
   } else {
     await context.status.update(scope, intent);
@@ -102,15 +109,29 @@ async function confirmCreated(
 }
 
 /**
- * A scope that exists but that this object did not create may be taken only with `spec.adopt`, and only
- * when its backend is the one the spec asks for (Databricks cannot change a scope's backend).
+ * Whether the existing scope was most likely left by an earlier object of this namespace and name
+ * (deleted with deletionPolicy Retain, or orphaned), so that this one may take it back without
+ * `spec.adopt`, as a job or cluster whose marker names this object is. A scope has no marker: what
+ * stands for one is its name being this object's default, `<namespace>.<name>`, which only an object of
+ * this namespace and name would make, and no live object holding it (refuseIfHeldElsewhere ran first).
+ * A name chosen in `spec.scopeName` can be anyone's, so that still needs `spec.adopt`.
+ */
+function isLeftBehind(scope: DatabricksSecretScope): boolean {
+  return scope.spec.scopeName === undefined;
+}
+
+/**
+ * A scope that exists but that this object did not create may be taken only with `spec.adopt` (or when
+ * `reclaimed`: left by an earlier object of this name), and only when its backend is the one the spec
+ * asks for (Databricks cannot change a scope's backend).
  */
 function refuseUnlessAdopted(
   scope: DatabricksSecretScope,
   existing: SecretScope,
   client: DatabricksClient,
+  reclaimed: boolean,
 ): void {
-  if (!scope.spec.adopt) throw scopeExists(scope, existing.name, client);
+  if (!scope.spec.adopt && !reclaimed) throw scopeExists(scope, existing.name, client);
   const wanted = scope.spec.backend?.type === 'AzureKeyVault' ? 'AZURE_KEYVAULT' : 'DATABRICKS';
   const actual = existing.backend_type ?? 'DATABRICKS';
   if (actual === wanted) return;
