@@ -11,6 +11,8 @@ export interface IDatabricksCluster {
   readonly kind: 'DatabricksCluster';
   /** The name of the `DatabricksCluster` object, in the same namespace. */
   readonly name: string;
+  /** The workspace the cluster lives in, if known: a task of a job in another workspace cannot use it. */
+  readonly workspace?: IDatabricksWorkspace;
 }
 
 /** Whether the controller keeps the cluster running or terminated (`spec.state`). */
@@ -58,9 +60,13 @@ export interface DatabricksClusterProps extends DatabricksObjectProps {
 export class DatabricksCluster extends DatabricksApiObject implements IDatabricksCluster {
   declare readonly kind: 'DatabricksCluster';
 
-  /** A cluster defined elsewhere, by the name of its `DatabricksCluster` object. */
-  static fromName(name: string): IDatabricksCluster {
-    return { kind: 'DatabricksCluster', name };
+  /**
+   * A cluster defined elsewhere, by the name of its `DatabricksCluster` object.
+   *
+   * @param workspace its workspace, checked at synth against the jobs that run on it
+   */
+  static fromName(name: string, workspace?: IDatabricksWorkspace): IDatabricksCluster {
+    return { kind: 'DatabricksCluster', name, workspace };
   }
 
   /** The workspace the cluster lives in. */

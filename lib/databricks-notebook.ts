@@ -18,6 +18,8 @@ export interface IDatabricksNotebook {
   readonly kind: 'DatabricksNotebook';
   /** The name of the `DatabricksNotebook` object, in the same namespace. */
   readonly name: string;
+  /** The workspace the notebook lives in, if known: a job in another workspace cannot run it. */
+  readonly workspace?: IDatabricksWorkspace;
 }
 
 /** The language of a notebook (`spec.language`). */
@@ -101,9 +103,13 @@ const EXTENSIONS: Readonly<Record<string, { language?: NotebookLanguage; format:
 export class DatabricksNotebook extends DatabricksApiObject implements IDatabricksNotebook {
   declare readonly kind: 'DatabricksNotebook';
 
-  /** A notebook defined elsewhere, by the name of its `DatabricksNotebook` object. */
-  static fromName(name: string): IDatabricksNotebook {
-    return { kind: 'DatabricksNotebook', name };
+  /**
+   * A notebook defined elsewhere, by the name of its `DatabricksNotebook` object.
+   *
+   * @param workspace its workspace, checked at synth against the jobs that run it
+   */
+  static fromName(name: string, workspace?: IDatabricksWorkspace): IDatabricksNotebook {
+    return { kind: 'DatabricksNotebook', name, workspace };
   }
 
   /**

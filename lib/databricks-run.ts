@@ -4,6 +4,7 @@ import type { DatabricksRunSpec, RunNowSettings, RunSubmitSettings } from './crd
 import { DatabricksApiObject, type DatabricksObjectProps } from './databricks-api-object.js';
 import type { IDatabricksJob } from './databricks-job.js';
 import type { IDatabricksWorkspace } from './databricks-workspace.js';
+import { referenceScopeProblem } from './reference-scope.js';
 import { taskGraphProblems } from './task-graph.js';
 
 /**
@@ -138,6 +139,14 @@ export class DatabricksRun extends DatabricksApiObject {
     if (!this.workspace) {
       problems.push('workspace is not set and the job does not say which workspace it is in; set workspace');
     }
+    const misplaced =
+      props.job &&
+      referenceScopeProblem(
+        { construct: this, kind: 'DatabricksRun', workspace: this.workspace },
+        'job (spec.jobRef)',
+        props.job,
+      );
+    if (misplaced) problems.push(misplaced);
     if (props.runNow?.job_parameters && props.jobParameters) {
       problems.push('jobParameters and runNow.job_parameters are mutually exclusive; keep jobParameters');
     }

@@ -5,6 +5,7 @@ import type { IDatabricksCluster } from './databricks-cluster.js';
 import type { DatabricksJob, IDatabricksJob } from './databricks-job.js';
 import type { IDatabricksNotebook } from './databricks-notebook.js';
 import { JobCluster } from './job-cluster.js';
+import { referenceScopeProblem, type ReferenceTarget } from './reference-scope.js';
 
 export type { TaskPayload };
 
@@ -13,6 +14,11 @@ export type TaskTypeField = (typeof TASK_TYPE_FIELDS)[number];
 
 /** The Jobs API payload of one task type, e.g. `TaskTypePayload<'notebook_task'>`. */
 export type TaskTypePayload<F extends TaskTypeField> = NonNullable<TaskPayload[F]>;
+
+/** The `_ref` field a task type synthesizes for a target of each kind. */
+function refFieldOf(target: ReferenceTarget | undefined): string {
+  return target?.kind === 'DatabricksJob' ? 'job_ref' : 'notebook_ref';
+}
 
 /** What a task does when it runs; a task has exactly one type. */
 export class TaskType {
@@ -27,9 +33,10 @@ export class TaskType {
     notebook: IDatabricksNotebook | string,
     options: Omit<TaskTypePayload<'notebook_task'>, 'notebook_path' | 'notebook_ref'> = {},
   ): TaskType {
-    const target =
-      typeof notebook === 'string' ? { notebook_path: notebook } : { notebook_ref: { name: notebook.name } };
-    return new TaskType('notebook_task', { ...options, ...target });
+    if (typeof notebook === 'string') {
+      return new TaskType('notebook_task', { ...options, notebook_path: notebook });
+    }
+    return new TaskType('notebook_task', { ...options, notebook_ref: { name: notebook.name } }, notebook);
   }
 
   /** Runs a Python file with `spark_python_task` (`python_file`, `parameters`, `source`). */
@@ -77,8 +84,11 @@ export class TaskType {
     job: IDatabricksJob | number,
     options: Omit<TaskTypePayload<'run_job_task'>, 'job_id' | 'job_ref'> = {},
   ): TaskType {
-    const target = typeof job === 'number' ? { job_id: job } : { job_ref: { name: job.name } };
-    return new TaskType('run_job_task', { ...options, ...target } as TaskTypePayload<'run_job_task'>);
+    if (typeof job === 'number') {
+      return new TaskType('run_job_task', { ...options, job_id: job } as TaskTypePayload<'run_job_task'>);
+    }
+    const payload = { ...options, job_ref: { name: job.name } } as TaskTypePayload<'run_job_task'>;
+    return new TaskType('run_job_task', payload, job);
   }
 
   /** Compares two values with `condition_task`; dependants pick a branch with {@link Task.dependsOnOutcome}. */
@@ -101,6 +111,8 @@ export class TaskType {
     readonly field: TaskTypeField,
     /** Its payload. */
     readonly payload: object,
+    /** The notebook or job its `_ref` names, if it names one. */
+    readonly target?: ReferenceTarget,
   ) {}
 }
 
@@ -264,6 +276,18 @@ export class Task {
         `${where} runs on job cluster "${this.compute.key}" of another job (${this.compute.job.node.path}); ` +
           `a task can only use job clusters of its own job, so add the cluster to this job with addJobCluster()`,
       );
+    }
+    const referrer = { construct: this.job, kind: 'DatabricksJob', workspace: this.job.workspace };
+    const references: [string, ReferenceTarget | undefined][] = [
+      [
+        `${where} runOn (existing_cluster_ref)`,
+        this.compute instanceof JobCluster ? undefined : this.compute,
+      ],
+      [`${where} ${this.props.type?.field}.${refFieldOf(this.props.type?.target)}`, this.props.type?.target],
+    ];
+    for (const [field, target] of references) {
+      const problem = target && referenceScopeProblem(referrer, field, target);
+      if (problem) problems.push(problem);
     }
     for (const { task } of this.dependencies) {
       if (task.job !== this.job) {

@@ -148,6 +148,7 @@ function desiredSettings(job: DatabricksJob, context: JobContext): JobSettings {
     namespace,
     context.references,
     'spec.settings.tasks',
+    { kind: 'DatabricksJob', workspace: job.spec.workspaceRef.name },
   );
   if (tasks) settings.tasks = tasks;
   return settings;

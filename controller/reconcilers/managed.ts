@@ -433,18 +433,36 @@ export function workspaceKeyOf(
   return [`${object.metadata.namespace ?? ''}/${object.spec.workspaceRef.name}`];
 }
 
+/** The object a reference is resolved for: its kind and its workspace, which the target must share. */
+export interface Referrer {
+  /** `DatabricksJob`, `DatabricksRun`. */
+  readonly kind: string;
+  /** Its `spec.workspaceRef.name` (the namespace is the one the reference is resolved in). */
+  readonly workspace: string;
+}
+
 /**
  * Resolves a `*_ref` to a value from the referenced object's status (a cluster ID, a job ID, a path),
- * or throws `WaitingForDependency` naming the field while the target is missing or not Ready.
+ * or throws `WaitingForDependency` naming the field while the target is missing or not Ready, and
+ * `InvalidReference` when the target lives in another DatabricksWorkspace than `referrer`: its ID means
+ * nothing (or something else) there.
  */
 export function resolveReference<R extends KubeObject & { status?: ManagedStatus }, V>(
   store: Pick<ObjectStore<R>, 'get'>,
   namespace: string,
   reference: { name: string },
   target: { kind: string; field: string; valueOf: (object: R) => V | undefined },
+  referrer: Referrer,
 ): V {
   const object = store.get(`${namespace}/${reference.name}`);
   if (!object) throw waitingFor(`${target.field}: ${target.kind} ${reference.name} does not exist yet`);
+  const theirs = (object as { spec?: { workspaceRef?: { name?: string } } }).spec?.workspaceRef?.name;
+  if (theirs !== undefined && theirs !== referrer.workspace) {
+    throw new NotReadyError(
+      'InvalidReference',
+      `${target.field}: ${target.kind} ${reference.name} is in DatabricksWorkspace ${theirs}, but this ${referrer.kind} is in DatabricksWorkspace ${referrer.workspace}; a reference must stay inside one workspace (an ID of ${theirs} means nothing, or something else, in ${referrer.workspace}): refer to a ${target.kind} of ${referrer.workspace}, or move this ${referrer.kind} to ${theirs}`,
+    );
+  }
   const value = target.valueOf(object);
   if (!isConditionTrue(object.status?.conditions, 'Ready') || value === undefined) {
     throw waitingFor(`${target.field}: ${target.kind} ${reference.name} is not Ready yet`);

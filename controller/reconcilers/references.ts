@@ -7,7 +7,7 @@
 import { isConditionTrue } from '../runtime/conditions.js';
 import type { KubeObject } from '../runtime/kube-client.js';
 import type { ObjectStore } from '../runtime/object-store.js';
-import { resolveReference, type ManagedStatus } from './managed.js';
+import { resolveReference, type ManagedStatus, type Referrer } from './managed.js';
 
 type Json = Record<string, unknown>;
 type Store = Pick<ObjectStore<KubeObject & { status?: ManagedStatus & Json }>, 'get'>;
@@ -86,13 +86,15 @@ function holderOf(task: Json, holder: readonly string[]): Json | undefined {
 
 /**
  * A copy of `tasks` with every `_ref` replaced by the ID or path from its target's status. Throws
- * `WaitingForDependency` (naming the field) while a target is missing or not Ready.
+ * `WaitingForDependency` (naming the field) while a target is missing or not Ready, and
+ * `InvalidReference` for a target in another workspace than `referrer`'s.
  */
 export function resolveTaskReferences<T>(
   tasks: readonly T[] | undefined,
   namespace: string,
   stores: ReferenceStores,
   path: string,
+  referrer: Referrer,
 ): T[] | undefined {
   if (!tasks) return undefined;
   const copy = structuredClone(tasks) as unknown as Json[];
@@ -102,11 +104,13 @@ export function resolveTaskReferences<T>(
       const ref = holder?.[reference.ref] as { name: string } | undefined;
       if (!holder || !ref) continue;
       const field = [at, ...reference.holder, reference.ref].join('.');
-      holder[reference.replaceWith] = resolveReference(stores[reference.store], namespace, ref, {
-        kind: reference.kind,
-        field,
-        valueOf: (object) => object.status?.[reference.statusField],
-      });
+      holder[reference.replaceWith] = resolveReference(
+        stores[reference.store],
+        namespace,
+        ref,
+        { kind: reference.kind, field, valueOf: (object) => object.status?.[reference.statusField] },
+        referrer,
+      );
       delete holder[reference.ref];
     }
   }

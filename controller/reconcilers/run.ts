@@ -169,14 +169,18 @@ async function startRun(
 ): Promise<{ runId: string; jobId?: string; event: EventNote }> {
   const namespace = run.metadata.namespace ?? '';
   const idempotency_token = idempotencyTokenOf(run);
+  const referrer = { kind: 'DatabricksRun', workspace: run.spec.workspaceRef.name };
   const { jobRef } = run.spec;
   if (jobRef) {
+    // Another workspace's job ID would start whatever job has that ID here: refused before any call.
     const jobId = formatId(
-      resolveReference(context.jobs, namespace, jobRef, {
-        kind: 'DatabricksJob',
-        field: 'spec.jobRef',
-        valueOf: (job) => job.status?.jobId,
-      }),
+      resolveReference(
+        context.jobs,
+        namespace,
+        jobRef,
+        { kind: 'DatabricksJob', field: 'spec.jobRef', valueOf: (job) => job.status?.jobId },
+        referrer,
+      ),
     );
     const request = { ...(run.spec.runNow ?? {}), idempotency_token } as RunNowRequest;
     const { run_id } = await client.jobs.runNow(jobId, request).catch((error: unknown) => {
@@ -197,7 +201,13 @@ async function startRun(
   }
   const submit = run.spec.submit;
   if (!submit) throw new Error('spec has neither jobRef nor submit; the CRD requires exactly one');
-  const tasks = resolveTaskReferences(submit.tasks, namespace, context.references, 'spec.submit.tasks');
+  const tasks = resolveTaskReferences(
+    submit.tasks,
+    namespace,
+    context.references,
+    'spec.submit.tasks',
+    referrer,
+  );
   const settings: RunSubmitSettings = {
     ...submit,
     run_name: submit.run_name ?? run.metadata.name,

@@ -38,7 +38,11 @@ describe('DatabricksRun runOnChange', () => {
     ],
     [
       'the workspace',
-      { job, workspace: DatabricksWorkspace.fromName('staging'), jobParameters: { epochs: '20', lr: '0.1' } },
+      {
+        job: DatabricksJob.fromName('train'),
+        workspace: DatabricksWorkspace.fromName('staging'),
+        jobParameters: { epochs: '20', lr: '0.1' },
+      },
     ],
     [
       'another run-now field',
