@@ -17,9 +17,6 @@ export interface ApiMetrics {
   observe(endpoint: string, code: number | 'network_error', durationSeconds: number): void;
 }
 
-/** Metrics that go nowhere, for clients built without a registry. */
-export const noApiMetrics: ApiMetrics = { observe: () => undefined };
-
 /**
  * Registers (or reuses) the two metrics in `registry`, and returns a recorder that labels what it
  * records with `workspace` (empty for a client that belongs to no DatabricksWorkspace, e.g. the CLI's).

@@ -1,9 +1,12 @@
 /**
  * `DatabricksClient`: one per workspace. It bundles the API modules over one transport, so every call to a
  * workspace shares its keep-alive connections, its token bucket and its credentials.
+ *
+ * It loads no package beyond this folder's own code and Node: the CLI ships it in the npm package, and
+ * an app must not get the controller's dependencies (Prometheus, the Kubernetes client) with it. Metrics
+ * come in as a recorder (`registerApiMetrics(registry, workspace)` in the controller).
  */
-import type { Registry } from 'prom-client';
-import { noApiMetrics, registerApiMetrics } from './api-metrics.js';
+import type { ApiMetrics } from './api-metrics.js';
 import type { CredentialsProvider } from './auth/credentials-provider.js';
 import { ClusterPoliciesApi, PolicyFamiliesApi } from './cluster-policies.js';
 import { ClustersApi } from './clusters.js';
@@ -39,10 +42,11 @@ export interface DatabricksClientOptions {
    * (`DEFAULT_ENDPOINT_RATE_LIMITS`); `false` for none.
    */
   readonly endpointRateLimits?: EndpointRateLimits | false;
-  /** Registry for `databricks_api_requests_total` and `databricks_api_request_duration_seconds`. */
-  readonly metrics?: Registry;
-  /** The `workspace` label of those metrics: the DatabricksWorkspace's `namespace/name`. Default empty. */
-  readonly workspace?: string;
+  /**
+   * Records every attempt: `registerApiMetrics(registry, workspace)` counts them in
+   * `databricks_api_requests_total` and `databricks_api_request_duration_seconds`. Default: not recorded.
+   */
+  readonly metrics?: ApiMetrics;
   /** Retry tunables; the defaults follow the SDKs (5 min budget, backoff capped at 10 s). */
   readonly retry?: Partial<RetryOptions>;
   /** Per-attempt timeout. Default 60 s. */
@@ -81,7 +85,7 @@ export class DatabricksClient {
         endpointLimits: options.endpointRateLimits,
       }),
       retryPolicy: new RetryPolicy(options.retry),
-      metrics: options.metrics ? registerApiMetrics(options.metrics, options.workspace) : noApiMetrics,
+      metrics: options.metrics,
       timeoutMs: options.timeoutMs,
       onRetry: options.onRetry,
     });

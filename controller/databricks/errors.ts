@@ -245,21 +245,33 @@ export function parseRetryAfter(header: string | null | undefined): number | und
   return Number(trimmed);
 }
 
+/** Node's `http` codes for a header it will not send: an invalid character in a value, or an invalid name. */
+const UNSENDABLE_HEADER_CODES = new Set([
+  'ERR_INVALID_CHAR',
+  'ERR_INVALID_HTTP_TOKEN',
+  'ERR_HTTP_INVALID_HEADER_VALUE',
+]);
+
 /**
- * Maps node-fetch's transport failures to DatabricksNetworkError; passes typed errors through. node-fetch
- * refuses a header value it cannot send with `TypeError: <the whole value> is not a legal HTTP header
- * value`: with an Authorization header that value is the token, so the error is replaced, not passed on.
+ * Maps transport failures (Node's `http` errors, and node-fetch's, whose messages the redaction still
+ * knows) to DatabricksNetworkError; passes typed errors through. A header the HTTP layer refuses is an
+ * InvalidCredentialError whose message carries nothing of the header: node-fetch put the whole value in
+ * its message (`<value> is not a legal HTTP header value`), and with an Authorization header that value
+ * is the token.
  */
 export function networkErrorOrSame(endpoint: string, error: unknown): unknown {
   if (!(error instanceof Error)) return error;
-  if (/is not a legal HTTP header (value|name)/.test(error.message)) {
+  const code = (error as Error & { code?: unknown }).code;
+  if (
+    /is not a legal HTTP header (value|name)/.test(error.message) ||
+    (typeof code === 'string' && UNSENDABLE_HEADER_CODES.has(code))
+  ) {
     return new InvalidCredentialError(
       `a request header of ${endpoint} holds a character HTTP headers cannot carry (the value is not shown); check the credential in the Secret for line breaks or other invisible characters`,
     );
   }
   if (error.name === 'AbortError')
     return new DatabricksNetworkError(endpoint, 'TIMEOUT', 'no response in time');
-  const code = (error as Error & { code?: unknown }).code;
   if (error.name === 'FetchError' || typeof code === 'string') {
     const normalized =
       typeof code === 'string' ? code : /socket hang up/i.test(error.message) ? 'SOCKET_HANG_UP' : 'NETWORK';

@@ -5,7 +5,6 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import fetch from 'node-fetch';
 import type { ApiMetrics } from './api-metrics.js';
 import { CREDENTIAL_VALUE_ADVICE, credentialValueProblem } from './auth/credential-value.js';
 import type { CredentialsProvider } from './auth/credentials-provider.js';
@@ -20,6 +19,7 @@ import {
   toApiError,
   UnauthenticatedError,
 } from './errors.js';
+import { httpExchange, type HttpExchangeResponse } from './http-exchange.js';
 import { parseJsonWithInt64, stringifyWithInt64 } from './int64-json.js';
 import type { RetryPolicy } from './retry-policy.js';
 import type { WorkspaceRateLimiter } from './rate-limiter.js';
@@ -58,7 +58,8 @@ export interface HttpTransportOptions {
   readonly credentials: CredentialsProvider;
   readonly rateLimiter: WorkspaceRateLimiter;
   readonly retryPolicy: RetryPolicy;
-  readonly metrics: ApiMetrics;
+  /** Records every attempt; nothing is recorded without it. */
+  readonly metrics?: ApiMetrics;
   /** Per attempt, headers to the last body byte. Default 60 s. */
   readonly timeoutMs?: number;
   readonly onRetry?: (event: RetryEvent) => void;
@@ -188,34 +189,32 @@ export class HttpTransport {
     const timer = setTimeout(() => controller.abort(), this.options.timeoutMs ?? 60_000);
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
-    let status: number;
-    let text: string;
-    let response: Awaited<ReturnType<typeof fetch>>;
+    let response: HttpExchangeResponse;
     try {
-      response = await fetch(url, {
+      response = await httpExchange(url, {
         method: request.method,
         headers,
         body,
         agent: this.agent,
         signal: controller.signal,
       });
-      status = response.status;
-      text = await response.text();
     } catch (error) {
-      this.options.metrics.observe(endpoint, 'network_error', seconds());
+      this.options.metrics?.observe(endpoint, 'network_error', seconds());
       throw networkErrorOrSame(endpoint, error);
     } finally {
       clearTimeout(timer);
     }
-    this.options.metrics.observe(endpoint, status, seconds());
+    const { status, text } = response;
+    this.options.metrics?.observe(endpoint, status, seconds());
     if (status >= 200 && status < 300) return parseSuccessBody(endpoint, status, text);
+    if (status >= 300 && status < 400) throw redirected(endpoint, status, response.header('location'));
     throw toApiError(
       { endpoint, method: request.method, path: request.path },
       {
         status,
         statusText: response.statusText,
         bodyText: text,
-        retryAfter: response.headers.get('retry-after'),
+        retryAfter: response.header('retry-after'),
       },
     );
   }
@@ -251,9 +250,24 @@ export function parseSuccessBody(endpoint: string, status: number, text: string)
 }
 
 /**
- * Refuses credential headers whose value node-fetch could not send, before it tries: it would throw a
- * TypeError holding the whole value. Providers check their own values; this also covers tokens a
- * token endpoint handed out and any other provider.
+ * A redirect, which the transport does not follow (it would carry the credentials along): the host is
+ * not the workspace's API, e.g. a sign-in page or a proxy in front of it.
+ */
+function redirected(endpoint: string, status: number, location: string | undefined): DatabricksApiError {
+  const where = location === undefined ? '' : ` to ${hostWithoutUserinfo(location)}`;
+  return new DatabricksApiError(
+    status,
+    undefined,
+    `the host answered with a redirect${where}; check that the host is the workspace URL (e.g. https://adb-1234567890123456.7.azuredatabricks.net), not a sign-in page or a proxy`,
+    endpoint,
+  );
+}
+
+/**
+ * Refuses credential headers whose value could not be sent, before anything is: an HTTP library refuses
+ * them with an error that may hold the whole value (node-fetch did), and a value it let through would
+ * reach the server split or cut. Providers check their own values; this also covers tokens a token
+ * endpoint handed out and any other provider.
  */
 function refuseUnsendable(credentials: Record<string, string>, endpoint: string): void {
   for (const [name, value] of Object.entries(credentials)) {

@@ -1,4 +1,8 @@
-/** The Databricks REST client the reconcilers use. Reconcilers import from here, never from the files. */
+/**
+ * The Databricks REST client the reconcilers and the CLI use. Import from here, never from the files; the
+ * one exception is `api-metrics.ts`, which loads prom-client and so is the controller's alone (this index
+ * must load nothing the npm package does not declare).
+ */
 export { DatabricksClient, type DatabricksClientOptions } from './client.js';
 export type { CredentialsProvider } from './auth/credentials-provider.js';
 export { PersonalAccessToken } from './auth/token.js';
@@ -30,7 +34,7 @@ export {
   WorkspaceRateLimiter,
 } from './rate-limiter.js';
 export type { RetryEvent } from './http-transport.js';
-export { REQUESTS_TOTAL, REQUEST_DURATION_SECONDS } from './api-metrics.js';
+export type { ApiMetrics } from './api-metrics.js';
 export type * from './jobs.js';
 export type * from './clusters.js';
 export type * from './secrets.js';

@@ -5,6 +5,8 @@
  * credentials on the same client).
  */
 import type { V1Secret } from '@kubernetes/client-node';
+import type { Registry } from 'prom-client';
+import { registerApiMetrics } from '../databricks/api-metrics.js';
 import {
   CREDENTIAL_VALUE_ADVICE,
   credentialsForWorkspace,
@@ -46,7 +48,10 @@ export function referencedSecretKeys(spec: Pick<DatabricksWorkspaceSpec, 'auth'>
 }
 
 /** Client settings shared by every workspace's client (tests shorten retries; production sets metrics). */
-export type SharedClientOptions = Omit<DatabricksClientOptions, 'host' | 'auth' | 'rateLimit' | 'workspace'>;
+export type SharedClientOptions = Omit<DatabricksClientOptions, 'host' | 'auth' | 'rateLimit' | 'metrics'> & {
+  /** Where each client counts its calls, labelled with its workspace's key. */
+  readonly metrics?: Registry;
+};
 
 interface CachedClient {
   readonly client: DatabricksClient;
@@ -93,9 +98,10 @@ export class WorkspaceClients {
       client.replaceCredentials(auth);
     } else {
       cached?.client.close();
+      const { metrics, ...shared } = this.clientOptions;
       client = new DatabricksClient({
-        ...this.clientOptions,
-        workspace: key,
+        ...shared,
+        ...(metrics ? { metrics: registerApiMetrics(metrics, key) } : {}),
         host: spec.host,
         rateLimit: spec.rateLimit,
         auth,

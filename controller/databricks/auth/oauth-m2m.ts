@@ -3,9 +3,9 @@
  * endpoint from `{host}/oidc/.well-known/oauth-authorization-server`, exchange client id and secret
  * (HTTP Basic) for an access token with scope `all-apis`, cache it, and refresh it before it expires.
  */
-import fetch from 'node-fetch';
 import { knownCredentials } from '../credential-redaction.js';
 import { InvalidCredentialError, networkErrorOrSame, toApiError, UnauthenticatedError } from '../errors.js';
+import { httpExchange } from '../http-exchange.js';
 import { CachedToken, type FetchedToken } from './cached-token.js';
 import { CREDENTIAL_VALUE_ADVICE, credentialValueProblem, trimCredential } from './credential-value.js';
 import type { CredentialsProvider } from './credentials-provider.js';
@@ -24,6 +24,8 @@ export interface OAuthM2MOptions {
 
 const DISCOVERY_ENDPOINT = 'oidc/discovery';
 const TOKEN_ENDPOINT = 'oidc/token';
+/** As the transport's per-attempt timeout: a discovery that hangs must not hang every call behind it. */
+const DISCOVERY_TIMEOUT_MS = 60_000;
 
 export class OAuthM2MCredentials implements CredentialsProvider {
   readonly kind = 'oauth-m2m';
@@ -71,10 +73,16 @@ export class OAuthM2MCredentials implements CredentialsProvider {
   private async discoverTokenEndpoint(): Promise<string> {
     const url = `${this.#options.host.replace(/\/+$/, '')}/oidc/.well-known/oauth-authorization-server`;
     let text: string;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), DISCOVERY_TIMEOUT_MS);
     try {
-      const response = await fetch(url, { headers: { Accept: 'application/json' } });
-      text = await response.text();
-      if (!response.ok) {
+      const response = await httpExchange(url, {
+        method: 'GET',
+        headers: { Accept: 'application/json' },
+        signal: controller.signal,
+      });
+      text = response.text;
+      if (response.status < 200 || response.status >= 300) {
         throw toApiError(
           { endpoint: DISCOVERY_ENDPOINT, method: 'GET', path: new URL(url).pathname },
           { status: response.status, statusText: response.statusText, bodyText: text },
@@ -82,6 +90,8 @@ export class OAuthM2MCredentials implements CredentialsProvider {
       }
     } catch (error) {
       throw networkErrorOrSame(DISCOVERY_ENDPOINT, error);
+    } finally {
+      clearTimeout(timer);
     }
     let endpoint: unknown;
     try {

@@ -3,7 +3,7 @@
  * token endpoint, get `{access_token, expires_in}` back. Failures become the client's typed errors, with
  * the endpoint's own explanation and never the client secret.
  */
-import fetch from 'node-fetch';
+import { httpExchange } from '../http-exchange.js';
 import { networkErrorOrSame, toApiError, UnauthenticatedError } from '../errors.js';
 import { knownCredentials, redactError } from '../credential-redaction.js';
 import type { FetchedToken } from './cached-token.js';
@@ -32,14 +32,14 @@ export async function requestClientCredentialsToken(request: TokenRequest): Prom
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), request.timeoutMs ?? 60_000);
   try {
-    const response = await fetch(request.url, {
+    const response = await httpExchange(request.url, {
       method: 'POST',
       headers,
       body: new URLSearchParams(request.form).toString(),
       signal: controller.signal,
     });
-    const text = await response.text();
-    if (!response.ok) {
+    const text = response.text;
+    if (response.status < 200 || response.status >= 300) {
       throw toApiError(
         { endpoint: request.endpoint, method: 'POST', path },
         { status: response.status, statusText: response.statusText, bodyText: text },
@@ -82,8 +82,8 @@ function readTokenResponse(endpoint: string, text: string): FetchedToken {
     );
   }
   knownCredentials.add(accessToken);
-  // It goes into an Authorization header as is: one that cannot is refused here, not by node-fetch
-  // with the token in its message.
+  // It goes into an Authorization header as is: one that cannot is refused here, not by the HTTP
+  // module, whose error could hold the token.
   const problem = credentialValueProblem(accessToken);
   if (problem !== undefined) {
     throw new UnauthenticatedError(

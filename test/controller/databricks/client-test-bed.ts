@@ -3,6 +3,7 @@
  * tests finish in well under a second unless they exercise a real `Retry-After`.
  */
 import { Registry } from 'prom-client';
+import { registerApiMetrics } from '../../../controller/databricks/api-metrics.js';
 import { DatabricksClient, type DatabricksClientOptions } from '../../../controller/databricks/client.js';
 import { PersonalAccessToken } from '../../../controller/databricks/auth/token.js';
 import {
@@ -35,7 +36,7 @@ export async function startClientBed(
     host: fake.url,
     auth: new PersonalAccessToken(fake.token),
     rateLimit: 1000,
-    metrics: registry,
+    metrics: registerApiMetrics(registry),
     retry: fastRetries,
     ...clientOptions,
   });

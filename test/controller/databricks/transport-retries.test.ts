@@ -1,4 +1,5 @@
 import { Registry } from 'prom-client';
+import { registerApiMetrics } from '../../../controller/databricks/api-metrics.js';
 import { DatabricksClient } from '../../../controller/databricks/client.js';
 import { PersonalAccessToken } from '../../../controller/databricks/auth/token.js';
 import { collect } from '../../../controller/databricks/pagination.js';
@@ -196,8 +197,7 @@ describe('transport against the fake workspace: rate limit and metrics', () => {
       new DatabricksClient({
         host: bed.fake.url,
         auth: new PersonalAccessToken(bed.fake.token),
-        metrics: registry,
-        workspace,
+        metrics: registerApiMetrics(registry, workspace),
       });
     const [a, b, sameAsA] = [make('team-a/prod'), make('team-b/prod'), make('team-a/prod')];
     for (const client of [a, b, sameAsA]) {
