@@ -8,14 +8,12 @@
  * worth its series (workspaces × ~30 endpoints × a few codes).
  */
 import { Counter, Histogram, type Registry } from 'prom-client';
+import type { ApiMetrics } from './api-metrics-recorder.js';
+
+export type { ApiMetrics };
 
 export const REQUESTS_TOTAL = 'databricks_api_requests_total';
 export const REQUEST_DURATION_SECONDS = 'databricks_api_request_duration_seconds';
-
-/** Records one attempt. `code` is the HTTP status, or `network_error` when no response came. */
-export interface ApiMetrics {
-  observe(endpoint: string, code: number | 'network_error', durationSeconds: number): void;
-}
 
 /**
  * Registers (or reuses) the two metrics in `registry`, and returns a recorder that labels what it

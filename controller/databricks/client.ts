@@ -6,7 +6,7 @@
  * an app must not get the controller's dependencies (Prometheus, the Kubernetes client) with it. Metrics
  * come in as a recorder (`registerApiMetrics(registry, workspace)` in the controller).
  */
-import type { ApiMetrics } from './api-metrics.js';
+import type { ApiMetrics } from './api-metrics-recorder.js';
 import type { CredentialsProvider } from './auth/credentials-provider.js';
 import { ClusterPoliciesApi, PolicyFamiliesApi } from './cluster-policies.js';
 import { ClustersApi } from './clusters.js';

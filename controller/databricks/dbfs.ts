@@ -59,6 +59,16 @@ export class DbfsApi {
     return this.api.call({ method: 'GET', path: `${DBFS}/get-status`, query: { path } });
   }
 
+  /** `dbfs/list`: the entries of a directory (a file path gives that one file). */
+  async list(path: string): Promise<FileInfo[]> {
+    const page = await this.api.call<{ files?: FileInfo[] }>({
+      method: 'GET',
+      path: `${DBFS}/list`,
+      query: { path },
+    });
+    return page.files ?? [];
+  }
+
   /**
    * `dbfs/delete`. Large recursive deletes answer 503 after a while and must be repeated until done;
    * the transport's 503 retry does exactly that.

@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import type { ApiMetrics } from './api-metrics.js';
+import type { ApiMetrics } from './api-metrics-recorder.js';
 import { CREDENTIAL_VALUE_ADVICE, credentialValueProblem } from './auth/credential-value.js';
 import type { CredentialsProvider } from './auth/credentials-provider.js';
 import { redactError } from './credential-redaction.js';

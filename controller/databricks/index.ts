@@ -34,7 +34,7 @@ export {
   WorkspaceRateLimiter,
 } from './rate-limiter.js';
 export type { RetryEvent } from './http-transport.js';
-export type { ApiMetrics } from './api-metrics.js';
+export type { ApiMetrics } from './api-metrics-recorder.js';
 export type * from './jobs.js';
 export type * from './clusters.js';
 export type * from './secrets.js';

@@ -48,6 +48,16 @@ export class WorkspaceApi {
     return this.api.call({ method: 'GET', path: `${WORKSPACE}/get-status`, query: { path } });
   }
 
+  /** `workspace/list`: the objects directly inside a directory. A missing path is a NotFoundError. */
+  async list(path: string): Promise<ObjectInfo[]> {
+    const page = await this.api.call<{ objects?: ObjectInfo[] }>({
+      method: 'GET',
+      path: `${WORKSPACE}/list`,
+      query: { path },
+    });
+    return page.objects ?? [];
+  }
+
   /** `workspace/mkdirs`: like `mkdir -p`. */
   async mkdirs(path: string): Promise<void> {
     await this.api.call({ method: 'POST', path: `${WORKSPACE}/mkdirs`, body: { path } });
