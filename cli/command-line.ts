@@ -42,7 +42,9 @@ export function parseCommandLine<T extends Options>(
   try {
     return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
   } catch (error) {
-    const message = error instanceof Error ? error.message.replace(/\.$/, '') : String(error);
+    // Node's own error (not always `instanceof Error` here: Jest runs modules in another realm); its first
+    // sentence says what was wrong, the rest is advice about `--` that does not fit these commands.
+    const message = String((error as { message?: unknown }).message ?? error).split(/\.( |$)/)[0];
     throw new CommandError(`${message}; see cdk8s-databricks ${command} --help`);
   }
 }

@@ -233,9 +233,9 @@ function migrateRun(object: OldObject, id: string): { model?: RunModel; report: 
   const started = (typeof metadata?.job_id === 'number' && metadata.job_id > 0) || runId !== undefined;
   if (started) {
     for (const field of Object.keys(spec)) {
-      log.notCarried(`spec.${field}`, 'the run is left out (below)');
+      log.notCarried(`spec.${field}`, 'the run is left out');
     }
-    log.notCarried('status', 'the run is left out (below)');
+    log.notCarried('status', 'the run is left out');
     return {
       report: log.report(
         `left out: the old controller started it already${runId !== undefined ? ` (run ${String(runId)})` : ''}; a DatabricksRun starts a run when it is created and has no field to adopt one, so migrating it would run it again. The run stays in Databricks' history`,
