@@ -2,9 +2,9 @@
 # DatabricksOperator; push it to your registry and set `image` to where it went).
 #
 # The controller is TypeScript that development runs through tsx, a devDependency. The image does not:
-# the build stage runs `npm run build`, the same build that makes the npm package, which compiles the
-# controller and the lib/crds/ it imports to JavaScript with tsc (tsconfig.build.json, into
-# build/controller/ and build/lib/). The final stage holds only that and the controller's production
+# the build stage runs `npm run build`, the same build that makes the npm package (which is why it has
+# the CLI's sources too), which compiles the controller and the lib/crds/ it imports to JavaScript with
+# tsc (tsconfig.build.json, into build/controller/ and build/lib/). The final stage holds only that and the controller's production
 # dependencies, which controller/package.json declares (an npm workspace of this repository, so the one
 # package-lock.json pins them for the tests and the image alike). So nothing transpiles at start-up,
 # nothing needs to write to the (read-only) root filesystem, and no compiler, test tooling or
@@ -22,6 +22,7 @@ COPY tsconfig.json tsconfig.build.json tsconfig.package.json ./
 COPY scripts/build.ts ./scripts/
 COPY lib ./lib
 COPY controller ./controller
+COPY cli ./cli
 RUN npm run build
 
 FROM node:20-slim

@@ -137,6 +137,36 @@ describe('cdk8s-databricks import', () => {
     expect(documentsOf(byName.stdout).map((m) => m.metadata.name)).toEqual(['workspace', 'nightly-etl']);
   });
 
+  it('selects clusters and secret scopes by ID and name, into the namespace asked for', async () => {
+    const { status, stdout } = await runCommandLine(
+      [
+        'import',
+        '--cluster-id',
+        seeded.clusterId,
+        '--secret-scope',
+        seeded.scope,
+        '--namespace',
+        'analytics',
+        '--format',
+        'yaml',
+      ],
+      { env },
+    );
+    expect(status).toBe(0);
+    const manifests = parseAllDocuments(stdout).map(
+      (document) => document.toJS() as Manifest & { metadata: { namespace?: string } },
+    );
+    expect(manifests.map((m) => `${m.kind}/${m.metadata.namespace}/${m.metadata.name}`)).toEqual([
+      'DatabricksWorkspace/analytics/workspace',
+      'DatabricksCluster/analytics/shared-analytics',
+      'DatabricksSecretScope/analytics/etl-secrets',
+    ]);
+    const missing = await runCommandLine(['import', '--secret-scope', 'nope'], { env });
+    expect(missing.stderr).toBe(
+      `cdk8s-databricks import: --secret-scope nope: ${fake.url} has no secret scope "nope"; its scopes are etl-secrets\n`,
+    );
+  });
+
   it('writes TypeScript formatted as Prettier would, with notebooks and DBFS files beside it read by fromFile', async () => {
     const out = mkdtempSync(join(tmpdir(), 'cdk8s-databricks-import-'));
     try {

@@ -75,12 +75,18 @@ describe('the npm package in a cdk8s app', () => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('holds only the compiled library with its .d.ts, the manifests of dist/ but its examples, README and LICENSE', () => {
+  it('holds only the compiled library and CLI with their .d.ts, the bin, the manifests of dist/ but its examples, README and LICENSE', () => {
     const unexpected = packed.files.filter(
       (path) =>
         !/^build\/cjs\/.+\.(js|d\.ts)$/.test(path) &&
         !/^dist\/(?!examples\/).+\.(yaml|json)$/.test(path) &&
-        !['build/cjs/package.json', 'package.json', 'README.md', 'LICENSE'].includes(path),
+        ![
+          'build/cjs/package.json',
+          'bin/cdk8s-databricks.cjs',
+          'package.json',
+          'README.md',
+          'LICENSE',
+        ].includes(path),
     );
     expect(unexpected).toEqual([]);
     expect(
@@ -95,8 +101,10 @@ describe('the npm package in a cdk8s app', () => {
     );
     expect(packed.files).toEqual(
       expect.arrayContaining([
-        'build/cjs/index.js',
-        'build/cjs/index.d.ts',
+        'build/cjs/lib/index.js',
+        'build/cjs/lib/index.d.ts',
+        'build/cjs/cli/bin.js',
+        'bin/cdk8s-databricks.cjs',
         'README.md',
         'LICENSE',
         ...manifests,
@@ -158,6 +166,19 @@ describe('the npm package in a cdk8s app', () => {
   it("type-checks with the template's tsconfig (lib es2016), and with NodeNext, strict and exactOptionalPropertyTypes", async () => {
     // Neither sets skipLibCheck: the library's .d.ts, and what they import, are checked too.
     await Promise.all([commonjsApp.run('npx', ['tsc', '--noEmit']), esmApp.run('npx', ['tsc', '--noEmit'])]);
+  }, 300_000);
+
+  it('runs the cdk8s-databricks bin with npx: --help, and a migrate of old manifests', async () => {
+    const help = await commonjsApp.run('npx', ['cdk8s-databricks', '--help']);
+    expect(help.stdout).toContain('Usage: cdk8s-databricks COMMAND');
+    const corpus = join(repositoryRoot(), 'test', 'cli', 'migrate-corpus');
+    await esmApp.run('npx', ['cdk8s-databricks', 'migrate', corpus, '--out', 'migrated']);
+    const migrated = readFileSync(join(esmApp.dir, 'migrated', 'migrated.yaml'), 'utf8');
+    expect(migrated).toContain('kind: DatabricksJob');
+    expect(migrated).toContain('jobId: 42');
+    expect(readFileSync(join(esmApp.dir, 'migrated', 'migration-report.txt'), 'utf8')).toContain(
+      'spec.name: not carried',
+    );
   }, 300_000);
 
   it("passes the template's Jest test (ts-jest, CommonJS)", async () => {
