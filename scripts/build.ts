@@ -2,7 +2,8 @@
  * `npm run build` (also `prepack`, and the Dockerfile's build stage): everything this repository ships,
  * compiled with tsc into build/, which it empties first so that no file of a deleted source ships.
  *
- * - build/cjs/: the construct library as the npm package holds it (tsconfig.package.json): CommonJS and
+ * - build/cjs/: the construct library and the `cdk8s-databricks` command as the npm package holds them
+ *   (tsconfig.package.json; bin/cdk8s-databricks.cjs runs build/cjs/cli/bin.js): CommonJS and
  *   .d.ts, with a package.json that marks the directory CommonJS, since this repository's own
  *   package.json says `"type": "module"` and Node would otherwise load those files as ES modules.
  * - build/controller/ and build/lib/crds/: the controller as its image runs it (tsconfig.build.json),

@@ -24,7 +24,7 @@ export interface PackedLibrary {
   readonly size: number;
   /** Bytes of the files in it. */
   readonly unpackedSize: number;
-  /** Paths inside the package (`build/cjs/index.js`, `README.md`), sorted. */
+  /** Paths inside the package (`build/cjs/lib/index.js`, `README.md`), sorted. */
   readonly files: readonly string[];
   /** The directory the tarball was unpacked into (its `package/` folder). */
   readonly unpackedDir: string;
