@@ -109,6 +109,7 @@ async function main(): Promise<void> {
       namespaces: [namespace],
       workers: Number(values.workers),
       resyncPeriodMs: 600_000,
+      slowResyncPeriodMs: 600_000,
       metricsAddress: '127.0.0.1:0',
       leaderElection: false,
       leaderElectionNamespace: namespace,

@@ -21,7 +21,7 @@ import type { KubeClient, KubeObject, ResourceType } from './runtime/kube-client
 import type { Logger } from './runtime/logger.js';
 import { Manager } from './runtime/manager.js';
 import { registerReadinessMetrics } from './runtime/readiness-metrics.js';
-import type { RuntimeConfig } from './runtime/runtime-config.js';
+import { RESYNC_JITTER, type RuntimeConfig } from './runtime/runtime-config.js';
 
 /** Options of {@link createOperator}. */
 export interface OperatorOptions {
@@ -106,6 +106,7 @@ export function createOperator(options: OperatorOptions): Operator {
         resource: RESOURCES[kind.kind],
         namespaces: config.namespaces,
         resyncPeriodMs: config.resyncPeriodMs,
+        resyncJitter: RESYNC_JITTER,
       }),
     ]),
   ) as Record<DatabricksKind, Informer<KubeObject>>;

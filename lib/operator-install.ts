@@ -99,11 +99,20 @@ export interface DatabricksOperatorProps {
    */
   readonly workers?: number;
   /**
-   * How often every object is reconciled again to find drift made in Databricks (`--resync-period`).
+   * The longest time between two reconciles of every object, which find and undo changes made in
+   * Databricks (`--resync-period`). Each kind reads Databricks through listings shared by its objects,
+   * so a resync costs a few reads per workspace, not one per object.
+   *
+   * @default Duration.seconds(50)
+   */
+  readonly resyncPeriod?: Duration;
+  /**
+   * How often what only a read per object can show (job permissions, secret scope keys and ACLs) is
+   * read, each object at its own moment of the period (`--slow-resync-period`).
    *
    * @default Duration.minutes(10)
    */
-  readonly resyncPeriod?: Duration;
+  readonly slowResyncPeriod?: Duration;
   /**
    * Requests and limits of the controller container; replaces the default as a whole.
    *
@@ -363,7 +372,8 @@ export class DatabricksOperator extends Construct {
 
   /** The flags of controller/runtime/runtime-config.ts; `$(POD_NAMESPACE)` is expanded by the kubelet. */
   private controllerArgs(): string[] {
-    const resync = this.props.resyncPeriod ?? Duration.minutes(10);
+    const resync = this.props.resyncPeriod ?? Duration.seconds(50);
+    const slowResync = this.props.slowResyncPeriod ?? Duration.minutes(10);
     return [
       '--leader-elect',
       '--leader-election-namespace=$(POD_NAMESPACE)',
@@ -372,6 +382,7 @@ export class DatabricksOperator extends Construct {
       ...(this.watchNamespaces ? [`--namespaces=${this.watchNamespaces.join(',')}`] : []),
       `--workers=${this.props.workers ?? 16}`,
       `--resync-period=${durationFlag(resync.toMilliseconds({ integral: false }))}`,
+      `--slow-resync-period=${durationFlag(slowResync.toMilliseconds({ integral: false }))}`,
       `--log-level=${this.props.logLevel ?? 'info'}`,
     ];
   }
@@ -491,7 +502,16 @@ export class DatabricksOperator extends Construct {
     if (props.resyncPeriod !== undefined && props.resyncPeriod.toMilliseconds({ integral: false }) < 1000) {
       problems.push(
         `resyncPeriod of ${props.resyncPeriod.toMilliseconds({ integral: false })} ms is too short to look ` +
-          `at every object in Databricks again; use at least Duration.seconds(1), e.g. Duration.minutes(10)`,
+          `at every object in Databricks again; use at least Duration.seconds(1), e.g. Duration.seconds(50)`,
+      );
+    }
+    if (
+      props.slowResyncPeriod !== undefined &&
+      props.slowResyncPeriod.toMilliseconds({ integral: false }) < 1000
+    ) {
+      problems.push(
+        `slowResyncPeriod of ${props.slowResyncPeriod.toMilliseconds({ integral: false })} ms is too short: ` +
+          `it paces one read per object; use at least Duration.seconds(1), e.g. Duration.minutes(10)`,
       );
     }
     if (props.syncWave !== undefined && !Number.isInteger(props.syncWave)) {

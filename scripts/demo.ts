@@ -236,6 +236,7 @@ async function main(): Promise<void> {
         namespaces,
         workers: 4,
         resyncPeriodMs: 600_000,
+        slowResyncPeriodMs: 600_000,
         metricsAddress: '127.0.0.1:0',
         leaderElection: false,
         leaderElectionNamespace: 'default',

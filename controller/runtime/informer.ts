@@ -16,8 +16,14 @@ export interface InformerOptions {
   /** Namespaces to watch, each with its own list+watch. @default all namespaces (one cluster-wide watch) */
   readonly namespaces?: readonly string[];
   readonly labelSelector?: string;
-  /** Every this often, all cached objects are handed to `onUpdate` again (0: never). @default 0 */
+  /** At most this long between two resyncs, when all cached objects are handed to `onUpdate` again (0: never). @default 0 */
   readonly resyncPeriodMs?: number;
+  /**
+   * Each interval between resyncs is `resyncPeriodMs` shortened by a random part of up to this fraction
+   * of it (0.1: 45 to 50 s for 50 s), so informers started together drift apart instead of resyncing all
+   * kinds at the same instant, while no interval exceeds the period. @default 0
+   */
+  readonly resyncJitter?: number;
   /** See {@link ReflectorOptions.watchTimeoutSeconds}. @default 300 */
   readonly watchTimeoutSeconds?: number;
   /** See {@link ReflectorOptions.stallGraceMs}. @default 15000 */
@@ -39,6 +45,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   private readonly reflectors: Reflector<T>[];
   private readonly log: Logger;
   private resyncTimer: NodeJS.Timeout | undefined;
+  private resyncedAt = 0;
 
   constructor(
     client: ListWatchClient | KubeClient,
@@ -88,19 +95,23 @@ export class Informer<T extends KubeObject = KubeObject> {
     return total;
   }
 
+  /**
+   * When the latest resync handed the cache out (`Date.now()`), 0 before the first. What a reconcile
+   * reads from Databricks through a view shared by all objects of a kind is read afresh once after it.
+   */
+  get lastResyncAt(): number {
+    return this.resyncedAt;
+  }
+
   /** Starts listing and watching, and the resync timer. */
   start(): void {
     for (const reflector of this.reflectors) reflector.start();
-    const period = this.options.resyncPeriodMs ?? 0;
-    if (period > 0 && !this.resyncTimer) {
-      this.resyncTimer = setInterval(() => this.resync(), period);
-      this.resyncTimer.unref();
-    }
+    if ((this.options.resyncPeriodMs ?? 0) > 0 && !this.resyncTimer) this.scheduleResync();
   }
 
   /** Stops watching. The cache keeps its contents. */
   async stop(): Promise<void> {
-    clearInterval(this.resyncTimer);
+    clearTimeout(this.resyncTimer);
     this.resyncTimer = undefined;
     await Promise.all(this.reflectors.map((reflector) => reflector.stop()));
   }
@@ -121,7 +132,21 @@ export class Informer<T extends KubeObject = KubeObject> {
 
   /** Hands every cached object to `onUpdate` again, so controllers revisit them (drift detection). */
   resync(): void {
+    this.resyncedAt = Date.now();
     for (const object of this.store.list()) this.emitUpdate(object, object);
+  }
+
+  private scheduleResync(): void {
+    const period = this.options.resyncPeriodMs ?? 0;
+    const jitter = Math.min(Math.max(this.options.resyncJitter ?? 0, 0), 1);
+    this.resyncTimer = setTimeout(
+      () => {
+        this.resync();
+        if (this.resyncTimer) this.scheduleResync();
+      },
+      period * (1 - jitter * Math.random()),
+    );
+    this.resyncTimer.unref();
   }
 
   private replace(namespace: string | undefined, objects: T[]): void {

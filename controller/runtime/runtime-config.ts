@@ -6,8 +6,16 @@ export interface RuntimeConfig {
   readonly namespaces: readonly string[] | undefined;
   /** Concurrent reconciles per controller. */
   readonly workers: number;
-  /** How often every cached object is reconciled again (drift detection). */
+  /**
+   * The longest time between two reconciles of every cached object (drift detection); each interval is
+   * up to a tenth shorter, at random.
+   */
   readonly resyncPeriodMs: number;
+  /**
+   * How often what only a read per object shows (job permissions, secret scope keys and ACLs) is read,
+   * each object at its own moment of the period.
+   */
+  readonly slowResyncPeriodMs: number;
   /** `host:port` of /metrics, /healthz and /readyz. */
   readonly metricsAddress: string;
   /** Whether to elect a leader on a Lease before reconciling. */
@@ -36,11 +44,21 @@ export const RUNTIME_SETTINGS = {
   // writes and a Databricks call, slow while a thousand objects are being applied or Databricks answers
   // slowly (BENCHMARKS.md, Controller: 4 workers fall behind, 16 keep the pace at 500 ms per call).
   workers: { flag: 'workers', env: 'WORKERS', fallback: '16', help: 'concurrent reconciles per kind' },
+  // Under a minute, so a change made in Databricks is put back within one (BENCHMARKS.md, Drift): every
+  // kind reads Databricks through listings shared by all its objects in a workspace, so a resync costs a
+  // few reads per workspace, not one per object. Intervals are 45 to 50 s (RESYNC_JITTER).
   resyncPeriod: {
     flag: 'resync-period',
     env: 'RESYNC_PERIOD',
+    fallback: '50s',
+    help: 'longest interval between full resyncs, which find drift made in Databricks (e.g. 50s, 10m)',
+  },
+  // What no listing shows costs a read per object: at N objects, N reads per period, spread evenly.
+  slowResyncPeriod: {
+    flag: 'slow-resync-period',
+    env: 'SLOW_RESYNC_PERIOD',
     fallback: '10m',
-    help: 'full resync interval (e.g. 30s, 10m, 1h)',
+    help: 'how often job permissions and secret scope keys and ACLs are read, each object at its own moment',
   },
   metricsAddress: {
     flag: 'metrics-bind-address',
@@ -120,6 +138,7 @@ export function parseRuntimeConfig(
     namespaces: namespaces.length === 0 || namespaces.includes('*') ? undefined : namespaces,
     workers: workerCount,
     resyncPeriodMs: parseDuration(raw(RUNTIME_SETTINGS.resyncPeriod)),
+    slowResyncPeriodMs: positive(raw(RUNTIME_SETTINGS.slowResyncPeriod)),
     metricsAddress: raw(RUNTIME_SETTINGS.metricsAddress).value,
     leaderElection: leader.value === 'true',
     leaderElectionNamespace:
@@ -151,6 +170,15 @@ function parseFlags(argv: readonly string[]): Map<string, string> {
 }
 
 const unitMs: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** The share of the resync period by which each interval is shortened at most, at random. */
+export const RESYNC_JITTER = 0.1;
+
+function positive(setting: { value: string; source: string }): number {
+  const ms = parseDuration(setting);
+  if (ms <= 0) throw new Error(`${setting.source}: "${setting.value}" must be longer than 0, e.g. 10m`);
+  return ms;
+}
 
 function parseDuration({ value, source }: { value: string; source: string }): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value.trim());

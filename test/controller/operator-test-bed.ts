@@ -93,6 +93,7 @@ export function testOperatorOptions(
       namespaces: [namespace],
       workers: 4,
       resyncPeriodMs: 600_000,
+      slowResyncPeriodMs: 600_000,
       metricsAddress: '127.0.0.1:0',
       leaderElection: false,
       leaderElectionNamespace: namespace,

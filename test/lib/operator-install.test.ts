@@ -209,7 +209,8 @@ describe('DatabricksOperator', () => {
     expect(config).toEqual({
       namespaces: undefined,
       workers: 16,
-      resyncPeriodMs: 600_000,
+      resyncPeriodMs: 50_000,
+      slowResyncPeriodMs: 600_000,
       metricsAddress: ':8080',
       leaderElection: true,
       leaderElectionNamespace: 'databricks-operator',
@@ -259,12 +260,13 @@ describe('DatabricksOperator', () => {
     expect(service.spec).toMatchObject({ ports: [{ name: 'metrics', port: 8080, targetPort: 'metrics' }] });
   });
 
-  it('takes the image, replicas, workers, resync period, resources and log level', () => {
+  it('takes the image, replicas, workers, resync periods, resources and log level', () => {
     const manifests = synth({
       image: 'registry.example.com/dbop:1.2.3',
       replicas: 3,
       workers: 8,
       resyncPeriod: Duration.seconds(90),
+      slowResyncPeriod: Duration.minutes(30),
       resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
       logLevel: 'debug',
     });
@@ -276,7 +278,12 @@ describe('DatabricksOperator', () => {
       limits: { cpu: '1', memory: '1Gi' },
     });
     const config = parseRuntimeConfig(expandArgs(container.args, { POD_NAMESPACE: 'x' }), {});
-    expect(config).toMatchObject({ workers: 8, resyncPeriodMs: 90_000, logLevel: 'debug' });
+    expect(config).toMatchObject({
+      workers: 8,
+      resyncPeriodMs: 90_000,
+      slowResyncPeriodMs: 1_800_000,
+      logLevel: 'debug',
+    });
   });
 
   it('writes a sub-second resync period in milliseconds', () => {
@@ -325,6 +332,11 @@ describe('DatabricksOperator', () => {
     ],
     ['a watched namespace twice', { watchNamespaces: ['a', 'a'] }, 'watchNamespaces[1] "a" is listed twice'],
     ['a resync period under a second', { resyncPeriod: Duration.millis(500) }, 'resyncPeriod of 500 ms'],
+    [
+      'a slow resync period under a second',
+      { slowResyncPeriod: Duration.millis(0) },
+      'slowResyncPeriod of 0 ms is too short',
+    ],
     [
       'an unknown log level',
       { logLevel: 'verbose' as DatabricksOperatorProps['logLevel'] },

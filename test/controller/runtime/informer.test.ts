@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import type { KubeObject, ResourceType } from '../../../controller/runtime/kube-client.js';
 import { Informer } from '../../../controller/runtime/informer.js';
 import { ScriptedListWatchClient as ScriptedClient } from './scripted-list-watch-client.js';
@@ -119,6 +120,37 @@ describe('Informer (scripted API server)', () => {
     await waitFor(() => events.filter((e) => e.startsWith('update')).length >= 2);
     expect(events).toContain('update a 5->5');
     expect(events).toContain('update b 6->6');
+  });
+
+  it('resyncs within the period, each interval shortened by at most the jitter, and says when it last did', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    const draws = [1, 0, 0.5];
+    const random = jest.spyOn(Math, 'random').mockImplementation(() => draws.shift() ?? 0);
+    try {
+      const client = new ScriptedClient();
+      client.objects = [widget('a', '5')];
+      informer = new Informer(client, { resource, resyncPeriodMs: 1_000, resyncJitter: 0.2 });
+      const resyncs: number[] = [];
+      informer.addEventHandler({
+        onUpdate: (previous, current) => previous === current && resyncs.push(Date.now()),
+      });
+      const started = Date.now();
+      informer.start();
+      expect(informer.lastResyncAt).toBe(0);
+
+      // Random draws of 1, 0 and 0.5: intervals of 800, 1,000 and 900 ms.
+      await jest.advanceTimersByTimeAsync(799);
+      expect(resyncs).toEqual([]);
+      await jest.advanceTimersByTimeAsync(1);
+      await jest.advanceTimersByTimeAsync(1_000);
+      await jest.advanceTimersByTimeAsync(900);
+      expect(resyncs.map((at) => at - started)).toEqual([800, 1_800, 2_700]);
+      expect(informer.lastResyncAt).toBe(started + 2_700);
+    } finally {
+      random.mockRestore();
+      await informer?.stop();
+      jest.useRealTimers();
+    }
   });
 
   it('maps objects through an index to the keys that reference them', async () => {

@@ -1,11 +1,12 @@
 import { parseRuntimeConfig } from '../../../controller/runtime/runtime-config.js';
 
 describe('parseRuntimeConfig', () => {
-  it('defaults to all namespaces, 16 workers, a 10 minute resync and no leader election', () => {
+  it('defaults to all namespaces, 16 workers, a 50 s resync, a 10 minute slow resync and no leader election', () => {
     expect(parseRuntimeConfig([], {})).toEqual({
       namespaces: undefined,
       workers: 16,
-      resyncPeriodMs: 600_000,
+      resyncPeriodMs: 50_000,
+      slowResyncPeriodMs: 600_000,
       metricsAddress: ':8080',
       leaderElection: false,
       leaderElectionNamespace: 'default',
@@ -24,7 +25,15 @@ describe('parseRuntimeConfig', () => {
       leaderElectionNamespace: 'ops',
     });
     const fromFlags = parseRuntimeConfig(
-      ['--workers', '2', '--namespaces=c', '--leader-elect', '--resync-period', '1h'],
+      [
+        '--workers',
+        '2',
+        '--namespaces=c',
+        '--leader-elect',
+        '--resync-period',
+        '1h',
+        '--slow-resync-period=20m',
+      ],
       env,
     );
     expect(fromFlags).toMatchObject({
@@ -32,6 +41,7 @@ describe('parseRuntimeConfig', () => {
       workers: 2,
       leaderElection: true,
       resyncPeriodMs: 3_600_000,
+      slowResyncPeriodMs: 1_200_000,
     });
   });
 
@@ -48,6 +58,9 @@ describe('parseRuntimeConfig', () => {
     );
     expect(() => parseRuntimeConfig([], { RESYNC_PERIOD: '10 minutes' })).toThrow(
       'RESYNC_PERIOD: "10 minutes" is not a duration; write a number and a unit, e.g. 30s, 10m or 1h',
+    );
+    expect(() => parseRuntimeConfig(['--slow-resync-period', '0s'], {})).toThrow(
+      '--slow-resync-period: "0s" must be longer than 0, e.g. 10m',
     );
     expect(() => parseRuntimeConfig(['--leader-elect=yes'], {})).toThrow('use true or false');
     expect(() => parseRuntimeConfig(['--wrokers', '2'], {})).toThrow('unknown flag --wrokers');
