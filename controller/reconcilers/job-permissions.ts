@@ -1,7 +1,8 @@
 /**
  * A DatabricksJob's `spec.permissions` applied to its job, keeping the one IS_OWNER grant Databricks
- * insists on whichever mode the spec uses, and applied again at a resync when a grant was changed in
- * Databricks.
+ * insists on whichever mode the spec uses, and applied again when a grant was changed in Databricks.
+ * No listing shows a job's permissions, so they are read on the slow cycle ({@link StaggeredCycle}):
+ * once per period per job, at the job's own moment in it.
  */
 import type {
   AccessControlRequest,
@@ -14,29 +15,34 @@ import { contentHash } from './content-hash.js';
 import { note, shortList, warning } from './event-notes.js';
 import type { DatabricksJob } from './job.js';
 import { NotReadyError } from './managed.js';
+import type { StaggeredCycle } from './staggered-cycle.js';
 
 type Mode = NonNullable<NonNullable<DatabricksJob['spec']['permissions']>['mode']>;
 
 /**
  * Applies `spec.permissions` when it changed since last applied, or the job is new (its ID is part of
- * the hash, so a job just created or adopted never gets the read below). Otherwise reads the job's
- * permissions, one call and only for a job with `spec.permissions`, and applies them again with a
- * `DriftCorrected` Event when a direct grant differs: a listed principal without exactly its listed
- * level, or, Authoritative, a direct grant the list does not hold. Returns the hash to remember.
+ * the hash, so a job just created or adopted never gets the read below). Otherwise, when the job's moment
+ * of the slow `cycle` has come, reads the job's permissions (one call, only for a job with
+ * `spec.permissions`) and applies them again with a `DriftCorrected` Event when a direct grant differs: a
+ * listed principal without exactly its listed level, or, Authoritative, a direct grant the list does not
+ * hold. Returns the hash to remember.
  */
 export async function applyPermissions(
   job: DatabricksJob,
   jobId: string,
   client: DatabricksClient,
   events: EventNote[],
+  cycle: StaggeredCycle,
 ): Promise<string | undefined> {
   const permissions = job.spec.permissions;
   if (!permissions) return undefined;
+  const uid = job.metadata.uid ?? '';
   const hash = contentHash([permissions, jobId]);
   const mode = permissions.mode ?? 'Additive';
   const acl = permissions.access_control_list as AccessControlRequest[];
   if (job.status?.permissionsHash !== hash) {
     const demotion = await setPermissions(mode, acl, jobId, client);
+    cycle.read(uid);
     events.push(
       note(
         'PermissionsApplied',
@@ -46,17 +52,21 @@ export async function applyPermissions(
     );
     return hash;
   }
+  if (!cycle.due(uid)) return hash;
   const current = await client.permissions.get('jobs', jobId);
   const differing = driftedPrincipals(mode, acl, directGrants(current));
-  if (differing.length === 0) return hash;
-  const demotion = await setPermissions(mode, acl, jobId, client, current);
-  events.push(
-    warning(
-      'DriftCorrected',
-      'SetPermissions',
-      `permissions of job ${jobId} were changed in Databricks (${shortList(differing)}); applied spec.permissions again (${mode})${demotion}`,
-    ),
-  );
+  if (differing.length > 0) {
+    const demotion = await setPermissions(mode, acl, jobId, client, current);
+    events.push(
+      warning(
+        'DriftCorrected',
+        'SetPermissions',
+        `permissions of job ${jobId} were changed in Databricks (${shortList(differing)}); applied spec.permissions again (${mode})${demotion}`,
+      ),
+    );
+  }
+  // Only once all of it went through: a failure is retried with the read, not left for a period.
+  cycle.read(uid);
   return hash;
 }
 

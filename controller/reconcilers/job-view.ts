@@ -2,15 +2,15 @@
  * Batched reads of one workspace's jobs and runs, shared by every DatabricksJob reconcile in it.
  *
  * At resync every DatabricksJob of a workspace is reconciled within seconds. One `jobs/list?expand_tasks`
- * listing (100 jobs a call) answers all their drift checks, and one walk of `runs/list` (most recently
- * started first) answers "what is each job's newest run", so a resync of 1,000 jobs costs about 10 + 1
- * reads rather than 2,000. A workspace with few managed jobs is read job by job instead: a listing there
- * would cost more than it saves.
+ * listing (100 jobs a call, see {@link SharedListing}) answers all their drift checks, and one walk of
+ * `runs/list` (most recently started first) answers "what is each job's newest run", so a resync of 1,000
+ * jobs costs about 10 + 1 reads rather than 2,000. Both are read afresh once after each resync and reused
+ * until the next one. A workspace where a listing would cost more calls than there are managed jobs (few
+ * jobs of ours among many) is read job by job instead.
  *
- * The listing is trusted for a job only if it started after this process last wrote that job; otherwise
- * (and for jobs with more than 100 tasks, which the listing cuts short) the job is read with `jobs/get`,
- * unless more jobs were written since the listing started than it has pages: then one new listing is
- * cheaper than a `jobs/get` each (a resync soon after a burst of creates or updates).
+ * A job written by this process since the listing started, or with more than 100 tasks (which the listing
+ * cuts short), is read with `jobs/get`; so is one the listing does not hold, which tells a job deleted in
+ * Databricks from one created after the listing.
  */
 import {
   formatId,
@@ -22,39 +22,34 @@ import {
   type Run,
 } from '../databricks/index.js';
 import { OWNER_UID_TAG } from './ownership.js';
+import { SharedListing, type ListingRead, type ListingSnapshot } from './shared-listing.js';
 
 /** Tunables of {@link JobView}. */
 export interface JobViewOptions {
-  /** A listing (or runs walk) younger than this is reused. @default 60_000 */
+  /** A jobs listing younger than this is reused (when no resync came since). @default 60_000 */
   readonly maxAgeMs: number;
-  /** With at least this many managed jobs in the workspace, drift checks use the listing. @default 10 */
+  /** A runs walk younger than this is reused (when no resync came since). @default 60_000 */
+  readonly runsMaxAgeMs: number;
+  /**
+   * With at least this many managed jobs in the workspace, and more than the listing's pages, drift
+   * checks use the listing. @default 2
+   */
   readonly listingThreshold: number;
   /** The first runs walk reads runs started at most this long ago. @default 86_400_000 (1 day) */
   readonly initialRunsLookbackMs: number;
   /** A walk reads at most this many pages of newly started runs (24 a page). @default 10 */
   readonly maxRunsPages: number;
+  /** When the DatabricksJob informer last resynced: listings and walks from before are read again. */
+  readonly resyncedAt?: () => number;
 }
 
 export const defaultJobViewOptions: JobViewOptions = {
   maxAgeMs: 60_000,
-  listingThreshold: 10,
+  runsMaxAgeMs: 60_000,
+  listingThreshold: 2,
   initialRunsLookbackMs: 86_400_000,
   maxRunsPages: 10,
 };
-
-interface Listing {
-  /** When the first page was requested, by this process's clock: how old the listing is. */
-  readonly startedAt: number;
-  /**
-   * The view's write count when it started: writes numbered up to this are reflected in it, later ones
-   * are not. A count, not a time, so a write and a listing in the same millisecond are still ordered.
-   */
-  readonly writesBefore: number;
-  /** Pages it took (what reading it again costs). */
-  readonly pages: number;
-  readonly byId: Map<string, Job>;
-  readonly byOwnerUid: Map<string, Job>;
-}
 
 interface RunsFeed {
   /** When the walk began, by this process's clock: how old the feed is. */
@@ -80,6 +75,21 @@ const RUNS_OVERLAP_MS = 1_000;
 const RUNS_GET_CONCURRENCY = 8;
 /** `jobs/list` pages hold this many jobs. */
 const JOBS_PAGE_SIZE = 100;
+/** Owner UID → job, per listing: how a job created before a crash is found by its marker. */
+const byOwnerUid = new WeakMap<ListingSnapshot<Job>, Map<string, Job>>();
+
+function ownedJobs(listing: ListingSnapshot<Job>): Map<string, Job> {
+  let index = byOwnerUid.get(listing);
+  if (!index) {
+    index = new Map();
+    for (const job of listing.items.values()) {
+      const uid = job.settings?.tags?.[OWNER_UID_TAG];
+      if (uid) index.set(uid, job);
+    }
+    byOwnerUid.set(listing, index);
+  }
+  return index;
+}
 
 /** Life-cycle states of a run that is not over yet. */
 const ACTIVE_LIFE_CYCLE: ReadonlySet<string> = new Set([
@@ -140,27 +150,27 @@ class RunsRead {
 
 const views = new WeakMap<DatabricksClient, JobView>();
 
-/** Reads of one workspace's jobs, batched and cached briefly. */
+/** Reads of one workspace's jobs, batched and shared between resyncs. */
 export class JobView {
-  private listing: Listing | undefined;
-  private listingInFlight: { readonly writesBefore: number; readonly listing: Promise<Listing> } | undefined;
-  /** Writes this process made to the workspace's jobs, counted so a listing knows how many it misses. */
-  private writes = 0;
+  private readonly listing: SharedListing<Job>;
   private feed: RunsFeed = { startedAt: 0, latest: new Map(), current: new Set() };
   private feedInFlight: Promise<RunsFeed> | undefined;
   /** Jobs whose newest run was asked for (the managed ones): only their unfinished runs are followed. */
   private readonly followed = new Set<string>();
   /** Active runs in the workspace at the last `active_only` listing: what reading it again costs. */
   private activeRuns = 0;
-  /** job ID → the number of this process's last write to it (1 for the first write of all). */
-  private readonly lastWrite = new Map<string, number>();
   /** owner UID → job ID, for jobs this process created (a listing may predate them). */
   private readonly createdHere = new Map<string, string>();
 
   constructor(
     private readonly client: DatabricksClient,
     private readonly options: JobViewOptions = defaultJobViewOptions,
-  ) {}
+  ) {
+    this.listing = new SharedListing(() => this.readListing(), {
+      maxAgeMs: options.maxAgeMs,
+      resyncedAt: options.resyncedAt,
+    });
+  }
 
   /** The view of the workspace `client` talks to (one per client, so a new host gets a fresh view). */
   static of(client: DatabricksClient, options?: JobViewOptions): JobView {
@@ -174,22 +184,17 @@ export class JobView {
    * DatabricksJobs use this workspace: it decides between the shared listing and one `jobs/get`.
    */
   async job(jobId: string, managedJobs: number): Promise<Job | undefined> {
-    if (managedJobs >= this.options.listingThreshold) {
-      const written = this.lastWrite.get(jobId) ?? 0;
-      let listing = await this.freshListing();
-      if (listing.writesBefore < written && this.writes - listing.writesBefore > listing.pages) {
-        listing = await this.listingAfter(written);
-      }
-      const listed = listing.byId.get(jobId);
-      if (listing.writesBefore >= written && listed && !listed.has_more) return listed;
+    if (this.listingPays(managedJobs)) {
+      const listed = await this.listing.find(jobId);
+      if (listed && !listed.has_more) return listed;
     }
     return unlessMissing(this.client.jobs.get(jobId));
   }
 
   /**
    * The job that carries owner UID `uid` in its marker tags, if any: how a controller that crashed between
-   * create and status write finds what it created. Looks in the listing when many jobs are managed, else
-   * with `jobs/list?name=` (exact name), which returns the few jobs of that name.
+   * create and status write finds what it created. Looks in the shared listing when it costs fewer calls
+   * than the managed jobs, else with `jobs/list?name=` (exact name), which returns the few jobs of that name.
    */
   async findOwned(uid: string, name: string, managedJobs: number): Promise<Job | undefined> {
     return (await this.findMarked(uid, name, managedJobs, () => false)).owned;
@@ -209,11 +214,11 @@ export class JobView {
     const created = this.createdHere.get(uid);
     if (created) return { owned: await this.job(created, 0), leftBehind: [] };
     let jobs: Iterable<Job> | AsyncIterable<Job>;
-    if (managedJobs >= this.options.listingThreshold) {
-      const listing = await this.freshListing();
-      const owned = listing.byOwnerUid.get(uid);
+    if (this.listingPays(managedJobs)) {
+      const listing = await this.listing.current();
+      const owned = ownedJobs(listing).get(uid);
       if (owned) return { owned, leftBehind: [] };
-      jobs = listing.byId.values();
+      jobs = listing.items.values();
     } else {
       jobs = this.client.jobs.list({ name });
     }
@@ -237,7 +242,7 @@ export class JobView {
 
   /** Records a write to `jobId`: listings that started earlier no longer speak for it. */
   wrote(jobId: string): void {
-    this.lastWrite.set(jobId, ++this.writes);
+    this.listing.wrote(jobId);
   }
 
   /** Forgets a deleted job. */
@@ -245,6 +250,14 @@ export class JobView {
     this.createdHere.delete(uid);
     this.followed.delete(formatId(jobId));
     this.wrote(jobId);
+  }
+
+  /**
+   * Whether the listing costs fewer calls than reading each of `managedJobs` jobs: the page count of the
+   * last listing, or one page before the first.
+   */
+  private listingPays(managedJobs: number): boolean {
+    return managedJobs >= this.options.listingThreshold && managedJobs > (this.listing.knownPages ?? 1);
   }
 
   /**
@@ -272,51 +285,18 @@ export class JobView {
     return run;
   }
 
-  private freshListing(): Promise<Listing> {
-    if (this.listing && Date.now() - this.listing.startedAt < this.options.maxAgeMs) {
-      return Promise.resolve(this.listing);
-    }
-    return this.listingAfter(0);
-  }
-
-  /** A listing that started after write number `write`: the one being read if it did, else a new one. */
-  private listingAfter(write: number): Promise<Listing> {
-    if (this.listingInFlight && this.listingInFlight.writesBefore >= write)
-      return this.listingInFlight.listing;
-    const writesBefore = this.writes;
-    const inFlight = {
-      writesBefore,
-      listing: this.readListing(writesBefore).finally(() => {
-        if (this.listingInFlight === inFlight) this.listingInFlight = undefined;
-      }),
-    };
-    this.listingInFlight = inFlight;
-    return inFlight.listing;
-  }
-
-  private async readListing(writesBefore: number): Promise<Listing> {
-    const startedAt = Date.now();
-    const byId = new Map<string, Job>();
-    const byOwnerUid = new Map<string, Job>();
-    for await (const job of this.client.jobs.list({ expand_tasks: true })) {
-      byId.set(String(job.job_id), job);
-      const uid = job.settings?.tags?.[OWNER_UID_TAG];
-      if (uid) byOwnerUid.set(uid, job);
-    }
-    const listing = {
-      startedAt,
-      writesBefore,
-      pages: Math.max(1, Math.ceil(byId.size / JOBS_PAGE_SIZE)),
-      byId,
-      byOwnerUid,
-    };
-    // Two listings can overlap; the one that started later is the better one to keep.
-    if (!this.listing || this.listing.writesBefore <= writesBefore) this.listing = listing;
-    return listing;
+  private async readListing(): Promise<ListingRead<Job>> {
+    const items = new Map<string, Job>();
+    for await (const job of this.client.jobs.list({ expand_tasks: true })) items.set(String(job.job_id), job);
+    return { items, pages: Math.ceil(items.size / JOBS_PAGE_SIZE) };
   }
 
   private freshFeed(): Promise<RunsFeed> {
-    if (Date.now() - this.feed.startedAt < this.options.maxAgeMs) return Promise.resolve(this.feed);
+    const { startedAt } = this.feed;
+    const resyncedAt = this.options.resyncedAt?.() ?? 0;
+    if (startedAt >= resyncedAt && Date.now() - startedAt < this.options.runsMaxAgeMs) {
+      return Promise.resolve(this.feed);
+    }
     this.feedInFlight ??= this.readFeed().finally(() => (this.feedInFlight = undefined));
     return this.feedInFlight;
   }

@@ -7,8 +7,8 @@
  * - Spec changed (the settings hash differs from status): `jobs/reset`, without reading first.
  * - Otherwise (resync, dependency woke it): compare with what Databricks has, through the shared
  *   {@link JobView} listing, and reset only on a real difference. No write at steady state.
- * - `spec.permissions`: applied when they changed; otherwise read (one call per job that has them) and
- *   applied again only when a grant drifted.
+ * - `spec.permissions`: applied when they changed; otherwise read on the slow cycle, once per period at
+ *   the job's own moment (one call per job that has them), and applied again only when a grant drifted.
  * - Deleted: `deletionPolicy` Delete (default) deletes the job, Pause pauses its schedule and triggers,
  *   Retain leaves it.
  */
@@ -53,6 +53,7 @@ import {
   type ReferenceStores,
 } from './references.js';
 import { resourceOf } from './resources.js';
+import { StaggeredCycle } from './staggered-cycle.js';
 
 /** The `databricksjobs` resource. */
 export const JOBS: ResourceType = resourceOf(DATABRICKS_JOB);
@@ -76,6 +77,8 @@ export interface JobContext extends ManagedContext {
   readonly view?: JobViewOptions;
   /** How often a job whose newest run is still active is looked at again. @default 60_000 */
   readonly activeRunPollMs?: number;
+  /** When each job's permissions are read to find grants changed in Databricks. */
+  readonly permissionsCycle: StaggeredCycle;
 }
 
 /** Makes the Databricks job match the DatabricksJob. */
@@ -105,7 +108,7 @@ async function applyJob(
   let permissionsHash: string | undefined;
   let run: Run | undefined;
   try {
-    permissionsHash = await applyPermissions(job, jobId, client, events);
+    permissionsHash = await applyPermissions(job, jobId, client, events, context.permissionsCycle);
     run = created ? undefined : await view.lastRun(jobId);
   } catch (error) {
     // The job is in place: say so now, or the retry would find it again and reset it again.
@@ -117,6 +120,11 @@ async function applyJob(
   }
   const lastRun = run ? summarizeRun(run) : knownLastRun(job, jobId);
   const active = run !== undefined && isActiveRun(run);
+  // Looked at again while its newest run is going, and at its moment of the slow cycle for permissions.
+  const lookAgainMs = Math.min(
+    active ? (context.activeRunPollMs ?? defaultJobTiming.activeRunPollMs) : Infinity,
+    permissionsHash === undefined ? Infinity : context.permissionsCycle.untilNext(job.metadata.uid ?? ''),
+  );
   const status: Omit<DatabricksJobStatus, 'conditions' | 'observedGeneration'> = {
     ...synced,
     ...(permissionsHash === undefined ? {} : { permissionsHash }),
@@ -128,7 +136,7 @@ async function applyJob(
     reason: 'Synced',
     message: `job ${jobId} matches spec.settings`,
     events,
-    ...(active ? { requeueAfterMs: context.activeRunPollMs ?? defaultJobTiming.activeRunPollMs } : {}),
+    ...(lookAgainMs < Infinity ? { requeueAfterMs: lookAgainMs } : {}),
   };
 }
 
@@ -180,6 +188,7 @@ async function cleanupJob(
 ): Promise<Outcome> {
   const recorded = job.status?.jobId === undefined ? undefined : formatId(job.status.jobId);
   const leftover = recorded ? { what: `job ${recorded}`, where: 'Databricks', noun: 'Job' } : undefined;
+  context.permissionsCycle.forget(job.metadata.uid ?? '');
   if (await leftInPlace(job, context, leftover)) return done;
   const client = await connect();
   const view = JobView.of(client, context.view);
@@ -233,13 +242,16 @@ function pausedSettings(job: Job): JobSettings {
 export function registerJobController(setup: OperatorSetup): void {
   const { informers, manager } = setup;
   const { activeRunPollMs } = { ...defaultJobTiming, ...setup.options.jobTiming };
-  // Each resync and each poll of an active run must read Databricks afresh, not reuse the previous
-  // one's listing; within one resync every job of a workspace shares it.
+  const informer = informers.DatabricksJob as unknown as Informer<DatabricksJob>;
+  const { resyncPeriodMs } = setup.config;
+  // Each resync reads the jobs listing and the runs afresh, once for all jobs of a workspace; reconciles
+  // between resyncs reuse them, except that a poll of an active run needs runs at most half a poll old.
   const view: JobViewOptions = {
     ...defaultJobViewOptions,
-    maxAgeMs: Math.min(defaultJobViewOptions.maxAgeMs, setup.config.resyncPeriodMs / 2, activeRunPollMs),
+    maxAgeMs: resyncPeriodMs > 0 ? resyncPeriodMs : defaultJobViewOptions.maxAgeMs,
+    runsMaxAgeMs: Math.min(defaultJobViewOptions.runsMaxAgeMs, activeRunPollMs / 2),
+    resyncedAt: () => informer.lastResyncAt,
   };
-  const informer = informers.DatabricksJob as unknown as Informer<DatabricksJob>;
   informer.addIndex(WORKSPACE_INDEX, workspaceKeyOf);
   for (const { name, indexFunction } of referenceIndexFunctions<DatabricksJob>(
     (job) => job.spec.settings.tasks,
@@ -257,6 +269,7 @@ export function registerJobController(setup: OperatorSetup): void {
       jobs: informer.store,
       view,
       activeRunPollMs,
+      permissionsCycle: new StaggeredCycle(setup.config.slowResyncPeriodMs),
       references: {
         clusters: informers.DatabricksCluster.store,
         jobs: informer.store as ReferenceStores['jobs'],

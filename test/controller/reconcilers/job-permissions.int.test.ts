@@ -101,8 +101,8 @@ describe('DatabricksJob reconciler: permissions', () => {
     expect(directGrants(additive)).toEqual({ 'alice@example.com': 'IS_OWNER', [owner()]: 'CAN_MANAGE' });
   });
 
-  it('Additive puts back a listed grant changed in the UI at the next resync, leaving extra grants', async () => {
-    await bed.startOperator({ config: { resyncPeriodMs: 1_000 } });
+  it('Additive puts back a listed grant changed in the UI on the slow cycle, leaving extra grants', async () => {
+    await bed.startOperator({ config: { resyncPeriodMs: 1_000, slowResyncPeriodMs: 1_500 } });
     const job = await createWithPermissions('additive-drift', [
       { group_name: 'data-eng', permission_level: 'CAN_MANAGE_RUN' },
       { group_name: 'analysts', permission_level: 'CAN_VIEW' },
@@ -127,7 +127,7 @@ describe('DatabricksJob reconciler: permissions', () => {
   });
 
   it('Authoritative puts back a removed grant and removes one added in the UI, keeping the owner', async () => {
-    await bed.startOperator({ config: { resyncPeriodMs: 1_000 } });
+    await bed.startOperator({ config: { resyncPeriodMs: 1_000, slowResyncPeriodMs: 1_500 } });
     const job = await createWithPermissions(
       'authoritative-drift',
       [{ group_name: 'data-eng', permission_level: 'CAN_MANAGE' }],
@@ -151,8 +151,9 @@ describe('DatabricksJob reconciler: permissions', () => {
     expect(writes(bed.fake)).toEqual({ 'permissions/put': 1 });
   });
 
-  it('reads but writes no permissions at a resync when they are as the spec says, in either mode', async () => {
-    await bed.startOperator({ config: { resyncPeriodMs: 400 } });
+  it('reads permissions once per slow period, not at every resync, and writes none when they are as the spec says', async () => {
+    const slowResyncPeriodMs = 1_200;
+    await bed.startOperator({ config: { resyncPeriodMs: 300, slowResyncPeriodMs } });
     const additive = await createWithPermissions('steady-additive', [
       { user_name: 'alice@example.com', permission_level: 'IS_OWNER' },
       { group_name: 'admins', permission_level: 'CAN_MANAGE' },
@@ -163,11 +164,15 @@ describe('DatabricksJob reconciler: permissions', () => {
       'Authoritative',
     );
     bed.fake.clearRequests();
+    const started = Date.now();
 
-    // One read per job and resync: six are at least two resyncs of each.
-    await pollUntil('resyncs that read the permissions', async () =>
+    // One read per job and slow period, at its own moment: six are at least two periods of each.
+    await pollUntil('slow periods that read the permissions', async () =>
       bed.fake.requestCount('permissions/get') >= 6 ? true : undefined,
     );
+    const periods = Math.ceil((Date.now() - started) / slowResyncPeriodMs);
+    // Four resyncs a period would have read each job four times.
+    expect(bed.fake.requestCount('permissions/get')).toBeLessThanOrEqual(2 * periods);
     expect(writes(bed.fake)).toEqual({});
     for (const job of [additive, authoritative]) {
       const after = await bed.get<DatabricksJob>(JOBS, job.metadata.name);

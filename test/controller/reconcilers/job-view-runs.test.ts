@@ -32,7 +32,7 @@ describe('JobView: the newest run of each job', () => {
   });
 
   /** A view that reads afresh on every call. */
-  const freshView = () => new JobView(bed.client, { ...defaultJobViewOptions, maxAgeMs: 0 });
+  const freshView = () => new JobView(bed.client, { ...defaultJobViewOptions, runsMaxAgeMs: 0 });
 
   /** A job whose runs take about 7 s, or as long as a `SLEEP_<ms>` marker in `notebookPath` says. */
   async function createJob(name: string, notebookPath = '/a', maxConcurrentRuns = 10): Promise<string> {
@@ -198,7 +198,7 @@ describe('JobView: the newest run of each job', () => {
       for (const [i, jobId] of jobs.entries()) expect(idOf(await view.lastRun(jobId))).toBe(runs[i]);
 
       clock.advance(30_000);
-      localClock.shift(defaultJobViewOptions.maxAgeMs);
+      localClock.shift(defaultJobViewOptions.runsMaxAgeMs);
       bed.fake.clearRequests();
       const [first, second, third] = [
         await view.lastRun(jobs[0]),
@@ -235,7 +235,7 @@ describe('JobView: the newest run of each job', () => {
       await view.lastRun(other);
 
       clock.advance(100_000);
-      localClock.shift(defaultJobViewOptions.maxAgeMs);
+      localClock.shift(defaultJobViewOptions.runsMaxAgeMs);
       await view.lastRun(other);
       bed.fake.clearRequests();
       // The walk just read followed only the job asked about; the late run ended unseen.

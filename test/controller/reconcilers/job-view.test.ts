@@ -43,6 +43,35 @@ describe('JobView: a listing that predates this process writes', () => {
     expect(bed.fake.requestCounts()).toEqual({ 'jobs/get 200': 2 });
   });
 
+  it('reads the listing again once after each resync, and reuses it until then', async () => {
+    let resyncedAt = 0;
+    const jobs = new JobView(bed.client, {
+      ...defaultJobViewOptions,
+      maxAgeMs: 600_000,
+      resyncedAt: () => resyncedAt,
+    });
+    for (const id of ids.slice(0, 20)) await jobs.job(id, JOBS);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    resyncedAt = Date.now();
+    for (const id of ids.slice(0, 20)) await jobs.job(id, JOBS);
+    expect(bed.fake.requestCounts()).toEqual({ 'jobs/list 200': 6 });
+  });
+
+  it('reads job by job when a listing costs more calls than there are managed jobs', async () => {
+    const jobs = view();
+    // Before any listing it is taken to be one page: with three jobs managed, listing pays.
+    await jobs.job(ids[0], 3);
+    expect(bed.fake.requestCounts()).toEqual({ 'jobs/list 200': 3 });
+    // It took three pages: three jobs are cheaper to read one by one, however fresh the listing.
+    bed.fake.clearRequests();
+    for (const id of ids.slice(0, 3)) await jobs.job(id, 3);
+    expect(bed.fake.requestCounts()).toEqual({ 'jobs/get 200': 3 });
+    // A single job is never worth a listing.
+    bed.fake.clearRequests();
+    await view().job(ids[0], 1);
+    expect(bed.fake.requestCounts()).toEqual({ 'jobs/get 200': 1 });
+  });
+
   it('lists again, once, when more jobs were written since the listing than it has pages', async () => {
     const jobs = view();
     await jobs.job(ids[0], JOBS);
