@@ -2,17 +2,14 @@
  * Finding (or creating) the Databricks cluster a DatabricksCluster manages, and refusing one that
  * another live DatabricksCluster owns.
  */
-import {
-  unlessMissing,
-  type ClusterDetails,
-  type ClusterSpec,
-  type DatabricksClient,
-} from '../databricks/index.js';
+import type { ClusterDetails, ClusterSpec, DatabricksClient } from '../databricks/index.js';
 import type { EventNote } from '../runtime/events.js';
 import type { ClusterContext, DatabricksCluster } from './cluster.js';
+import { ClusterView } from './cluster-view.js';
 import { note, shortList, warning } from './event-notes.js';
 import { NotReadyError } from './managed.js';
-import { OWNER_UID_TAG, describeMarker, isLeftBehindFor, refuseIfOwnedElsewhere } from './ownership.js';
+import { describeMarker, isLeftBehindFor, refuseIfOwnedElsewhere } from './ownership.js';
+import type { ListingFreshness } from './shared-listing.js';
 
 /**
  * The cluster this object manages, read from Databricks: the one in status, the adopted one, the one an
@@ -27,19 +24,22 @@ export async function locateCluster(
 ): Promise<{ clusterId: string; observed: ClusterDetails }> {
   const record = (event: EventNote) => context.events.record(cluster, event);
   const uid = cluster.metadata.uid ?? '';
+  const view = ClusterView.of(client, context.view);
+  const getCluster = (clusterId: string) => view.cluster(clusterId);
   const create = async (): Promise<{ clusterId: string; observed: ClusterDetails }> => {
     const { cluster_id } = await client.clusters.create(settings);
+    view.created(uid, cluster_id);
     return { clusterId: cluster_id, observed: await client.clusters.get(cluster_id) };
   };
   const recorded = cluster.status?.clusterId;
   if (recorded !== undefined) {
-    const observed = await getCluster(client, recorded);
+    const observed = await getCluster(recorded);
     if (observed) {
       refuseIfTaken(observed, cluster, context, 'status.clusterId');
       return { clusterId: recorded, observed };
     }
     // The replacement may exist already: made by a pass whose status write this cached copy predates.
-    const replacement = await findOwnedCluster(client, uid);
+    const replacement = await view.findOwned(uid);
     if (replacement) return { clusterId: replacement.cluster_id, observed: replacement };
     const created = await create();
     await record(
@@ -53,7 +53,7 @@ export async function locateCluster(
   }
   const adopted = cluster.spec.clusterId;
   if (adopted !== undefined) {
-    const observed = await getCluster(client, adopted);
+    const observed = await getCluster(adopted);
     if (!observed) {
       throw new NotReadyError(
         'ClusterNotFound',
@@ -72,7 +72,7 @@ export async function locateCluster(
     );
     return { clusterId: adopted, observed };
   }
-  const { owned: found, leftBehind } = await findMarkedClusters(client, cluster);
+  const { owned: found, leftBehind } = await findMarkedClusters(view, cluster);
   if (found) {
     // Created by an earlier attempt that did not live to write status: that cluster, not a second one.
     await record(
@@ -102,41 +102,34 @@ export async function locateCluster(
   return created;
 }
 
-function getCluster(client: DatabricksClient, clusterId: string): Promise<ClusterDetails | undefined> {
-  return unlessMissing(client.clusters.get(clusterId));
-}
-
 /**
- * The cluster whose marker carries `uid`. `clusters/list` cannot filter by tag, so this reads every
- * page; it runs only while status has no cluster ID (first reconcile, or after a crash).
+ * The cluster whose marker carries `uid`, from the workspace's shared clusters listing; it is looked for
+ * only while status has no cluster ID (first reconcile, or after a crash).
  */
-export async function findOwnedCluster(
+export function findOwnedCluster(
   client: DatabricksClient,
   uid: string,
+  freshness?: ListingFreshness,
 ): Promise<ClusterDetails | undefined> {
-  if (uid === '') return undefined;
-  for await (const listed of client.clusters.list({ page_size: 100 })) {
-    if (tagsOf(listed)?.[OWNER_UID_TAG] === uid) return listed;
-  }
-  return undefined;
+  return ClusterView.of(client, freshness).findOwned(uid);
 }
 
 /**
- * In one listing: the cluster whose marker carries `cluster`'s UID, or else the clusters an earlier
- * DatabricksCluster of the same namespace and name left behind ({@link isLeftBehindFor}), oldest
- * (lowest start time, then ID) first.
+ * From the workspace's shared clusters listing: the cluster whose marker carries `cluster`'s UID, or else
+ * the clusters an earlier DatabricksCluster of the same namespace and name left behind
+ * ({@link isLeftBehindFor}), oldest (lowest start time, then ID) first.
  */
 async function findMarkedClusters(
-  client: DatabricksClient,
+  view: ClusterView,
   cluster: DatabricksCluster,
 ): Promise<{ owned?: ClusterDetails; leftBehind: ClusterDetails[] }> {
   const uid = cluster.metadata.uid ?? '';
   const leftBehind: ClusterDetails[] = [];
   if (uid === '') return { leftBehind };
-  for await (const listed of client.clusters.list({ page_size: 100 })) {
-    const tags = tagsOf(listed);
-    if (tags?.[OWNER_UID_TAG] === uid) return { owned: listed, leftBehind: [] };
-    if (isLeftBehindFor(tags, cluster)) leftBehind.push(listed);
+  const owned = await view.findOwned(uid);
+  if (owned) return { owned, leftBehind: [] };
+  for (const listed of await view.listed()) {
+    if (isLeftBehindFor(tagsOf(listed), cluster)) leftBehind.push(listed);
   }
   return {
     leftBehind: leftBehind.sort(

@@ -14,6 +14,8 @@
  *   terminates it. A cluster Databricks terminated for inactivity (`autotermination_minutes`) is left
  *   terminated and Ready: restarting it would defeat the setting; it starts when something uses it.
  * - While the cluster moves (PENDING, RESTARTING, RESIZING, TERMINATING) it is looked at again soon.
+ * - Reads: a cluster at rest is answered from the workspace's shared `clusters/list`, read once per
+ *   resync ({@link ClusterView}); one that moves, or that this process just changed, with `clusters/get`.
  * - Deleted: `deletionPolicy` Delete (default) permanently deletes the cluster, Retain leaves it.
  *
  * Jobs reach it through `existing_cluster_ref`, which resolves to `status.clusterId` once the object is
@@ -47,6 +49,7 @@ import { done, type Outcome } from '../runtime/outcome.js';
 import { StatusWriter } from '../runtime/status.js';
 import { findOwnedCluster, locateCluster } from './cluster-placement.js';
 import { clusterError, clusterMoving, observedStatus, type ClusterStatusFields } from './cluster-state.js';
+import { ClusterView, defaultClusterViewFreshness } from './cluster-view.js';
 import { contentHash } from './content-hash.js';
 import { deleteUnlessGone, leftInPlace } from './deletion-policy.js';
 import { note, shortList } from './event-notes.js';
@@ -64,6 +67,7 @@ import {
 } from './managed.js';
 import { withOwnerTags } from './ownership.js';
 import { resourceOf } from './resources.js';
+import type { ListingFreshness } from './shared-listing.js';
 
 /** The `databricksclusters` resource. */
 export const CLUSTERS: ResourceType = resourceOf(DATABRICKS_CLUSTER);
@@ -77,6 +81,8 @@ export interface ClusterContext extends ManagedContext {
   readonly clusters: Pick<ObjectStore<DatabricksCluster>, 'get'>;
   /** How often a cluster that is changing state is looked at. @default notReadyBackoff.minMs */
   readonly transitionPollMs?: number;
+  /** How fresh the shared clusters listing must be. @default defaultClusterViewFreshness */
+  readonly view?: ListingFreshness;
 }
 
 const clusterDiff = new SettingsDiff(AllPurposeClusterSettings as SettableFieldsSchema, clusterDriftRules);
@@ -103,6 +109,15 @@ async function applyCluster(
   const pollMs = context.transitionPollMs ?? (context.notReadyBackoff ?? defaultNotReadyBackoff).minMs;
 
   const { clusterId, observed } = await locateCluster(cluster, settings, client, context);
+  const view = ClusterView.of(client, context.view);
+  // Whether or not it went through, a change sent leaves the listing unable to speak for the cluster.
+  const change = async (write: Promise<void>): Promise<void> => {
+    try {
+      await write;
+    } finally {
+      view.wrote(clusterId);
+    }
+  };
   let state = observed.state ?? 'UNKNOWN';
   let appliedHash = previous.settingsHash;
   const statusNow = (): ClusterStatusFields =>
@@ -128,11 +143,11 @@ async function applyCluster(
       : `back to spec.settings after it was changed in Databricks (${shortList(differences.map((d) => d.path))})`;
     try {
       if (state === 'RUNNING' && onlySizeDiffers(settings, observed, differences)) {
-        await client.clusters.resize(clusterId, sizeOf(settings));
+        await change(client.clusters.resize(clusterId, sizeOf(settings)));
         state = 'RESIZING';
         await record(note('Resized', 'ResizeCluster', `resized cluster ${clusterId} ${what}`));
       } else {
-        await client.clusters.edit(clusterId, settings);
+        await change(client.clusters.edit(clusterId, settings));
         const restarts = state === 'RUNNING';
         if (restarts) state = 'RESTARTING';
         await record({
@@ -157,7 +172,7 @@ async function applyCluster(
     }
     if (state === 'TERMINATING') throw moving(`waiting for it to be TERMINATED, as spec.state asks${later}`);
     if (state === 'ERROR') throw clusterError(clusterId, observed, statusNow());
-    await client.clusters.delete(clusterId);
+    await change(client.clusters.delete(clusterId));
     await record(
       note(
         'Terminating',
@@ -189,7 +204,7 @@ async function applyCluster(
     if (!reported) throw clusterError(clusterId, observed, statusNow());
   }
   try {
-    await client.clusters.start(clusterId);
+    await change(client.clusters.start(clusterId));
   } catch (error) {
     throw refusedForNow(error, 'start it');
   }
@@ -264,10 +279,11 @@ async function cleanupCluster(
   const clusterId =
     recorded ??
     (cluster.spec.clusterId === undefined
-      ? (await findOwnedCluster(client, cluster.metadata.uid ?? ''))?.cluster_id
+      ? (await findOwnedCluster(client, cluster.metadata.uid ?? '', context.view))?.cluster_id
       : undefined);
   if (!clusterId) return done;
   await deleteUnlessGone(() => client.clusters.permanentDelete(clusterId));
+  ClusterView.of(client, context.view).wrote(clusterId);
   await context.events.record(
     cluster,
     note('Deleted', 'DeleteCluster', `permanently deleted cluster ${clusterId}`),
@@ -280,6 +296,7 @@ export function registerClusterController(setup: OperatorSetup): void {
   const { informers, manager } = setup;
   const informer = informers.DatabricksCluster as unknown as Informer<DatabricksCluster>;
   informer.addIndex(WORKSPACE_INDEX, workspaceKeyOf);
+  const { resyncPeriodMs } = setup.config;
   const controller = manager.controller<DatabricksCluster, ClusterContext>({
     name: 'databrickscluster',
     informer,
@@ -289,6 +306,11 @@ export function registerClusterController(setup: OperatorSetup): void {
       ...setup.shared,
       status: new StatusWriter(manager.kube, CLUSTERS),
       clusters: informer.store,
+      // Read afresh once after each resync, and reused by the reconciles until the next.
+      view: {
+        maxAgeMs: resyncPeriodMs > 0 ? resyncPeriodMs : defaultClusterViewFreshness.maxAgeMs,
+        resyncedAt: () => informer.lastResyncAt,
+      },
     },
   });
   controller.watch(informers.DatabricksWorkspace, keysReferencing(informer, WORKSPACE_INDEX), (a, b) =>

@@ -17,11 +17,11 @@ import {
 const RESYNC_MS = 400;
 const WRITES = ['clusters/create', 'clusters/edit', 'clusters/resize', 'clusters/start', 'clusters/delete'];
 
-/** Waits until the operator has looked at the cluster at least `count` more times (resyncs). */
+/** Waits until the operator has looked at the clusters at least `count` more times (resyncs' listings). */
 async function waitForLooks(bed: OperatorTestBed, count: number): Promise<void> {
-  const start = bed.fake.requestCount('clusters/get');
-  await pollUntil(`${count} more clusters/get`, async () =>
-    bed.fake.requestCount('clusters/get') >= start + count ? true : undefined,
+  const start = bed.fake.requestCount('clusters/list');
+  await pollUntil(`${count} more clusters/list`, async () =>
+    bed.fake.requestCount('clusters/list') >= start + count ? true : undefined,
   );
 }
 
@@ -31,11 +31,12 @@ describe('DatabricksCluster reconciler: changes made in Databricks are undone on
     operator: { config: { resyncPeriodMs: RESYNC_MS } },
   });
 
-  it('writes nothing while the cluster matches the spec', async () => {
+  it('writes nothing while the cluster matches the spec, and reads it only through the shared listing', async () => {
     await createReadyCluster(bed, 'steady');
     bed.fake.clearRequests();
     await waitForLooks(bed, 3);
     for (const endpoint of WRITES) expect(bed.fake.requestCount(endpoint)).toBe(0);
+    expect(bed.fake.requestCount('clusters/get')).toBe(0);
   });
 
   it('starts a cluster that was terminated in the UI while spec.state is Running', async () => {

@@ -97,9 +97,9 @@ describe('DatabricksCluster reconciler: ownership, crash safety, deletion and re
   it('never makes a second cluster when the controller dies between create and the status write', async () => {
     await bed.startOperator({ kube: new ClusterStatusWritesFail(testKubeConfig()) });
     await bed.create(CLUSTERS, 'DatabricksCluster', 'crashy', clusterSpec(clusterSettings('crashy')));
-    // Every failed pass is a crash at the worst moment; the retries find the cluster by its marker.
+    // Every failed pass is a crash at the worst moment; each retry reads the cluster it created.
     await pollUntil('three passes after the create', async () =>
-      bed.fake.requestCount('clusters/list') >= 3 ? true : undefined,
+      bed.fake.requestCount('clusters/get') >= 3 ? true : undefined,
     );
     await bed.startOperator();
     const cluster = await bed.waitForCondition<DatabricksCluster>(CLUSTERS, 'crashy');
