@@ -4,8 +4,11 @@
  * - Content is read from its source at every reconcile; its SHA-256 in status says what was written.
  *   It is uploaded only when that hash (or the path) changes: `dbfs/put` within the inline limit
  *   (1 MiB of base64), otherwise create/add-block/close in 1 MB blocks.
- * - Steady state costs one `dbfs/get-status` per resync. A file deleted in Databricks, or one whose
- *   size or modification time moved away from what status recorded (someone wrote it), is uploaded again.
+ * - Steady state costs no read of its own: the file is looked up in one `dbfs/list` of its directory,
+ *   read once per resync and shared by every file in that directory ({@link FolderListings}); only a file
+ *   the listing does not show (deleted, or written since) is read with `dbfs/get-status`. A file deleted
+ *   in Databricks, or one whose size or modification time moved away from what status recorded (someone
+ *   wrote it), is uploaded again.
  * - A DBFS file has no tags, so what this object owns is what its status records. Before its first
  *   write to a path, a file already there with the same content (e.g. written just before a crash) is
  *   taken as is; one with other content is replaced only when `spec.overwrite` (default true) allows
@@ -30,6 +33,7 @@ import { StatusWriter } from '../runtime/status.js';
 import { describeContent, readContent, sha256Hex, type Content } from './content-source.js';
 import { deleteUnlessGone, leftInPlace } from './deletion-policy.js';
 import { note } from './event-notes.js';
+import { FolderListings } from './folder-listings.js';
 import {
   NotReadyError,
   WORKSPACE_INDEX,
@@ -41,6 +45,7 @@ import {
   type ManagedObject,
 } from './managed.js';
 import { resourceOf } from './resources.js';
+import type { ListingFreshness } from './shared-listing.js';
 
 /** The `databricksdbfsfiles` resource. */
 export const DBFS_FILES: ResourceType = resourceOf(DATABRICKS_DBFS_FILE);
@@ -51,6 +56,23 @@ export type DatabricksDbfsFile = ManagedObject<DatabricksDbfsFileSpec, Databrick
 /** What {@link reconcileDbfsFile} needs: the shared context, able to read ConfigMaps too. */
 export interface DbfsFileContext extends ManagedContext {
   readonly kube: Pick<KubeClient, 'patchCustomObject' | 'readSecret' | 'readConfigMap'>;
+  /** How fresh the shared directory listings must be. @default one minute, no resync */
+  readonly view?: ListingFreshness;
+}
+
+const directoryViews = new WeakMap<DatabricksClient, FolderListings<FileInfo>>();
+
+/** The DBFS directory listings of the workspace `client` talks to, shared by its files. */
+function dbfsDirectories(client: DatabricksClient, freshness?: ListingFreshness): FolderListings<FileInfo> {
+  let directories = directoryViews.get(client);
+  if (!directories) {
+    directories = new FolderListings<FileInfo>(
+      { list: (directory) => client.dbfs.list(directory), pathOf: (item) => item.path, normalize: plainPath },
+      freshness ?? { maxAgeMs: 60_000 },
+    );
+    directoryViews.set(client, directories);
+  }
+  return directories;
 }
 
 /** Makes the DBFS file match the DatabricksDbfsFile. */
@@ -75,10 +97,16 @@ async function applyDbfsFile(
   const previous = file.status ?? {};
   const ours = previous.path !== undefined && samePath(previous.path, path) && !!previous.contentHash;
   const events: EventNote[] = [];
-  let observed = await fileStatus(client, path);
+  const directories = dbfsDirectories(client, context.view);
+  // Ours and at rest, the directory's shared listing shows it; anything else is read on its own.
+  let observed = (ours ? await directories.find(path) : undefined) ?? (await fileStatus(client, path));
 
   const write = async (reason: string, type: EventNote['type'], text: string): Promise<void> => {
-    await upload(client, path, content.bytes);
+    try {
+      await upload(client, path, content.bytes);
+    } finally {
+      directories.wrote(path);
+    }
     observed = await client.dbfs.getStatus(path);
     events.push({ type, reason, action: 'UploadFile', note: `${text} (${describeContent(content)})` });
   };
@@ -104,7 +132,7 @@ async function applyDbfsFile(
     }
     const moved = previous.path !== undefined && !samePath(previous.path, path);
     if (moved && (file.spec.deletionPolicy ?? 'Delete') === 'Delete') {
-      await deleteFile(client, previous.path as string);
+      await deleteFile(client, directories, previous.path as string);
       events.push(note('Deleted', 'DeleteFile', `deleted ${previous.path}, the file's previous path`));
     }
   } else if (previous.contentHash !== content.hash) {
@@ -176,8 +204,16 @@ async function holdsContent(
   return sha256Hex(await client.dbfs.download(path)) === content.hash;
 }
 
-async function deleteFile(client: DatabricksClient, path: string): Promise<void> {
-  await deleteUnlessGone(() => client.dbfs.delete(path));
+async function deleteFile(
+  client: DatabricksClient,
+  directories: FolderListings<FileInfo>,
+  path: string,
+): Promise<void> {
+  try {
+    await deleteUnlessGone(() => client.dbfs.delete(path));
+  } finally {
+    directories.wrote(path);
+  }
 }
 
 /** Honours `deletionPolicy` for the file status recorded; the finalizer goes once DBFS confirmed. */
@@ -189,19 +225,23 @@ async function cleanupDbfsFile(
   const path = file.status?.path;
   if (!path) return done;
   if (await leftInPlace(file, context, { what: path, where: 'DBFS', noun: 'File' })) return done;
-  await deleteFile(await connect(), path);
+  const client = await connect();
+  await deleteFile(client, dbfsDirectories(client, context.view), path);
   await context.events.record(file, note('Deleted', 'DeleteFile', `deleted ${path} from DBFS`));
   return done;
 }
 
 /** `dbfs:/a/b` and `/a/b` are the same file. */
 function samePath(a: string, b: string): boolean {
-  const plain = (path: string) =>
-    path
-      .replace(/^dbfs:/, '')
-      .replace(/\/+/g, '/')
-      .replace(/(.)\/$/, '$1');
-  return plain(a) === plain(b);
+  return plainPath(a) === plainPath(b);
+}
+
+/** A DBFS path without the `dbfs:` scheme, repeated slashes or a trailing slash: `/a/b`. */
+function plainPath(path: string): string {
+  return path
+    .replace(/^dbfs:/, '')
+    .replace(/\/+/g, '/')
+    .replace(/(.)\/$/, '$1');
 }
 
 /** Runs the DatabricksDbfsFile controller, woken also by its workspace becoming Ready. */
@@ -214,7 +254,16 @@ export function registerDbfsFileController(setup: OperatorSetup): void {
     informer,
     reconcile: reconcileDbfsFile,
     workers: setup.config.workers,
-    context: { ...setup.shared, kube: manager.kube, status: new StatusWriter(manager.kube, DBFS_FILES) },
+    context: {
+      ...setup.shared,
+      kube: manager.kube,
+      status: new StatusWriter(manager.kube, DBFS_FILES),
+      // Read afresh once after each resync, and reused by the reconciles until the next.
+      view: {
+        maxAgeMs: setup.config.resyncPeriodMs > 0 ? setup.config.resyncPeriodMs : 60_000,
+        resyncedAt: () => informer.lastResyncAt,
+      },
+    },
   });
   controller.watch(informers.DatabricksWorkspace, keysReferencing(informer, WORKSPACE_INDEX), (a, b) =>
     workspaceReadinessChanged(a as never, b as never),

@@ -6,11 +6,14 @@
  * - Content is read from its source at every reconcile; its SHA-256 and the format in status say what
  *   was imported. `workspace/import` (after `workspace/mkdirs` of the parent folder) runs only when
  *   they change, when the object is gone, or when it was changed in the workspace.
- * - Steady state costs one `workspace/get-status` per resync. Its `modified_at` is the cheap change
- *   signal: only when it moved from what status recorded (or the workspace does not report it) is the
- *   object exported and compared, and imported again only if the content differs. SOURCE and AUTO
- *   imports can be compared (a SOURCE export puts the `Databricks notebook source` header line first,
- *   so that line is dropped from both sides); other formats are imported again when `modified_at` moved.
+ * - Steady state costs no read of its own: the object is looked up in one `workspace/list` of its folder,
+ *   read once per resync and shared by every notebook in that folder ({@link FolderListings}); only one
+ *   the listing does not show (deleted, or written since) is read with `workspace/get-status`. Its
+ *   `object_id` and `modified_at` are the cheap change signals: only when they moved from what status
+ *   recorded (or the workspace does not report them) is the object exported and compared, and imported
+ *   again only if the content differs. SOURCE and AUTO imports can be compared (a SOURCE export puts the
+ *   `Databricks notebook source` header line first, so that line is dropped from both sides); other
+ *   formats are imported again when `modified_at` moved.
  * - A workspace object has no tags, so what this object owns is what its status records. An object
  *   already at the path is taken as is when it holds the same content (e.g. imported just before a
  *   crash), replaced when `spec.overwrite` says so, and otherwise `PathExists` until it is removed in
@@ -39,6 +42,7 @@ import { StatusWriter } from '../runtime/status.js';
 import { describeContent, readContent, sha256Hex, type Content } from './content-source.js';
 import { deleteUnlessGone, leftInPlace } from './deletion-policy.js';
 import { note } from './event-notes.js';
+import { FolderListings } from './folder-listings.js';
 import {
   NotReadyError,
   WORKSPACE_INDEX,
@@ -50,6 +54,7 @@ import {
   type ManagedObject,
 } from './managed.js';
 import { resourceOf } from './resources.js';
+import type { ListingFreshness } from './shared-listing.js';
 
 /** The `databricksnotebooks` resource. */
 export const NOTEBOOKS: ResourceType = resourceOf(DATABRICKS_NOTEBOOK);
@@ -60,6 +65,30 @@ export type DatabricksNotebook = ManagedObject<DatabricksNotebookSpec, Databrick
 /** What {@link reconcileNotebook} needs: the shared context, able to read ConfigMaps too. */
 export interface NotebookContext extends ManagedContext {
   readonly kube: Pick<KubeClient, 'patchCustomObject' | 'readSecret' | 'readConfigMap'>;
+  /** How fresh the shared folder listings must be. @default one minute, no resync */
+  readonly view?: ListingFreshness;
+}
+
+const folderViews = new WeakMap<DatabricksClient, FolderListings<ObjectInfo>>();
+
+/** The workspace folder listings of the workspace `client` talks to, shared by its notebooks. */
+function workspaceFolders(
+  client: DatabricksClient,
+  freshness?: ListingFreshness,
+): FolderListings<ObjectInfo> {
+  let folders = folderViews.get(client);
+  if (!folders) {
+    folders = new FolderListings<ObjectInfo>(
+      {
+        list: (folder) => client.workspace.list(folder),
+        pathOf: (item) => item.path,
+        normalize: workspacePath,
+      },
+      freshness ?? { maxAgeMs: 60_000 },
+    );
+    folderViews.set(client, folders);
+  }
+  return folders;
 }
 
 type Format = NonNullable<DatabricksNotebookSpec['format']>;
@@ -94,13 +123,14 @@ async function applyNotebook(
     { inline: 'spec.content', from: 'spec.contentFrom' },
   );
   const previous = notebook.status ?? {};
+  const folders = workspaceFolders(client, context.view);
   const candidates = importedPaths(workspacePath(spec.path), format);
   const ours = previous.path !== undefined && candidates.includes(previous.path) && !!previous.contentHash;
   const events: EventNote[] = [];
   let observed: ObjectInfo | undefined;
 
   const reimport = async (reason: string, type: EventNote['type'], text: string): Promise<void> => {
-    observed = await importObject(client, notebook, content, observed);
+    observed = await importObject(client, folders, notebook, content, observed);
     events.push({ type, reason, action: 'ImportNotebook', note: `${text} (${describeContent(content)})` });
   };
 
@@ -118,7 +148,8 @@ async function applyNotebook(
       throw pathExists(spec.path, observed);
     }
   } else {
-    observed = await objectAt(client, previous.path as string);
+    const path = previous.path as string;
+    observed = (await folders.find(path)) ?? (await objectAt(client, path));
     const languageDrift =
       format === 'SOURCE' && observed?.language !== undefined && observed.language !== spec.language;
     if (previous.contentHash !== content.hash || previous.format !== format) {
@@ -151,7 +182,7 @@ async function applyNotebook(
   const path = found.path ?? spec.path;
   // The path changed in the spec (or an AUTO import landed elsewhere): the old object must not linger.
   if (previous.path !== undefined && previous.path !== path) {
-    events.push(...(await removeMoved(client, notebook, previous)));
+    events.push(...(await removeMoved(client, folders, notebook, previous)));
   }
   const objectType = statusObjectType(found.object_type);
   return {
@@ -197,6 +228,7 @@ function importedPaths(path: string, format: Format): string[] {
  */
 async function importObject(
   client: DatabricksClient,
+  folders: FolderListings<ObjectInfo>,
   notebook: DatabricksNotebook,
   content: Content,
   existing: ObjectInfo | undefined,
@@ -206,7 +238,7 @@ async function importObject(
   const format = notebook.spec.format ?? 'SOURCE';
   const parent = path.slice(0, path.lastIndexOf('/'));
   if (parent) await client.workspace.mkdirs(parent);
-  if (format === 'DBC' && existing?.path) await deleteObject(client, existing.path, true);
+  if (format === 'DBC' && existing?.path) await deleteObject(client, folders, existing.path, true);
   try {
     await client.workspace.import({
       path,
@@ -220,6 +252,9 @@ async function importObject(
   } catch (error) {
     if (!(error instanceof AlreadyExistsError)) throw error;
     throw pathExists(path, (await findObject(client, importedPaths(path, format))) ?? { path });
+  } finally {
+    // Wherever it landed, if it did, the folder's listing from before no longer speaks for it.
+    for (const candidate of importedPaths(path, format)) folders.wrote(candidate);
   }
   const imported = await findObject(client, importedPaths(path, format));
   if (!imported) throw new Error(`workspace/import of ${path} succeeded, but nothing is at that path`);
@@ -257,9 +292,16 @@ function withoutHeader(source: string, language: Language): string {
   return body.trimEnd();
 }
 
-/** Whether the object may have changed since status recorded it (always, if no `modified_at` is reported). */
+/**
+ * Whether the object may have changed since status recorded it: another object in its place (replaced),
+ * or a later `modified_at` (always, if no `modified_at` is reported).
+ */
 function mayHaveChanged(observed: ObjectInfo, previous: DatabricksNotebookStatus): boolean {
-  if (observed.modified_at === undefined) return true;
+  const replaced =
+    observed.object_id !== undefined &&
+    previous.objectId !== undefined &&
+    Number(observed.object_id) !== previous.objectId;
+  if (replaced || observed.modified_at === undefined) return true;
   const recorded = Date.parse(previous.modificationTime ?? '');
   return Number.isNaN(recorded) || observed.modified_at !== recorded;
 }
@@ -281,18 +323,28 @@ async function objectAt(client: DatabricksClient, path: string): Promise<ObjectI
   return found && { ...found, path: found.path ?? path };
 }
 
-async function deleteObject(client: DatabricksClient, path: string, recursive: boolean): Promise<void> {
-  await deleteUnlessGone(() => client.workspace.delete(path, { recursive }));
+async function deleteObject(
+  client: DatabricksClient,
+  folders: FolderListings<ObjectInfo>,
+  path: string,
+  recursive: boolean,
+): Promise<void> {
+  try {
+    await deleteUnlessGone(() => client.workspace.delete(path, { recursive }));
+  } finally {
+    folders.wrote(path);
+  }
 }
 
 /** After a path change: the object at the old path goes too, unless `deletionPolicy` is Retain. */
 async function removeMoved(
   client: DatabricksClient,
+  folders: FolderListings<ObjectInfo>,
   notebook: DatabricksNotebook,
   previous: DatabricksNotebookStatus,
 ): Promise<EventNote[]> {
   if ((notebook.spec.deletionPolicy ?? 'Delete') !== 'Delete' || !previous.path) return [];
-  await deleteObject(client, previous.path, previous.objectType === 'DIRECTORY');
+  await deleteObject(client, folders, previous.path, previous.objectType === 'DIRECTORY');
   return [note('Deleted', 'DeleteNotebook', `deleted ${previous.path}, the previous path`)];
 }
 
@@ -321,7 +373,13 @@ async function cleanupNotebook(
   if (!path) return done;
   const leftover = { what: path, where: 'the workspace', noun: 'Notebook' };
   if (await leftInPlace(notebook, context, leftover)) return done;
-  await deleteObject(await connect(), path, notebook.status?.objectType === 'DIRECTORY');
+  const client = await connect();
+  await deleteObject(
+    client,
+    workspaceFolders(client, context.view),
+    path,
+    notebook.status?.objectType === 'DIRECTORY',
+  );
   await context.events.record(
     notebook,
     note('Deleted', 'DeleteNotebook', `deleted ${path} from the workspace`),
@@ -339,7 +397,16 @@ export function registerNotebookController(setup: OperatorSetup): void {
     informer,
     reconcile: reconcileNotebook,
     workers: setup.config.workers,
-    context: { ...setup.shared, kube: manager.kube, status: new StatusWriter(manager.kube, NOTEBOOKS) },
+    context: {
+      ...setup.shared,
+      kube: manager.kube,
+      status: new StatusWriter(manager.kube, NOTEBOOKS),
+      // Read afresh once after each resync, and reused by the reconciles until the next.
+      view: {
+        maxAgeMs: setup.config.resyncPeriodMs > 0 ? setup.config.resyncPeriodMs : 60_000,
+        resyncedAt: () => informer.lastResyncAt,
+      },
+    },
   });
   controller.watch(informers.DatabricksWorkspace, keysReferencing(informer, WORKSPACE_INDEX), (a, b) =>
     workspaceReadinessChanged(a as never, b as never),

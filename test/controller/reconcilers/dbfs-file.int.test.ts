@@ -82,13 +82,16 @@ describe('DatabricksDbfsFile reconciler', () => {
     expect(bed.fake.requestCount('dbfs/put')).toBe(0);
   });
 
-  it('uploads nothing at steady state, and exactly once when the source changes', async () => {
+  it('uploads nothing and reads only its directory listing at steady state, and uploads once when the source changes', async () => {
     await putConfigMap(bed, 'settings', { data: { 'app.conf': 'level=info' } });
     await createFile('settings', {
       contentsFrom: { configMapKeyRef: { name: 'settings', key: 'app.conf' } },
     });
     await bed.waitForCondition(DBFS_FILES, 'settings');
-    await waitForCalls(bed, 'dbfs/get-status', 4);
+    await waitForCalls(bed, 'dbfs/list', 1);
+    const statusReads = bed.fake.requestCount('dbfs/get-status');
+    await waitForCalls(bed, 'dbfs/list', 4);
+    expect(bed.fake.requestCount('dbfs/get-status')).toBe(statusReads);
     expect(bed.fake.requestCount('dbfs/put')).toBe(1);
     expect(bed.fake.requestCount('dbfs/read')).toBe(0);
 
@@ -101,7 +104,7 @@ describe('DatabricksDbfsFile reconciler', () => {
       (status) => status.contentHash === sha256('level=debug'),
     );
     expect(dbfs().fileContent(PATH)?.toString()).toBe('level=debug');
-    await waitForCalls(bed, 'dbfs/get-status', 4);
+    await waitForCalls(bed, 'dbfs/list', 4);
     expect(bed.fake.requestCount('dbfs/put')).toBe(2);
     await waitForEvent(bed, 'settings', /^Updated: /);
   });

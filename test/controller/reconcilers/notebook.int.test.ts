@@ -83,14 +83,17 @@ describe('DatabricksNotebook reconciler', () => {
     });
     const notebook = await bed.waitForCondition<DatabricksNotebook>(NOTEBOOKS, 'lab');
     expect(notebook.status).toMatchObject({ path: '/Shared/lab', objectType: 'NOTEBOOK', format: 'JUPYTER' });
-    await waitForCalls(bed, 'workspace/get-status', 4);
+    await waitForCalls(bed, 'workspace/list', 4);
     expect(bed.fake.requestCount('workspace/import')).toBe(1);
   });
 
-  it('costs one get-status per resync at steady state, and imports once when the content changes', async () => {
+  it('costs one listing of its folder per resync at steady state, and imports once when the content changes', async () => {
     await createNotebook('ingest', { content: base64(SOURCE) });
     await bed.waitForCondition(NOTEBOOKS, 'ingest');
-    await waitForCalls(bed, 'workspace/get-status', 4);
+    await waitForCalls(bed, 'workspace/list', 1);
+    const statusReads = bed.fake.requestCount('workspace/get-status');
+    await waitForCalls(bed, 'workspace/list', 4);
+    expect(bed.fake.requestCount('workspace/get-status')).toBe(statusReads);
     expect(bed.fake.requestCount('workspace/import')).toBe(1);
     expect(bed.fake.requestCount('workspace/export')).toBe(0);
 
@@ -104,7 +107,7 @@ describe('DatabricksNotebook reconciler', () => {
       (status) => status.contentHash === sha256(changed),
     );
     expect(workspace().notebookSource(PATH)).toBe(changed);
-    await waitForCalls(bed, 'workspace/get-status', 4);
+    await waitForCalls(bed, 'workspace/list', 4);
     expect(bed.fake.requestCount('workspace/import')).toBe(2);
     const imports = bed.fake.requests({ endpoint: 'workspace/import' });
     expect(imports[1]?.body).toMatchObject({ overwrite: true });
@@ -153,7 +156,7 @@ describe('DatabricksNotebook reconciler', () => {
       (status) => status.modificationTime !== notebook.status?.modificationTime,
     );
     expect(bed.fake.requestCount('workspace/export')).toBe(1);
-    await waitForCalls(bed, 'workspace/get-status', 3);
+    await waitForCalls(bed, 'workspace/list', 3);
     expect(bed.fake.requestCount('workspace/import')).toBe(1);
     expect(bed.fake.requestCount('workspace/export')).toBe(1);
   });
