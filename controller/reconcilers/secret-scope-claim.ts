@@ -20,15 +20,50 @@ import type { EventNote } from '../runtime/events.js';
 import { note, warning } from './event-notes.js';
 import { NotReadyError, workspaceKeyOf } from './managed.js';
 import type { DatabricksSecretScope, SecretScopeContext } from './secret-scope.js';
+import { SharedListing, type ListingFreshness } from './shared-listing.js';
 
 /** Index of DatabricksSecretScopes by the scope name they want. */
 export const SCOPE_NAME_INDEX = 'scopeName';
 
+const scopeListings = new WeakMap<DatabricksClient, SharedListing<SecretScope>>();
+
+/**
+ * The workspace's `secrets/scopes/list` (one call for all scopes), read once per resync and shared by
+ * every DatabricksSecretScope in it: it shows that a claimed scope still exists, so a resync costs one
+ * read per workspace, not one per scope.
+ */
+export function scopeListing(
+  client: DatabricksClient,
+  freshness?: ListingFreshness,
+): SharedListing<SecretScope> {
+  let listing = scopeListings.get(client);
+  if (!listing) {
+    listing = new SharedListing(
+      async () => ({
+        items: new Map((await client.secrets.listScopes()).map((listed) => [listed.name, listed])),
+        pages: 1,
+      }),
+      freshness ?? { maxAgeMs: 60_000 },
+    );
+    scopeListings.set(client, listing);
+  }
+  return listing;
+}
+
+/** What to read of a scope this object holds already, besides whether it exists. */
+export interface ScopeContentsRead {
+  /** Its keys: whether Databricks lost any (the slow cycle's read). */
+  readonly secretKeys: boolean;
+  /** Its ACLs: the slow cycle's read, or because `spec.acls` changed and the difference is needed. */
+  readonly acls: boolean;
+}
+
 /**
  * Makes sure the scope exists and is this object's, and reads what the reconcile needs of it. Unclaimed:
  * refuse a name another object holds, or one someone else created unless `spec.adopt` takes it over;
- * else claim it in status and create it. Claimed: read its keys and ACLs, and create it again if it
- * was deleted in Databricks.
+ * else claim it in status and create it. Claimed: read what `read` asks of it (an adopted scope: its
+ * keys and ACLs), and create it again if it was deleted in Databricks, which the shared scope listing
+ * shows without a read of its own.
  */
 export async function ensureScope(
   scope: DatabricksSecretScope,
@@ -37,9 +72,12 @@ export async function ensureScope(
   client: DatabricksClient,
   context: SecretScopeContext,
   events: EventNote[],
+  read: ScopeContentsRead,
 ): Promise<ObservedScope> {
   const uid = scope.metadata.uid ?? '';
   const created: ObservedScope = { secretKeys: new Set(), acls: [], created: true };
+  const listing = scopeListing(client, context.view);
+  let adopted = false;
   if (scope.status?.scopeName !== name && context.written.get(uid)?.scopeName !== name) {
     refuseIfHeldElsewhere(scope, name, context);
     const existing = (await client.secrets.listScopes()).find((listed) => listed.name === name);
@@ -67,14 +105,18 @@ export async function ensureScope(
             `adopted secret scope ${name} (spec.adopt): the secrets of spec.secrets are managed in it, keys it already held are left alone`,
           ),
     );
+    adopted = true;
   } else {
     await context.status.update(scope, intent);
   }
   const pending = intent.scopeCreatePending === true;
-  const observed = await observeScope(client, name, {
-    secretKeys: (intent.secretKeys?.length ?? 0) > 0,
-    acls: scope.spec.acls !== undefined,
-  });
+  const need = {
+    secretKeys: (adopted || read.secretKeys) && (intent.secretKeys?.length ?? 0) > 0,
+    acls: (adopted || read.acls) && scope.spec.acls !== undefined,
+  };
+  // Nothing to read of it: the listing shows it is still there (one that does not is read, to be sure).
+  if (!need.secretKeys && !need.acls && !pending && (await listing.find(name))) return {};
+  const observed = await observeScope(client, name, need);
   if (observed) {
     // The create went through before a crash: only its confirmation was lost.
     if (pending) await confirmCreated(scope, intent, context);
@@ -141,7 +183,7 @@ function refuseUnlessAdopted(
   );
 }
 
-/** What a reconcile reads of the scope: its keys and ACLs (each only when needed). */
+/** What a reconcile reads of the scope: its keys and ACLs (each only when needed; absent: not read). */
 export interface ObservedScope {
   readonly secretKeys?: ReadonlySet<string>;
   readonly acls?: readonly AclItem[];
@@ -179,6 +221,7 @@ async function createScope(
   claim: { claimedBefore: boolean; intent: DatabricksSecretScopeStatus },
 ): Promise<void> {
   const backend = scope.spec.backend;
+  const listing = scopeListing(client, context.view);
   try {
     await client.secrets.createScope({
       scope: name,
@@ -200,6 +243,8 @@ async function createScope(
       context.written.delete(scope.metadata.uid ?? '');
       throw scopeExists(scope, name, client);
     }
+  } finally {
+    listing.wrote(name);
   }
 }
 

@@ -12,9 +12,13 @@
  *   (secret-scope-hash-key.ts), so status confirms no guess of a value: a key is put only when its
  *   hash changed or Databricks lost it, and removed only if this object put it. Values never reach
  *   status, Events or logs.
- * - ACLs, when `spec.acls` is given: read at every reconcile and made equal to it, except that the
- *   controller's own principal keeps its entry, without which it could no longer manage the scope. A
- *   difference while the spec is the one last applied was made in Databricks: `DriftCorrected`.
+ * - ACLs, when `spec.acls` is given: made equal to it, except that the controller's own principal keeps
+ *   its entry, without which it could no longer manage the scope. A difference while the spec is the one
+ *   last applied was made in Databricks: `DriftCorrected`.
+ * - Reads: that the scope exists is seen in the workspace's shared `secrets/scopes/list`, read once per
+ *   resync. Its keys (did Databricks lose one?) and ACLs show only in reads of their own, so they are read
+ *   on the slow cycle ({@link StaggeredCycle}): once per period per scope, at its own moment; ACLs also
+ *   when `spec.acls` changed.
  * - Deleted: `deletionPolicy` Delete (default) deletes the scope, Retain leaves it.
  */
 import { createHash } from 'node:crypto';
@@ -47,7 +51,13 @@ import {
   type ManagedObject,
 } from './managed.js';
 import { aclsHash, applyAcls, isPermanent } from './secret-scope-acls.js';
-import { SCOPE_NAME_INDEX, ensureScope, type ObservedScope } from './secret-scope-claim.js';
+import {
+  SCOPE_NAME_INDEX,
+  ensureScope,
+  scopeListing,
+  type ObservedScope,
+  type ScopeContentsRead,
+} from './secret-scope-claim.js';
 import {
   hashKeyStore,
   SecretHashKey,
@@ -56,6 +66,8 @@ import {
 } from './secret-scope-hash-key.js';
 import { putSecretRequest, readDesiredSecrets, type DesiredSecrets } from './secret-scope-values.js';
 import { resourceOf } from './resources.js';
+import type { ListingFreshness } from './shared-listing.js';
+import { StaggeredCycle } from './staggered-cycle.js';
 
 /** The `databrickssecretscopes` resource. */
 export const SECRET_SCOPES: ResourceType = resourceOf(DATABRICKS_SECRET_SCOPE);
@@ -76,6 +88,10 @@ export interface SecretScopeContext extends ManagedContext {
   readonly written: Map<string, WrittenScope>;
   /** The controller's key for `status.secretHashes`. */
   readonly hashKey: Pick<SecretHashKey, 'get'>;
+  /** When each scope's keys and ACLs are read to find what was changed in Databricks. */
+  readonly contentsCycle: StaggeredCycle;
+  /** How fresh the shared scope listing must be. @default one minute, no resync */
+  readonly view?: ListingFreshness;
 }
 
 /** What this process knows it claimed and put into one object's scope. */
@@ -144,7 +160,12 @@ async function applyScope(
   // Read once per process (a Secret in the controller's namespace), and before anything is changed in
   // Databricks: without it no put could be recorded. An Azure Key Vault scope has no values to hash.
   const hasher = azure ? undefined : await context.hashKey.get();
-  const observed = await ensureScope(scope, name, intent, client, context, events);
+  const due = context.contentsCycle.due(uid);
+  const read: ScopeContentsRead = {
+    secretKeys: due,
+    acls: due || (scope.spec.acls !== undefined && previous.aclsHash !== aclsHash(scope.spec.acls)),
+  };
+  const observed = await ensureScope(scope, name, intent, client, context, events, read);
   const written = context.written.get(uid) ?? { scopeName: name, secretHashes: { ...previous.secretHashes } };
   context.written.set(uid, written);
   const status: ScopeStatus = {
@@ -157,7 +178,10 @@ async function applyScope(
     for (const event of events) await context.events.record(scope, event);
     throw new NotReadyError(error.reason, error.message, { status });
   };
-  if (scope.spec.acls) {
+  if (scope.spec.acls && observed.acls === undefined) {
+    // Not read this time (the spec's ACLs were applied already): as they were applied.
+    status.aclsHash = aclsHash(scope.spec.acls);
+  } else if (scope.spec.acls) {
     try {
       const hash = aclsHash(scope.spec.acls);
       const drifted = previous.aclsHash === hash && !observed.created;
@@ -175,6 +199,8 @@ async function applyScope(
   } else {
     delete status.aclsHash;
   }
+  // The scope's keys and ACLs were read and put right: the next read is at its next moment.
+  if (due) context.contentsCycle.read(uid);
   const [problem, ...more] = desired.problems;
   if (problem) {
     const message = [problem, ...more].map((p) => p.message).join('; ');
@@ -189,6 +215,8 @@ async function applyScope(
   return {
     status,
     reason: 'Synced',
+    // Its next moment of the slow cycle, so the reads of all scopes are spread over the period.
+    requeueAfterMs: context.contentsCycle.untilNext(uid),
     message: `secret scope ${name} holds the ${count} secret(s) of spec.secrets${scope.spec.acls ? ` and ${scope.spec.acls.length} ACL(s)` : ''}`,
     events,
   };
@@ -222,7 +250,8 @@ async function applySecrets(
   for (const [key, value] of desired.values) {
     const hash = hasher.hash(key, value);
     const verdict = hasher.compare(hashes[key], uid, key, value);
-    const present = observed.secretKeys?.has(key) ?? false;
+    // Keys not read this time are where this object put them.
+    const present = observed.secretKeys?.has(key) ?? true;
     const unchanged = verdict === 'same' || verdict === 'same-legacy';
     if (unchanged && present) {
       if (verdict === 'same-legacy') rekeyed.push(key);
@@ -290,6 +319,7 @@ async function cleanupScope(
   context: SecretScopeContext,
 ): Promise<Outcome> {
   const uid = scope.metadata.uid ?? '';
+  context.contentsCycle.forget(uid);
   // Only a scope this object claimed; a refused one (ScopeExists) was never ours to delete.
   const name = scope.status?.scopeName ?? context.written.get(uid)?.scopeName;
   if (name === undefined) return done;
@@ -297,6 +327,7 @@ async function cleanupScope(
   if (!(await leftInPlace(scope, context, leftover))) {
     const client = await connect();
     await deleteUnlessGone(() => client.secrets.deleteScope(name));
+    scopeListing(client, context.view).wrote(name);
     await context.events.record(scope, note('Deleted', 'DeleteScope', `deleted secret scope ${name}`));
   }
   context.written.delete(uid);
@@ -329,6 +360,12 @@ export function registerSecretScopeController(setup: OperatorSetup): void {
         setup.config.leaderElectionNamespace,
         secretHashKeyName(setup.config.leaderElectionId),
       ),
+      contentsCycle: new StaggeredCycle(setup.config.slowResyncPeriodMs),
+      // Read afresh once after each resync, and reused by the reconciles until the next.
+      view: {
+        maxAgeMs: setup.config.resyncPeriodMs > 0 ? setup.config.resyncPeriodMs : 60_000,
+        resyncedAt: () => informer.lastResyncAt,
+      },
     },
   });
   controller.watch(informers.DatabricksWorkspace, keysReferencing(informer, WORKSPACE_INDEX), (a, b) =>

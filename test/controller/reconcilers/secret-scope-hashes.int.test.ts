@@ -38,11 +38,11 @@ describe('DatabricksSecretScope status.secretHashes', () => {
     return bed.waitForCondition<DatabricksSecretScope>(SCOPES, name);
   };
 
-  /** Waits until the scope has been reconciled `count` more times (each lists the scope's keys). */
+  /** Waits until the scope has been reconciled at `count` more resyncs (each lists the workspace's scopes). */
   const reconciled = async (count: number) => {
-    const lists = bed.fake.requestCount('secrets/list');
-    await pollUntil(`${count} more reconciles`, async () =>
-      bed.fake.requestCount('secrets/list') >= lists + count ? true : undefined,
+    const lists = bed.fake.requestCount('secrets/scopes/list');
+    await pollUntil(`${count} more resyncs`, async () =>
+      bed.fake.requestCount('secrets/scopes/list') >= lists + count ? true : undefined,
     );
   };
 

@@ -11,10 +11,15 @@ import {
 } from './secret-scope-fixtures.js';
 
 const RESYNC_MS = 1_000;
+/** Each scope's keys and ACLs are read once in this period, at its own moment in it. */
+const SLOW_RESYNC_MS = 2_000;
 
 describe('DatabricksSecretScope reconciler: rotation, steady state, drift, faults and deletion', () => {
   const bed = useOperatorTestBed('scope-life', {
-    operator: { kinds: SCOPE_KINDS, config: { resyncPeriodMs: RESYNC_MS } },
+    operator: {
+      kinds: SCOPE_KINDS,
+      config: { resyncPeriodMs: RESYNC_MS, slowResyncPeriodMs: SLOW_RESYNC_MS },
+    },
   });
 
   afterEach(() => bed.fake.setFaults([]));
@@ -55,7 +60,7 @@ describe('DatabricksSecretScope reconciler: rotation, steady state, drift, fault
     );
   });
 
-  it('writes nothing to Databricks or status across resyncs when nothing changed', async () => {
+  it('writes nothing to Databricks or status across resyncs when nothing changed, and reads its keys only on the slow cycle', async () => {
     await putKubeSecret(bed, 'db', { password: 'steady' });
     const ready = await createScope('steady', {
       secrets: [fromDb, { key: 'literal', value: 'l' }, { fromSecret: { name: 'db', prefix: 'all.' } }],
@@ -70,19 +75,26 @@ describe('DatabricksSecretScope reconciler: rotation, steady state, drift, fault
     ];
     const counted = () => writes.map((endpoint) => bed.fake.requestCount(endpoint));
     const before = counted();
-    const lists = bed.fake.requestCount('secrets/list');
+    const resyncs = bed.fake.requestCount('secrets/scopes/list');
+    const keyReads = bed.fake.requestCount('secrets/list');
+    const aclReads = bed.fake.requestCount('secrets/acls/list');
+    const started = Date.now();
     await pollUntil(
-      'three resyncs',
-      async () => (bed.fake.requestCount('secrets/list') >= lists + 3 ? true : undefined),
+      'four resyncs',
+      async () => (bed.fake.requestCount('secrets/scopes/list') >= resyncs + 4 ? true : undefined),
       { timeoutMs: 10 * RESYNC_MS },
     );
     expect(counted()).toEqual(before);
     expect(before).toEqual([3, 0, 1, 1, 0]);
+    // At most one read of the keys and one of the ACLs per slow period, never one per resync.
+    const periods = Math.ceil((Date.now() - started) / SLOW_RESYNC_MS);
+    expect(bed.fake.requestCount('secrets/list') - keyReads).toBeLessThanOrEqual(periods);
+    expect(bed.fake.requestCount('secrets/acls/list') - aclReads).toBeLessThanOrEqual(periods);
     const after = await bed.get<DatabricksSecretScope>(SCOPES, 'steady');
     expect(after?.metadata.resourceVersion).toBe(ready.metadata.resourceVersion);
   });
 
-  it('restores a secret and a whole scope deleted in Databricks on the next resync', async () => {
+  it('restores a secret deleted in Databricks on the slow cycle, and a whole scope deleted at the next resync', async () => {
     await createScope('drift', {
       secrets: [
         { key: 'a', value: '1' },
@@ -111,7 +123,7 @@ describe('DatabricksSecretScope reconciler: rotation, steady state, drift, fault
     );
   });
 
-  it('puts back ACLs changed in Databricks at the next resync, with a DriftCorrected Warning', async () => {
+  it('puts back ACLs changed in Databricks on the slow cycle, with a DriftCorrected Warning', async () => {
     await createScope('acl-drift', {
       acls: [
         { principal: 'alice@example.com', permission: 'READ' },
