@@ -62,6 +62,8 @@ interface CachedClient {
 /** The per-workspace client cache, keyed by `namespace/name`. */
 export class WorkspaceClients {
   private readonly clients = new Map<string, CachedClient>();
+  /** key → what the client was built from when a probe last accepted its credentials. */
+  private readonly verifiedBuilds = new Map<string, string>();
 
   constructor(
     private readonly clientOptions: SharedClientOptions = {},
@@ -122,16 +124,36 @@ export class WorkspaceClients {
     return JSON.stringify(auth) === JSON.stringify(spec.auth) ? cached.client : undefined;
   }
 
+  /**
+   * Whether the client of workspace `key` still uses what it was built from when {@link markVerified}
+   * was last called: no Secret, host or auth spec changed since Databricks last accepted it.
+   */
+  isVerified(key: string): boolean {
+    const cached = this.clients.get(key);
+    return cached !== undefined && this.verifiedBuilds.get(key) === buildOf(cached);
+  }
+
+  /** Records that Databricks accepted the credentials the client of workspace `key` uses now. */
+  markVerified(key: string): void {
+    const cached = this.clients.get(key);
+    if (cached) this.verifiedBuilds.set(key, buildOf(cached));
+  }
+
   /** Closes and drops the client of a workspace that is gone. */
   forget(key: string): void {
     this.clients.get(key)?.client.close();
     this.clients.delete(key);
+    this.verifiedBuilds.delete(key);
   }
 
   /** Closes every client (shutdown). */
   closeAll(): void {
     for (const key of [...this.clients.keys()]) this.forget(key);
   }
+}
+
+function buildOf(cached: CachedClient): string {
+  return `${cached.connection}\n${cached.credentials}`;
 }
 
 function secretValue(

@@ -1,6 +1,11 @@
 /**
  * The DatabricksWorkspace reconciler: reads the Secret(s) `spec.auth` names, builds the workspace's client
- * and asks Databricks who the credentials are. `status` then says either Ready with that identity, or
+ * and asks Databricks who the credentials are. The Secrets are read (a Kubernetes get each, never a list
+ * or watch) at every reconcile, so at every resync, and a rotated credential reaches the client, and so
+ * every dependent, within one resync period. Databricks is asked again only when what the client is built
+ * from changed (a Secret, the host, the auth spec), while the workspace is not Ready, or when the last
+ * answer is older than the probe interval (5 minutes): a resync of a workspace that did not change costs
+ * no Databricks call. `status` then says either Ready with that identity, or
  * not Ready with a reason the user can act on, and a change of that verdict is an Event. Every failure
  * ends in the condition: one nothing here explains is `ReconcileError` (and is thrown too, so the work
  * queue backs off); only transient ones (the API server busy, the client closing) are left to the work
@@ -80,7 +85,9 @@ export type DatabricksWorkspace = KubeObject & {
 
 /** How often a workspace is probed again. */
 export interface WorkspaceProbeTiming {
-  /** While Ready: catches revoked or expired credentials. @default 300_000 (5 min) */
+  /**
+   * While Ready and unchanged: catches credentials revoked or expired in Databricks. @default 300_000 (5 min)
+   */
   readonly readyMs: number;
   /** First retry after a failure; later ones wait as long as the workspace has been failing. @default 5_000 */
   readonly minBackoffMs: number;
@@ -263,6 +270,15 @@ async function verifyWorkspace(
   } catch (error) {
     return notReady(setupFailure(error));
   }
+  const sinceVerifiedMs = Date.now() - Date.parse(previous.lastVerifiedTime ?? '');
+  if (
+    isReady(workspace) &&
+    previous.observedGeneration === generation &&
+    context.clients.isVerified(context.key) &&
+    sinceVerifiedMs < timing.readyMs
+  ) {
+    return requeueAfter(timing.readyMs - sinceVerifiedMs);
+  }
 
   let userName: string;
   try {
@@ -276,6 +292,7 @@ async function verifyWorkspace(
     (metadata) => metadata.workspace_id,
     () => undefined,
   );
+  context.clients.markVerified(context.key);
   const authType = client.credentials.kind as DatabricksWorkspaceStatus['authType'];
   const message = `authenticated as ${userName}${workspaceId === undefined ? '' : ` in workspace ${workspaceId}`}`;
   if (!isReady(workspace)) {

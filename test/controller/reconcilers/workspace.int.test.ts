@@ -57,7 +57,8 @@ describe('DatabricksWorkspace reconciler against the API server and the fake wor
     clients = undefined;
   });
 
-  async function startController(): Promise<void> {
+  /** Starts the workspace controller; `resyncPeriodMs` 0 never resyncs. */
+  async function startController(resyncPeriodMs = 0): Promise<void> {
     manager = new Manager({
       kube,
       metricsAddress: '127.0.0.1:0',
@@ -72,6 +73,7 @@ describe('DatabricksWorkspace reconciler against the API server and the fake wor
     const informer = manager.informer<DatabricksWorkspace>({
       resource: WORKSPACES,
       namespaces: [namespace.name],
+      resyncPeriodMs,
     });
     manager.controller<DatabricksWorkspace, WorkspaceContext>({
       name: 'databricksworkspace',
@@ -185,6 +187,30 @@ describe('DatabricksWorkspace reconciler against the API server and the fake wor
     });
     const workspace = await readyReason('rotated', 'Authenticated');
     expect(workspace.metadata.generation).toBe(1);
+  });
+
+  it('reads its Secret at every resync, but asks Databricks again only when it changed or the probe interval passed', async () => {
+    await createSecret(defaultFakeToken);
+    await startController(200);
+    await createWorkspace('steady', fake.url);
+    const ready = await readyReason('steady', 'Authenticated');
+    const probes = fake.requestCount('scim/me');
+    const before = await reconciles();
+    await pollUntil('five resyncs', async () => ((await reconciles()) >= before + 5 ? true : undefined));
+    expect(fake.requestCount('scim/me')).toBe(probes);
+    const after = await kube.getCustomObject<DatabricksWorkspace>(WORKSPACES, namespace.name, 'steady');
+    expect(after?.metadata.resourceVersion).toBe(ready.metadata.resourceVersion);
+
+    // A token rotated while Ready is tried at the next resync, not after the 60 s probe interval.
+    const rotatedAt = Date.now();
+    await core.replaceNamespacedSecret({
+      name: SECRET,
+      namespace: namespace.name,
+      body: { metadata: { name: SECRET }, stringData: { [KEY]: 'dapi-rotated-but-revoked-0000000000' } },
+    });
+    await readyReason('steady', 'InvalidCredentials');
+    expect(Date.now() - rotatedAt).toBeLessThan(5_000);
+    expect(fake.requestCount('scim/me')).toBe(probes + 1);
   });
 
   it('is SecretNotFound, naming the Secret and key, until the Secret is created, then Ready', async () => {
