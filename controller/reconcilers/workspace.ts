@@ -270,8 +270,10 @@ async function verifyWorkspace(
   } catch (error) {
     return notReady(setupFailure(error));
   }
+  // Ready, built from what was verified, and verified within the probe interval: nothing to ask Databricks.
   const sinceVerifiedMs = Date.now() - Date.parse(previous.lastVerifiedTime ?? '');
   if (
+    also.length === 0 &&
     isReady(workspace) &&
     previous.observedGeneration === generation &&
     context.clients.isVerified(context.key) &&
