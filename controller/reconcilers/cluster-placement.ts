@@ -28,7 +28,7 @@ export async function locateCluster(
   const getCluster = (clusterId: string) => view.cluster(clusterId);
   const create = async (): Promise<{ clusterId: string; observed: ClusterDetails }> => {
     const { cluster_id } = await client.clusters.create(settings);
-    view.created(uid, cluster_id);
+    view.created(uid, cluster_id, settings.custom_tags);
     return { clusterId: cluster_id, observed: await client.clusters.get(cluster_id) };
   };
   const recorded = cluster.status?.clusterId;
@@ -124,13 +124,10 @@ async function findMarkedClusters(
   cluster: DatabricksCluster,
 ): Promise<{ owned?: ClusterDetails; leftBehind: ClusterDetails[] }> {
   const uid = cluster.metadata.uid ?? '';
-  const leftBehind: ClusterDetails[] = [];
-  if (uid === '') return { leftBehind };
+  if (uid === '') return { leftBehind: [] };
   const owned = await view.findOwned(uid);
   if (owned) return { owned, leftBehind: [] };
-  for (const listed of await view.listed()) {
-    if (isLeftBehindFor(tagsOf(listed), cluster)) leftBehind.push(listed);
-  }
+  const leftBehind = await view.findLeftBehind((tags) => isLeftBehindFor(tags, cluster));
   return {
     leftBehind: leftBehind.sort(
       (a, b) => (a.start_time ?? 0) - (b.start_time ?? 0) || (a.cluster_id < b.cluster_id ? -1 : 1),

@@ -25,11 +25,18 @@ export const defaultClusterViewFreshness: ListingFreshness = { maxAgeMs: 60_000 
 
 const views = new WeakMap<DatabricksClient, ClusterView>();
 
+function tagsOf(cluster: ClusterDetails): Readonly<Record<string, string>> | undefined {
+  return cluster.custom_tags ?? cluster.spec?.custom_tags;
+}
+
 /** Reads of one workspace's clusters, batched and shared between resyncs. */
 export class ClusterView {
   private readonly listing: SharedListing<ClusterDetails>;
-  /** owner UID → cluster ID, for clusters this process created (a listing may predate them). */
-  private readonly createdHere = new Map<string, string>();
+  /** owner UID → cluster ID and marker tags, for clusters this process created (a listing may predate them). */
+  private readonly createdHere = new Map<
+    string,
+    { readonly clusterId: string; readonly tags?: Readonly<Record<string, string>> }
+  >();
 
   constructor(
     private readonly client: DatabricksClient,
@@ -60,21 +67,33 @@ export class ClusterView {
   async findOwned(uid: string): Promise<ClusterDetails | undefined> {
     if (uid === '') return undefined;
     const created = this.createdHere.get(uid);
-    if (created) return this.cluster(created);
+    if (created) return this.cluster(created.clusterId);
     for (const listed of (await this.listing.current()).items.values()) {
-      if ((listed.custom_tags ?? listed.spec?.custom_tags)?.[OWNER_UID_TAG] === uid) return listed;
+      if (tagsOf(listed)?.[OWNER_UID_TAG] === uid) return listed;
     }
     return undefined;
   }
 
-  /** Every cluster of the shared listing (UI and API clusters, at rest or not, as listed). */
-  async listed(): Promise<Iterable<ClusterDetails>> {
-    return (await this.listing.current()).items.values();
+  /**
+   * The clusters `leftBehind` picks by their marker tags (an earlier object of the same name left them):
+   * from the shared listing, and, read on their own, those this process created after it started.
+   */
+  async findLeftBehind(
+    leftBehind: (tags: Readonly<Record<string, string>> | undefined) => boolean,
+  ): Promise<ClusterDetails[]> {
+    const listing = await this.listing.current();
+    const found = [...listing.items.values()].filter((listed) => leftBehind(tagsOf(listed)));
+    for (const { clusterId, tags } of this.createdHere.values()) {
+      if (listing.items.has(clusterId) || !leftBehind(tags)) continue;
+      const now = await this.cluster(clusterId);
+      if (now && leftBehind(tagsOf(now))) found.push(now);
+    }
+    return found;
   }
 
-  /** Records that this process created cluster `clusterId` for owner `uid`. */
-  created(uid: string, clusterId: string): void {
-    this.createdHere.set(uid, clusterId);
+  /** Records that this process created cluster `clusterId` for owner `uid`, with these marker `tags`. */
+  created(uid: string, clusterId: string, tags?: Readonly<Record<string, string>>): void {
+    this.createdHere.set(uid, { clusterId, tags });
     this.wrote(clusterId);
   }
 

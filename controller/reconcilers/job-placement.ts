@@ -61,7 +61,7 @@ export async function placeJob(
   const create = async (): Promise<string> => {
     const { job_id } = await client.jobs.create(settings).catch(explainRejection(settings));
     const id = formatId(job_id);
-    view.created(uid, id);
+    view.created(uid, id, settings.tags);
     wrote = created = true;
     return id;
   };

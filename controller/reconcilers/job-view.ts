@@ -159,8 +159,11 @@ export class JobView {
   private readonly followed = new Set<string>();
   /** Active runs in the workspace at the last `active_only` listing: what reading it again costs. */
   private activeRuns = 0;
-  /** owner UID → job ID, for jobs this process created (a listing may predate them). */
-  private readonly createdHere = new Map<string, string>();
+  /** owner UID → job ID and marker tags, for jobs this process created (a listing may predate them). */
+  private readonly createdHere = new Map<
+    string,
+    { readonly jobId: string; readonly tags?: Readonly<Record<string, string>> }
+  >();
 
   constructor(
     private readonly client: DatabricksClient,
@@ -212,18 +215,25 @@ export class JobView {
     leftBehind: (job: Job) => boolean,
   ): Promise<{ owned?: Job; leftBehind: Job[] }> {
     const created = this.createdHere.get(uid);
-    if (created) return { owned: await this.job(created, 0), leftBehind: [] };
+    if (created) return { owned: await this.job(created.jobId, 0), leftBehind: [] };
     let jobs: Iterable<Job> | AsyncIterable<Job>;
+    const left: Job[] = [];
     if (this.listingPays(managedJobs)) {
       const listing = await this.listing.current();
       const owned = ownedJobs(listing).get(uid);
       if (owned) return { owned, leftBehind: [] };
       jobs = listing.items.values();
+      // Jobs this process created after the listing started are not in it; one marked as left behind
+      // (created by an earlier object of this name, deleted since with Retain) is read on its own.
+      for (const { jobId, tags } of this.createdHere.values()) {
+        if (listing.items.has(jobId) || !leftBehind({ job_id: jobId, settings: { tags } } as Job)) continue;
+        const now = await this.job(jobId, 0);
+        if (now && leftBehind(now)) left.push(now);
+      }
     } else {
       jobs = this.client.jobs.list({ name });
     }
     let owned: Job | undefined;
-    const left: Job[] = [];
     for await (const job of jobs) {
       if (job.settings?.tags?.[OWNER_UID_TAG] === uid) owned = job;
       else if (leftBehind(job)) left.push(job);
@@ -234,9 +244,9 @@ export class JobView {
     };
   }
 
-  /** Records that this process created job `jobId` for owner `uid`. */
-  created(uid: string, jobId: string): void {
-    this.createdHere.set(uid, jobId);
+  /** Records that this process created job `jobId` for owner `uid`, with these marker `tags`. */
+  created(uid: string, jobId: string, tags?: Readonly<Record<string, string>>): void {
+    this.createdHere.set(uid, { jobId, tags });
     this.wrote(jobId);
   }
 
