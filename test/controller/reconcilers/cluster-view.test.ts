@@ -1,4 +1,5 @@
 import { ClusterView } from '../../../controller/reconcilers/cluster-view.js';
+import { isLeftBehindFor } from '../../../controller/reconcilers/ownership.js';
 import { ManualClock } from '../../fake-databricks/index.js';
 import { startClientBed, type ClientBed } from '../databricks/client-test-bed.js';
 
@@ -82,5 +83,24 @@ describe('ClusterView: one listing of the workspace clusters per resync', () => 
     clusters.created('uid-new', cluster_id);
     expect((await clusters.findOwned('uid-new'))?.cluster_id).toBe(cluster_id);
     expect(bed.fake.requestCount('clusters/list')).toBe(2);
+  });
+
+  it('finds a cluster left behind by an earlier object of the name, the one it created after the listing too', async () => {
+    const clusters = view();
+    await clusters.cluster(ids[0]);
+    const tags = { 'k8s-owner': 'team/shared', 'k8s-owner-uid': 'uid-retained' };
+    const { cluster_id } = (await bed.fake.ui.call('clusters/create', {
+      cluster_name: 'shared',
+      spark_version: '15.4.x-scala2.12',
+      num_workers: 1,
+      custom_tags: tags,
+    })) as { cluster_id: string };
+    clusters.created('uid-retained', cluster_id, tags);
+    bed.fake.clearRequests();
+
+    const again = { metadata: { namespace: 'team', name: 'shared', uid: 'uid-again' } };
+    const left = await clusters.findLeftBehind((marker) => isLeftBehindFor(marker, again));
+    expect(left.map((cluster) => cluster.cluster_id)).toEqual([cluster_id]);
+    expect(bed.fake.requestCounts()).toEqual({ 'clusters/get 200': 1 });
   });
 });

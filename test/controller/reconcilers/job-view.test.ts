@@ -1,5 +1,6 @@
 import { formatId } from '../../../controller/databricks/index.js';
 import { JobView, defaultJobViewOptions } from '../../../controller/reconcilers/job-view.js';
+import { isLeftBehindFor } from '../../../controller/reconcilers/ownership.js';
 import { startClientBed, type ClientBed } from '../databricks/client-test-bed.js';
 
 /** 250 jobs: a listing of them takes three pages of 100. */
@@ -70,6 +71,24 @@ describe('JobView: a listing that predates this process writes', () => {
     bed.fake.clearRequests();
     await view().job(ids[0], 1);
     expect(bed.fake.requestCounts()).toEqual({ 'jobs/get 200': 1 });
+  });
+
+  it('finds a job it created after the listing as left behind, once its object is gone, with one jobs/get', async () => {
+    const jobs = view();
+    await jobs.job(ids[0], JOBS);
+    // Created by an object team/etl that was then deleted with Retain, all within one resync.
+    const tags = { 'k8s-owner': 'team/etl', 'k8s-owner-uid': 'uid-deleted' };
+    const { job_id } = await bed.client.jobs.create({ name: 'etl', tags });
+    jobs.created('uid-deleted', formatId(job_id), tags);
+    bed.fake.clearRequests();
+
+    const again = { metadata: { namespace: 'team', name: 'etl', uid: 'uid-again' } };
+    const found = await jobs.findMarked('uid-again', 'etl', JOBS, (job) =>
+      isLeftBehindFor(job.settings?.tags, again),
+    );
+    expect(found.leftBehind.map((job) => formatId(job.job_id))).toEqual([formatId(job_id)]);
+    expect(bed.fake.requestCounts()).toEqual({ 'jobs/get 200': 1 });
+    await bed.client.jobs.delete(formatId(job_id));
   });
 
   it('lists again, once, when more jobs were written since the listing than it has pages', async () => {
