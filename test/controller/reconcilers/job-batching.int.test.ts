@@ -4,7 +4,8 @@ import { pollUntil } from '../../control-plane/poll-until.js';
 import { useOperatorTestBed } from '../operator-test-bed.js';
 import { JOBS, allRemoteJobs, jobSpec, notebookTask, remoteJob, writes } from './job-fixtures.js';
 
-// From 10 DatabricksJobs in a workspace on, drift checks and crash recovery read the shared listing.
+// With more managed jobs in a workspace than its listing has pages, drift checks and crash recovery read
+// the shared listing, once per resync.
 const COUNT = 12;
 const names = Array.from({ length: COUNT }, (_, i) => `batch-${String(i).padStart(2, '0')}`);
 
