@@ -11,7 +11,12 @@
  */
 import { unlessMissing, type ClusterDetails, type DatabricksClient } from '../databricks/index.js';
 import { OWNER_UID_TAG } from './ownership.js';
-import { SharedListing, type ListingFreshness, type ListingRead } from './shared-listing.js';
+import {
+  SharedListing,
+  defaultListingFreshness,
+  type ListingFreshness,
+  type ListingRead,
+} from './shared-listing.js';
 
 /** States a cluster stays in until something happens to it: a listing's word on them holds until then. */
 const AT_REST: ReadonlySet<string> = new Set(['RUNNING', 'TERMINATED', 'ERROR']);
@@ -19,9 +24,6 @@ const AT_REST: ReadonlySet<string> = new Set(['RUNNING', 'TERMINATED', 'ERROR'])
 const CLUSTERS_PAGE_SIZE = 100;
 /** The sources of clusters a DatabricksCluster creates or adopts (job clusters cannot be adopted). */
 const ALL_PURPOSE_SOURCES = ['UI', 'API'];
-
-/** How fresh the clusters listing must be. */
-export const defaultClusterViewFreshness: ListingFreshness = { maxAgeMs: 60_000 };
 
 const views = new WeakMap<DatabricksClient, ClusterView>();
 
@@ -40,7 +42,7 @@ export class ClusterView {
 
   constructor(
     private readonly client: DatabricksClient,
-    freshness: ListingFreshness = defaultClusterViewFreshness,
+    freshness: ListingFreshness = defaultListingFreshness,
   ) {
     this.listing = new SharedListing(() => this.readListing(), freshness);
   }

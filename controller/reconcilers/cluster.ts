@@ -49,7 +49,7 @@ import { done, type Outcome } from '../runtime/outcome.js';
 import { StatusWriter } from '../runtime/status.js';
 import { findOwnedCluster, locateCluster } from './cluster-placement.js';
 import { clusterError, clusterMoving, observedStatus, type ClusterStatusFields } from './cluster-state.js';
-import { ClusterView, defaultClusterViewFreshness } from './cluster-view.js';
+import { ClusterView } from './cluster-view.js';
 import { contentHash } from './content-hash.js';
 import { deleteUnlessGone, leftInPlace } from './deletion-policy.js';
 import { note, shortList } from './event-notes.js';
@@ -67,7 +67,7 @@ import {
 } from './managed.js';
 import { withOwnerTags } from './ownership.js';
 import { resourceOf } from './resources.js';
-import type { ListingFreshness } from './shared-listing.js';
+import { freshUntilResync, type ListingFreshness } from './shared-listing.js';
 
 /** The `databricksclusters` resource. */
 export const CLUSTERS: ResourceType = resourceOf(DATABRICKS_CLUSTER);
@@ -81,7 +81,7 @@ export interface ClusterContext extends ManagedContext {
   readonly clusters: Pick<ObjectStore<DatabricksCluster>, 'get'>;
   /** How often a cluster that is changing state is looked at. @default notReadyBackoff.minMs */
   readonly transitionPollMs?: number;
-  /** How fresh the shared clusters listing must be. @default defaultClusterViewFreshness */
+  /** How fresh the shared clusters listing must be. @default defaultListingFreshness */
   readonly view?: ListingFreshness;
 }
 
@@ -296,7 +296,6 @@ export function registerClusterController(setup: OperatorSetup): void {
   const { informers, manager } = setup;
   const informer = informers.DatabricksCluster as unknown as Informer<DatabricksCluster>;
   informer.addIndex(WORKSPACE_INDEX, workspaceKeyOf);
-  const { resyncPeriodMs } = setup.config;
   const controller = manager.controller<DatabricksCluster, ClusterContext>({
     name: 'databrickscluster',
     informer,
@@ -306,11 +305,7 @@ export function registerClusterController(setup: OperatorSetup): void {
       ...setup.shared,
       status: new StatusWriter(manager.kube, CLUSTERS),
       clusters: informer.store,
-      // Read afresh once after each resync, and reused by the reconciles until the next.
-      view: {
-        maxAgeMs: resyncPeriodMs > 0 ? resyncPeriodMs : defaultClusterViewFreshness.maxAgeMs,
-        resyncedAt: () => informer.lastResyncAt,
-      },
+      view: freshUntilResync(informer, setup.config.resyncPeriodMs),
     },
   });
   controller.watch(informers.DatabricksWorkspace, keysReferencing(informer, WORKSPACE_INDEX), (a, b) =>

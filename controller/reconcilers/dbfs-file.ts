@@ -45,7 +45,7 @@ import {
   type ManagedObject,
 } from './managed.js';
 import { resourceOf } from './resources.js';
-import type { ListingFreshness } from './shared-listing.js';
+import { defaultListingFreshness, freshUntilResync, type ListingFreshness } from './shared-listing.js';
 
 /** The `databricksdbfsfiles` resource. */
 export const DBFS_FILES: ResourceType = resourceOf(DATABRICKS_DBFS_FILE);
@@ -68,7 +68,7 @@ function dbfsDirectories(client: DatabricksClient, freshness?: ListingFreshness)
   if (!directories) {
     directories = new FolderListings<FileInfo>(
       { list: (directory) => client.dbfs.list(directory), pathOf: (item) => item.path, normalize: plainPath },
-      freshness ?? { maxAgeMs: 60_000 },
+      freshness ?? defaultListingFreshness,
     );
     directoryViews.set(client, directories);
   }
@@ -258,11 +258,7 @@ export function registerDbfsFileController(setup: OperatorSetup): void {
       ...setup.shared,
       kube: manager.kube,
       status: new StatusWriter(manager.kube, DBFS_FILES),
-      // Read afresh once after each resync, and reused by the reconciles until the next.
-      view: {
-        maxAgeMs: setup.config.resyncPeriodMs > 0 ? setup.config.resyncPeriodMs : 60_000,
-        resyncedAt: () => informer.lastResyncAt,
-      },
+      view: freshUntilResync(informer, setup.config.resyncPeriodMs),
     },
   });
   controller.watch(informers.DatabricksWorkspace, keysReferencing(informer, WORKSPACE_INDEX), (a, b) =>

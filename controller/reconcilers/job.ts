@@ -53,6 +53,7 @@ import {
   type ReferenceStores,
 } from './references.js';
 import { resourceOf } from './resources.js';
+import { freshUntilResync } from './shared-listing.js';
 import { StaggeredCycle } from './staggered-cycle.js';
 
 /** The `databricksjobs` resource. */
@@ -243,14 +244,12 @@ export function registerJobController(setup: OperatorSetup): void {
   const { informers, manager } = setup;
   const { activeRunPollMs } = { ...defaultJobTiming, ...setup.options.jobTiming };
   const informer = informers.DatabricksJob as unknown as Informer<DatabricksJob>;
-  const { resyncPeriodMs } = setup.config;
   // Each resync reads the jobs listing and the runs afresh, once for all jobs of a workspace; reconciles
   // between resyncs reuse them, except that a poll of an active run needs runs at most half a poll old.
   const view: JobViewOptions = {
     ...defaultJobViewOptions,
-    maxAgeMs: resyncPeriodMs > 0 ? resyncPeriodMs : defaultJobViewOptions.maxAgeMs,
+    ...freshUntilResync(informer, setup.config.resyncPeriodMs),
     runsMaxAgeMs: Math.min(defaultJobViewOptions.runsMaxAgeMs, activeRunPollMs / 2),
-    resyncedAt: () => informer.lastResyncAt,
   };
   informer.addIndex(WORKSPACE_INDEX, workspaceKeyOf);
   for (const { name, indexFunction } of referenceIndexFunctions<DatabricksJob>(

@@ -54,7 +54,7 @@ import {
   type ManagedObject,
 } from './managed.js';
 import { resourceOf } from './resources.js';
-import type { ListingFreshness } from './shared-listing.js';
+import { defaultListingFreshness, freshUntilResync, type ListingFreshness } from './shared-listing.js';
 
 /** The `databricksnotebooks` resource. */
 export const NOTEBOOKS: ResourceType = resourceOf(DATABRICKS_NOTEBOOK);
@@ -84,7 +84,7 @@ function workspaceFolders(
         pathOf: (item) => item.path,
         normalize: workspacePath,
       },
-      freshness ?? { maxAgeMs: 60_000 },
+      freshness ?? defaultListingFreshness,
     );
     folderViews.set(client, folders);
   }
@@ -401,11 +401,7 @@ export function registerNotebookController(setup: OperatorSetup): void {
       ...setup.shared,
       kube: manager.kube,
       status: new StatusWriter(manager.kube, NOTEBOOKS),
-      // Read afresh once after each resync, and reused by the reconciles until the next.
-      view: {
-        maxAgeMs: setup.config.resyncPeriodMs > 0 ? setup.config.resyncPeriodMs : 60_000,
-        resyncedAt: () => informer.lastResyncAt,
-      },
+      view: freshUntilResync(informer, setup.config.resyncPeriodMs),
     },
   });
   controller.watch(informers.DatabricksWorkspace, keysReferencing(informer, WORKSPACE_INDEX), (a, b) =>

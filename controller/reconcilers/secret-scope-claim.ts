@@ -20,7 +20,7 @@ import type { EventNote } from '../runtime/events.js';
 import { note, warning } from './event-notes.js';
 import { NotReadyError, workspaceKeyOf } from './managed.js';
 import type { DatabricksSecretScope, SecretScopeContext } from './secret-scope.js';
-import { SharedListing, type ListingFreshness } from './shared-listing.js';
+import { SharedListing, defaultListingFreshness, type ListingFreshness } from './shared-listing.js';
 
 /** Index of DatabricksSecretScopes by the scope name they want. */
 export const SCOPE_NAME_INDEX = 'scopeName';
@@ -43,7 +43,7 @@ export function scopeListing(
         items: new Map((await client.secrets.listScopes()).map((listed) => [listed.name, listed])),
         pages: 1,
       }),
-      freshness ?? { maxAgeMs: 60_000 },
+      freshness ?? defaultListingFreshness,
     );
     scopeListings.set(client, listing);
   }

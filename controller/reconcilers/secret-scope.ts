@@ -66,7 +66,7 @@ import {
 } from './secret-scope-hash-key.js';
 import { putSecretRequest, readDesiredSecrets, type DesiredSecrets } from './secret-scope-values.js';
 import { resourceOf } from './resources.js';
-import type { ListingFreshness } from './shared-listing.js';
+import { freshUntilResync, type ListingFreshness } from './shared-listing.js';
 import { StaggeredCycle } from './staggered-cycle.js';
 
 /** The `databrickssecretscopes` resource. */
@@ -361,11 +361,7 @@ export function registerSecretScopeController(setup: OperatorSetup): void {
         secretHashKeyName(setup.config.leaderElectionId),
       ),
       contentsCycle: new StaggeredCycle(setup.config.slowResyncPeriodMs),
-      // Read afresh once after each resync, and reused by the reconciles until the next.
-      view: {
-        maxAgeMs: setup.config.resyncPeriodMs > 0 ? setup.config.resyncPeriodMs : 60_000,
-        resyncedAt: () => informer.lastResyncAt,
-      },
+      view: freshUntilResync(informer, setup.config.resyncPeriodMs),
     },
   });
   controller.watch(informers.DatabricksWorkspace, keysReferencing(informer, WORKSPACE_INDEX), (a, b) =>

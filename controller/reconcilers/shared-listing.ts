@@ -22,6 +22,23 @@ export interface ListingFreshness {
   readonly resyncedAt?: () => number;
 }
 
+/** Without resyncs to go by, a listing is read again once it is a minute old. */
+export const defaultListingFreshness: ListingFreshness = { maxAgeMs: 60_000 };
+
+/**
+ * Freshness tied to a kind's informer: a listing is read afresh once after each of its resyncs and
+ * reused by the reconciles until the next, never longer than one period (a minute without resyncs).
+ */
+export function freshUntilResync(
+  informer: { readonly lastResyncAt: number },
+  resyncPeriodMs: number,
+): ListingFreshness {
+  return {
+    maxAgeMs: resyncPeriodMs > 0 ? resyncPeriodMs : defaultListingFreshness.maxAgeMs,
+    resyncedAt: () => informer.lastResyncAt,
+  };
+}
+
 /** What one listing read. */
 export interface ListingSnapshot<T> {
   /** When the first page was requested, by this process's clock: how old the listing is. */
