@@ -264,6 +264,11 @@ export class FakeWorkspace {
     return this.log.count(endpoint, status);
   }
 
+  /** Requests to `endpoint` the fake is still working on (e.g. inside its latency): answers to come. */
+  requestsInProgress(endpoint: string): number {
+    return this.log.inProgress(endpoint);
+  }
+
   clearRequests(): void {
     this.log.clear();
   }

@@ -1,6 +1,11 @@
 import { FakeHttpClient } from './fake-http-client.js';
 import { startFakeWorkspace, type FakeWorkspace } from './index.js';
 
+/** Resolves once `condition` holds, checking every few milliseconds (a test fails on Jest's timeout). */
+async function waitFor(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 2));
+}
+
 const createBody = { name: 'x', tasks: [{ task_key: 'a', notebook_task: { notebook_path: '/a' } }] };
 
 describe('fake workspace knobs: rate limits, faults, latency', () => {
@@ -117,6 +122,16 @@ describe('fake workspace knobs: rate limits, faults, latency', () => {
     await api.ok('GET', '/api/2.2/jobs/list');
     const elapsed = performance.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(145);
+  });
+
+  it('counts a request as in progress from its arrival until it is answered', async () => {
+    workspace.setLatency({ fixedMs: 200, jitterMs: 0 });
+    const answer = api.ok('GET', '/api/2.2/jobs/list');
+    await waitFor(() => workspace.requestsInProgress('jobs/list') === 1);
+    expect(workspace.requestsInProgress('jobs/get')).toBe(0);
+    await answer;
+    expect(workspace.requestsInProgress('jobs/list')).toBe(0);
+    expect(workspace.requestCount('jobs/list', 200)).toBe(1);
   });
 
   it('applies knobs set through the HTTP control API', async () => {

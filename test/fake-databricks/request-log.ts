@@ -42,8 +42,26 @@ export class RequestLog {
   private buffer: RequestLogEntry[] = [];
   private start = 0;
   private readonly counts = new Map<string, number>();
+  private readonly open = new Map<string, number>();
 
   constructor(private readonly capacity = 10_000) {}
+
+  /** A request to `endpoint` has arrived and is not answered yet (latency, a slow handler). */
+  arrived(endpoint: string): void {
+    this.open.set(endpoint, (this.open.get(endpoint) ?? 0) + 1);
+  }
+
+  /** The request counted by {@link arrived} is answered, refused or dropped. */
+  finished(endpoint: string): void {
+    const left = (this.open.get(endpoint) ?? 0) - 1;
+    if (left > 0) this.open.set(endpoint, left);
+    else this.open.delete(endpoint);
+  }
+
+  /** Requests to `endpoint` that arrived and have no answer yet: a caller is waiting on each. */
+  inProgress(endpoint: string): number {
+    return this.open.get(endpoint) ?? 0;
+  }
 
   record(entry: RequestLogEntry): void {
     const key = `${entry.endpoint} ${entry.status}`;

@@ -86,7 +86,29 @@ export class FakeHttpServer {
     const match = parts.api.match(method, path);
     const endpoint = match?.route.endpoint ?? 'unknown';
     const logBase = { time, method, path, query: queryString, endpoint };
+    parts.log.arrived(endpoint);
+    try {
+      await this.answer(req, res, { method, path, rawBody, contentType, endpoint, match, logBase });
+    } finally {
+      parts.log.finished(endpoint);
+    }
+  }
 
+  private async answer(
+    req: IncomingMessage,
+    res: ServerResponse,
+    request: {
+      method: string;
+      path: string;
+      rawBody: Buffer;
+      contentType: string | undefined;
+      endpoint: string;
+      match: ReturnType<FakeServerParts['api']['match']>;
+      logBase: { time: number; method: string; path: string; query: string; endpoint: string };
+    },
+  ): Promise<void> {
+    const { parts } = this;
+    const { method, path, rawBody, contentType, endpoint, match, logBase } = request;
     const latency = parts.latency();
     if (latency.fixedMs > 0 || latency.jitterMs > 0) {
       await delay(latency.fixedMs + parts.random() * latency.jitterMs);
@@ -155,7 +177,7 @@ export class FakeHttpServer {
       method,
       path,
       params: match.params,
-      query: new URLSearchParams(queryString),
+      query: new URLSearchParams(logBase.query),
       body,
       headers: req.headers as Record<string, string | undefined>,
       principal: who?.principal ?? 'anonymous',
