@@ -1,6 +1,7 @@
 import type { ClusterSpec } from '../../../controller/databricks/settings-payloads.js';
 import { InvalidStateError, NotFoundError } from '../../../controller/databricks/errors.js';
 import { collect } from '../../../controller/databricks/pagination.js';
+import { ManualClock } from '../../fake-databricks/index.js';
 import { eventually, startClientBed, type ClientBed } from './client-test-bed.js';
 
 const spec: ClusterSpec = {
@@ -42,27 +43,41 @@ describe('clusters API against the fake workspace', () => {
     expect(bed.fake.requestCount('clusters/get', 400)).toBe(1);
   });
 
-  it('refuses to edit a PENDING cluster with InvalidStateError, and restarts a RUNNING one on edit', async () => {
-    const { cluster_id } = await bed.client.clusters.create(spec);
-    await expect(bed.client.clusters.edit(cluster_id, { ...spec, num_workers: 2 })).rejects.toBeInstanceOf(
-      InvalidStateError,
-    );
-    await until(cluster_id, 'RUNNING');
-    await bed.client.clusters.edit(cluster_id, { ...spec, num_workers: 2 });
-    expect(await stateOf(cluster_id)).toBe('RESTARTING');
-    await until(cluster_id, 'RUNNING');
-    expect((await bed.client.clusters.get(cluster_id)).num_workers).toBe(2);
-  });
+  // The states between calls are read on a clock the test moves, so a slow machine cannot skip one.
+  describe('on a clock the test moves', () => {
+    const clock = new ManualClock();
+    const startMs = 60;
+    beforeEach(async () => {
+      await bed.close();
+      bed = await startClientBed({ clock, timing: { clusterStartMs: startMs, clusterTerminateMs: startMs } });
+    });
 
-  it('resizes and restarts a running cluster', async () => {
-    const { cluster_id } = await bed.client.clusters.create(spec);
-    await until(cluster_id, 'RUNNING');
-    await bed.client.clusters.resize(cluster_id, { num_workers: 3 });
-    expect(await stateOf(cluster_id)).toBe('RESIZING');
-    await until(cluster_id, 'RUNNING');
-    expect((await bed.client.clusters.get(cluster_id)).num_workers).toBe(3);
-    await bed.client.clusters.restart(cluster_id);
-    expect(await stateOf(cluster_id)).toBe('RESTARTING');
+    it('refuses to edit a PENDING cluster with InvalidStateError, and restarts a RUNNING one on edit', async () => {
+      const { cluster_id } = await bed.client.clusters.create(spec);
+      await expect(bed.client.clusters.edit(cluster_id, { ...spec, num_workers: 2 })).rejects.toBeInstanceOf(
+        InvalidStateError,
+      );
+      clock.advance(startMs);
+      expect(await stateOf(cluster_id)).toBe('RUNNING');
+      await bed.client.clusters.edit(cluster_id, { ...spec, num_workers: 2 });
+      expect(await stateOf(cluster_id)).toBe('RESTARTING');
+      clock.advance(startMs);
+      expect(await stateOf(cluster_id)).toBe('RUNNING');
+      expect((await bed.client.clusters.get(cluster_id)).num_workers).toBe(2);
+    });
+
+    it('resizes and restarts a running cluster', async () => {
+      const { cluster_id } = await bed.client.clusters.create(spec);
+      clock.advance(startMs);
+      expect(await stateOf(cluster_id)).toBe('RUNNING');
+      await bed.client.clusters.resize(cluster_id, { num_workers: 3 });
+      expect(await stateOf(cluster_id)).toBe('RESIZING');
+      clock.advance(startMs);
+      expect(await stateOf(cluster_id)).toBe('RUNNING');
+      expect((await bed.client.clusters.get(cluster_id)).num_workers).toBe(3);
+      await bed.client.clusters.restart(cluster_id);
+      expect(await stateOf(cluster_id)).toBe('RESTARTING');
+    });
   });
 
   it('terminates on delete, stays listed, and starts again from TERMINATED', async () => {

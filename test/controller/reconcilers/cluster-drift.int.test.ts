@@ -46,11 +46,16 @@ describe('DatabricksCluster reconciler: changes made in Databricks are undone on
     await pollUntil('the cluster to be started again', async () =>
       bed.fake.requestCount('clusters/start') === 1 ? true : undefined,
     );
+    // The condition said Running before the termination too, so it proves nothing until the cluster runs again.
+    await pollUntil('the cluster to run again', async () =>
+      (await remoteCluster(bed.fake, clusterId))?.state === 'RUNNING' ? true : undefined,
+    );
     const running = await bed.waitForCondition<DatabricksCluster>(CLUSTERS, 'restarted', {
       reason: 'Running',
     });
     expect(running.status?.clusterId).toBe(clusterId);
-    expect((await remoteCluster(bed.fake, clusterId))?.state).toBe('RUNNING');
+    expect(bed.fake.requestCount('clusters/start')).toBe(1);
+    expect(bed.fake.requestCount('clusters/create')).toBe(1);
     const started = (await eventsAbout(bed, 'restarted')).find((event) => event.reason === 'Started');
     expect(started?.note).toMatch(/it had been terminated: USER_REQUEST/);
   });
