@@ -10,6 +10,8 @@ const common = {
 };
 
 export default {
+  globalSetup: '<rootDir>/test/jest/temp-dir-setup.ts',
+  globalTeardown: '<rootDir>/test/jest/temp-dir-teardown.ts',
   projects: [
     {
       ...common,
