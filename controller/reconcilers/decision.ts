@@ -1,0 +1,44 @@
+/**
+ * What a reconcile is about to do to one Databricks object, as a small value: each kind's pure decision
+ * returns it (with the kind's own details), the reconciler acts on it, and `plan` or an Observe-only
+ * mode can print it without acting. Field paths are those the drift code names
+ * (`tasks[ingest].timeout_seconds`, `tags.team`).
+ */
+
+/** The verbs `plan` starts its lines with. */
+export type Action = 'create' | 'update' | 'adopt' | 'refuse' | 'delete' | 'none';
+
+/** One object's decision, without the kind's details. */
+export type Decision =
+  | { readonly action: 'create' }
+  /**
+   * Settings written again. `diff` lists the fields that differ; it is absent when the spec changed and the
+   * write goes out without a read (the settings hash in status no longer matches).
+   */
+  | { readonly action: 'update'; readonly diff?: readonly string[] }
+  /**
+   * An object that exists and is not marked as this object's is taken over. An empty `diff` means its
+   * settings already match: only the ownership marker is written.
+   */
+  | { readonly action: 'adopt'; readonly diff: readonly string[] }
+  /** Not taken: owned elsewhere, or not there to adopt. `reason` is the `Ready=False` reason. */
+  | { readonly action: 'refuse'; readonly reason: string; readonly message: string }
+  | { readonly action: 'delete' }
+  | { readonly action: 'none' };
+
+/**
+ * The decision as one `plan` line starts: `create`, `update <diff>`, `adopt (marker only)`,
+ * `adopt <diff>`, `refuse (<reason>: <message>)`, `delete`, `none`.
+ */
+export function describeDecision(decision: Decision): string {
+  switch (decision.action) {
+    case 'update':
+      return decision.diff ? `update ${decision.diff.join(', ')}` : 'update (spec changed)';
+    case 'adopt':
+      return decision.diff.length === 0 ? 'adopt (marker only)' : `adopt ${decision.diff.join(', ')}`;
+    case 'refuse':
+      return `refuse (${decision.reason}: ${decision.message})`;
+    default:
+      return decision.action;
+  }
+}
