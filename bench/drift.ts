@@ -22,7 +22,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { DatabricksJob } from '../controller/reconcilers/job.js';
+import type { DatabricksJob } from '../controller/reconcilers/job/job.js';
 import { findCondition } from '../controller/runtime/conditions.js';
 import { Informer } from '../controller/runtime/informer.js';
 import { RUNTIME_SETTINGS, parseRuntimeConfig } from '../controller/runtime/runtime-config.js';

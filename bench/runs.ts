@@ -17,7 +17,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { createOperator, RESOURCES } from '../controller/operator.js';
-import type { DatabricksRun } from '../controller/reconcilers/run.js';
+import type { DatabricksRun } from '../controller/reconcilers/run/run.js';
 import { RUNTIME_SETTINGS } from '../controller/runtime/runtime-config.js';
 import { findCondition, isConditionTrue, type Condition } from '../controller/runtime/conditions.js';
 import { Informer } from '../controller/runtime/informer.js';

@@ -6,16 +6,17 @@
 import type { Registry } from 'prom-client';
 import { KINDS, type DatabricksKind } from '../lib/crds/index.js';
 import type { WorkspaceCredentialsOptions } from './databricks/index.js';
-import { registerClusterController } from './reconcilers/cluster.js';
-import { registerDbfsFileController } from './reconcilers/dbfs-file.js';
-import { registerJobController, type JobTiming } from './reconcilers/job.js';
-import type { ManagedContext, NotReadyBackoff } from './reconcilers/managed.js';
-import { registerNotebookController } from './reconcilers/notebook.js';
-import { registerRunController } from './reconcilers/run.js';
-import { registerSecretScopeController } from './reconcilers/secret-scope.js';
-import { resourceOf } from './reconcilers/resources.js';
-import { registerWorkspaceController, type WorkspaceProbeTiming } from './reconcilers/workspace.js';
-import { WorkspaceClients, type SharedClientOptions } from './reconcilers/workspace-clients.js';
+import { registerClusterController } from './reconcilers/cluster/cluster.js';
+import { registerDbfsFileController } from './reconcilers/dbfs-file/dbfs-file.js';
+import { registerJobController, type JobTiming } from './reconcilers/job/job.js';
+import type { ManagedContext, NotReadyBackoff } from './reconcilers/managed/managed.js';
+import type { OperatorSetup } from './reconcilers/managed/setup.js';
+import { registerNotebookController } from './reconcilers/notebook/notebook.js';
+import { registerRunController } from './reconcilers/run/run.js';
+import { registerSecretScopeController } from './reconcilers/secret-scope/secret-scope.js';
+import { resourceOf } from './reconcilers/managed/resources.js';
+import { registerWorkspaceController, type WorkspaceProbeTiming } from './reconcilers/workspace/workspace.js';
+import { WorkspaceClients, type SharedClientOptions } from './reconcilers/workspace/workspace-clients.js';
 import type { Informer } from './runtime/informer.js';
 import type { KubeClient, KubeObject, ResourceType } from './runtime/kube-client.js';
 import type { Logger } from './runtime/logger.js';
@@ -46,18 +47,8 @@ export const RESOURCES = Object.fromEntries(KINDS.map((kind) => [kind.kind, reso
   ResourceType
 >;
 
-/** What a kind's `register*Controller` gets: the manager, every kind's informer and the shared context. */
-export interface OperatorSetup {
-  readonly manager: Manager;
-  readonly config: RuntimeConfig;
-  readonly informers: Readonly<Record<DatabricksKind, Informer<KubeObject>>>;
-  /** The context every managed kind's reconciler shares (its own `status` writer is added per kind). */
-  readonly shared: Omit<ManagedContext, 'status'>;
-  readonly options: OperatorOptions;
-}
-
 /** A kind's controller registration. */
-export type RegisterController = (setup: OperatorSetup) => void;
+export type RegisterController = (setup: OperatorSetup<OperatorOptions>) => void;
 
 /** Every kind that has a controller, in the order they are registered. */
 const CONTROLLERS: Partial<Record<DatabricksKind, RegisterController>> = {
@@ -110,7 +101,7 @@ export function createOperator(options: OperatorOptions): Operator {
       }),
     ]),
   ) as Record<DatabricksKind, Informer<KubeObject>>;
-  const setup: OperatorSetup = {
+  const setup: OperatorSetup<OperatorOptions> = {
     manager,
     config,
     informers,

@@ -2,7 +2,7 @@ import { clusterDriftRules, jobDriftRules } from '../../controller/drift/drift-r
 import { SettingsDiff, type SettableFieldsSchema } from '../../controller/drift/settings-diff.js';
 import { FILLED_IN, writtenClusterSettings, writtenJobSettings } from '../../cli/import/written-settings.js';
 import { OWNER_TAG, OWNER_UID_TAG } from '../../cli/import/ownership-marker.js';
-import * as ownership from '../../controller/reconcilers/ownership.js';
+import * as ownership from '../../controller/reconcilers/managed/ownership.js';
 import { AllPurposeClusterSettings, JobSettings } from '../../lib/crds/index.js';
 
 /** Job settings as jobs/get returns them for a job made with a few settings of its own. */

@@ -3,7 +3,7 @@
  * SIGKILLed (so it cannot release the Lease), the standby takes over once the Lease expires and
  * reconciles what changed meanwhile.
  */
-import type { DatabricksJob } from '../../controller/reconcilers/job.js';
+import type { DatabricksJob } from '../../controller/reconcilers/job/job.js';
 import type { ControllerProcess, LogLine } from './controller-process.js';
 import { JOBS, useProcessTestBed, WORKSPACES } from './process-test-bed.js';
 

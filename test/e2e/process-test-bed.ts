@@ -4,8 +4,8 @@
  * processes watching that namespace, and views of both sides (DatabricksJobs in Kubernetes, jobs in
  * the fake) to compare at the end.
  */
-import type { DatabricksJob } from '../../controller/reconcilers/job.js';
-import { OWNER_UID_TAG } from '../../controller/reconcilers/ownership.js';
+import type { DatabricksJob } from '../../controller/reconcilers/job/job.js';
+import { OWNER_UID_TAG } from '../../controller/reconcilers/managed/ownership.js';
 import { findCondition } from '../../controller/runtime/conditions.js';
 import type { FakeWorkspaceOptions } from '../fake-databricks/index.js';
 import { pollUntil } from '../control-plane/poll-until.js';

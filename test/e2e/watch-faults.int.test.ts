@@ -4,7 +4,7 @@
  * the informers resume from the last resourceVersion they saw, or relist when it has expired. The
  * resync period is ten minutes, so nothing but the watch machinery can rescue a missed change.
  */
-import type { DatabricksJob } from '../../controller/reconcilers/job.js';
+import type { DatabricksJob } from '../../controller/reconcilers/job/job.js';
 import { Logger } from '../../controller/runtime/logger.js';
 import { pollUntil } from '../control-plane/poll-until.js';
 import { testKubeConfig } from '../control-plane/test-cluster.js';

@@ -18,8 +18,12 @@ import { pollUntil } from '../control-plane/poll-until.js';
 import { repositoryRoot } from '../control-plane/state-paths.js';
 import { testKubeConfig } from '../control-plane/test-cluster.js';
 import { RESOURCES, useOperatorTestBed } from '../controller/operator-test-bed.js';
-import { QUICK_CLUSTERS, clusterSettings, clusterSpec } from '../controller/reconcilers/cluster-fixtures.js';
-import { jobSpec, notebookTask } from '../controller/reconcilers/job-fixtures.js';
+import {
+  QUICK_CLUSTERS,
+  clusterSettings,
+  clusterSpec,
+} from '../controller/reconcilers/cluster/cluster-fixtures.js';
+import { jobSpec, notebookTask } from '../controller/reconcilers/job/job-fixtures.js';
 import { runHealthCheck, type HealthStatus } from './argocd-lua.js';
 
 const manifestPath = join(repositoryRoot(), 'dist', ARGOCD_HEALTH_MANIFEST_FILE);

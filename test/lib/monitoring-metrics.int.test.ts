@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { repositoryRoot } from '../control-plane/state-paths.js';
 import { RESOURCES, useOperatorTestBed } from '../controller/operator-test-bed.js';
-import { jobSpec, notebookTask } from '../controller/reconcilers/job-fixtures.js';
+import { jobSpec, notebookTask } from '../controller/reconcilers/job/job-fixtures.js';
 import { groupingLabels, metricSelectors, parseExposition } from './promql-metric-names.js';
 
 const monitoring = join(repositoryRoot(), 'dist', 'monitoring');

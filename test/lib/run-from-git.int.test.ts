@@ -15,7 +15,7 @@ import {
   RUN_OF_LABEL,
   TaskType,
 } from '../../lib/index.js';
-import type { DatabricksRun as DatabricksRunObject } from '../../controller/reconcilers/run.js';
+import type { DatabricksRun as DatabricksRunObject } from '../../controller/reconcilers/run/run.js';
 import { cachedBinaries } from '../control-plane/kube-binaries.js';
 import { RESOURCES, useOperatorTestBed } from '../controller/operator-test-bed.js';
 

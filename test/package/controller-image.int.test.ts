@@ -7,7 +7,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DatabricksJob } from '../../controller/reconcilers/job.js';
+import type { DatabricksJob } from '../../controller/reconcilers/job/job.js';
 import { repositoryRoot } from '../control-plane/state-paths.js';
 import { JOBS, useProcessTestBed, WORKSPACES } from '../e2e/process-test-bed.js';
 import { assembleImage, type AssembledImage } from './docker-image.js';

@@ -1,5 +1,5 @@
 import type { V1ManagedFieldsEntry } from '@kubernetes/client-node';
-import type { DatabricksRun } from '../../../controller/reconcilers/run.js';
+import type { DatabricksRun } from '../../../controller/reconcilers/run/run.js';
 import { CONTROLLER_FIELD_MANAGER, KubeClient } from '../../../controller/runtime/kube-client.js';
 import { testKubeConfig } from '../../control-plane/test-cluster.js';
 import { RESOURCES, useOperatorTestBed } from '../operator-test-bed.js';

@@ -1,0 +1,81 @@
+/**
+ * A Databricks cluster's state as a DatabricksCluster reports it: the status fields read from the
+ * cluster, and the `Ready=False` reasons of a cluster that is moving between states or has failed.
+ */
+import type { ClusterDetails } from '../../databricks/index.js';
+import { CLUSTER_STATES, type DatabricksClusterStatus } from '../../../lib/crds/index.js';
+import { NotReadyError } from '../managed/managed.js';
+
+/** Every status field but `conditions` and `observedGeneration`. */
+export type ClusterStatusFields = Omit<DatabricksClusterStatus, 'conditions' | 'observedGeneration'>;
+
+/** The states status can hold (the CRD's enum); a state Databricks adds later is shown as UNKNOWN. */
+const KNOWN_STATES = new Set<string>(CLUSTER_STATES);
+/** Ready=False reasons of the states a cluster passes through on its own. */
+const MOVING: Readonly<Record<string, string>> = {
+  PENDING: 'Starting',
+  RESTARTING: 'Restarting',
+  RESIZING: 'Resizing',
+  TERMINATING: 'Terminating',
+};
+
+/** Every status field, absent ones as undefined so that a stale value is removed. */
+export function observedStatus(
+  observed: ClusterDetails,
+  state: string,
+  url: string,
+  settingsHash: string | undefined,
+): ClusterStatusFields {
+  const reason = observed.termination_reason;
+  return {
+    clusterId: observed.cluster_id,
+    url,
+    state: KNOWN_STATES.has(state) ? (state as ClusterStatusFields['state']) : 'UNKNOWN',
+    stateMessage: state === observed.state ? observed.state_message || undefined : undefined,
+    numWorkers: state === 'TERMINATED' ? 0 : observed.num_workers,
+    terminationReason:
+      reason && state !== 'RUNNING'
+        ? {
+            code: reason.code,
+            type: reason.type,
+            parameters: reason.parameters ? { ...reason.parameters } : undefined,
+          }
+        : undefined,
+    settingsHash,
+  };
+}
+
+/**
+ * `Ready=False` while the cluster passes through `state` on its own: no Warning, and a look again after
+ * `retryAfterMs` rather than the failing-time backoff.
+ */
+export function clusterMoving(
+  clusterId: string,
+  state: string,
+  message: string,
+  status: ClusterStatusFields,
+  retryAfterMs: number,
+): NotReadyError {
+  return new NotReadyError(MOVING[state] ?? 'Waiting', `cluster ${clusterId} is ${state}: ${message}`, {
+    status,
+    warn: false,
+    retryAfterMs,
+  });
+}
+
+/** `ClusterError`: the cluster failed, with the reason and message Databricks gave. */
+export function clusterError(
+  clusterId: string,
+  observed: ClusterDetails,
+  status: ClusterStatusFields,
+  retryAfterMs?: number,
+): NotReadyError {
+  const reason = observed.termination_reason;
+  const detail = reason?.parameters?.['databricks_error_message'] ?? observed.state_message;
+  const code = reason?.code ? ` (${reason.code}${reason.type ? `, ${reason.type}` : ''})` : '';
+  return new NotReadyError(
+    'ClusterError',
+    `cluster ${clusterId} is ${String(observed.state)}${code}: ${detail || 'Databricks gave no message'}`,
+    { status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
+  );
+}

@@ -1,0 +1,314 @@
+/**
+ * The DatabricksCluster reconciler: one all-purpose cluster per object, equal to `spec.settings` (with
+ * the ownership marker in `custom_tags`), running or terminated as `spec.state` says.
+ *
+ * - Finding the cluster: `status.clusterId`; else adopt `spec.clusterId`; else a cluster carrying this
+ *   object's UID (created by an attempt that died before writing status); else `clusters/create`.
+ *   A cluster that belongs to another live DatabricksCluster is never taken.
+ * - Settings: edited when the spec changed (settings hash) or the cluster drifted (`clusterDriftRules`).
+ *   Databricks allows an edit only in RUNNING (the cluster restarts) or TERMINATED (it stays terminated);
+ *   a size-only change of a running cluster is a `clusters/resize`, which does not restart it. A cluster
+ *   that should be terminated is terminated first and edited afterwards, sparing a pointless restart.
+ * - State: `spec.state` Running starts a terminated cluster (terminated in the UI, or after a failed
+ *   launch, which is reported as `ClusterError` first and retried after a growing backoff); Terminated
+ *   terminates it. A cluster Databricks terminated for inactivity (`autotermination_minutes`) is left
+ *   terminated and Ready: restarting it would defeat the setting; it starts when something uses it.
+ * - While the cluster moves (PENDING, RESTARTING, RESIZING, TERMINATING) it is looked at again soon.
+ * - Reads: a cluster at rest is answered from the workspace's shared `clusters/list`, read once per
+ *   resync ({@link ClusterView}); one that moves, or that this process just changed, with `clusters/get`.
+ * - Deleted: `deletionPolicy` Delete (default) permanently deletes the cluster, Retain leaves it.
+ *
+ * Jobs reach it through `existing_cluster_ref`, which resolves to `status.clusterId` once the object is
+ * Ready. A cluster whose `spec.state` is Terminated is Ready too (it is in the state asked for), so a
+ * job may reference it; Databricks starts it for the run, but this controller terminates it again when
+ * it next looks. Clusters that jobs use should say Running and rely on `autotermination_minutes`.
+ */
+import {
+  InvalidStateError,
+  type ClusterDetails,
+  type ClusterSpec,
+  type DatabricksClient,
+} from '../../databricks/index.js';
+import {
+  AllPurposeClusterSettings,
+  DATABRICKS_CLUSTER,
+  type DatabricksClusterSpec,
+  type DatabricksClusterStatus,
+} from '../../../lib/crds/index.js';
+import { clusterDriftRules } from '../../drift/drift-rules.js';
+import { SettingsDiff, type SettableFieldsSchema } from '../../drift/settings-diff.js';
+import type { OperatorSetup } from '../managed/setup.js';
+import { findCondition } from '../../runtime/conditions.js';
+import { keysReferencing, type Reconciler } from '../../runtime/controller.js';
+import type { EventNote } from '../../runtime/events.js';
+import type { Informer } from '../../runtime/informer.js';
+import type { ResourceType } from '../../runtime/kube-client.js';
+import { jsonEqual } from '../../runtime/merge-patch.js';
+import type { ObjectStore } from '../../runtime/object-store.js';
+import { done, type Outcome } from '../../runtime/outcome.js';
+import { StatusWriter } from '../../runtime/status.js';
+import { findOwnedCluster, locateCluster } from './cluster-placement.js';
+import { clusterError, clusterMoving, observedStatus, type ClusterStatusFields } from './cluster-state.js';
+import { ClusterView } from './cluster-view.js';
+import { contentHash } from '../managed/content-hash.js';
+import { deleteUnlessGone, leftInPlace } from '../managed/deletion-policy.js';
+import { note, shortList } from '../managed/event-notes.js';
+import {
+  NotReadyError,
+  WORKSPACE_INDEX,
+  defaultNotReadyBackoff,
+  describeApiError,
+  reconcileManaged,
+  workspaceKeyOf,
+  workspaceReadinessChanged,
+  type Applied,
+  type ManagedContext,
+  type ManagedObject,
+} from '../managed/managed.js';
+import { withOwnerTags } from '../managed/ownership.js';
+import { resourceOf } from '../managed/resources.js';
+import { freshUntilResync, type ListingFreshness } from '../managed/shared-listing.js';
+
+/** The `databricksclusters` resource. */
+export const CLUSTERS: ResourceType = resourceOf(DATABRICKS_CLUSTER);
+
+/** A DatabricksCluster as the informer holds it. */
+export type DatabricksCluster = ManagedObject<DatabricksClusterSpec, DatabricksClusterStatus>;
+
+/** What {@link reconcileCluster} needs besides the shared context. */
+export interface ClusterContext extends ManagedContext {
+  /** The DatabricksCluster cache: tells a live owner of a cluster from one that is gone. */
+  readonly clusters: Pick<ObjectStore<DatabricksCluster>, 'get'>;
+  /** How often a cluster that is changing state is looked at. @default notReadyBackoff.minMs */
+  readonly transitionPollMs?: number;
+  /** How fresh the shared clusters listing must be. @default defaultListingFreshness */
+  readonly view?: ListingFreshness;
+}
+
+const clusterDiff = new SettingsDiff(AllPurposeClusterSettings as SettableFieldsSchema, clusterDriftRules);
+/** Custom tags a cluster may carry, the two marker tags included (BEHAVIOUR.md §2). */
+const MAX_CUSTOM_TAGS = 45;
+
+/** Makes the Databricks cluster match the DatabricksCluster. */
+export const reconcileCluster: Reconciler<DatabricksCluster, ClusterContext> = (cluster, context) =>
+  reconcileManaged<DatabricksCluster, DatabricksClusterStatus>(CLUSTERS, cluster, context, {
+    apply: (current, client) => applyCluster(current, client, context),
+    cleanup: (current, connect) => cleanupCluster(current, connect, context),
+  });
+
+async function applyCluster(
+  cluster: DatabricksCluster,
+  client: DatabricksClient,
+  context: ClusterContext,
+): Promise<Applied<DatabricksClusterStatus>> {
+  const settings = desiredSettings(cluster);
+  const settingsHash = contentHash(settings);
+  const wanted = cluster.spec.state ?? 'Running';
+  const previous = cluster.status ?? {};
+  const record = (event: EventNote) => context.events.record(cluster, event);
+  const pollMs = context.transitionPollMs ?? (context.notReadyBackoff ?? defaultNotReadyBackoff).minMs;
+
+  const { clusterId, observed } = await locateCluster(cluster, settings, client, context);
+  const view = ClusterView.of(client, context.view);
+  // Whether or not it went through, a change sent leaves the listing unable to speak for the cluster.
+  const change = async (write: Promise<void>): Promise<void> => {
+    try {
+      await write;
+    } finally {
+      view.wrote(clusterId);
+    }
+  };
+  let state = observed.state ?? 'UNKNOWN';
+  let appliedHash = previous.settingsHash;
+  const statusNow = (): ClusterStatusFields =>
+    observedStatus(observed, state, `${client.host}/compute/clusters/${clusterId}`, appliedHash);
+  const moving = (message: string): NotReadyError =>
+    clusterMoving(clusterId, state, message, statusNow(), pollMs);
+  const refusedForNow = (error: unknown, what: string): NotReadyError => {
+    if (!(error instanceof InvalidStateError)) throw error;
+    return moving(`Databricks refused to ${what} for now (${describeApiError(error)}); trying again`);
+  };
+
+  // Settings first: a change the spec asks for, or one made in Databricks behind our back. Databricks
+  // edits only RUNNING and TERMINATED clusters; otherwise the edit waits for a later pass.
+  const differences = clusterDiff.differences(settings, observed.spec ?? observed);
+  const specChanged = previous.settingsHash !== settingsHash && !jsonEqual(settings, observed.spec);
+  const changed = differences.length > 0 || specChanged;
+  let edited = false;
+  if (!changed) {
+    appliedHash = settingsHash;
+  } else if (state === 'TERMINATED' || (state === 'RUNNING' && wanted === 'Running')) {
+    const what = specChanged
+      ? 'to the new spec.settings'
+      : `back to spec.settings after it was changed in Databricks (${shortList(differences.map((d) => d.path))})`;
+    try {
+      if (state === 'RUNNING' && onlySizeDiffers(settings, observed, differences)) {
+        await change(client.clusters.resize(clusterId, sizeOf(settings)));
+        state = 'RESIZING';
+        await record(note('Resized', 'ResizeCluster', `resized cluster ${clusterId} ${what}`));
+      } else {
+        await change(client.clusters.edit(clusterId, settings));
+        const restarts = state === 'RUNNING';
+        if (restarts) state = 'RESTARTING';
+        await record({
+          type: specChanged ? 'Normal' : 'Warning',
+          reason: specChanged ? 'Updated' : 'DriftCorrected',
+          action: 'EditCluster',
+          note: `edited cluster ${clusterId} ${what}${restarts ? '; Databricks restarts a running cluster to apply new settings' : ''}`,
+        });
+      }
+    } catch (error) {
+      throw refusedForNow(error, 'change it');
+    }
+    appliedHash = settingsHash;
+    edited = true;
+  }
+  const later = changed && !edited ? '; spec.settings are applied once it is RUNNING or TERMINATED' : '';
+
+  // Then the state spec.state asks for.
+  if (wanted === 'Terminated') {
+    if (state === 'TERMINATED') {
+      return ready(statusNow(), 'Terminated', `cluster ${clusterId} is TERMINATED, as spec.state asks`);
+    }
+    if (state === 'TERMINATING') throw moving(`waiting for it to be TERMINATED, as spec.state asks${later}`);
+    if (state === 'ERROR') throw clusterError(clusterId, observed, statusNow());
+    await change(client.clusters.delete(clusterId));
+    await record(
+      note(
+        'Terminating',
+        'TerminateCluster',
+        `terminating cluster ${clusterId}, as spec.state is Terminated`,
+      ),
+    );
+    state = 'TERMINATING';
+    throw moving(`terminating it, as spec.state is Terminated${later}`);
+  }
+  if (state === 'RUNNING') {
+    return ready(statusNow(), 'Running', `cluster ${clusterId} is RUNNING and matches spec.settings`);
+  }
+  const reason = observed.termination_reason;
+  if (state === 'TERMINATED' && reason?.code === 'INACTIVITY') {
+    return ready(
+      statusNow(),
+      'AutoTerminated',
+      `cluster ${clusterId} was terminated after ${String(observed.autotermination_minutes ?? '?')} idle minutes (autotermination_minutes); it starts again when a job or a user uses it`,
+    );
+  }
+  const failed = state === 'ERROR' || (reason?.type !== undefined && reason.type !== 'SUCCESS');
+  if (failed && state === 'TERMINATING') throw clusterError(clusterId, observed, statusNow(), pollMs);
+  if (state !== 'TERMINATED' && state !== 'ERROR') throw moving(`waiting for it to be RUNNING${later}`);
+  if (failed && !edited) {
+    // Report the failure and wait out the growing backoff; the pass after that starts it again.
+    const reported =
+      findCondition(previous.conditions, 'Ready')?.reason === 'ClusterError' && previous.state === state;
+    if (!reported) throw clusterError(clusterId, observed, statusNow());
+  }
+  try {
+    await change(client.clusters.start(clusterId));
+  } catch (error) {
+    throw refusedForNow(error, 'start it');
+  }
+  const why = reason?.code ? ` (it had been terminated: ${reason.code})` : '';
+  await record(
+    note('Started', 'StartCluster', `started cluster ${clusterId}${why}, as spec.state is Running`),
+  );
+  state = 'PENDING';
+  throw moving(`waiting for it to be RUNNING${later}`);
+}
+
+/** `spec.settings` as Databricks should have it: the ownership marker added to `custom_tags`. */
+function desiredSettings(cluster: DatabricksCluster): ClusterSpec {
+  const customTags = withOwnerTags(cluster.spec.settings.custom_tags, cluster);
+  const count = Object.keys(customTags).length;
+  if (count > MAX_CUSTOM_TAGS) {
+    throw new NotReadyError(
+      'InvalidSettings',
+      `spec.settings.custom_tags: with the 2 ownership tags (k8s-owner, k8s-owner-uid) the cluster would carry ${count} custom tags, over Databricks' limit of ${MAX_CUSTOM_TAGS}; remove ${count - MAX_CUSTOM_TAGS}`,
+    );
+  }
+  return { ...cluster.spec.settings, custom_tags: customTags };
+}
+
+/** A size change of a running cluster needs no restart: everything but the size already matches. */
+function onlySizeDiffers(
+  settings: ClusterSpec,
+  observed: ClusterDetails,
+  differences: readonly { path: string }[],
+): boolean {
+  const sizeless = ({ num_workers: _n, autoscale: _a, ...rest }: Record<string, unknown>) => rest;
+  if (observed.spec) return jsonEqual(sizeless(settings), sizeless(observed.spec));
+  return (
+    differences.length > 0 &&
+    differences.every((d) => d.path === 'num_workers' || d.path.startsWith('autoscale'))
+  );
+}
+
+function sizeOf(
+  settings: ClusterSpec,
+): { num_workers: number } | { autoscale: { min_workers: number; max_workers: number } } {
+  const { autoscale } = settings;
+  if (autoscale) {
+    return {
+      autoscale: { min_workers: autoscale.min_workers ?? 0, max_workers: autoscale.max_workers ?? 1 },
+    };
+  }
+  return { num_workers: settings.num_workers ?? 0 };
+}
+
+function ready(
+  status: ClusterStatusFields,
+  reason: string,
+  message: string,
+): Applied<DatabricksClusterStatus> {
+  return { status, reason, message };
+}
+
+/** Honours `deletionPolicy`; the finalizer goes only once Databricks confirmed. */
+async function cleanupCluster(
+  cluster: DatabricksCluster,
+  connect: () => Promise<DatabricksClient>,
+  context: ClusterContext,
+): Promise<Outcome> {
+  const recorded = cluster.status?.clusterId;
+  const leftover = recorded
+    ? { what: `cluster ${recorded}`, where: 'Databricks', noun: 'Cluster' }
+    : undefined;
+  if (await leftInPlace(cluster, context, leftover)) return done;
+  const client = await connect();
+  // A cluster created just before a crash has no ID in status yet; its marker still finds it.
+  const clusterId =
+    recorded ??
+    (cluster.spec.clusterId === undefined
+      ? (await findOwnedCluster(client, cluster.metadata.uid ?? '', context.view))?.cluster_id
+      : undefined);
+  if (!clusterId) return done;
+  await deleteUnlessGone(() => client.clusters.permanentDelete(clusterId));
+  ClusterView.of(client, context.view).wrote(clusterId);
+  await context.events.record(
+    cluster,
+    note('Deleted', 'DeleteCluster', `permanently deleted cluster ${clusterId}`),
+  );
+  return done;
+}
+
+/** Runs the DatabricksCluster controller, woken also by its workspace. */
+export function registerClusterController(setup: OperatorSetup): void {
+  const { informers, manager } = setup;
+  const informer = informers.DatabricksCluster as unknown as Informer<DatabricksCluster>;
+  informer.addIndex(WORKSPACE_INDEX, workspaceKeyOf);
+  const controller = manager.controller<DatabricksCluster, ClusterContext>({
+    name: 'databrickscluster',
+    informer,
+    reconcile: reconcileCluster,
+    workers: setup.config.workers,
+    context: {
+      ...setup.shared,
+      status: new StatusWriter(manager.kube, CLUSTERS),
+      clusters: informer.store,
+      view: freshUntilResync(informer, setup.config.resyncPeriodMs),
+    },
+  });
+  controller.watch(informers.DatabricksWorkspace, keysReferencing(informer, WORKSPACE_INDEX), (a, b) =>
+    workspaceReadinessChanged(a as never, b as never),
+  );
+}

@@ -1,0 +1,271 @@
+/**
+ * The DatabricksDbfsFile reconciler: one DBFS file per object, holding the spec's content.
+ *
+ * - Content is read from its source at every reconcile; its SHA-256 in status says what was written.
+ *   It is uploaded only when that hash (or the path) changes: `dbfs/put` within the inline limit
+ *   (1 MiB of base64), otherwise create/add-block/close in 1 MB blocks.
+ * - Steady state costs no read of its own: the file is looked up in one `dbfs/list` of its directory,
+ *   read once per resync and shared by every file in that directory ({@link FolderListings}); only a file
+ *   the listing does not show (deleted, or written since) is read with `dbfs/get-status`. A file deleted
+ *   in Databricks, or one whose size or modification time moved away from what status recorded (someone
+ *   wrote it), is uploaded again.
+ * - A DBFS file has no tags, so what this object owns is what its status records. Before its first
+ *   write to a path, a file already there with the same content (e.g. written just before a crash) is
+ *   taken as is; one with other content is replaced only when `spec.overwrite` (default true) allows
+ *   it, and is `PathExists` otherwise.
+ * - Deleted: `deletionPolicy` Delete (default) deletes the file status recorded (already gone is fine),
+ *   Retain leaves it. A path changed in the spec moves the file the same way.
+ */
+import {
+  DATABRICKS_DBFS_FILE,
+  MAX_INLINE_CONTENT_BASE64,
+  type DatabricksDbfsFileSpec,
+  type DatabricksDbfsFileStatus,
+} from '../../../lib/crds/index.js';
+import { unlessMissing, type DatabricksClient, type FileInfo } from '../../databricks/index.js';
+import type { OperatorSetup } from '../managed/setup.js';
+import { keysReferencing, type Reconciler } from '../../runtime/controller.js';
+import type { EventNote } from '../../runtime/events.js';
+import type { Informer } from '../../runtime/informer.js';
+import type { KubeClient, ResourceType } from '../../runtime/kube-client.js';
+import { done, type Outcome } from '../../runtime/outcome.js';
+import { StatusWriter } from '../../runtime/status.js';
+import { describeContent, readContent, sha256Hex, type Content } from '../content/content-source.js';
+import { deleteUnlessGone, leftInPlace } from '../managed/deletion-policy.js';
+import { note } from '../managed/event-notes.js';
+import { FolderListings } from '../content/folder-listings.js';
+import {
+  NotReadyError,
+  WORKSPACE_INDEX,
+  reconcileManaged,
+  workspaceKeyOf,
+  workspaceReadinessChanged,
+  type Applied,
+  type ManagedContext,
+  type ManagedObject,
+} from '../managed/managed.js';
+import { resourceOf } from '../managed/resources.js';
+import {
+  defaultListingFreshness,
+  freshUntilResync,
+  type ListingFreshness,
+} from '../managed/shared-listing.js';
+
+/** The `databricksdbfsfiles` resource. */
+export const DBFS_FILES: ResourceType = resourceOf(DATABRICKS_DBFS_FILE);
+
+/** A DatabricksDbfsFile as the informer holds it. */
+export type DatabricksDbfsFile = ManagedObject<DatabricksDbfsFileSpec, DatabricksDbfsFileStatus>;
+
+/** What {@link reconcileDbfsFile} needs: the shared context, able to read ConfigMaps too. */
+export interface DbfsFileContext extends ManagedContext {
+  readonly kube: Pick<KubeClient, 'patchCustomObject' | 'readSecret' | 'readConfigMap'>;
+  /** How fresh the shared directory listings must be. @default one minute, no resync */
+  readonly view?: ListingFreshness;
+}
+
+const directoryViews = new WeakMap<DatabricksClient, FolderListings<FileInfo>>();
+
+/** The DBFS directory listings of the workspace `client` talks to, shared by its files. */
+function dbfsDirectories(client: DatabricksClient, freshness?: ListingFreshness): FolderListings<FileInfo> {
+  let directories = directoryViews.get(client);
+  if (!directories) {
+    directories = new FolderListings<FileInfo>(
+      { list: (directory) => client.dbfs.list(directory), pathOf: (item) => item.path, normalize: plainPath },
+      freshness ?? defaultListingFreshness,
+    );
+    directoryViews.set(client, directories);
+  }
+  return directories;
+}
+
+/** Makes the DBFS file match the DatabricksDbfsFile. */
+export const reconcileDbfsFile: Reconciler<DatabricksDbfsFile, DbfsFileContext> = (file, context) =>
+  reconcileManaged<DatabricksDbfsFile, DatabricksDbfsFileStatus>(DBFS_FILES, file, context, {
+    apply: (current, client) => applyDbfsFile(current, client, context),
+    cleanup: (current, connect) => cleanupDbfsFile(current, connect, context),
+  });
+
+async function applyDbfsFile(
+  file: DatabricksDbfsFile,
+  client: DatabricksClient,
+  context: DbfsFileContext,
+): Promise<Applied<DatabricksDbfsFileStatus>> {
+  const path = file.spec.path;
+  const content = await readContent(
+    context.kube,
+    file.metadata.namespace ?? '',
+    { inline: file.spec.contents, ...file.spec.contentsFrom },
+    { inline: 'spec.contents', from: 'spec.contentsFrom' },
+  );
+  const previous = file.status ?? {};
+  const ours = previous.path !== undefined && samePath(previous.path, path) && !!previous.contentHash;
+  const events: EventNote[] = [];
+  const directories = dbfsDirectories(client, context.view);
+  // Ours and at rest, the directory's shared listing shows it; anything else is read on its own.
+  let observed = (ours ? await directories.find(path) : undefined) ?? (await fileStatus(client, path));
+
+  const write = async (reason: string, type: EventNote['type'], text: string): Promise<void> => {
+    try {
+      await upload(client, path, content.bytes);
+    } finally {
+      directories.wrote(path);
+    }
+    observed = await client.dbfs.getStatus(path);
+    events.push({ type, reason, action: 'UploadFile', note: `${text} (${describeContent(content)})` });
+  };
+
+  if (observed?.is_dir) {
+    throw new NotReadyError(
+      'PathExists',
+      `spec.path: ${path} is a directory in DBFS; choose a path that is not a directory`,
+    );
+  }
+  if (!ours) {
+    if (!observed) {
+      await write('Created', 'Normal', `uploaded ${path}`);
+    } else if (await holdsContent(client, path, observed, content)) {
+      events.push(note('Found', 'UploadFile', `${path} already holds the content; took it as is`));
+    } else if (file.spec.overwrite ?? true) {
+      await write('Created', 'Normal', `replaced the existing ${path} (spec.overwrite)`);
+    } else {
+      throw new NotReadyError(
+        'PathExists',
+        `spec.path: ${path} already exists in DBFS with other content and spec.overwrite is false; set overwrite to true to replace it, or choose another path`,
+      );
+    }
+    const moved = previous.path !== undefined && !samePath(previous.path, path);
+    if (moved && (file.spec.deletionPolicy ?? 'Delete') === 'Delete') {
+      await deleteFile(client, directories, previous.path as string);
+      events.push(note('Deleted', 'DeleteFile', `deleted ${previous.path}, the file's previous path`));
+    }
+  } else if (previous.contentHash !== content.hash) {
+    await write('Updated', 'Normal', `uploaded the new content of ${path}`);
+  } else if (!observed) {
+    await write('Recreated', 'Warning', `${path} was deleted in Databricks; uploaded it again`);
+  } else if (changedSince(observed, previous)) {
+    await write(
+      'DriftCorrected',
+      'Warning',
+      `${path} was changed in Databricks; uploaded the spec's content`,
+    );
+  }
+
+  const written = observed as FileInfo;
+  return {
+    status: {
+      path,
+      fileSize: written.file_size ?? content.bytes.length,
+      contentHash: content.hash,
+      ...(written.modification_time === undefined
+        ? {}
+        : { modificationTime: new Date(written.modification_time).toISOString() }),
+    },
+    reason: 'Synced',
+    message: `DBFS file ${path} holds ${describeContent(content)}`,
+    events,
+  };
+}
+
+/**
+ * `dbfs/put` when the content fits the inline limit, else create/add-block/close in 1 MB blocks. The
+ * limit is the spec's own inline limit, 1 MiB of base64: a put body then stays within Databricks' 1 MB
+ * whether that is counted before or after decoding. Only a ConfigMap or Secret (up to 1 MiB) exceeds it.
+ */
+async function upload(client: DatabricksClient, path: string, bytes: Buffer): Promise<void> {
+  const base64 = bytes.toString('base64');
+  if (base64.length <= MAX_INLINE_CONTENT_BASE64) {
+    await client.dbfs.put(path, base64, { overwrite: true });
+  } else {
+    await client.dbfs.upload(path, bytes);
+  }
+}
+
+/** The file's DBFS status, or undefined when nothing is at `path`. */
+function fileStatus(client: DatabricksClient, path: string): Promise<FileInfo | undefined> {
+  return unlessMissing(client.dbfs.getStatus(path));
+}
+
+/** Whether someone wrote the file since status recorded it: its size or modification time moved. */
+function changedSince(observed: FileInfo, previous: DatabricksDbfsFileStatus): boolean {
+  if (previous.fileSize !== undefined && observed.file_size !== previous.fileSize) return true;
+  const recorded = previous.modificationTime === undefined ? NaN : Date.parse(previous.modificationTime);
+  return (
+    observed.modification_time !== undefined &&
+    !Number.isNaN(recorded) &&
+    observed.modification_time !== recorded
+  );
+}
+
+/** Whether the existing file already holds `content` (read only when the sizes agree). */
+async function holdsContent(
+  client: DatabricksClient,
+  path: string,
+  observed: FileInfo,
+  content: Content,
+): Promise<boolean> {
+  if (observed.file_size !== content.bytes.length) return false;
+  return sha256Hex(await client.dbfs.download(path)) === content.hash;
+}
+
+async function deleteFile(
+  client: DatabricksClient,
+  directories: FolderListings<FileInfo>,
+  path: string,
+): Promise<void> {
+  try {
+    await deleteUnlessGone(() => client.dbfs.delete(path));
+  } finally {
+    directories.wrote(path);
+  }
+}
+
+/** Honours `deletionPolicy` for the file status recorded; the finalizer goes once DBFS confirmed. */
+async function cleanupDbfsFile(
+  file: DatabricksDbfsFile,
+  connect: () => Promise<DatabricksClient>,
+  context: DbfsFileContext,
+): Promise<Outcome> {
+  const path = file.status?.path;
+  if (!path) return done;
+  if (await leftInPlace(file, context, { what: path, where: 'DBFS', noun: 'File' })) return done;
+  const client = await connect();
+  await deleteFile(client, dbfsDirectories(client, context.view), path);
+  await context.events.record(file, note('Deleted', 'DeleteFile', `deleted ${path} from DBFS`));
+  return done;
+}
+
+/** `dbfs:/a/b` and `/a/b` are the same file. */
+function samePath(a: string, b: string): boolean {
+  return plainPath(a) === plainPath(b);
+}
+
+/** A DBFS path without the `dbfs:` scheme, repeated slashes or a trailing slash: `/a/b`. */
+function plainPath(path: string): string {
+  return path
+    .replace(/^dbfs:/, '')
+    .replace(/\/+/g, '/')
+    .replace(/(.)\/$/, '$1');
+}
+
+/** Runs the DatabricksDbfsFile controller, woken also by its workspace becoming Ready. */
+export function registerDbfsFileController(setup: OperatorSetup): void {
+  const { informers, manager } = setup;
+  const informer = informers.DatabricksDbfsFile as unknown as Informer<DatabricksDbfsFile>;
+  informer.addIndex(WORKSPACE_INDEX, workspaceKeyOf);
+  const controller = manager.controller<DatabricksDbfsFile, DbfsFileContext>({
+    name: 'databricksdbfsfile',
+    informer,
+    reconcile: reconcileDbfsFile,
+    workers: setup.config.workers,
+    context: {
+      ...setup.shared,
+      kube: manager.kube,
+      status: new StatusWriter(manager.kube, DBFS_FILES),
+      view: freshUntilResync(informer, setup.config.resyncPeriodMs),
+    },
+  });
+  controller.watch(informers.DatabricksWorkspace, keysReferencing(informer, WORKSPACE_INDEX), (a, b) =>
+    workspaceReadinessChanged(a as never, b as never),
+  );
+}

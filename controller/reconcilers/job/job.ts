@@ -1,0 +1,291 @@
+/**
+ * The DatabricksJob reconciler: one Databricks job per object, equal to `spec.settings` (references
+ * resolved, the ownership marker added), with its permissions, and the newest run in status.
+ *
+ * - First reconcile: adopt `spec.jobId`, or find a job this object created before a crash (marker UID),
+ *   or create one. A job that belongs to another live object or to an Asset Bundle is never taken.
+ * - Spec changed (the settings hash differs from status): `jobs/reset`, without reading first.
+ * - Otherwise (resync, dependency woke it): compare with what Databricks has, through the shared
+ *   {@link JobView} listing, and reset only on a real difference. No write at steady state.
+ * - `spec.permissions`: applied when they changed; otherwise read on the slow cycle, once per period at
+ *   the job's own moment (one call per job that has them), and applied again only when a grant drifted.
+ * - Deleted: `deletionPolicy` Delete (default) deletes the job, Pause pauses its schedule and triggers,
+ *   Retain leaves it.
+ */
+import {
+  formatId,
+  type DatabricksClient,
+  type Job,
+  type JobSettings,
+  type Run,
+} from '../../databricks/index.js';
+import { DATABRICKS_JOB, type DatabricksJobSpec, type DatabricksJobStatus } from '../../../lib/crds/index.js';
+import type { OperatorSetup } from '../managed/setup.js';
+import { kubeTime } from '../../runtime/conditions.js';
+import type { Reconciler } from '../../runtime/controller.js';
+import { keysReferencing } from '../../runtime/controller.js';
+import type { Informer } from '../../runtime/informer.js';
+import type { ResourceType } from '../../runtime/kube-client.js';
+import type { ObjectStore } from '../../runtime/object-store.js';
+import { done, type Outcome } from '../../runtime/outcome.js';
+import { StatusWriter } from '../../runtime/status.js';
+import { contentHash } from '../managed/content-hash.js';
+import { deleteUnlessGone, leftInPlace } from '../managed/deletion-policy.js';
+import { note } from '../managed/event-notes.js';
+import { applyPermissions } from './job-permissions.js';
+import { jobName, placeJob } from './job-placement.js';
+import { JobView, defaultJobViewOptions, isActiveRun, type JobViewOptions } from './job-view.js';
+import {
+  WORKSPACE_INDEX,
+  reconcileManaged,
+  workspaceKeyOf,
+  workspaceReadinessChanged,
+  type Applied,
+  type ManagedContext,
+  type ManagedObject,
+} from '../managed/managed.js';
+import { withOwnerTags } from '../managed/ownership.js';
+import {
+  REFERENCE_INDEXES,
+  referenceIndexFunctions,
+  referenceTargetChanged,
+  resolveTaskReferences,
+  type ReferenceStores,
+} from '../managed/references.js';
+import { resourceOf } from '../managed/resources.js';
+import { freshUntilResync } from '../managed/shared-listing.js';
+import { StaggeredCycle } from '../managed/staggered-cycle.js';
+
+/** The `databricksjobs` resource. */
+export const JOBS: ResourceType = resourceOf(DATABRICKS_JOB);
+
+/** A DatabricksJob as the informer holds it. */
+export type DatabricksJob = ManagedObject<DatabricksJobSpec, DatabricksJobStatus>;
+
+/** How often the DatabricksJob controller looks at Databricks besides resyncs. */
+export interface JobTiming {
+  /** How often a job whose newest run is still active is looked at again. @default 60_000 */
+  readonly activeRunPollMs: number;
+}
+
+export const defaultJobTiming: JobTiming = { activeRunPollMs: 60_000 };
+
+/** What {@link reconcileJob} needs besides the shared context. */
+export interface JobContext extends ManagedContext {
+  /** The DatabricksJob cache: counts the jobs of a workspace and tells live owners from gone ones. */
+  readonly jobs: Pick<ObjectStore<DatabricksJob>, 'get' | 'keysByIndex'>;
+  readonly references: ReferenceStores;
+  readonly view?: JobViewOptions;
+  /** How often a job whose newest run is still active is looked at again. @default 60_000 */
+  readonly activeRunPollMs?: number;
+  /** When each job's permissions are read to find grants changed in Databricks. */
+  readonly permissionsCycle: StaggeredCycle;
+}
+
+/** Makes the Databricks job match the DatabricksJob. */
+export const reconcileJob: Reconciler<DatabricksJob, JobContext> = (job, context) =>
+  reconcileManaged<DatabricksJob, DatabricksJobStatus>(JOBS, job, context, {
+    apply: (current, client) => applyJob(current, client, context),
+    cleanup: (current, connect) => cleanupJob(current, connect, context),
+  });
+
+async function applyJob(
+  job: DatabricksJob,
+  client: DatabricksClient,
+  context: JobContext,
+): Promise<Applied<DatabricksJobStatus>> {
+  const settings = desiredSettings(job, context);
+  const settingsHash = contentHash(settings);
+  const view = JobView.of(client, context.view);
+  const previous = job.status ?? {};
+  const { jobId, wrote, created, events } = await placeJob(job, settings, settingsHash, client, context);
+
+  const synced: Omit<DatabricksJobStatus, 'conditions' | 'observedGeneration'> = {
+    jobId: Number(jobId),
+    url: `${client.host}/jobs/${jobId}`,
+    settingsHash,
+    ...(wrote ? { lastSyncTime: kubeTime(new Date()) } : {}),
+  };
+  let permissionsHash: string | undefined;
+  let run: Run | undefined;
+  try {
+    permissionsHash = await applyPermissions(job, jobId, client, events, context.permissionsCycle);
+    run = created ? undefined : await view.lastRun(jobId);
+  } catch (error) {
+    // The job is in place: say so now, or the retry would find it again and reset it again.
+    if (wrote) {
+      for (const event of events) await context.events.record(job, event);
+      await context.status.update<DatabricksJobStatus>(job, { ...previous, ...synced });
+    }
+    throw error;
+  }
+  const lastRun = run ? summarizeRun(run) : knownLastRun(job, jobId);
+  const active = run !== undefined && isActiveRun(run);
+  // Looked at again while its newest run is going, and at its moment of the slow cycle for permissions.
+  const lookAgainMs = Math.min(
+    active ? (context.activeRunPollMs ?? defaultJobTiming.activeRunPollMs) : Infinity,
+    permissionsHash === undefined ? Infinity : context.permissionsCycle.untilNext(job.metadata.uid ?? ''),
+  );
+  const status: Omit<DatabricksJobStatus, 'conditions' | 'observedGeneration'> = {
+    ...synced,
+    ...(permissionsHash === undefined ? {} : { permissionsHash }),
+    ...(wrote || previous.lastSyncTime === undefined ? {} : { lastSyncTime: previous.lastSyncTime }),
+    ...(lastRun ? { lastRun } : {}),
+  };
+  return {
+    status,
+    reason: 'Synced',
+    message: `job ${jobId} matches spec.settings`,
+    events,
+    ...(lookAgainMs < Infinity ? { requeueAfterMs: lookAgainMs } : {}),
+  };
+}
+
+/**
+ * `spec.settings` as Databricks should have it: the name defaulted to the object's, references resolved,
+ * the ownership marker added.
+ */
+function desiredSettings(job: DatabricksJob, context: JobContext): JobSettings {
+  const namespace = job.metadata.namespace ?? '';
+  const settings: JobSettings = {
+    ...job.spec.settings,
+    name: jobName(job),
+    tags: withOwnerTags(job.spec.settings.tags, job),
+  };
+  const tasks = resolveTaskReferences(
+    job.spec.settings.tasks,
+    namespace,
+    context.references,
+    'spec.settings.tasks',
+    { kind: 'DatabricksJob', workspace: job.spec.workspaceRef.name },
+  );
+  if (tasks) settings.tasks = tasks;
+  return settings;
+}
+
+/** What status says about the newest run of job `jobId`, when the recent runs no longer show one. */
+function knownLastRun(job: DatabricksJob, jobId: string): DatabricksJobStatus['lastRun'] {
+  const recorded = job.status?.jobId;
+  return recorded !== undefined && formatId(recorded) === jobId ? job.status?.lastRun : undefined;
+}
+
+function summarizeRun(run: Run): NonNullable<DatabricksJobStatus['lastRun']> {
+  const runId = formatId(run.run_id);
+  const state = run.state?.result_state ?? run.state?.life_cycle_state;
+  return {
+    runId: Number(runId),
+    ...(state ? { state } : {}),
+    ...(run.run_page_url ? { url: run.run_page_url } : {}),
+    ...(run.start_time ? { startTime: kubeTime(new Date(run.start_time)) } : {}),
+    ...(run.end_time ? { endTime: kubeTime(new Date(run.end_time)) } : {}),
+  };
+}
+
+/** Honours `deletionPolicy`; the finalizer goes only once Databricks confirmed. */
+async function cleanupJob(
+  job: DatabricksJob,
+  connect: () => Promise<DatabricksClient>,
+  context: JobContext,
+): Promise<Outcome> {
+  const recorded = job.status?.jobId === undefined ? undefined : formatId(job.status.jobId);
+  const leftover = recorded ? { what: `job ${recorded}`, where: 'Databricks', noun: 'Job' } : undefined;
+  context.permissionsCycle.forget(job.metadata.uid ?? '');
+  if (await leftInPlace(job, context, leftover)) return done;
+  const client = await connect();
+  const view = JobView.of(client, context.view);
+  const uid = job.metadata.uid ?? '';
+  // A job created just before a crash has no ID in status yet; its marker still finds it.
+  const jobId =
+    recorded ??
+    (job.spec.jobId === undefined
+      ? await view.findOwned(uid, jobName(job), 0).then((found) => found && formatId(found.job_id))
+      : undefined);
+  if (!jobId) return done;
+  if (job.spec.deletionPolicy === 'Pause') {
+    const observed = await view.job(jobId, 0);
+    if (!observed) return done;
+    const paused = pausedSettings(observed);
+    if (Object.keys(paused).length > 0) await client.jobs.update(jobId, { new_settings: paused });
+    view.wrote(jobId);
+    await context.events.record(
+      job,
+      note('Paused', 'PauseJob', `paused job ${jobId}'s schedule and triggers and left it in Databricks`),
+    );
+    return done;
+  }
+  await deleteUnlessGone(() => client.jobs.delete(jobId));
+  view.deleted(uid, jobId);
+  await context.events.record(job, note('Deleted', 'DeleteJob', `deleted job ${jobId}`));
+  return done;
+}
+
+/**
+ * The `jobs/update` fields that pause everything that starts runs of `job` on its own: its schedule,
+ * trigger, continuous setting, and each of the multi-trigger form's `triggers`. Empty when nothing
+ * starts runs, or when all of it is paused already.
+ */
+function pausedSettings(job: Job): JobSettings {
+  const settings = job.settings ?? {};
+  const paused: Record<string, unknown> = {};
+  const pause = (value: Record<string, unknown>) => ({ ...value, pause_status: 'PAUSED' });
+  for (const field of ['schedule', 'trigger', 'continuous'] as const) {
+    const value = settings[field] as Record<string, unknown> | undefined;
+    if (value && value['pause_status'] !== 'PAUSED') paused[field] = pause(value);
+  }
+  const triggers = settings['triggers'] as Record<string, unknown>[] | undefined;
+  if (triggers?.some((trigger) => trigger['pause_status'] !== 'PAUSED')) {
+    paused['triggers'] = triggers.map(pause);
+  }
+  return paused as JobSettings;
+}
+
+/** Runs the DatabricksJob controller, woken also by its workspace and by the objects its tasks reference. */
+export function registerJobController(
+  setup: OperatorSetup<{ readonly jobTiming?: Partial<JobTiming> }>,
+): void {
+  const { informers, manager } = setup;
+  const { activeRunPollMs } = { ...defaultJobTiming, ...setup.options.jobTiming };
+  const informer = informers.DatabricksJob as unknown as Informer<DatabricksJob>;
+  // Each resync reads the jobs listing and the runs afresh, once for all jobs of a workspace; reconciles
+  // between resyncs reuse them, except that a poll of an active run needs runs at most half a poll old.
+  const view: JobViewOptions = {
+    ...defaultJobViewOptions,
+    ...freshUntilResync(informer, setup.config.resyncPeriodMs),
+    runsMaxAgeMs: Math.min(defaultJobViewOptions.runsMaxAgeMs, activeRunPollMs / 2),
+  };
+  informer.addIndex(WORKSPACE_INDEX, workspaceKeyOf);
+  for (const { name, indexFunction } of referenceIndexFunctions<DatabricksJob>(
+    (job) => job.spec.settings.tasks,
+  )) {
+    informer.addIndex(name, indexFunction);
+  }
+  const controller = manager.controller<DatabricksJob, JobContext>({
+    name: 'databricksjob',
+    informer,
+    reconcile: reconcileJob,
+    workers: setup.config.workers,
+    context: {
+      ...setup.shared,
+      status: new StatusWriter(manager.kube, JOBS),
+      jobs: informer.store,
+      view,
+      activeRunPollMs,
+      permissionsCycle: new StaggeredCycle(setup.config.slowResyncPeriodMs),
+      references: {
+        clusters: informers.DatabricksCluster.store,
+        jobs: informer.store as ReferenceStores['jobs'],
+        notebooks: informers.DatabricksNotebook.store,
+      },
+    },
+  });
+  controller.watch(informers.DatabricksWorkspace, keysReferencing(informer, WORKSPACE_INDEX), (a, b) =>
+    workspaceReadinessChanged(a as never, b as never),
+  );
+  for (const kind of ['DatabricksCluster', 'DatabricksJob', 'DatabricksNotebook'] as const) {
+    controller.watch(
+      informers[kind],
+      keysReferencing(informer, REFERENCE_INDEXES[kind]),
+      referenceTargetChanged,
+    );
+  }
+}

@@ -1,0 +1,414 @@
+/**
+ * The DatabricksNotebook reconciler: one notebook (or workspace file, or DBC folder) at a workspace
+ * path, imported from the spec's content with its format and language. Jobs' `notebook_task.notebook_ref`
+ * resolves to `status.path`.
+ *
+ * - Content is read from its source at every reconcile; its SHA-256 and the format in status say what
+ *   was imported. `workspace/import` (after `workspace/mkdirs` of the parent folder) runs only when
+ *   they change, when the object is gone, or when it was changed in the workspace.
+ * - Steady state costs no read of its own: the object is looked up in one `workspace/list` of its folder,
+ *   read once per resync and shared by every notebook in that folder ({@link FolderListings}); only one
+ *   the listing does not show (deleted, or written since) is read with `workspace/get-status`. Its
+ *   `object_id` and `modified_at` are the cheap change signals: only when they moved from what status
+ *   recorded (or the workspace does not report them) is the object exported and compared, and imported
+ *   again only if the content differs. SOURCE and AUTO imports can be compared (a SOURCE export puts the
+ *   `Databricks notebook source` header line first, so that line is dropped from both sides); other
+ *   formats are imported again when `modified_at` moved.
+ * - A workspace object has no tags, so what this object owns is what its status records. An object
+ *   already at the path is taken as is when it holds the same content (e.g. imported just before a
+ *   crash), replaced when `spec.overwrite` says so, and otherwise `PathExists` until it is removed in
+ *   the workspace or the path changes: notebooks are not silently replaced (overwrite defaults to false).
+ * - Deleted: `deletionPolicy` Delete (default) deletes what status recorded (already gone is fine),
+ *   Retain leaves it. A path changed in the spec moves the notebook the same way.
+ */
+import {
+  DATABRICKS_NOTEBOOK,
+  type DatabricksNotebookSpec,
+  type DatabricksNotebookStatus,
+} from '../../../lib/crds/index.js';
+import {
+  AlreadyExistsError,
+  unlessMissing,
+  type DatabricksClient,
+  type ObjectInfo,
+} from '../../databricks/index.js';
+import type { OperatorSetup } from '../managed/setup.js';
+import { keysReferencing, type Reconciler } from '../../runtime/controller.js';
+import type { EventNote } from '../../runtime/events.js';
+import type { Informer } from '../../runtime/informer.js';
+import type { KubeClient, ResourceType } from '../../runtime/kube-client.js';
+import { done, type Outcome } from '../../runtime/outcome.js';
+import { StatusWriter } from '../../runtime/status.js';
+import { describeContent, readContent, sha256Hex, type Content } from '../content/content-source.js';
+import { deleteUnlessGone, leftInPlace } from '../managed/deletion-policy.js';
+import { note } from '../managed/event-notes.js';
+import { FolderListings } from '../content/folder-listings.js';
+import {
+  NotReadyError,
+  WORKSPACE_INDEX,
+  reconcileManaged,
+  workspaceKeyOf,
+  workspaceReadinessChanged,
+  type Applied,
+  type ManagedContext,
+  type ManagedObject,
+} from '../managed/managed.js';
+import { resourceOf } from '../managed/resources.js';
+import {
+  defaultListingFreshness,
+  freshUntilResync,
+  type ListingFreshness,
+} from '../managed/shared-listing.js';
+
+/** The `databricksnotebooks` resource. */
+export const NOTEBOOKS: ResourceType = resourceOf(DATABRICKS_NOTEBOOK);
+
+/** A DatabricksNotebook as the informer holds it. */
+export type DatabricksNotebook = ManagedObject<DatabricksNotebookSpec, DatabricksNotebookStatus>;
+
+/** What {@link reconcileNotebook} needs: the shared context, able to read ConfigMaps too. */
+export interface NotebookContext extends ManagedContext {
+  readonly kube: Pick<KubeClient, 'patchCustomObject' | 'readSecret' | 'readConfigMap'>;
+  /** How fresh the shared folder listings must be. @default one minute, no resync */
+  readonly view?: ListingFreshness;
+}
+
+const folderViews = new WeakMap<DatabricksClient, FolderListings<ObjectInfo>>();
+
+/** The workspace folder listings of the workspace `client` talks to, shared by its notebooks. */
+function workspaceFolders(
+  client: DatabricksClient,
+  freshness?: ListingFreshness,
+): FolderListings<ObjectInfo> {
+  let folders = folderViews.get(client);
+  if (!folders) {
+    folders = new FolderListings<ObjectInfo>(
+      {
+        list: (folder) => client.workspace.list(folder),
+        pathOf: (item) => item.path,
+        normalize: workspacePath,
+      },
+      freshness ?? defaultListingFreshness,
+    );
+    folderViews.set(client, folders);
+  }
+  return folders;
+}
+
+type Format = NonNullable<DatabricksNotebookSpec['format']>;
+type Language = NonNullable<DatabricksNotebookSpec['language']>;
+
+/** The first line of a notebook's SOURCE export, per language (its line comment differs). */
+const SOURCE_HEADER: Record<Language, string> = {
+  PYTHON: '# Databricks notebook source',
+  R: '# Databricks notebook source',
+  SCALA: '// Databricks notebook source',
+  SQL: '-- Databricks notebook source',
+};
+
+/** Makes the workspace object match the DatabricksNotebook. */
+export const reconcileNotebook: Reconciler<DatabricksNotebook, NotebookContext> = (notebook, context) =>
+  reconcileManaged<DatabricksNotebook, DatabricksNotebookStatus>(NOTEBOOKS, notebook, context, {
+    apply: (current, client) => applyNotebook(current, client, context),
+    cleanup: (current, connect) => cleanupNotebook(current, connect, context),
+  });
+
+async function applyNotebook(
+  notebook: DatabricksNotebook,
+  client: DatabricksClient,
+  context: NotebookContext,
+): Promise<Applied<DatabricksNotebookStatus>> {
+  const { spec } = notebook;
+  const format = spec.format ?? 'SOURCE';
+  const content = await readContent(
+    context.kube,
+    notebook.metadata.namespace ?? '',
+    { inline: spec.content, ...spec.contentFrom },
+    { inline: 'spec.content', from: 'spec.contentFrom' },
+  );
+  const previous = notebook.status ?? {};
+  const folders = workspaceFolders(client, context.view);
+  const candidates = importedPaths(workspacePath(spec.path), format);
+  const ours = previous.path !== undefined && candidates.includes(previous.path) && !!previous.contentHash;
+  const events: EventNote[] = [];
+  let observed: ObjectInfo | undefined;
+
+  const reimport = async (reason: string, type: EventNote['type'], text: string): Promise<void> => {
+    observed = await importObject(client, folders, notebook, content, observed);
+    events.push({ type, reason, action: 'ImportNotebook', note: `${text} (${describeContent(content)})` });
+  };
+
+  if (!ours) {
+    observed = await findObject(client, candidates);
+    if (!observed) {
+      await reimport('Created', 'Normal', `imported ${spec.path} as ${format}`);
+    } else if ((await holdsContent(client, observed, content, spec)) === true) {
+      events.push(
+        note('Found', 'ImportNotebook', `${observed.path} already holds the content; took it as is`),
+      );
+    } else if (spec.overwrite ?? false) {
+      await reimport('Created', 'Normal', `replaced the existing ${observed.path} (spec.overwrite)`);
+    } else {
+      throw pathExists(spec.path, observed);
+    }
+  } else {
+    const path = previous.path as string;
+    observed = (await folders.find(path)) ?? (await objectAt(client, path));
+    const languageDrift =
+      format === 'SOURCE' && observed?.language !== undefined && observed.language !== spec.language;
+    if (previous.contentHash !== content.hash || previous.format !== format) {
+      await reimport('Updated', 'Normal', `imported the new content of ${spec.path}`);
+    } else if (!observed) {
+      await reimport(
+        'Recreated',
+        'Warning',
+        `${previous.path} was deleted in the workspace; imported it again`,
+      );
+    } else if (languageDrift) {
+      await reimport(
+        'Updated',
+        'Normal',
+        `${observed.path} is ${observed.language}, spec.language is ${spec.language}; imported it again`,
+      );
+    } else if (mayHaveChanged(observed, previous)) {
+      const holds = await holdsContent(client, observed, content, spec);
+      if (holds === false || (holds === undefined && observed.modified_at !== undefined)) {
+        await reimport(
+          'DriftCorrected',
+          'Warning',
+          `${observed.path} was changed in the workspace; imported the spec's content again`,
+        );
+      }
+    }
+  }
+
+  const found = observed as ObjectInfo;
+  const path = found.path ?? spec.path;
+  // The path changed in the spec (or an AUTO import landed elsewhere): the old object must not linger.
+  if (previous.path !== undefined && previous.path !== path) {
+    events.push(...(await removeMoved(client, folders, notebook, previous)));
+  }
+  const objectType = statusObjectType(found.object_type);
+  return {
+    status: {
+      path,
+      ...(found.object_id === undefined ? {} : { objectId: Number(found.object_id) }),
+      ...(objectType ? { objectType } : {}),
+      contentHash: content.hash,
+      format,
+      url:
+        objectType === 'NOTEBOOK'
+          ? `${client.host}/#notebook/${String(found.object_id)}`
+          : `${client.host}/#workspace${path}`,
+      ...(found.modified_at === undefined
+        ? {}
+        : { modificationTime: new Date(found.modified_at).toISOString() }),
+    },
+    reason: 'Synced',
+    message: `${(objectType ?? 'object').toLowerCase()} ${path} holds ${describeContent(content)}`,
+    events,
+  };
+}
+
+/** `path` as the workspace spells it: no repeated or trailing slashes. */
+function workspacePath(path: string): string {
+  return `/${path.split('/').filter(Boolean).join('/')}`;
+}
+
+/**
+ * Where an import of `path` may land: SOURCE keeps the path; the other formats may strip an extension
+ * (`etl.ipynb` becomes the notebook `etl`, an AUTO `etl.py` with a notebook header too).
+ */
+function importedPaths(path: string, format: Format): string[] {
+  if (format === 'SOURCE') return [path];
+  const stripped = path.replace(/(\/[^/]+)\.[A-Za-z0-9]+$/, '$1');
+  return stripped === path ? [path] : [path, stripped];
+}
+
+/**
+ * Creates the parent folder and imports the content, replacing `existing` (ours, or one `spec.overwrite`
+ * replaces). A DBC archive cannot be imported over a folder, so that folder is deleted first. A first
+ * import overwrites only with `spec.overwrite`: otherwise an object that appeared meanwhile is `PathExists`.
+ */
+async function importObject(
+  client: DatabricksClient,
+  folders: FolderListings<ObjectInfo>,
+  notebook: DatabricksNotebook,
+  content: Content,
+  existing: ObjectInfo | undefined,
+): Promise<ObjectInfo> {
+  const { language } = notebook.spec;
+  const path = workspacePath(notebook.spec.path);
+  const format = notebook.spec.format ?? 'SOURCE';
+  const parent = path.slice(0, path.lastIndexOf('/'));
+  if (parent) await client.workspace.mkdirs(parent);
+  if (format === 'DBC' && existing?.path) await deleteObject(client, folders, existing.path, true);
+  try {
+    await client.workspace.import({
+      path,
+      content: content.bytes.toString('base64'),
+      format,
+      ...(language ? { language } : {}),
+      ...(format === 'DBC'
+        ? {}
+        : { overwrite: existing !== undefined || (notebook.spec.overwrite ?? false) }),
+    });
+  } catch (error) {
+    if (!(error instanceof AlreadyExistsError)) throw error;
+    throw pathExists(path, (await findObject(client, importedPaths(path, format))) ?? { path });
+  } finally {
+    // Wherever it landed, if it did, the folder's listing from before no longer speaks for it.
+    for (const candidate of importedPaths(path, format)) folders.wrote(candidate);
+  }
+  const imported = await findObject(client, importedPaths(path, format));
+  if (!imported) throw new Error(`workspace/import of ${path} succeeded, but nothing is at that path`);
+  return imported;
+}
+
+/**
+ * Whether `observed` holds `content`, comparing the SOURCE export with the header line dropped; or
+ * undefined when the format cannot be compared that way (HTML, JUPYTER, R_MARKDOWN, DBC).
+ */
+async function holdsContent(
+  client: DatabricksClient,
+  observed: ObjectInfo,
+  content: Content,
+  spec: DatabricksNotebookSpec,
+): Promise<boolean | undefined> {
+  const format = spec.format ?? 'SOURCE';
+  const path = observed.path ?? spec.path;
+  if (observed.object_type === 'FILE') {
+    const exported = await client.workspace.export(path, 'SOURCE');
+    return sha256Hex(Buffer.from(exported.content ?? '', 'base64')) === content.hash;
+  }
+  if (observed.object_type !== 'NOTEBOOK' || (format !== 'SOURCE' && format !== 'AUTO')) return undefined;
+  const language = (observed.language ?? spec.language ?? 'PYTHON') as Language;
+  const exported = await client.workspace.export(path, 'SOURCE');
+  const source = Buffer.from(exported.content ?? '', 'base64').toString('utf8');
+  return withoutHeader(source, language) === withoutHeader(content.bytes.toString('utf8'), language);
+}
+
+/** Source text without the notebook header line a SOURCE export puts first, and without trailing space. */
+function withoutHeader(source: string, language: Language): string {
+  const newline = source.indexOf('\n');
+  const first = newline < 0 ? source : source.slice(0, newline);
+  const body = first.trim() === SOURCE_HEADER[language] ? source.slice(newline + 1) : source;
+  return body.trimEnd();
+}
+
+/**
+ * Whether the object may have changed since status recorded it: another object in its place (replaced),
+ * or a later `modified_at` (always, if no `modified_at` is reported).
+ */
+function mayHaveChanged(observed: ObjectInfo, previous: DatabricksNotebookStatus): boolean {
+  const replaced =
+    observed.object_id !== undefined &&
+    previous.objectId !== undefined &&
+    Number(observed.object_id) !== previous.objectId;
+  if (replaced || observed.modified_at === undefined) return true;
+  const recorded = Date.parse(previous.modificationTime ?? '');
+  return Number.isNaN(recorded) || observed.modified_at !== recorded;
+}
+
+/** The first of `paths` that exists. */
+async function findObject(
+  client: DatabricksClient,
+  paths: readonly string[],
+): Promise<ObjectInfo | undefined> {
+  for (const path of paths) {
+    const found = await objectAt(client, path);
+    if (found) return { ...found, path: found.path ?? path };
+  }
+  return undefined;
+}
+
+async function objectAt(client: DatabricksClient, path: string): Promise<ObjectInfo | undefined> {
+  const found = await unlessMissing(client.workspace.getStatus(path));
+  return found && { ...found, path: found.path ?? path };
+}
+
+async function deleteObject(
+  client: DatabricksClient,
+  folders: FolderListings<ObjectInfo>,
+  path: string,
+  recursive: boolean,
+): Promise<void> {
+  try {
+    await deleteUnlessGone(() => client.workspace.delete(path, { recursive }));
+  } finally {
+    folders.wrote(path);
+  }
+}
+
+/** After a path change: the object at the old path goes too, unless `deletionPolicy` is Retain. */
+async function removeMoved(
+  client: DatabricksClient,
+  folders: FolderListings<ObjectInfo>,
+  notebook: DatabricksNotebook,
+  previous: DatabricksNotebookStatus,
+): Promise<EventNote[]> {
+  if ((notebook.spec.deletionPolicy ?? 'Delete') !== 'Delete' || !previous.path) return [];
+  await deleteObject(client, folders, previous.path, previous.objectType === 'DIRECTORY');
+  return [note('Deleted', 'DeleteNotebook', `deleted ${previous.path}, the previous path`)];
+}
+
+function pathExists(path: string, observed: ObjectInfo): NotReadyError {
+  const what = observed.object_type
+    ? `a ${observed.object_type.toLowerCase()} (object ${String(observed.object_id)})`
+    : 'an object';
+  return new NotReadyError(
+    'PathExists',
+    `spec.path: ${observed.path ?? path} is already ${what} with other content, not written by this DatabricksNotebook; set spec.overwrite to replace it, delete or move it in the workspace, or choose another path`,
+  );
+}
+
+function statusObjectType(type: ObjectInfo['object_type']): DatabricksNotebookStatus['objectType'] {
+  const known = ['NOTEBOOK', 'FILE', 'DIRECTORY'] as const;
+  return known.find((candidate) => candidate === type);
+}
+
+/** Honours `deletionPolicy` for the object status recorded; the finalizer goes once the workspace confirmed. */
+async function cleanupNotebook(
+  notebook: DatabricksNotebook,
+  connect: () => Promise<DatabricksClient>,
+  context: NotebookContext,
+): Promise<Outcome> {
+  const path = notebook.status?.path;
+  if (!path) return done;
+  const leftover = { what: path, where: 'the workspace', noun: 'Notebook' };
+  if (await leftInPlace(notebook, context, leftover)) return done;
+  const client = await connect();
+  await deleteObject(
+    client,
+    workspaceFolders(client, context.view),
+    path,
+    notebook.status?.objectType === 'DIRECTORY',
+  );
+  await context.events.record(
+    notebook,
+    note('Deleted', 'DeleteNotebook', `deleted ${path} from the workspace`),
+  );
+  return done;
+}
+
+/** Runs the DatabricksNotebook controller, woken also by its workspace becoming Ready. */
+export function registerNotebookController(setup: OperatorSetup): void {
+  const { informers, manager } = setup;
+  const informer = informers.DatabricksNotebook as unknown as Informer<DatabricksNotebook>;
+  informer.addIndex(WORKSPACE_INDEX, workspaceKeyOf);
+  const controller = manager.controller<DatabricksNotebook, NotebookContext>({
+    name: 'databricksnotebook',
+    informer,
+    reconcile: reconcileNotebook,
+    workers: setup.config.workers,
+    context: {
+      ...setup.shared,
+      kube: manager.kube,
+      status: new StatusWriter(manager.kube, NOTEBOOKS),
+      view: freshUntilResync(informer, setup.config.resyncPeriodMs),
+    },
+  });
+  controller.watch(informers.DatabricksWorkspace, keysReferencing(informer, WORKSPACE_INDEX), (a, b) =>
+    workspaceReadinessChanged(a as never, b as never),
+  );
+}

@@ -1,0 +1,370 @@
+/**
+ * The DatabricksSecretScope reconciler: one secret scope per object, holding the secrets of
+ * `spec.secrets` and the ACLs of `spec.acls`.
+ *
+ * - Ownership: a scope has no tags to carry a marker, so the object records the scope in
+ *   `status.scopeName` before creating it. A scope that exists already is this object's only if its
+ *   status says so, or if `spec.adopt` takes it over (claimed in status the same way, with an `Adopted`
+ *   Event); any other is refused (`ScopeExists`, or `OwnedElsewhere` when another object holds it,
+ *   adopt or not).
+ * - Secrets: the Kubernetes Secrets are read at every reconcile, so a rotated value reaches Databricks
+ *   within one resync period. Status keeps a hash per key, keyed by a secret only the controller holds
+ *   (secret-scope-hash-key.ts), so status confirms no guess of a value: a key is put only when its
+ *   hash changed or Databricks lost it, and removed only if this object put it. Values never reach
+ *   status, Events or logs.
+ * - ACLs, when `spec.acls` is given: made equal to it, except that the controller's own principal keeps
+ *   its entry, without which it could no longer manage the scope. A difference while the spec is the one
+ *   last applied was made in Databricks: `DriftCorrected`.
+ * - Reads: that the scope exists is seen in the workspace's shared `secrets/scopes/list`, read once per
+ *   resync. Its keys (did Databricks lose one?) and ACLs show only in reads of their own, so they are read
+ *   on the slow cycle ({@link StaggeredCycle}): once per period per scope, at its own moment; ACLs also
+ *   when `spec.acls` changed.
+ * - Deleted: `deletionPolicy` Delete (default) deletes the scope, Retain leaves it.
+ */
+import { createHash } from 'node:crypto';
+import type { DatabricksClient } from '../../databricks/index.js';
+import {
+  DATABRICKS_SECRET_SCOPE,
+  type DatabricksSecretScopeSpec,
+  type DatabricksSecretScopeStatus,
+} from '../../../lib/crds/index.js';
+import type { OperatorSetup } from '../managed/setup.js';
+import { keysReferencing, type Reconciler } from '../../runtime/controller.js';
+import type { EventNote } from '../../runtime/events.js';
+import type { Informer } from '../../runtime/informer.js';
+import type { ResourceType } from '../../runtime/kube-client.js';
+import type { ObjectStore } from '../../runtime/object-store.js';
+import { done, type Outcome } from '../../runtime/outcome.js';
+import { StatusWriter } from '../../runtime/status.js';
+import { contentHash } from '../managed/content-hash.js';
+import { deleteUnlessGone, leftInPlace } from '../managed/deletion-policy.js';
+import { note } from '../managed/event-notes.js';
+import {
+  NotReadyError,
+  WORKSPACE_INDEX,
+  describeApiError,
+  reconcileManaged,
+  workspaceKeyOf,
+  workspaceReadinessChanged,
+  type Applied,
+  type ManagedContext,
+  type ManagedObject,
+} from '../managed/managed.js';
+import { aclsHash, applyAcls, isPermanent } from './secret-scope-acls.js';
+import {
+  SCOPE_NAME_INDEX,
+  ensureScope,
+  scopeListing,
+  type ObservedScope,
+  type ScopeContentsRead,
+} from './secret-scope-claim.js';
+import {
+  hashKeyStore,
+  SecretHashKey,
+  secretHashKeyName,
+  type SecretValueHasher,
+} from './secret-scope-hash-key.js';
+import { putSecretRequest, readDesiredSecrets, type DesiredSecrets } from './secret-scope-values.js';
+import { resourceOf } from '../managed/resources.js';
+import { freshUntilResync, type ListingFreshness } from '../managed/shared-listing.js';
+import { StaggeredCycle } from '../managed/staggered-cycle.js';
+
+/** The `databrickssecretscopes` resource. */
+export const SECRET_SCOPES: ResourceType = resourceOf(DATABRICKS_SECRET_SCOPE);
+
+/** A DatabricksSecretScope as the informer holds it. */
+export type DatabricksSecretScope = ManagedObject<DatabricksSecretScopeSpec, DatabricksSecretScopeStatus>;
+type ScopeStatus = Omit<DatabricksSecretScopeStatus, 'conditions' | 'observedGeneration'>;
+
+/** What {@link reconcileSecretScope} needs besides the shared context. */
+export interface SecretScopeContext extends ManagedContext {
+  /** The DatabricksSecretScope cache: which other object holds a scope name. */
+  readonly scopes: Pick<ObjectStore<DatabricksSecretScope>, 'get' | 'keysByIndex'>;
+  /**
+   * What this process claimed and put, by owner UID. Status says the same once the informer has seen
+   * the write, but a reconcile can start before that (a resync just after a change): without this it
+   * would take its own scope for someone else's, or put every secret again.
+   */
+  readonly written: Map<string, WrittenScope>;
+  /** The controller's key for `status.secretHashes`. */
+  readonly hashKey: Pick<SecretHashKey, 'get'>;
+  /** When each scope's keys and ACLs are read to find what was changed in Databricks. */
+  readonly contentsCycle: StaggeredCycle;
+  /** How fresh the shared scope listing must be. @default one minute, no resync */
+  readonly view?: ListingFreshness;
+}
+
+/** What this process knows it claimed and put into one object's scope. */
+export interface WrittenScope {
+  readonly scopeName: string;
+  /** The hash of each key's value as put (updated as each put or removal succeeds). */
+  readonly secretHashes: Record<string, string>;
+}
+
+/** How an Event names each kind of put. */
+const WRITTEN_KINDS = {
+  new: 'new',
+  rotated: 'rotated',
+  restored: 'restored (deleted in Databricks)',
+  unconfirmed:
+    "rewritten (the controller's hash key changed, so the version in Databricks could not be confirmed)",
+} as const;
+
+const MAX_SCOPE_NAME = 128;
+const SHOWN_KEYS = 10;
+
+/**
+ * `<namespace>.<name>`, which cannot clash between namespaces; when that is over Databricks' 128
+ * characters, its first characters and a hash of the whole, so it stays unique and the same every time.
+ */
+export function defaultScopeName(namespace: string, name: string): string {
+  const full = `${namespace}.${name}`.replace(/[^\w.-]/g, '-');
+  if (full.length <= MAX_SCOPE_NAME) return full;
+  const suffix = createHash('sha256').update(`${namespace}/${name}`).digest('hex').slice(0, 12);
+  return `${full.slice(0, MAX_SCOPE_NAME - suffix.length - 1)}-${suffix}`;
+}
+
+/** The scope's name in Databricks: `spec.scopeName`, or the {@link defaultScopeName}. */
+export function scopeNameOf(scope: DatabricksSecretScope): string {
+  return scope.spec.scopeName ?? defaultScopeName(scope.metadata.namespace ?? '', scope.metadata.name);
+}
+
+/** Makes the Databricks secret scope match the DatabricksSecretScope. */
+export const reconcileSecretScope: Reconciler<DatabricksSecretScope, SecretScopeContext> = (scope, context) =>
+  reconcileManaged<DatabricksSecretScope, DatabricksSecretScopeStatus>(SECRET_SCOPES, scope, context, {
+    apply: (current, client) => applyScope(current, client, context),
+    cleanup: (current, connect) => cleanupScope(current, connect, context),
+  });
+
+async function applyScope(
+  scope: DatabricksSecretScope,
+  client: DatabricksClient,
+  context: SecretScopeContext,
+): Promise<Applied<DatabricksSecretScopeStatus>> {
+  const name = scopeNameOf(scope);
+  const uid = scope.metadata.uid ?? '';
+  const previous = scope.status ?? {};
+  const azure = scope.spec.backend?.type === 'AzureKeyVault';
+  const desired = await readDesiredSecrets(scope.spec, scope.metadata.namespace ?? '', context.kube);
+  const memory = context.written.get(uid);
+  const owned = new Set([...(previous.secretKeys ?? []), ...Object.keys(memory?.secretHashes ?? {})]);
+  const events: EventNote[] = [];
+  // Write-ahead: the scope and every key about to be put are in status before Databricks hears of them,
+  // so a crash in between leaves nothing this object would not find (and delete) again.
+  const intent: DatabricksSecretScopeStatus = {
+    ...previous,
+    scopeName: name,
+    ...(azure ? {} : { secretKeys: [...new Set([...owned, ...desired.values.keys()])].sort() }),
+  };
+
+  // Read once per process (a Secret in the controller's namespace), and before anything is changed in
+  // Databricks: without it no put could be recorded. An Azure Key Vault scope has no values to hash.
+  const hasher = azure ? undefined : await context.hashKey.get();
+  const due = context.contentsCycle.due(uid);
+  const read: ScopeContentsRead = {
+    secretKeys: due,
+    acls: due || (scope.spec.acls !== undefined && previous.aclsHash !== aclsHash(scope.spec.acls)),
+  };
+  const observed = await ensureScope(scope, name, intent, client, context, events, read);
+  const written = context.written.get(uid) ?? { scopeName: name, secretHashes: { ...previous.secretHashes } };
+  context.written.set(uid, written);
+  const status: ScopeStatus = {
+    scopeName: name,
+    backendType: azure ? 'AZURE_KEYVAULT' : 'DATABRICKS',
+    ...(hasher ? await applySecrets(scope, written, owned, desired, observed, client, events, hasher) : {}),
+    ...(previous.aclsHash === undefined ? {} : { aclsHash: previous.aclsHash }),
+  };
+  const fail = async (error: NotReadyError): Promise<never> => {
+    for (const event of events) await context.events.record(scope, event);
+    throw new NotReadyError(error.reason, error.message, { status });
+  };
+  if (scope.spec.acls && observed.acls === undefined) {
+    // Not read this time (the spec's ACLs were applied already): as they were applied.
+    status.aclsHash = aclsHash(scope.spec.acls);
+  } else if (scope.spec.acls) {
+    try {
+      const hash = aclsHash(scope.spec.acls);
+      const drifted = previous.aclsHash === hash && !observed.created;
+      await applyAcls(scope.spec.acls, name, observed.acls, client, events, drifted);
+      status.aclsHash = hash;
+    } catch (error) {
+      if (!isPermanent(error)) throw error;
+      await fail(
+        new NotReadyError(
+          'AclsNotApplied',
+          `spec.acls: Databricks refused the ACLs of scope ${name}: ${describeApiError(error)}`,
+        ),
+      );
+    }
+  } else {
+    delete status.aclsHash;
+  }
+  // The scope's keys and ACLs were read and put right: the next read is at its next moment.
+  if (due) context.contentsCycle.read(uid);
+  const [problem, ...more] = desired.problems;
+  if (problem) {
+    const message = [problem, ...more].map((p) => p.message).join('; ');
+    await fail(
+      new NotReadyError(
+        problem.reason,
+        `${message} (the other secrets are applied; none is removed until this is fixed)`,
+      ),
+    );
+  }
+  const count = status.secretCount ?? 0;
+  return {
+    status,
+    reason: 'Synced',
+    // Its next moment of the slow cycle, so the reads of all scopes are spread over the period.
+    requeueAfterMs: context.contentsCycle.untilNext(uid),
+    message: `secret scope ${name} holds the ${count} secret(s) of spec.secrets${scope.spec.acls ? ` and ${scope.spec.acls.length} ACL(s)` : ''}`,
+    events,
+  };
+}
+
+/**
+ * Puts the keys whose value changed (or that Databricks lost), removes the ones that left the spec. A
+ * hash from before the controller's key (keyed by the UID) is checked once and re-keyed without a put
+ * when the value is the same; one under a key the controller no longer has cannot be checked, so that
+ * value is put again.
+ */
+async function applySecrets(
+  scope: DatabricksSecretScope,
+  { scopeName: name, secretHashes: hashes }: WrittenScope,
+  ownedBefore: ReadonlySet<string>,
+  desired: DesiredSecrets,
+  observed: ObservedScope,
+  client: DatabricksClient,
+  events: EventNote[],
+  hasher: SecretValueHasher,
+): Promise<ScopeStatus> {
+  const uid = scope.metadata.uid ?? '';
+  const owned = new Set([...ownedBefore, ...desired.values.keys()]);
+  const written = {
+    new: [] as string[],
+    rotated: [] as string[],
+    restored: [] as string[],
+    unconfirmed: [] as string[],
+  };
+  const rekeyed: string[] = [];
+  for (const [key, value] of desired.values) {
+    const hash = hasher.hash(key, value);
+    const verdict = hasher.compare(hashes[key], uid, key, value);
+    // Keys not read this time are where this object put them.
+    const present = observed.secretKeys?.has(key) ?? true;
+    const unchanged = verdict === 'same' || verdict === 'same-legacy';
+    if (unchanged && present) {
+      if (verdict === 'same-legacy') rekeyed.push(key);
+      hashes[key] = hash;
+      continue;
+    }
+    await client.secrets.putSecret(putSecretRequest(name, key, value));
+    const kind =
+      verdict === 'absent'
+        ? 'new'
+        : unchanged
+          ? 'restored'
+          : verdict === 'unknown'
+            ? 'unconfirmed'
+            : 'rotated';
+    written[kind].push(key);
+    hashes[key] = hash;
+  }
+  if (rekeyed.length > 0) {
+    events.push(
+      note(
+        'SecretHashesRekeyed',
+        'HashSecrets',
+        `status.secretHashes of ${shown(rekeyed)} now use the controller's own key instead of this object's UID, which let any reader confirm a guessed value; the values were unchanged, so none was written`,
+      ),
+    );
+  }
+  const removed: string[] = [];
+  // While an entry cannot be read, the keys it would give are unknown: remove nothing rather than guess.
+  if (desired.problems.length === 0) {
+    for (const key of owned) {
+      if (desired.values.has(key)) continue;
+      await deleteUnlessGone(() => client.secrets.deleteSecret(name, key));
+      owned.delete(key);
+      delete hashes[key];
+      removed.push(key);
+    }
+  }
+  for (const key of Object.keys(hashes)) if (!owned.has(key)) delete hashes[key];
+
+  const parts = Object.entries(written)
+    .filter(([, keys]) => keys.length > 0)
+    .map(([kind, keys]) => `${WRITTEN_KINDS[kind as keyof typeof written]} ${shown(keys)}`);
+  if (parts.length > 0) {
+    events.push(note('SecretsWritten', 'PutSecret', `wrote to secret scope ${name}: ${parts.join('; ')}`));
+  }
+  if (removed.length > 0) {
+    events.push(
+      note('SecretsRemoved', 'DeleteSecret', `removed ${shown(removed)} from secret scope ${name}`),
+    );
+  }
+  const keys = [...owned].sort();
+  return {
+    secretCount: keys.length,
+    ...(keys.length > 0
+      ? { secretKeys: keys, secretHashes: { ...hashes }, secretsHash: contentHash(hashes) }
+      : {}),
+  };
+}
+
+/** Honours `deletionPolicy`; the finalizer goes only once Databricks confirmed. */
+async function cleanupScope(
+  scope: DatabricksSecretScope,
+  connect: () => Promise<DatabricksClient>,
+  context: SecretScopeContext,
+): Promise<Outcome> {
+  const uid = scope.metadata.uid ?? '';
+  context.contentsCycle.forget(uid);
+  // Only a scope this object claimed; a refused one (ScopeExists) was never ours to delete.
+  const name = scope.status?.scopeName ?? context.written.get(uid)?.scopeName;
+  if (name === undefined) return done;
+  const leftover = { what: `secret scope ${name}`, where: 'Databricks', noun: 'Scope' };
+  if (!(await leftInPlace(scope, context, leftover))) {
+    const client = await connect();
+    await deleteUnlessGone(() => client.secrets.deleteScope(name));
+    scopeListing(client, context.view).wrote(name);
+    await context.events.record(scope, note('Deleted', 'DeleteScope', `deleted secret scope ${name}`));
+  }
+  context.written.delete(uid);
+  return done;
+}
+
+function shown(keys: readonly string[]): string {
+  const more = keys.length - SHOWN_KEYS;
+  return more > 0 ? `${keys.slice(0, SHOWN_KEYS).join(', ')} and ${more} more` : keys.join(', ');
+}
+
+/** Runs the DatabricksSecretScope controller, woken also when its workspace becomes Ready or changes. */
+export function registerSecretScopeController(setup: OperatorSetup): void {
+  const { informers, manager } = setup;
+  const informer = informers.DatabricksSecretScope as unknown as Informer<DatabricksSecretScope>;
+  informer.addIndex(WORKSPACE_INDEX, workspaceKeyOf);
+  informer.addIndex(SCOPE_NAME_INDEX, (scope) => [scopeNameOf(scope)]);
+  const controller = manager.controller<DatabricksSecretScope, SecretScopeContext>({
+    name: 'databrickssecretscope',
+    informer,
+    reconcile: reconcileSecretScope,
+    workers: setup.config.workers,
+    context: {
+      ...setup.shared,
+      status: new StatusWriter(manager.kube, SECRET_SCOPES),
+      scopes: informer.store,
+      written: new Map(),
+      hashKey: new SecretHashKey(
+        hashKeyStore(manager.kube),
+        setup.config.leaderElectionNamespace,
+        secretHashKeyName(setup.config.leaderElectionId),
+      ),
+      contentsCycle: new StaggeredCycle(setup.config.slowResyncPeriodMs),
+      view: freshUntilResync(informer, setup.config.resyncPeriodMs),
+    },
+  });
+  controller.watch(informers.DatabricksWorkspace, keysReferencing(informer, WORKSPACE_INDEX), (a, b) =>
+    workspaceReadinessChanged(a as never, b as never),
+  );
+}
