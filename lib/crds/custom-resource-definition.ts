@@ -12,19 +12,33 @@ export interface PrinterColumn {
   readonly priority?: number;
 }
 
-/** Everything that distinguishes one kind's CRD from another's. */
-export interface KindDefinition {
-  readonly kind: string;
+/** A TypeBox schema whose valid values have the static type `T` (`Static<typeof schema>`). */
+export type SchemaOf<T> = TSchema & { readonly static: T };
+
+/**
+ * Everything that distinguishes one kind's CRD from another's. Its type arguments are the kind's name and
+ * the static types of its `spec` and `status` schemas, so that code typed from a definition (informers,
+ * reconcilers) sees the kind's objects as the schema describes them.
+ */
+export interface KindDefinition<Kind extends string = string, Spec = unknown, Status = unknown> {
+  readonly kind: Kind;
   readonly plural: string;
   readonly singular: string;
   readonly shortName: string;
   /** What the kind is, the top of `kubectl explain <kind>`. */
   readonly description: string;
-  readonly spec: TSchema;
-  readonly status: TSchema;
+  readonly spec: SchemaOf<Spec>;
+  readonly status: SchemaOf<Status>;
   /** Printer columns besides Age, which every kind gets last. */
   readonly printerColumns: readonly PrinterColumn[];
 }
+
+/** The static type of a kind's `spec`. */
+export type SpecOf<D extends KindDefinition> = D extends KindDefinition<string, infer Spec> ? Spec : never;
+
+/** The static type of a kind's `status`. */
+export type StatusOf<D extends KindDefinition> =
+  D extends KindDefinition<string, unknown, infer Status> ? Status : never;
 
 /** A JSON value, the shape a CRD takes once the TypeBox symbols are gone. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -63,7 +77,7 @@ const AGE_COLUMN: PrinterColumn = {
 
 /** Builds the CRD of one kind: namespaced, one version, status subresource, category `databricks`. */
 export function customResourceDefinition(definition: KindDefinition): CustomResourceDefinition {
-  const printerColumns = [...definition.printerColumns, AGE_COLUMN].map((column) => ({ ...column }));
+  const printerColumns = [...definition.printerColumns, AGE_COLUMN].map(printerColumnJson);
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
@@ -88,7 +102,7 @@ export function customResourceDefinition(definition: KindDefinition): CustomReso
           served: true,
           storage: true,
           subresources: { status: {} },
-          additionalPrinterColumns: printerColumns as unknown as JsonValue[],
+          additionalPrinterColumns: printerColumns,
           schema: {
             openAPIV3Schema: {
               type: 'object',
@@ -107,4 +121,9 @@ export function customResourceDefinition(definition: KindDefinition): CustomReso
       ],
     },
   };
+}
+
+/** A printer column as the CRD spells it (`priority` only when set). */
+function printerColumnJson({ name, type, jsonPath, description, priority }: PrinterColumn): JsonValue {
+  return { name, type, jsonPath, description, ...(priority === undefined ? {} : { priority }) };
 }

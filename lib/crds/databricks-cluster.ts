@@ -96,7 +96,11 @@ export const DatabricksClusterStatus = Struct(
 export type DatabricksClusterStatus = Static<typeof DatabricksClusterStatus>;
 
 /** The DatabricksCluster kind: names, schemas and printer columns of its CRD. */
-export const DATABRICKS_CLUSTER: KindDefinition = {
+export const DATABRICKS_CLUSTER: KindDefinition<
+  'DatabricksCluster',
+  DatabricksClusterSpec,
+  DatabricksClusterStatus
+> = {
   kind: 'DatabricksCluster',
   plural: 'databricksclusters',
   singular: 'databrickscluster',

@@ -57,7 +57,11 @@ export const DatabricksDbfsFileStatus = Struct(
 export type DatabricksDbfsFileStatus = Static<typeof DatabricksDbfsFileStatus>;
 
 /** The DatabricksDbfsFile kind: names, schemas and printer columns of its CRD. */
-export const DATABRICKS_DBFS_FILE: KindDefinition = {
+export const DATABRICKS_DBFS_FILE: KindDefinition<
+  'DatabricksDbfsFile',
+  DatabricksDbfsFileSpec,
+  DatabricksDbfsFileStatus
+> = {
   kind: 'DatabricksDbfsFile',
   plural: 'databricksdbfsfiles',
   singular: 'databricksdbfsfile',

@@ -106,7 +106,7 @@ export const DatabricksJobStatus = Struct(
 export type DatabricksJobStatus = Static<typeof DatabricksJobStatus>;
 
 /** The DatabricksJob kind: names, schemas and printer columns of its CRD. */
-export const DATABRICKS_JOB: KindDefinition = {
+export const DATABRICKS_JOB: KindDefinition<'DatabricksJob', DatabricksJobSpec, DatabricksJobStatus> = {
   kind: 'DatabricksJob',
   plural: 'databricksjobs',
   singular: 'databricksjob',

@@ -106,7 +106,11 @@ export const DatabricksNotebookStatus = Struct(
 export type DatabricksNotebookStatus = Static<typeof DatabricksNotebookStatus>;
 
 /** The DatabricksNotebook kind: names, schemas and printer columns of its CRD. */
-export const DATABRICKS_NOTEBOOK: KindDefinition = {
+export const DATABRICKS_NOTEBOOK: KindDefinition<
+  'DatabricksNotebook',
+  DatabricksNotebookSpec,
+  DatabricksNotebookStatus
+> = {
   kind: 'DatabricksNotebook',
   plural: 'databricksnotebooks',
   singular: 'databricksnotebook',

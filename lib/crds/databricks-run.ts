@@ -204,7 +204,7 @@ export const DatabricksRunStatus = Struct(
 export type DatabricksRunStatus = Static<typeof DatabricksRunStatus>;
 
 /** The DatabricksRun kind: names, schemas and printer columns of its CRD. */
-export const DATABRICKS_RUN: KindDefinition = {
+export const DATABRICKS_RUN: KindDefinition<'DatabricksRun', DatabricksRunSpec, DatabricksRunStatus> = {
   kind: 'DatabricksRun',
   plural: 'databricksruns',
   singular: 'databricksrun',

@@ -174,7 +174,11 @@ export const DatabricksSecretScopeStatus = Struct(
 export type DatabricksSecretScopeStatus = Static<typeof DatabricksSecretScopeStatus>;
 
 /** The DatabricksSecretScope kind: names, schemas and printer columns of its CRD. */
-export const DATABRICKS_SECRET_SCOPE: KindDefinition = {
+export const DATABRICKS_SECRET_SCOPE: KindDefinition<
+  'DatabricksSecretScope',
+  DatabricksSecretScopeSpec,
+  DatabricksSecretScopeStatus
+> = {
   kind: 'DatabricksSecretScope',
   plural: 'databrickssecretscopes',
   singular: 'databrickssecretscope',

@@ -125,7 +125,11 @@ export const DatabricksWorkspaceStatus = Struct(
 export type DatabricksWorkspaceStatus = Static<typeof DatabricksWorkspaceStatus>;
 
 /** The DatabricksWorkspace kind: names, schemas and printer columns of its CRD. */
-export const DATABRICKS_WORKSPACE: KindDefinition = {
+export const DATABRICKS_WORKSPACE: KindDefinition<
+  'DatabricksWorkspace',
+  DatabricksWorkspaceSpec,
+  DatabricksWorkspaceStatus
+> = {
   kind: 'DatabricksWorkspace',
   plural: 'databricksworkspaces',
   singular: 'databricksworkspace',

@@ -8,6 +8,9 @@ export { CRD_MANIFEST_FILE, renderCrdManifest } from './crd-manifest.js';
 export type {
   CustomResourceDefinition,
   KindDefinition,
+  SchemaOf,
+  SpecOf,
+  StatusOf,
   PrinterColumn,
 } from './custom-resource-definition.js';
 export {
@@ -51,7 +54,14 @@ export {
 export { DatabricksCustomResourceDefinitions } from './databricks-custom-resource-definitions.js';
 export { HealthRules } from './health-rules.js';
 export { CronSchedule, GitSource, JobCluster, JobSettings, TriggerSettings } from './job-settings.js';
-export { KIND_TABLE, KINDS, customResourceDefinitions, type DatabricksKind, type KindInfo } from './kinds.js';
+export {
+  KIND_TABLE,
+  KINDS,
+  customResourceDefinitions,
+  type DatabricksKind,
+  type KindDefinitionOf,
+  type KindInfo,
+} from './kinds.js';
 export { Library } from './library.js';
 export { EmailNotifications, WebhookNotifications } from './notifications.js';
 export {

@@ -51,3 +51,6 @@ export const KIND_TABLE = Object.fromEntries(
 export function customResourceDefinitions(): CustomResourceDefinition[] {
   return KINDS.map((definition) => customResourceDefinition(definition));
 }
+
+/** The definition of the kind named `K`, with the static types of its spec and status. */
+export type KindDefinitionOf<K extends DatabricksKind> = Extract<(typeof KINDS)[number], { kind: K }>;
