@@ -20,8 +20,11 @@ export interface DatabricksObjectProps {
   readonly syncWave?: number;
 }
 
-/** A Kubernetes object of the `databricks.operator.dev/v1alpha1` API, whose spec is built at synth time. */
-export abstract class DatabricksApiObject extends ApiObject {
+/**
+ * A Kubernetes object of the `databricks.operator.dev/v1alpha1` API, whose spec is built at synth time.
+ * `Spec` is the static type of the kind's spec schema, so a spec missing a required field does not compile.
+ */
+export abstract class DatabricksApiObject<Spec extends object = object> extends ApiObject {
   private readonly syncWave?: number;
 
   protected constructor(scope: Construct, id: string, kind: string, props: DatabricksObjectProps) {
@@ -56,5 +59,5 @@ export abstract class DatabricksApiObject extends ApiObject {
   }
 
   /** The `spec` of the manifest, as the CRD expects it. Called once per synth. */
-  protected abstract renderSpec(): object;
+  protected abstract renderSpec(): Spec;
 }

@@ -57,7 +57,10 @@ export interface DatabricksClusterProps extends DatabricksObjectProps {
  *   settings: { spark_version: '15.4.x-scala2.12', node_type_id: 'i3.xlarge', autoscale: { min_workers: 1, max_workers: 4 }, autotermination_minutes: 30 },
  * });
  */
-export class DatabricksCluster extends DatabricksApiObject implements IDatabricksCluster {
+export class DatabricksCluster
+  extends DatabricksApiObject<DatabricksClusterSpec>
+  implements IDatabricksCluster
+{
   declare readonly kind: 'DatabricksCluster';
 
   /**
@@ -87,7 +90,7 @@ export class DatabricksCluster extends DatabricksApiObject implements IDatabrick
     this.node.addValidation({ validate: () => clusterSpecProblems(this.settings, 'settings') });
   }
 
-  protected renderSpec(): object {
+  protected renderSpec(): DatabricksClusterSpec {
     return {
       workspaceRef: { name: this.workspace.name },
       settings: this.settings,

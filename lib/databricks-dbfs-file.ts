@@ -57,7 +57,7 @@ export interface DatabricksDbfsFileFromFileOptions extends Omit<DatabricksDbfsFi
  *   workspace, localPath: 'config/etl.json', path: '/FileStore/etl/config.json',
  * });
  */
-export class DatabricksDbfsFile extends DatabricksApiObject {
+export class DatabricksDbfsFile extends DatabricksApiObject<DatabricksDbfsFileSpec> {
   /** A DBFS file whose content is read from a local file at synth time. */
   static fromFile(
     scope: Construct,
@@ -107,13 +107,13 @@ export class DatabricksDbfsFile extends DatabricksApiObject {
     return problems;
   }
 
-  protected renderSpec(): object {
+  protected renderSpec(): DatabricksDbfsFileSpec {
     const content = this.fileProps.content;
     let contentsFrom: DatabricksDbfsFileSpec['contentsFrom'];
     if ('configMapKey' in content) contentsFrom = { configMapKeyRef: { ...content.configMapKey } };
     else if ('secretKey' in content) contentsFrom = { secretKeyRef: { ...content.secretKey } };
     else if (this.placed?.configMap) contentsFrom = { configMapKeyRef: this.placed.configMap };
-    const spec: Partial<DatabricksDbfsFileSpec> = {
+    return {
       workspaceRef: { name: this.workspace.name },
       path: this.path,
       contents: this.placed?.inline,
@@ -121,6 +121,5 @@ export class DatabricksDbfsFile extends DatabricksApiObject {
       overwrite: this.fileProps.overwrite,
       deletionPolicy: this.fileProps.deletionPolicy,
     };
-    return spec;
   }
 }

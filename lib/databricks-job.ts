@@ -165,7 +165,7 @@ const MAX_CONCURRENT_RUNS = 1000;
  * const ingest = job.addTask('ingest', { type: TaskType.notebook('/Shared/etl/ingest'), runOn: cluster });
  * job.addTask('transform', { type: TaskType.notebook('/Shared/etl/transform'), runOn: cluster }).dependsOn(ingest);
  */
-export class DatabricksJob extends DatabricksApiObject implements IDatabricksJob {
+export class DatabricksJob extends DatabricksApiObject<DatabricksJobSpec> implements IDatabricksJob {
   declare readonly kind: 'DatabricksJob';
 
   /**
@@ -295,7 +295,7 @@ export class DatabricksJob extends DatabricksApiObject implements IDatabricksJob
     return settings as JobSettings;
   }
 
-  protected renderSpec(): object {
+  protected renderSpec(): DatabricksJobSpec {
     return {
       workspaceRef: { name: this.workspace.name },
       settings: this.renderSettings(),

@@ -100,7 +100,10 @@ const EXTENSIONS: Readonly<Record<string, { language?: NotebookLanguage; format:
  *   workspace, localPath: 'notebooks/ingest.py', path: '/Shared/etl/ingest',
  * });
  */
-export class DatabricksNotebook extends DatabricksApiObject implements IDatabricksNotebook {
+export class DatabricksNotebook
+  extends DatabricksApiObject<DatabricksNotebookSpec>
+  implements IDatabricksNotebook
+{
   declare readonly kind: 'DatabricksNotebook';
 
   /**
@@ -176,7 +179,7 @@ export class DatabricksNotebook extends DatabricksApiObject implements IDatabric
     return problems;
   }
 
-  protected renderSpec(): object {
+  protected renderSpec(): DatabricksNotebookSpec {
     const props = this.notebookProps;
     const source = props.content;
     let contentFrom: DatabricksNotebookSpec['contentFrom'];
@@ -187,7 +190,7 @@ export class DatabricksNotebook extends DatabricksApiObject implements IDatabric
     } else if (this.placed?.configMap) {
       contentFrom = { configMapKeyRef: this.placed.configMap };
     }
-    const spec: Partial<DatabricksNotebookSpec> = {
+    return {
       workspaceRef: { name: this.workspace.name },
       path: this.path,
       language: props.language,
@@ -197,6 +200,5 @@ export class DatabricksNotebook extends DatabricksApiObject implements IDatabric
       overwrite: props.overwrite,
       deletionPolicy: props.deletionPolicy,
     };
-    return spec;
   }
 }

@@ -107,7 +107,7 @@ export interface DatabricksRunProps extends DatabricksObjectProps {
  * @example
  * new DatabricksRun(chart, 'train-now', { job: trainingJob, jobParameters: { epochs: '20' } });
  */
-export class DatabricksRun extends DatabricksApiObject {
+export class DatabricksRun extends DatabricksApiObject<DatabricksRunSpec> {
   /** The workspace the run happens in, if known. */
   readonly workspace?: IDatabricksWorkspace;
   /** The job this is a run of, if any. */
@@ -162,8 +162,14 @@ export class DatabricksRun extends DatabricksApiObject {
     return problems;
   }
 
-  protected renderSpec(): object {
-    return runSpec(this.runProps);
+  protected renderSpec(): DatabricksRunSpec {
+    // Unreachable in a synth: validation, which refuses a run without a workspace, runs first.
+    if (!this.workspace) throw new Error(`${this.node.path}: workspace is not set; set workspace`);
+    return {
+      workspaceRef: { name: this.workspace.name },
+      ...runTarget(this.runProps),
+      cancelOnDelete: this.runProps.cancelOnDelete,
+    };
   }
 }
 
@@ -172,18 +178,15 @@ const DNS_LABEL_PREFIX = /^[a-z0-9]([-a-z0-9]{0,50}[a-z0-9])?$/;
 const SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
 const COMPARE_OPTIONS = 'argocd.argoproj.io/compare-options';
 
-/** The spec of the run, from its props alone (the name's hash is taken over it). */
-function runSpec(props: DatabricksRunProps): Partial<DatabricksRunSpec> {
-  const workspace = props.workspace ?? props.job?.workspace;
-  const runNow: Record<string, unknown> | undefined =
-    props.runNow || props.jobParameters ? { ...props.runNow } : undefined;
-  if (runNow && props.jobParameters) runNow.job_parameters = { ...props.jobParameters };
+/** What the run runs, from its props alone: a job with its run-now parameters, or a one-time run. */
+function runTarget(props: DatabricksRunProps): Pick<DatabricksRunSpec, 'jobRef' | 'runNow' | 'submit'> {
   return {
-    workspaceRef: workspace ? { name: workspace.name } : undefined,
     jobRef: props.job ? { name: props.job.name } : undefined,
-    runNow: runNow as RunNowSettings | undefined,
+    runNow:
+      props.runNow || props.jobParameters
+        ? { ...props.runNow, ...(props.jobParameters && { job_parameters: { ...props.jobParameters } }) }
+        : undefined,
     submit: props.submit,
-    cancelOnDelete: props.cancelOnDelete,
   };
 }
 
@@ -198,7 +201,9 @@ function runBaseName(id: string, props: DatabricksRunProps): string {
 function runMetadata(id: string, props: DatabricksRunProps): DatabricksRunProps['metadata'] {
   if (!props.runOnChange) return props.metadata;
   const options: RunOnChangeOptions = props.runOnChange === true ? {} : props.runOnChange;
-  const { workspaceRef, jobRef, runNow, submit } = runSpec(props);
+  const workspace = props.workspace ?? props.job?.workspace;
+  const workspaceRef = workspace ? { name: workspace.name } : undefined;
+  const { jobRef, runNow, submit } = runTarget(props);
   // What runs, and where: the fields a run cannot change (cancelOnDelete can, so it is left out).
   const hash = createHash('sha256')
     .update(canonicalJson({ workspaceRef, jobRef, runNow, submit, trigger: options.trigger }))

@@ -80,7 +80,7 @@ export class ScopeSecretReference {
  *   .addSecretsFrom('warehouse-credentials');              // every key of a Kubernetes Secret
  * const password = scope.secret('password');                // `{{secrets/<scope>/password}}`
  */
-export class DatabricksSecretScope extends DatabricksApiObject {
+export class DatabricksSecretScope extends DatabricksApiObject<DatabricksSecretScopeSpec> {
   /** The workspace the scope lives in. */
   readonly workspace: IDatabricksWorkspace;
   /**
@@ -162,9 +162,9 @@ export class DatabricksSecretScope extends DatabricksApiObject {
     return problems;
   }
 
-  protected renderSpec(): object {
+  protected renderSpec(): DatabricksSecretScopeSpec {
     const props = this.scopeProps;
-    const spec: Partial<DatabricksSecretScopeSpec> = {
+    return {
       workspaceRef: { name: this.workspace.name },
       scopeName: this.scopeName,
       adopt: props.adopt,
@@ -173,6 +173,5 @@ export class DatabricksSecretScope extends DatabricksApiObject {
       acls: props.acls ? [...props.acls] : undefined,
       deletionPolicy: props.deletionPolicy,
     };
-    return spec;
   }
 }

@@ -108,7 +108,10 @@ export interface DatabricksWorkspaceProps extends DatabricksObjectProps {
  *   auth: WorkspaceAuth.token({ name: 'databricks-token', key: 'token' }),
  * });
  */
-export class DatabricksWorkspace extends DatabricksApiObject implements IDatabricksWorkspace {
+export class DatabricksWorkspace
+  extends DatabricksApiObject<DatabricksWorkspaceSpec>
+  implements IDatabricksWorkspace
+{
   declare readonly kind: 'DatabricksWorkspace';
 
   /** A workspace defined elsewhere (another app or `kubectl`), by the name of its `DatabricksWorkspace`. */
@@ -168,7 +171,7 @@ export class DatabricksWorkspace extends DatabricksApiObject implements IDatabri
     return problems;
   }
 
-  protected renderSpec(): object {
+  protected renderSpec(): DatabricksWorkspaceSpec {
     return {
       host: this.host.replace(/\/$/, ''),
       ...(this.insecureHttp ? { insecureHttp: true } : {}),

@@ -1,12 +1,14 @@
+import type { DELETION_POLICIES, JOB_DELETION_POLICIES } from './crds/deletion-policy.js';
+
 /**
  * What the controller does in Databricks when the Kubernetes object is deleted (`spec.deletionPolicy`).
  * - `Delete`: delete the Databricks object.
  * - `Retain`: leave it in the workspace, unmanaged.
  */
-export type DeletionPolicy = 'Delete' | 'Retain';
+export type DeletionPolicy = (typeof DELETION_POLICIES)[number];
 
 /**
  * What the controller does with a job when its `DatabricksJob` is deleted: as {@link DeletionPolicy}, plus
  * `Pause`, which keeps the job and its run history but pauses its schedule and triggers.
  */
-export type JobDeletionPolicy = DeletionPolicy | 'Pause';
+export type JobDeletionPolicy = (typeof JOB_DELETION_POLICIES)[number];

@@ -26,6 +26,9 @@ export const AllPurposeClusterSettings = Struct(
   }),
 );
 
+/** The states `spec.state` asks for. */
+export const DESIRED_CLUSTER_STATES = ['Running', 'Terminated'] as const;
+
 /** `spec` of a DatabricksCluster: the cluster settings, whether it runs, and what deletion does. */
 export const DatabricksClusterSpec = Struct(
   {
@@ -33,7 +36,7 @@ export const DatabricksClusterSpec = Struct(
     settings: AllPurposeClusterSettings,
     state: Opt(
       StringEnum(
-        ['Running', 'Terminated'] as const,
+        DESIRED_CLUSTER_STATES,
         'Whether the cluster should be running. Terminated keeps its configuration without cost. Defaults to Running.',
         { default: 'Running' },
       ),
@@ -68,6 +71,13 @@ export const CLUSTER_STATES = [
   'ERROR',
   'UNKNOWN',
 ] as const;
+/** A cluster state the CRD knows. */
+export type ClusterState = (typeof CLUSTER_STATES)[number];
+
+/** Whether Databricks' cluster `state` is one the CRD's enum holds. */
+export function isClusterState(state: string): state is ClusterState {
+  return (CLUSTER_STATES as readonly string[]).includes(state);
+}
 
 /** `status` of a DatabricksCluster, written by the controller. */
 export const DatabricksClusterStatus = Struct(

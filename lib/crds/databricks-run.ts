@@ -120,7 +120,8 @@ export const DatabricksRunSpec = Struct(
 );
 export type DatabricksRunSpec = Static<typeof DatabricksRunSpec>;
 
-const LIFE_CYCLE_STATES = [
+/** The run life cycle states `status.lifeCycleState` can hold; the controller leaves any other out. */
+export const RUN_LIFE_CYCLE_STATES = [
   'QUEUED',
   'PENDING',
   'RUNNING',
@@ -131,7 +132,15 @@ const LIFE_CYCLE_STATES = [
   'BLOCKED',
   'WAITING_FOR_RETRY',
 ] as const;
-const LifeCycleState = StringEnum(LIFE_CYCLE_STATES, 'Run life cycle state (state.life_cycle_state).');
+/** A run life cycle state the CRD knows (`state.life_cycle_state`). */
+export type RunLifeCycleState = (typeof RUN_LIFE_CYCLE_STATES)[number];
+
+/** Whether Databricks' `life_cycle_state` is one the CRD's enum holds. */
+export function isRunLifeCycleState(state: string): state is RunLifeCycleState {
+  return (RUN_LIFE_CYCLE_STATES as readonly string[]).includes(state);
+}
+
+const LifeCycleState = StringEnum(RUN_LIFE_CYCLE_STATES, 'Run life cycle state (state.life_cycle_state).');
 const ResultState = Str(
   'Result of a finished run (state.result_state): SUCCESS, FAILED, TIMEDOUT, CANCELED, ...',
 );

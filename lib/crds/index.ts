@@ -17,6 +17,9 @@ export {
   AllPurposeClusterSettings,
   CLUSTER_STATES,
   DATABRICKS_CLUSTER,
+  DESIRED_CLUSTER_STATES,
+  isClusterState,
+  type ClusterState,
   DatabricksClusterSpec,
   DatabricksClusterStatus,
 } from './databricks-cluster.js';
@@ -37,6 +40,9 @@ export {
   DATABRICKS_RUN,
   DatabricksRunSpec,
   DatabricksRunStatus,
+  RUN_LIFE_CYCLE_STATES,
+  isRunLifeCycleState,
+  type RunLifeCycleState,
   RunNowSettings,
   RunSubmitSettings,
 } from './databricks-run.js';
@@ -51,6 +57,7 @@ export {
   DatabricksWorkspaceSpec,
   DatabricksWorkspaceStatus,
 } from './databricks-workspace.js';
+export { DELETION_POLICIES, JOB_DELETION_POLICIES } from './deletion-policy.js';
 export { DatabricksCustomResourceDefinitions } from './databricks-custom-resource-definitions.js';
 export { HealthRules } from './health-rules.js';
 export { CronSchedule, GitSource, JobCluster, JobSettings, TriggerSettings } from './job-settings.js';
