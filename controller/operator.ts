@@ -9,7 +9,8 @@ import type { WorkspaceCredentialsOptions } from './databricks/index.js';
 import { registerClusterController } from './reconcilers/cluster/cluster.js';
 import { registerDbfsFileController } from './reconcilers/dbfs-file/dbfs-file.js';
 import { registerJobController, type JobTiming } from './reconcilers/job/job.js';
-import type { ManagedContext, NotReadyBackoff } from './reconcilers/managed/managed.js';
+import { kindInformers } from './reconcilers/managed/kind-informers.js';
+import type { NotReadyBackoff } from './reconcilers/managed/managed.js';
 import type { OperatorSetup } from './reconcilers/managed/setup.js';
 import { registerNotebookController } from './reconcilers/notebook/notebook.js';
 import { registerRunController } from './reconcilers/run/run.js';
@@ -17,8 +18,7 @@ import { registerSecretScopeController } from './reconcilers/secret-scope/secret
 import { resourceOf } from './reconcilers/managed/resources.js';
 import { registerWorkspaceController, type WorkspaceProbeTiming } from './reconcilers/workspace/workspace.js';
 import { WorkspaceClients, type SharedClientOptions } from './reconcilers/workspace/workspace-clients.js';
-import type { Informer } from './runtime/informer.js';
-import type { KubeClient, KubeObject, ResourceType } from './runtime/kube-client.js';
+import type { KubeClient, ResourceType } from './runtime/kube-client.js';
 import type { Logger } from './runtime/logger.js';
 import { Manager } from './runtime/manager.js';
 import { registerReadinessMetrics } from './runtime/readiness-metrics.js';
@@ -90,17 +90,11 @@ export function createOperator(options: OperatorOptions): Operator {
     { metrics: manager.registry, ...options.clientOptions },
     options.credentialsOptions,
   );
-  const informers = Object.fromEntries(
-    KINDS.map((kind) => [
-      kind.kind,
-      manager.informer({
-        resource: RESOURCES[kind.kind],
-        namespaces: config.namespaces,
-        resyncPeriodMs: config.resyncPeriodMs,
-        resyncJitter: RESYNC_JITTER,
-      }),
-    ]),
-  ) as Record<DatabricksKind, Informer<KubeObject>>;
+  const informers = kindInformers(manager, {
+    namespaces: config.namespaces,
+    resyncPeriodMs: config.resyncPeriodMs,
+    resyncJitter: RESYNC_JITTER,
+  });
   const setup: OperatorSetup<OperatorOptions> = {
     manager,
     config,
@@ -109,7 +103,7 @@ export function createOperator(options: OperatorOptions): Operator {
     shared: {
       kube: manager.kube,
       events: manager.events,
-      workspaces: informers.DatabricksWorkspace.store as ManagedContext['workspaces'],
+      workspaces: informers.DatabricksWorkspace.store,
       clients,
       notReadyBackoff: options.notReadyBackoff,
     },

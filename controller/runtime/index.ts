@@ -29,6 +29,7 @@ export * from './controller.js';
 export * from './events.js';
 export * from './finalizer.js';
 export * from './informer.js';
+export * from './kind-object.js';
 export * from './kube-client.js';
 export * from './leader-election.js';
 export * from './logger.js';

@@ -26,6 +26,9 @@ export interface ManagerOptions {
 
 const LEADER_METRIC = 'leader_election_master_status';
 
+/** What the manager itself does with an informer, whatever the type of its objects. */
+type SharedInformer = Pick<Informer, 'resource' | 'hasSynced' | 'start' | 'stop'>;
+
 /** Why a manager stopped: asked to (`stop()` or a signal), or it lost the lease and must exit. */
 export type StopReason = 'stopped' | 'leadership-lost';
 
@@ -48,8 +51,9 @@ export class Manager {
   /** Resolves once the manager has stopped, with why. */
   readonly done: Promise<StopReason>;
   private resolveDone!: (reason: StopReason) => void;
-  private readonly informers = new Map<string, Informer<KubeObject>>();
-  private readonly controllers: Controller<KubeObject, unknown>[] = [];
+  private readonly informers = new Map<string, SharedInformer>();
+  /** What the manager does with a controller: start it while leading, stop it with the manager. */
+  private readonly controllers: Pick<Controller<KubeObject, unknown>, 'start' | 'stop'>[] = [];
   private readonly elector: LeaderElector | undefined;
   private server: Server | undefined;
   private controllersRunning = false;
@@ -90,18 +94,19 @@ export class Manager {
       [...(options.namespaces ?? [])].sort(),
       options.labelSelector,
     ]);
-    let informer = this.informers.get(id);
-    if (!informer) {
-      informer = new Informer<KubeObject>(this.kube, { logger: this.logger, ...options });
-      this.informers.set(id, informer);
-    }
-    return informer as unknown as Informer<T>;
+    const shared = this.informers.get(id);
+    // I/O boundary: the informer caches the API server's JSON for this resource, which T describes as it
+    // did for the caller that created it (KubeClient.list reads that JSON as T in the first place).
+    if (shared) return shared as Informer<T>;
+    const informer = new Informer<T>(this.kube, { logger: this.logger, ...options });
+    this.informers.set(id, informer);
+    return informer;
   }
 
   /** Adds a controller; it runs whenever this replica leads (always, without leader election). */
   controller<T extends KubeObject, C>(options: Omit<ControllerOptions<T, C>, 'registry'>): Controller<T, C> {
     const controller = new Controller<T, C>({ logger: this.logger, ...options, registry: this.registry });
-    this.controllers.push(controller as unknown as Controller<KubeObject, unknown>);
+    this.controllers.push(controller);
     return controller;
   }
 

@@ -41,7 +41,6 @@ import type { OperatorSetup } from '../managed/setup.js';
 import { findCondition } from '../../runtime/conditions.js';
 import { keysReferencing, type Reconciler } from '../../runtime/controller.js';
 import type { EventNote } from '../../runtime/events.js';
-import type { Informer } from '../../runtime/informer.js';
 import type { ResourceType } from '../../runtime/kube-client.js';
 import { jsonEqual } from '../../runtime/merge-patch.js';
 import type { ObjectStore } from '../../runtime/object-store.js';
@@ -294,7 +293,7 @@ async function cleanupCluster(
 /** Runs the DatabricksCluster controller, woken also by its workspace. */
 export function registerClusterController(setup: OperatorSetup): void {
   const { informers, manager } = setup;
-  const informer = informers.DatabricksCluster as unknown as Informer<DatabricksCluster>;
+  const informer = informers.DatabricksCluster;
   informer.addIndex(WORKSPACE_INDEX, workspaceKeyOf);
   const controller = manager.controller<DatabricksCluster, ClusterContext>({
     name: 'databrickscluster',
@@ -308,7 +307,9 @@ export function registerClusterController(setup: OperatorSetup): void {
       view: freshUntilResync(informer, setup.config.resyncPeriodMs),
     },
   });
-  controller.watch(informers.DatabricksWorkspace, keysReferencing(informer, WORKSPACE_INDEX), (a, b) =>
-    workspaceReadinessChanged(a as never, b as never),
+  controller.watch(
+    informers.DatabricksWorkspace,
+    keysReferencing(informer, WORKSPACE_INDEX),
+    workspaceReadinessChanged,
   );
 }

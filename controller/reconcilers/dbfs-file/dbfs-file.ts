@@ -26,7 +26,6 @@ import { unlessMissing, type DatabricksClient, type FileInfo } from '../../datab
 import type { OperatorSetup } from '../managed/setup.js';
 import { keysReferencing, type Reconciler } from '../../runtime/controller.js';
 import type { EventNote } from '../../runtime/events.js';
-import type { Informer } from '../../runtime/informer.js';
 import type { KubeClient, ResourceType } from '../../runtime/kube-client.js';
 import { done, type Outcome } from '../../runtime/outcome.js';
 import { StatusWriter } from '../../runtime/status.js';
@@ -251,7 +250,7 @@ function plainPath(path: string): string {
 /** Runs the DatabricksDbfsFile controller, woken also by its workspace becoming Ready. */
 export function registerDbfsFileController(setup: OperatorSetup): void {
   const { informers, manager } = setup;
-  const informer = informers.DatabricksDbfsFile as unknown as Informer<DatabricksDbfsFile>;
+  const informer = informers.DatabricksDbfsFile;
   informer.addIndex(WORKSPACE_INDEX, workspaceKeyOf);
   const controller = manager.controller<DatabricksDbfsFile, DbfsFileContext>({
     name: 'databricksdbfsfile',
@@ -265,7 +264,9 @@ export function registerDbfsFileController(setup: OperatorSetup): void {
       view: freshUntilResync(informer, setup.config.resyncPeriodMs),
     },
   });
-  controller.watch(informers.DatabricksWorkspace, keysReferencing(informer, WORKSPACE_INDEX), (a, b) =>
-    workspaceReadinessChanged(a as never, b as never),
+  controller.watch(
+    informers.DatabricksWorkspace,
+    keysReferencing(informer, WORKSPACE_INDEX),
+    workspaceReadinessChanged,
   );
 }

@@ -24,7 +24,6 @@ import type { OperatorSetup } from '../managed/setup.js';
 import { kubeTime } from '../../runtime/conditions.js';
 import type { Reconciler } from '../../runtime/controller.js';
 import { keysReferencing } from '../../runtime/controller.js';
-import type { Informer } from '../../runtime/informer.js';
 import type { ResourceType } from '../../runtime/kube-client.js';
 import type { ObjectStore } from '../../runtime/object-store.js';
 import { done, type Outcome } from '../../runtime/outcome.js';
@@ -46,10 +45,9 @@ import {
 } from '../managed/managed.js';
 import { withOwnerTags } from '../managed/ownership.js';
 import {
-  REFERENCE_INDEXES,
   referenceIndexFunctions,
-  referenceTargetChanged,
   resolveTaskReferences,
+  watchReferenceTargets,
   type ReferenceStores,
 } from '../managed/references.js';
 import { resourceOf } from '../managed/resources.js';
@@ -245,7 +243,7 @@ export function registerJobController(
 ): void {
   const { informers, manager } = setup;
   const { activeRunPollMs } = { ...defaultJobTiming, ...setup.options.jobTiming };
-  const informer = informers.DatabricksJob as unknown as Informer<DatabricksJob>;
+  const informer = informers.DatabricksJob;
   // Each resync reads the jobs listing and the runs afresh, once for all jobs of a workspace; reconciles
   // between resyncs reuse them, except that a poll of an active run needs runs at most half a poll old.
   const view: JobViewOptions = {
@@ -273,19 +271,15 @@ export function registerJobController(
       permissionsCycle: new StaggeredCycle(setup.config.slowResyncPeriodMs),
       references: {
         clusters: informers.DatabricksCluster.store,
-        jobs: informer.store as ReferenceStores['jobs'],
+        jobs: informer.store,
         notebooks: informers.DatabricksNotebook.store,
       },
     },
   });
-  controller.watch(informers.DatabricksWorkspace, keysReferencing(informer, WORKSPACE_INDEX), (a, b) =>
-    workspaceReadinessChanged(a as never, b as never),
+  controller.watch(
+    informers.DatabricksWorkspace,
+    keysReferencing(informer, WORKSPACE_INDEX),
+    workspaceReadinessChanged,
   );
-  for (const kind of ['DatabricksCluster', 'DatabricksJob', 'DatabricksNotebook'] as const) {
-    controller.watch(
-      informers[kind],
-      keysReferencing(informer, REFERENCE_INDEXES[kind]),
-      referenceTargetChanged,
-    );
-  }
+  watchReferenceTargets(controller, informer, informers);
 }

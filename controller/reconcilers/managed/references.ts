@@ -5,8 +5,11 @@
  * target's readiness wake the referring object again.
  */
 import { isConditionTrue } from '../../runtime/conditions.js';
+import { keysReferencing, type KeyMapper } from '../../runtime/controller.js';
+import type { Informer } from '../../runtime/informer.js';
 import type { KubeObject } from '../../runtime/kube-client.js';
 import type { ObjectStore } from '../../runtime/object-store.js';
+import type { KindInformers } from './kind-informers.js';
 import { resolveReference, type ManagedStatus, type Referrer } from './managed.js';
 
 type Json = Record<string, unknown>;
@@ -138,9 +141,9 @@ export function referenceIndexFunctions<T extends KubeObject>(
 }
 
 /** Whether a referenced object changed in a way its referrers care about: readiness or its status value. */
-export function referenceTargetChanged(
-  previous: KubeObject & { status?: ManagedStatus & Json },
-  current: KubeObject & { status?: ManagedStatus & Json },
+export function referenceTargetChanged<T extends KubeObject & { status?: ManagedStatus & Json }>(
+  previous: T,
+  current: T,
 ): boolean {
   if (
     isConditionTrue(previous.status?.conditions, 'Ready') !==
@@ -151,4 +154,32 @@ export function referenceTargetChanged(
   return REFERENCE_KINDS.some(
     (reference) => previous.status?.[reference.statusField] !== current.status?.[reference.statusField],
   );
+}
+
+/** The informers of the kinds a task can reference. */
+export type ReferenceTargetInformers = Pick<
+  KindInformers,
+  'DatabricksCluster' | 'DatabricksJob' | 'DatabricksNotebook'
+>;
+
+/**
+ * Wakes the objects of `referrers` (indexed by {@link referenceIndexFunctions}) when an object their
+ * tasks reference changes readiness or the status value that replaces the reference.
+ */
+export function watchReferenceTargets<T extends KubeObject>(
+  controller: {
+    watch<R extends KubeObject>(
+      informer: Informer<R>,
+      mapToKeys: KeyMapper<R>,
+      changed: (previous: R, current: R) => boolean,
+    ): unknown;
+  },
+  referrers: Informer<T>,
+  targets: ReferenceTargetInformers,
+): void {
+  const keysOf = (kind: keyof ReferenceTargetInformers) =>
+    keysReferencing(referrers, REFERENCE_INDEXES[kind]);
+  controller.watch(targets.DatabricksCluster, keysOf('DatabricksCluster'), referenceTargetChanged);
+  controller.watch(targets.DatabricksJob, keysOf('DatabricksJob'), referenceTargetChanged);
+  controller.watch(targets.DatabricksNotebook, keysOf('DatabricksNotebook'), referenceTargetChanged);
 }

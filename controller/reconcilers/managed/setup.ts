@@ -2,11 +2,9 @@
  * What a kind's registration gets from the operator. It lives here, beside the reconcilers, so that no
  * reconciler imports `operator.ts` (which imports every kind to register it).
  */
-import type { DatabricksKind } from '../../../lib/crds/index.js';
-import type { Informer } from '../../runtime/informer.js';
-import type { KubeObject } from '../../runtime/kube-client.js';
 import type { Manager } from '../../runtime/manager.js';
 import type { RuntimeConfig } from '../../runtime/runtime-config.js';
+import type { KindInformers } from './kind-informers.js';
 import type { ManagedContext } from './managed.js';
 
 /**
@@ -16,7 +14,7 @@ import type { ManagedContext } from './managed.js';
 export interface OperatorSetup<Options = unknown> {
   readonly manager: Manager;
   readonly config: RuntimeConfig;
-  readonly informers: Readonly<Record<DatabricksKind, Informer<KubeObject>>>;
+  readonly informers: KindInformers;
   /** The context every managed kind's reconciler shares (its own `status` writer is added per kind). */
   readonly shared: Omit<ManagedContext, 'status'>;
   readonly options: Options;

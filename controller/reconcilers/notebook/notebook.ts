@@ -35,7 +35,6 @@ import {
 import type { OperatorSetup } from '../managed/setup.js';
 import { keysReferencing, type Reconciler } from '../../runtime/controller.js';
 import type { EventNote } from '../../runtime/events.js';
-import type { Informer } from '../../runtime/informer.js';
 import type { KubeClient, ResourceType } from '../../runtime/kube-client.js';
 import { done, type Outcome } from '../../runtime/outcome.js';
 import { StatusWriter } from '../../runtime/status.js';
@@ -394,7 +393,7 @@ async function cleanupNotebook(
 /** Runs the DatabricksNotebook controller, woken also by its workspace becoming Ready. */
 export function registerNotebookController(setup: OperatorSetup): void {
   const { informers, manager } = setup;
-  const informer = informers.DatabricksNotebook as unknown as Informer<DatabricksNotebook>;
+  const informer = informers.DatabricksNotebook;
   informer.addIndex(WORKSPACE_INDEX, workspaceKeyOf);
   const controller = manager.controller<DatabricksNotebook, NotebookContext>({
     name: 'databricksnotebook',
@@ -408,7 +407,9 @@ export function registerNotebookController(setup: OperatorSetup): void {
       view: freshUntilResync(informer, setup.config.resyncPeriodMs),
     },
   });
-  controller.watch(informers.DatabricksWorkspace, keysReferencing(informer, WORKSPACE_INDEX), (a, b) =>
-    workspaceReadinessChanged(a as never, b as never),
+  controller.watch(
+    informers.DatabricksWorkspace,
+    keysReferencing(informer, WORKSPACE_INDEX),
+    workspaceReadinessChanged,
   );
 }

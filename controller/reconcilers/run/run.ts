@@ -27,7 +27,6 @@ import type { OperatorSetup } from '../managed/setup.js';
 import { findCondition, type ConditionUpdate } from '../../runtime/conditions.js';
 import { keysReferencing, type Reconciler } from '../../runtime/controller.js';
 import type { EventNote } from '../../runtime/events.js';
-import type { Informer } from '../../runtime/informer.js';
 import type { ResourceType } from '../../runtime/kube-client.js';
 import type { ObjectStore } from '../../runtime/object-store.js';
 import { done, requeueAfter, type Outcome } from '../../runtime/outcome.js';
@@ -46,10 +45,10 @@ import {
   type ManagedObject,
 } from '../managed/managed.js';
 import {
-  REFERENCE_INDEXES,
   referenceIndexFunctions,
   referenceTargetChanged,
   resolveTaskReferences,
+  watchReferenceTargets,
   type ReferenceStores,
 } from '../managed/references.js';
 import { RunPollers, defaultRunPollingOptions, isRunFinished } from './run-poller.js';
@@ -344,7 +343,7 @@ function note(reason: string, action: string, text: string): EventNote {
  */
 export function registerRunController(setup: OperatorSetup): void {
   const { informers, manager } = setup;
-  const informer = informers.DatabricksRun as unknown as Informer<DatabricksRun>;
+  const informer = informers.DatabricksRun;
   const notStarted = (run: DatabricksRun): boolean => run.status?.runId === undefined;
   informer.addIndex(WORKSPACE_INDEX, workspaceKeyOf);
   informer.addIndex(JOB_REF_INDEX, (run) =>
@@ -357,7 +356,7 @@ export function registerRunController(setup: OperatorSetup): void {
   }
   const pollers = new RunPollers((key) => controller.enqueue(key), defaultRunPollingOptions, manager.logger);
   void manager.done.then(() => pollers.stop());
-  const jobs = informers.DatabricksJob.store as RunContext['jobs'];
+  const jobs = informers.DatabricksJob.store;
   const controller = manager.controller<DatabricksRun, RunContext>({
     name: 'databricksrun',
     informer,
@@ -375,15 +374,11 @@ export function registerRunController(setup: OperatorSetup): void {
       },
     },
   });
-  controller.watch(informers.DatabricksWorkspace, keysReferencing(informer, WORKSPACE_INDEX), (a, b) =>
-    workspaceReadinessChanged(a as never, b as never),
+  controller.watch(
+    informers.DatabricksWorkspace,
+    keysReferencing(informer, WORKSPACE_INDEX),
+    workspaceReadinessChanged,
   );
   controller.watch(informers.DatabricksJob, keysReferencing(informer, JOB_REF_INDEX), referenceTargetChanged);
-  for (const kind of ['DatabricksCluster', 'DatabricksJob', 'DatabricksNotebook'] as const) {
-    controller.watch(
-      informers[kind],
-      keysReferencing(informer, REFERENCE_INDEXES[kind]),
-      referenceTargetChanged,
-    );
-  }
+  watchReferenceTargets(controller, informer, informers);
 }

@@ -31,7 +31,6 @@ import {
 import type { OperatorSetup } from '../managed/setup.js';
 import { keysReferencing, type Reconciler } from '../../runtime/controller.js';
 import type { EventNote } from '../../runtime/events.js';
-import type { Informer } from '../../runtime/informer.js';
 import type { ResourceType } from '../../runtime/kube-client.js';
 import type { ObjectStore } from '../../runtime/object-store.js';
 import { done, type Outcome } from '../../runtime/outcome.js';
@@ -342,7 +341,7 @@ function shown(keys: readonly string[]): string {
 /** Runs the DatabricksSecretScope controller, woken also when its workspace becomes Ready or changes. */
 export function registerSecretScopeController(setup: OperatorSetup): void {
   const { informers, manager } = setup;
-  const informer = informers.DatabricksSecretScope as unknown as Informer<DatabricksSecretScope>;
+  const informer = informers.DatabricksSecretScope;
   informer.addIndex(WORKSPACE_INDEX, workspaceKeyOf);
   informer.addIndex(SCOPE_NAME_INDEX, (scope) => [scopeNameOf(scope)]);
   const controller = manager.controller<DatabricksSecretScope, SecretScopeContext>({
@@ -364,7 +363,9 @@ export function registerSecretScopeController(setup: OperatorSetup): void {
       view: freshUntilResync(informer, setup.config.resyncPeriodMs),
     },
   });
-  controller.watch(informers.DatabricksWorkspace, keysReferencing(informer, WORKSPACE_INDEX), (a, b) =>
-    workspaceReadinessChanged(a as never, b as never),
+  controller.watch(
+    informers.DatabricksWorkspace,
+    keysReferencing(informer, WORKSPACE_INDEX),
+    workspaceReadinessChanged,
   );
 }

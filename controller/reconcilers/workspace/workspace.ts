@@ -466,7 +466,7 @@ function probeFailure(error: unknown, spec: DatabricksWorkspaceSpec): ProbeFailu
 export function registerWorkspaceController(
   setup: OperatorSetup<{ readonly workspaceTiming?: WorkspaceProbeTiming }>,
 ): void {
-  const informer = setup.informers.DatabricksWorkspace as unknown as Informer<DatabricksWorkspace>;
+  const informer = setup.informers.DatabricksWorkspace;
   informer.addEventHandler({ onDelete: (workspace) => setup.shared.clients.forget(objectKey(workspace)) });
   const dependentInformer = (kind: DependentKind) => setup.informers[kind] as unknown as Informer<Dependent>;
   const dependents = {} as Record<DependentKind, Informer<Dependent>['store']>;
