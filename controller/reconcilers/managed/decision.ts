@@ -22,13 +22,14 @@ export type Decision =
    */
   | { readonly action: 'adopt'; readonly diff: readonly string[] }
   /** Not taken: owned elsewhere, or not there to adopt. `reason` is the `Ready=False` reason. */
-  | { readonly action: 'refuse'; readonly reason: string; readonly message: string }
+  | { readonly action: 'refuse'; readonly reason: string; readonly message?: string }
   | { readonly action: 'delete' }
   | { readonly action: 'none' };
 
 /**
  * The decision as one `plan` line starts: `create`, `update <diff>`, `adopt (marker only)`,
- * `adopt <diff>`, `refuse (<reason>: <message>)`, `delete`, `none`.
+ * `adopt <diff>`, `refuse (<reason>: <message>)`, `delete`, `none`. For content at a path, which carries
+ * no marker, `adopt (marker only)` means what is there is taken as it is.
  */
 export function describeDecision(decision: Decision): string {
   switch (decision.action) {
@@ -37,7 +38,7 @@ export function describeDecision(decision: Decision): string {
     case 'adopt':
       return decision.diff.length === 0 ? 'adopt (marker only)' : `adopt ${decision.diff.join(', ')}`;
     case 'refuse':
-      return `refuse (${decision.reason}: ${decision.message})`;
+      return `refuse (${decision.reason}${decision.message ? `: ${decision.message}` : ''})`;
     default:
       return decision.action;
   }
