@@ -126,6 +126,22 @@ export class ClustersApi {
     });
   }
 
+  /**
+   * `clusters/update`: a partial update of the top-level fields named in the mask, taken from `cluster`
+   * (a field the mask names and `cluster` lacks is removed). The state rules are those of an edit.
+   */
+  async update(
+    clusterId: string,
+    updateMask: readonly (keyof ClusterSpec)[],
+    cluster: ClusterSpec,
+  ): Promise<void> {
+    await this.api.call({
+      method: 'POST',
+      path: `${CLUSTERS}/update`,
+      body: { cluster_id: clusterId, update_mask: updateMask.join(','), cluster },
+    });
+  }
+
   /** `clusters/start`: only from TERMINATED. */
   async start(clusterId: string): Promise<void> {
     await this.api.call({ method: 'POST', path: `${CLUSTERS}/start`, body: { cluster_id: clusterId } });

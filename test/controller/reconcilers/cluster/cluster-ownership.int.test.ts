@@ -58,6 +58,34 @@ describe('DatabricksCluster reconciler: ownership, crash safety, deletion and re
     expect(await eventReasons(bed, 'adopter')).toContain('Adopted');
   });
 
+  it('adopts a cluster whose settings already match with a clusters/update of custom_tags alone, never an edit', async () => {
+    const settings = clusterSettings('matching');
+    const { cluster_id: clusterId } = (await bed.fake.ui.call('clusters/create', settings)) as {
+      cluster_id: string;
+    };
+    const cluster = await createReadyCluster(bed, 'marker-only', { clusterId }, settings);
+    expect(cluster.status?.clusterId).toBe(clusterId);
+    expect(bed.fake.requestCount('clusters/edit')).toBe(0);
+    expect(bed.fake.requestCount('clusters/update', 200)).toBe(1);
+    const [update] = bed.fake.requests({ endpoint: 'clusters/update' });
+    expect(update?.body).toEqual({
+      cluster_id: clusterId,
+      update_mask: 'custom_tags',
+      cluster: {
+        custom_tags: {
+          ...(settings['custom_tags'] as Record<string, string> | undefined),
+          'k8s-owner': `${bed.namespace}/marker-only`,
+          'k8s-owner-uid': cluster.metadata.uid,
+        },
+      },
+    });
+    expect(await remoteCluster(bed.fake, clusterId)).toMatchObject({
+      cluster_name: 'matching',
+      state: 'RUNNING',
+    });
+    expect(await eventReasons(bed, 'marker-only')).toContain('Adopted');
+  });
+
   it('reports ClusterNotFound for a spec.clusterId that does not exist', async () => {
     await bed.create(
       CLUSTERS,

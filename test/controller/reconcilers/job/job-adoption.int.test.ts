@@ -45,6 +45,31 @@ describe('DatabricksJob reconciler: adoption and ownership', () => {
     expect((await eventsAbout(bed, 'adopter')).map((event) => event.reason)).toContain('Adopted');
   });
 
+  it('adopts a job whose settings already match with a jobs/update of its tags alone, never a reset', async () => {
+    const settings = { name: 'matching', tasks: [notebookTask('same')], tags: { team: 'data' } };
+    const { job_id: jobId } = (await bed.fake.ui.call('jobs/create', settings)) as { job_id: number };
+
+    const job = await createReadyJob(bed, 'marker-only', settings, { jobId });
+
+    expect(job.status?.jobId).toBe(jobId);
+    expect(writes(bed.fake)).toEqual({ 'jobs/update': 1 });
+    const [update] = bed.fake.requests({ endpoint: 'jobs/update' });
+    expect(update?.body).toEqual({
+      job_id: jobId,
+      new_settings: {
+        tags: {
+          team: 'data',
+          'k8s-owner': `${bed.namespace}/marker-only`,
+          'k8s-owner-uid': job.metadata.uid,
+        },
+      },
+    });
+    const remote = await remoteJob(bed.fake, jobId);
+    expect(remote?.settings.tasks?.map((task) => task['task_key'])).toEqual(['same']);
+    const adopted = (await eventsAbout(bed, 'marker-only')).find((event) => event.reason === 'Adopted');
+    expect(adopted?.note).toMatch(/already matched spec\.settings: wrote only the ownership marker/);
+  });
+
   it('refuses a job another live DatabricksJob owns, and takes it once that object let it go', async () => {
     const owner = await createReadyJob(
       bed,
