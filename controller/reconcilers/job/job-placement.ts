@@ -1,38 +1,33 @@
 /**
- * Where a DatabricksJob's job is in Databricks, and making it hold `spec.settings`: adopted, found after
- * a crash, created, reset on a spec change, or reset when it drifted. A job another live DatabricksJob
- * or an Asset Bundle owns is refused.
+ * Where a DatabricksJob's job is in Databricks, and making it hold `spec.settings`. What to do is
+ * {@link decideJob}'s: this file reads what the decision needs, then does what it says (create, reset,
+ * write the marker alone, refuse, or nothing) and says so in Events.
  */
 import {
   InvalidParameterError,
   NotFoundError,
   formatId,
   type DatabricksClient,
-  type Job,
   type JobSettings,
 } from '../../databricks/index.js';
-import { JobSettings as JobSettingsSchema } from '../../../lib/crds/index.js';
-import { jobDriftRules } from '../../drift/drift-rules.js';
-import { SettingsDiff, type SettableFieldsSchema } from '../../drift/settings-diff.js';
 import type { EventNote } from '../../runtime/events.js';
 import { note, shortList, warning } from '../managed/event-notes.js';
-import type { DatabricksJob, JobContext } from './job.js';
-import { JobView } from './job-view.js';
 import { NotReadyError, WORKSPACE_INDEX, describeApiError, workspaceKeyOf } from '../managed/managed.js';
+import { OWNER_TAG, OWNER_UID_TAG, describeMarker, isLeftBehindFor } from '../managed/ownership.js';
+import type { DatabricksJob, JobContext } from './job.js';
 import {
-  OWNER_TAG,
-  OWNER_UID_TAG,
-  describeMarker,
-  isLeftBehindFor,
-  refuseIfOwnedElsewhere,
-} from '../managed/ownership.js';
-
-const jobDiff = new SettingsDiff(JobSettingsSchema as SettableFieldsSchema, jobDriftRules);
+  decideJob,
+  jobReads,
+  type JobDecision,
+  type JobObservation,
+  type JobRecord,
+} from './job-decision.js';
+import { JobView } from './job-view.js';
 
 /** What placing the job in Databricks did. */
 export interface Placement {
   readonly jobId: string;
-  /** Created or reset it. */
+  /** Created it, or wrote its settings or its marker. */
   readonly wrote: boolean;
   /** Created it just now (it can have no runs yet). */
   readonly created: boolean;
@@ -40,9 +35,8 @@ export interface Placement {
 }
 
 /**
- * Makes the job exist in Databricks with `settings`, doing only what is needed: adopt `spec.jobId`, or
- * find the job an earlier attempt created, or create one (first reconcile); reset it (spec changed);
- * compare and reset on a real difference (otherwise). A job deleted in Databricks is created again.
+ * Makes the job exist in Databricks with `settings`, doing only what {@link decideJob} says is needed.
+ * A job deleted in Databricks between the decision and a reset is created again.
  */
 export async function placeJob(
   job: DatabricksJob,
@@ -55,108 +49,137 @@ export async function placeJob(
   const managedJobs = context.jobs.keysByIndex(WORKSPACE_INDEX, workspaceKeyOf(job)[0]).length;
   const uid = job.metadata.uid ?? '';
   const previous = job.status ?? {};
-  const events: EventNote[] = [];
-  let wrote = false;
-  let created = false;
+  const record: JobRecord = {
+    ...(previous.jobId === undefined ? {} : { recorded: formatId(previous.jobId) }),
+    ...(job.spec.jobId === undefined ? {} : { adopt: formatId(job.spec.jobId) }),
+    specChanged: previous.settingsHash !== settingsHash,
+  };
+  const reads = jobReads(record);
+  const observed: JobObservation =
+    reads.read === 'job'
+      ? { job: (await view.job(reads.jobId, record.recorded === undefined ? 0 : managedJobs)) ?? null }
+      : reads.read === 'marked'
+        ? {
+            marked: await view.findMarked(uid, jobName(job), managedJobs, (listed) =>
+              isLeftBehindFor(listed.settings?.tags, job),
+            ),
+          }
+        : {};
+  const decision = decideJob(settings, record, observed, { object: job, owners: context.jobs }, client.host);
+  return placeAsDecided(decision, settings, client, view, uid);
+}
+
+/** Does what `decision` says, and the Event that tells it. */
+async function placeAsDecided(
+  decision: JobDecision,
+  settings: JobSettings,
+  client: DatabricksClient,
+  view: JobView,
+  uid: string,
+): Promise<Placement> {
   const create = async (): Promise<string> => {
     const { job_id } = await client.jobs.create(settings).catch(explainRejection(settings));
     const id = formatId(job_id);
     view.created(uid, id, settings.tags);
-    wrote = created = true;
     return id;
   };
   const reset = async (id: string): Promise<void> => {
     await client.jobs.reset(id, settings).catch(explainRejection(settings));
     view.wrote(id);
-    wrote = true;
   };
-  const recreate = async (gone: string): Promise<string> => {
+  const wrote = (jobId: string, event: EventNote, created = false): Placement => ({
+    jobId,
+    wrote: true,
+    created,
+    events: [event],
+  });
+  const recreated = async (gone: string): Promise<Placement> => {
     const id = await create();
-    events.push(
+    return wrote(
+      id,
       warning('Recreated', 'CreateJob', `job ${gone} was deleted in Databricks; created job ${id}`),
+      true,
     );
-    return id;
   };
-  const placed = (jobId: string): Placement => ({ jobId, wrote, created, events });
 
-  const recorded = previous.jobId === undefined ? undefined : formatId(previous.jobId);
-  if (recorded === undefined && job.spec.jobId !== undefined) {
-    const jobId = formatId(job.spec.jobId);
-    const existing = await view.job(jobId, 0);
-    if (!existing) {
-      throw new NotReadyError(
-        'JobNotFound',
-        `spec.jobId: job ${jobId} does not exist in ${client.host}; point spec.jobId at an existing job, or remove it to create a new job`,
-      );
+  switch (decision.action) {
+    case 'refuse':
+      throw new NotReadyError(decision.reason, decision.message);
+    case 'none':
+      return { jobId: decision.jobId, wrote: false, created: false, events: [] };
+    case 'create': {
+      if (decision.replaces !== undefined) return recreated(decision.replaces);
+      const id = await create();
+      return wrote(id, note('Created', 'CreateJob', `created job ${id}`), true);
     }
-    refuseIfTaken(existing, job, context, 'spec.jobId');
-    await reset(jobId);
-    events.push(
-      note('Adopted', 'AdoptJob', `adopted job ${jobId} and replaced its settings with spec.settings`),
-    );
-    return placed(jobId);
-  }
-  if (recorded === undefined) {
-    const marked = await view.findMarked(uid, jobName(job), managedJobs, (listed) =>
-      isLeftBehindFor(listed.settings?.tags, job),
-    );
-    const found = marked.owned;
-    const [left, ...alsoLeft] = marked.leftBehind;
-    if (!found && left) {
-      // An earlier DatabricksJob of this name left it (Retain, or orphaned): taken back, not copied.
-      const jobId = formatId(left.job_id);
-      await reset(jobId);
-      const others =
-        alsoLeft.length > 0
-          ? `; job ${shortList(alsoLeft.map((other) => formatId(other.job_id)))} carry the same earlier marker and were left alone`
-          : '';
-      events.push(
+    case 'adopt': {
+      const { jobId, diff } = decision;
+      if (diff.length > 0) {
+        await reset(jobId);
+        return wrote(
+          jobId,
+          note(
+            'Adopted',
+            'AdoptJob',
+            `adopted job ${jobId} and replaced its settings with spec.settings (${shortList(diff)} differed)`,
+          ),
+        );
+      }
+      // Its settings match already: a reset would rewrite them for nothing. `tags` is replaced whole.
+      await client.jobs
+        .update(jobId, { new_settings: { tags: settings.tags } })
+        .catch(explainRejection(settings));
+      view.wrote(jobId);
+      return wrote(
+        jobId,
         note(
-          'Reclaimed',
-          'ReclaimJob',
-          `took back job ${jobId}, left in Databricks by an earlier DatabricksJob ${describeMarker(left.settings?.tags)}, instead of creating a copy; reset it to spec.settings and marked it as this object's${others}`,
+          'Adopted',
+          'AdoptJob',
+          `adopted job ${jobId}; its settings already matched spec.settings: wrote only the ownership marker (tags)`,
         ),
       );
-      return placed(jobId);
     }
-    if (!found) {
-      const jobId = await create();
-      events.push(note('Created', 'CreateJob', `created job ${jobId}`));
-      return placed(jobId);
+    case 'update': {
+      const { jobId, cause } = decision;
+      try {
+        await reset(jobId);
+      } catch (error) {
+        // Reset without a read on a spec change: the job may have been deleted in Databricks meanwhile.
+        if (cause !== 'SpecChanged' || !(error instanceof NotFoundError)) throw error;
+        return recreated(jobId);
+      }
+      return wrote(jobId, resetEvent(decision));
     }
-    // Created by an earlier attempt that did not live to write status: that job, not a second one.
-    const jobId = formatId(found.job_id);
-    await reset(jobId);
-    events.push(
-      note('Found', 'ResetJob', `found job ${jobId} this object created earlier; reset its settings`),
-    );
-    return placed(jobId);
   }
-  if (previous.settingsHash !== settingsHash) {
-    try {
-      await reset(recorded);
-    } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
-      return placed(await recreate(recorded));
-    }
-    events.push(note('Updated', 'ResetJob', `reset job ${recorded} to the new spec.settings`));
-    return placed(recorded);
-  }
-  const observed = await view.job(recorded, managedJobs);
-  if (!observed) return placed(await recreate(recorded));
-  refuseIfTaken(observed, job, context, 'status.jobId');
-  const paths = jobDiff.differences(settings, observed.settings ?? {}).map((difference) => difference.path);
-  if (paths.length > 0) {
-    await reset(recorded);
-    events.push(
-      warning(
+}
+
+/** The Event of a reset, by its cause. */
+function resetEvent(decision: Extract<JobDecision, { action: 'update' }>): EventNote {
+  const { jobId, cause } = decision;
+  switch (cause) {
+    case 'SpecChanged':
+      return note('Updated', 'ResetJob', `reset job ${jobId} to the new spec.settings`);
+    case 'Drifted':
+      return warning(
         'DriftCorrected',
         'ResetJob',
-        `job ${recorded} was changed in Databricks (${shortList(paths)}); reset it to spec.settings`,
-      ),
-    );
+        `job ${jobId} was changed in Databricks (${shortList(decision.diff ?? [])}); reset it to spec.settings`,
+      );
+    case 'Found':
+      return note('Found', 'ResetJob', `found job ${jobId} this object created earlier; reset its settings`);
+    case 'Reclaimed': {
+      const alsoLeft = decision.alsoLeft ?? [];
+      const others =
+        alsoLeft.length > 0
+          ? `; job ${shortList(alsoLeft)} carry the same earlier marker and were left alone`
+          : '';
+      return note(
+        'Reclaimed',
+        'ReclaimJob',
+        `took back job ${jobId}, left in Databricks by an earlier DatabricksJob ${describeMarker(decision.leftBy)}, instead of creating a copy; reset it to spec.settings and marked it as this object's${others}`,
+      );
+    }
   }
-  return placed(recorded);
 }
 
 /** Databricks refuses a job with more tags than this (BEHAVIOUR.md §2). */
@@ -181,24 +204,4 @@ function explainRejection(settings: JobSettings): (error: unknown) => never {
 /** The job's name: `spec.settings.name`, or the object's name when the spec leaves it out. */
 export function jobName(job: DatabricksJob): string {
   return job.spec.settings.name ?? job.metadata.name;
-}
-
-/**
- * Throws `OwnedElsewhere` when an Asset Bundle deployed the job, or when its marker names another
- * DatabricksJob that still exists.
- */
-function refuseIfTaken(observed: Job, job: DatabricksJob, context: JobContext, field: string): void {
-  const jobId = formatId(observed.job_id);
-  const deployment = observed.settings?.['deployment'] as
-    { kind?: string; metadata_file_path?: string } | undefined;
-  if (deployment?.kind === 'BUNDLE') {
-    throw new NotReadyError(
-      'OwnedElsewhere',
-      `${field}: job ${jobId} is deployed by a Databricks Asset Bundle (${deployment.metadata_file_path ?? 'no metadata path'}); remove it from the bundle before managing it here`,
-    );
-  }
-  refuseIfOwnedElsewhere({ tags: observed.settings?.tags, noun: 'job', id: jobId, field }, job, {
-    kind: 'DatabricksJob',
-    store: context.jobs,
-  });
 }

@@ -7,8 +7,8 @@ import {
   needsComparison,
   type ContentDecision,
   type ContentFacts,
-} from '../../../controller/reconcilers/content-decision.js';
-import { describeDecision } from '../../../controller/reconcilers/decision.js';
+} from '../../../../controller/reconcilers/content/content-decision.js';
+import { describeDecision } from '../../../../controller/reconcilers/managed/decision.js';
 
 /** A notebook of ours, present and unchanged since status recorded it. */
 const notebook: ContentFacts = {
