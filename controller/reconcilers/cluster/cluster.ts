@@ -30,22 +30,24 @@ import {
   type DatabricksClient,
 } from '../../databricks/index.js';
 import {
-  AllPurposeClusterSettings,
   DATABRICKS_CLUSTER,
   type DatabricksClusterSpec,
   type DatabricksClusterStatus,
 } from '../../../lib/crds/index.js';
-import { clusterDriftRules } from '../../drift/drift-rules.js';
-import { SettingsDiff, type SettableFieldsSchema } from '../../drift/settings-diff.js';
 import type { OperatorSetup } from '../managed/setup.js';
 import { findCondition } from '../../runtime/conditions.js';
 import { keysReferencing, type Reconciler } from '../../runtime/controller.js';
 import type { EventNote } from '../../runtime/events.js';
 import type { ResourceType } from '../../runtime/kube-client.js';
-import { jsonEqual } from '../../runtime/merge-patch.js';
 import type { ObjectStore } from '../../runtime/object-store.js';
 import { done, type Outcome } from '../../runtime/outcome.js';
 import { StatusWriter } from '../../runtime/status.js';
+import {
+  decideClusterSettings,
+  decideClusterState,
+  type ClusterSettingsDecision,
+  type ClusterWrite,
+} from './cluster-decision.js';
 import { findOwnedCluster, locateCluster } from './cluster-placement.js';
 import { clusterError, clusterMoving, observedStatus, type ClusterStatusFields } from './cluster-state.js';
 import { ClusterView } from './cluster-view.js';
@@ -84,7 +86,6 @@ export interface ClusterContext extends ManagedContext {
   readonly view?: ListingFreshness;
 }
 
-const clusterDiff = new SettingsDiff(AllPurposeClusterSettings as SettableFieldsSchema, clusterDriftRules);
 /** Custom tags a cluster may carry, the two marker tags included (BEHAVIOUR.md §2). */
 const MAX_CUSTOM_TAGS = 45;
 
@@ -128,91 +129,141 @@ async function applyCluster(
     return moving(`Databricks refused to ${what} for now (${describeApiError(error)}); trying again`);
   };
 
-  // Settings first: a change the spec asks for, or one made in Databricks behind our back. Databricks
-  // edits only RUNNING and TERMINATED clusters; otherwise the edit waits for a later pass.
-  const differences = clusterDiff.differences(settings, observed.spec ?? observed);
-  const specChanged = previous.settingsHash !== settingsHash && !jsonEqual(settings, observed.spec);
-  const changed = differences.length > 0 || specChanged;
+  // Settings first: a change the spec asks for, one made in Databricks behind our back, or the marker of
+  // an adopted cluster whose settings match.
+  const settingsDecision = decideClusterSettings({
+    desired: settings,
+    desiredHash: settingsHash,
+    ...(appliedHash === undefined ? {} : { appliedHash }),
+    observed,
+    state,
+    wanted,
+    owner: cluster,
+  });
   let edited = false;
-  if (!changed) {
+  if (settingsDecision.action === 'none') {
     appliedHash = settingsHash;
-  } else if (state === 'TERMINATED' || (state === 'RUNNING' && wanted === 'Running')) {
-    const what = specChanged
-      ? 'to the new spec.settings'
-      : `back to spec.settings after it was changed in Databricks (${shortList(differences.map((d) => d.path))})`;
+  } else if (settingsDecision.write !== 'later') {
     try {
-      if (state === 'RUNNING' && onlySizeDiffers(settings, observed, differences)) {
-        await change(client.clusters.resize(clusterId, sizeOf(settings)));
-        state = 'RESIZING';
-        await record(note('Resized', 'ResizeCluster', `resized cluster ${clusterId} ${what}`));
-      } else {
-        await change(client.clusters.edit(clusterId, settings));
-        const restarts = state === 'RUNNING';
-        if (restarts) state = 'RESTARTING';
-        await record({
-          type: specChanged ? 'Normal' : 'Warning',
-          reason: specChanged ? 'Updated' : 'DriftCorrected',
-          action: 'EditCluster',
-          note: `edited cluster ${clusterId} ${what}${restarts ? '; Databricks restarts a running cluster to apply new settings' : ''}`,
-        });
-      }
+      const event = await writeSettings(
+        client,
+        clusterId,
+        settings,
+        settingsDecision,
+        settingsDecision.write,
+        change,
+        state,
+      );
+      if (settingsDecision.write === 'resize') state = 'RESIZING';
+      else if (state === 'RUNNING') state = 'RESTARTING';
+      await record(event);
     } catch (error) {
       throw refusedForNow(error, 'change it');
     }
     appliedHash = settingsHash;
     edited = true;
   }
-  const later = changed && !edited ? '; spec.settings are applied once it is RUNNING or TERMINATED' : '';
+  const later =
+    settingsDecision.action !== 'none' && !edited
+      ? '; spec.settings are applied once it is RUNNING or TERMINATED'
+      : '';
 
   // Then the state spec.state asks for.
-  if (wanted === 'Terminated') {
-    if (state === 'TERMINATED') {
-      return ready(statusNow(), 'Terminated', `cluster ${clusterId} is TERMINATED, as spec.state asks`);
+  const stateDecision = decideClusterState({
+    wanted,
+    state,
+    ...(observed.termination_reason ? { terminationReason: observed.termination_reason } : {}),
+    edited,
+    failureReported:
+      findCondition(previous.conditions, 'Ready')?.reason === 'ClusterError' && previous.state === state,
+  });
+  switch (stateDecision.step) {
+    case 'ready':
+      return {
+        status: statusNow(),
+        reason: stateDecision.reason,
+        message: readyMessage(stateDecision.reason, clusterId, observed),
+      };
+    case 'wait':
+      throw moving(
+        `waiting for it to be ${stateDecision.until}${stateDecision.until === 'TERMINATED' ? ', as spec.state asks' : ''}${later}`,
+      );
+    case 'failed':
+      throw clusterError(clusterId, observed, statusNow(), stateDecision.poll ? pollMs : undefined);
+    case 'terminate':
+      await change(client.clusters.delete(clusterId));
+      await record(
+        note(
+          'Terminating',
+          'TerminateCluster',
+          `terminating cluster ${clusterId}, as spec.state is Terminated`,
+        ),
+      );
+      state = 'TERMINATING';
+      throw moving(`terminating it, as spec.state is Terminated${later}`);
+    case 'start': {
+      try {
+        await change(client.clusters.start(clusterId));
+      } catch (error) {
+        throw refusedForNow(error, 'start it');
+      }
+      const code = observed.termination_reason?.code;
+      const why = code ? ` (it had been terminated: ${code})` : '';
+      await record(
+        note('Started', 'StartCluster', `started cluster ${clusterId}${why}, as spec.state is Running`),
+      );
+      state = 'PENDING';
+      throw moving(`waiting for it to be RUNNING${later}`);
     }
-    if (state === 'TERMINATING') throw moving(`waiting for it to be TERMINATED, as spec.state asks${later}`);
-    if (state === 'ERROR') throw clusterError(clusterId, observed, statusNow());
-    await change(client.clusters.delete(clusterId));
-    await record(
-      note(
-        'Terminating',
-        'TerminateCluster',
-        `terminating cluster ${clusterId}, as spec.state is Terminated`,
-      ),
+  }
+}
+
+/** The `Ready=True` message for each way the cluster is as `spec.state` asks. */
+function readyMessage(
+  reason: 'Running' | 'Terminated' | 'AutoTerminated',
+  clusterId: string,
+  observed: ClusterDetails,
+): string {
+  if (reason === 'Running') return `cluster ${clusterId} is RUNNING and matches spec.settings`;
+  if (reason === 'Terminated') return `cluster ${clusterId} is TERMINATED, as spec.state asks`;
+  return `cluster ${clusterId} was terminated after ${String(observed.autotermination_minutes ?? '?')} idle minutes (autotermination_minutes); it starts again when a job or a user uses it`;
+}
+
+/** Sends the settings as `write` says (through `change`), and returns the Event that tells it. */
+async function writeSettings(
+  client: DatabricksClient,
+  clusterId: string,
+  settings: ClusterSpec,
+  decision: Exclude<ClusterSettingsDecision, { action: 'none' }>,
+  write: Exclude<ClusterWrite, 'later'>,
+  change: (write: Promise<void>) => Promise<void>,
+  stateBefore: string,
+): Promise<EventNote> {
+  const restarts =
+    stateBefore === 'RUNNING' ? '; Databricks restarts a running cluster to apply new settings' : '';
+  if (write === 'marker') {
+    await change(client.clusters.update(clusterId, ['custom_tags'], { custom_tags: settings.custom_tags }));
+    return note(
+      'Marked',
+      'UpdateClusterTags',
+      `wrote the ownership marker to cluster ${clusterId}'s custom_tags (clusters/update); its settings already matched spec.settings${restarts}`,
     );
-    state = 'TERMINATING';
-    throw moving(`terminating it, as spec.state is Terminated${later}`);
   }
-  if (state === 'RUNNING') {
-    return ready(statusNow(), 'Running', `cluster ${clusterId} is RUNNING and matches spec.settings`);
+  const drifted = decision.action === 'update' && decision.cause === 'Drifted';
+  const what = drifted
+    ? `back to spec.settings after it was changed in Databricks (${shortList(decision.diff ?? [])})`
+    : 'to the new spec.settings';
+  if (write === 'resize') {
+    await change(client.clusters.resize(clusterId, sizeOf(settings)));
+    return note('Resized', 'ResizeCluster', `resized cluster ${clusterId} ${what}`);
   }
-  const reason = observed.termination_reason;
-  if (state === 'TERMINATED' && reason?.code === 'INACTIVITY') {
-    return ready(
-      statusNow(),
-      'AutoTerminated',
-      `cluster ${clusterId} was terminated after ${String(observed.autotermination_minutes ?? '?')} idle minutes (autotermination_minutes); it starts again when a job or a user uses it`,
-    );
-  }
-  const failed = state === 'ERROR' || (reason?.type !== undefined && reason.type !== 'SUCCESS');
-  if (failed && state === 'TERMINATING') throw clusterError(clusterId, observed, statusNow(), pollMs);
-  if (state !== 'TERMINATED' && state !== 'ERROR') throw moving(`waiting for it to be RUNNING${later}`);
-  if (failed && !edited) {
-    // Report the failure and wait out the growing backoff; the pass after that starts it again.
-    const reported =
-      findCondition(previous.conditions, 'Ready')?.reason === 'ClusterError' && previous.state === state;
-    if (!reported) throw clusterError(clusterId, observed, statusNow());
-  }
-  try {
-    await change(client.clusters.start(clusterId));
-  } catch (error) {
-    throw refusedForNow(error, 'start it');
-  }
-  const why = reason?.code ? ` (it had been terminated: ${reason.code})` : '';
-  await record(
-    note('Started', 'StartCluster', `started cluster ${clusterId}${why}, as spec.state is Running`),
-  );
-  state = 'PENDING';
-  throw moving(`waiting for it to be RUNNING${later}`);
+  await change(client.clusters.edit(clusterId, settings));
+  return {
+    type: drifted ? 'Warning' : 'Normal',
+    reason: drifted ? 'DriftCorrected' : 'Updated',
+    action: 'EditCluster',
+    note: `edited cluster ${clusterId} ${what}${restarts}`,
+  };
 }
 
 /** `spec.settings` as Databricks should have it: the ownership marker added to `custom_tags`. */
@@ -228,20 +279,6 @@ function desiredSettings(cluster: DatabricksCluster): ClusterSpec {
   return { ...cluster.spec.settings, custom_tags: customTags };
 }
 
-/** A size change of a running cluster needs no restart: everything but the size already matches. */
-function onlySizeDiffers(
-  settings: ClusterSpec,
-  observed: ClusterDetails,
-  differences: readonly { path: string }[],
-): boolean {
-  const sizeless = ({ num_workers: _n, autoscale: _a, ...rest }: Record<string, unknown>) => rest;
-  if (observed.spec) return jsonEqual(sizeless(settings), sizeless(observed.spec));
-  return (
-    differences.length > 0 &&
-    differences.every((d) => d.path === 'num_workers' || d.path.startsWith('autoscale'))
-  );
-}
-
 function sizeOf(
   settings: ClusterSpec,
 ): { num_workers: number } | { autoscale: { min_workers: number; max_workers: number } } {
@@ -252,14 +289,6 @@ function sizeOf(
     };
   }
   return { num_workers: settings.num_workers ?? 0 };
-}
-
-function ready(
-  status: ClusterStatusFields,
-  reason: string,
-  message: string,
-): Applied<DatabricksClusterStatus> {
-  return { status, reason, message };
 }
 
 /** Honours `deletionPolicy`; the finalizer goes only once Databricks confirmed. */
