@@ -1,15 +1,24 @@
 /**
  * The round trip of `import`: a workspace made by hand → `cdk8s-databricks import` → the synthesized
  * custom resources applied with kubectl → the controller adopts each object, which becomes Ready. Every
- * write the controller then makes to Databricks is recorded and pinned below: this is what adoption
- * costs today (`jobs/reset` of settings that already match, a `clusters/edit`, and the secret values the
- * user supplied). When adoption writes only the ownership marker, the follow-up assertions named in the
- * report replace `TODAY'S_ADOPTION_WRITES`.
+ * write the controller then makes to Databricks is recorded and pinned below: the ownership marker
+ * alone (a `jobs/update` of each job's tags, a `clusters/update` of the cluster's custom_tags), and the
+ * secret values the user supplied, which Databricks never returns. Afterwards the decisions a plan
+ * makes, on what Databricks holds read afresh, find nothing to do.
  */
 import { CoreV1Api } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
-import { formatId } from '../../controller/databricks/index.js';
+import { formatId, type ClusterDetails, type Job } from '../../controller/databricks/index.js';
+import { decideClusterSettings } from '../../controller/reconcilers/cluster/cluster-decision.js';
+import {
+  desiredClusterSettings,
+  type DatabricksCluster,
+} from '../../controller/reconcilers/cluster/cluster.js';
+import { decideJob } from '../../controller/reconcilers/job/job-decision.js';
+import { desiredJobSettings, type DatabricksJob } from '../../controller/reconcilers/job/job.js';
+import { contentHash } from '../../controller/reconcilers/managed/content-hash.js';
 import type { KubeObject } from '../../controller/runtime/kube-client.js';
+import { ObjectStore } from '../../controller/runtime/object-store.js';
 import { RESOURCES, useOperatorTestBed } from '../controller/operator-test-bed.js';
 import { testKubeConfig } from '../control-plane/test-cluster.js';
 import type { DatabricksKind } from '../../lib/crds/index.js';
@@ -51,7 +60,7 @@ describe('import, synth, apply: the controller adopts what was imported', () => 
   /** The requests the controller made that change something in Databricks. */
   const writes = () => bed.fake.requests().filter((request) => request.method !== 'GET');
 
-  it('makes every imported object Ready, having made exactly the writes adoption makes today', async () => {
+  it('makes every imported object Ready, writing only the ownership markers and the supplied secret values, and leaves nothing for a plan', async () => {
     for (const manifest of manifests) {
       await bed.waitForCondition(RESOURCES[manifest.kind], manifest.metadata.name, {}, 60_000);
     }
@@ -60,22 +69,24 @@ describe('import, synth, apply: the controller adopts what was imported', () => 
       (counts, request) => ({ ...counts, [request.endpoint]: (counts[request.endpoint] ?? 0) + 1 }),
       {},
     );
-    // TODAY'S_ADOPTION_WRITES: everything the controller wrote while adopting the imported objects.
+    // The ownership markers, and the secret values the user supplied: nothing else.
     expect(byEndpoint).toEqual({
-      'jobs/reset': 2,
-      'clusters/edit': 1,
+      'jobs/update': 2,
+      'clusters/update': 1,
       'secrets/put': 2,
     });
 
-    // The resets hand Databricks the settings it had, plus the marker: nothing else changes.
+    // Each job's update names its tags alone: the user's, and the marker of the object that adopted it.
     const jobs = new Map(
       manifests.filter((m) => m.kind === 'DatabricksJob').map((m) => [String(m.spec.jobId), m.metadata.name]),
     );
-    for (const reset of made.filter((request) => request.endpoint === 'jobs/reset')) {
-      const body = reset.body as { job_id: number; new_settings: Json };
+    for (const update of made.filter((request) => request.endpoint === 'jobs/update')) {
+      const body = update.body as { job_id: number; new_settings: Json };
       const name = jobs.get(formatId(body.job_id))!;
       const object = await bed.get(RESOURCES.DatabricksJob, name);
-      const { tags, ...settings } = body.new_settings as { tags: Record<string, string> } & Json;
+      expect(Object.keys(body)).toEqual(['job_id', 'new_settings']);
+      expect(Object.keys(body.new_settings)).toEqual(['tags']);
+      const tags = body.new_settings.tags as Record<string, string>;
       expect(tags).toMatchObject({
         'k8s-owner': `${bed.namespace}/${name}`,
         'k8s-owner-uid': object?.metadata.uid,
@@ -83,20 +94,18 @@ describe('import, synth, apply: the controller adopts what was imported', () => 
       expect(Object.keys(tags).filter((key) => !key.startsWith('k8s-owner'))).toEqual(
         name === 'nightly-etl' ? ['team'] : [],
       );
-      expect(settings.name).toBe(name === 'nightly-etl' ? 'Nightly ETL' : 'weekly report');
     }
-    const etlReset = made.find(
-      (request) => request.endpoint === 'jobs/reset' && (request.body as Json).job_id === seeded.etlJobId,
-    )!;
-    // References resolved back to the very IDs and paths the job had.
-    expect((etlReset.body as { new_settings: { tasks: Json[] } }).new_settings.tasks[0]).toMatchObject({
-      existing_cluster_id: seeded.clusterId,
-      notebook_task: { notebook_path: seeded.notebookPath },
-    });
-    const edit = made.find((request) => request.endpoint === 'clusters/edit')!;
-    expect(edit.body).toMatchObject({
+    const clusterUpdate = made.find((request) => request.endpoint === 'clusters/update')!;
+    expect(clusterUpdate.body).toEqual({
       cluster_id: seeded.clusterId,
-      custom_tags: { team: 'analytics', 'k8s-owner': `${bed.namespace}/shared-analytics` },
+      update_mask: 'custom_tags',
+      cluster: {
+        custom_tags: {
+          team: 'analytics',
+          'k8s-owner': `${bed.namespace}/shared-analytics`,
+          'k8s-owner-uid': (await bed.get(RESOURCES.DatabricksCluster, 'shared-analytics'))?.metadata.uid,
+        },
+      },
     });
     expect(
       made
@@ -120,5 +129,47 @@ describe('import, synth, apply: the controller adopts what was imported', () => 
       'nightly-etl',
     );
     expect(etl?.status?.jobId).toBe(seeded.etlJobId);
+
+    // A plan now finds nothing to do: what Databricks holds, read afresh, is what each object asks for.
+    const stores = {
+      clusters: new ObjectStore<DatabricksCluster>(),
+      jobs: new ObjectStore<DatabricksJob>(),
+      notebooks: new ObjectStore<KubeObject>(),
+    };
+    for (const manifest of manifests) {
+      const object = await bed.get(RESOURCES[manifest.kind], manifest.metadata.name);
+      if (manifest.kind === 'DatabricksCluster') stores.clusters.upsert(object as DatabricksCluster);
+      if (manifest.kind === 'DatabricksJob') stores.jobs.upsert(object as DatabricksJob);
+      if (manifest.kind === 'DatabricksNotebook') stores.notebooks.upsert(object!);
+    }
+    const references = stores as unknown as Parameters<typeof desiredJobSettings>[1]['references'];
+    for (const job of stores.jobs.list()) {
+      const jobId = formatId(job.status!.jobId!);
+      const remote = (await bed.fake.ui.call('jobs/get', { job_id: job.status!.jobId })) as unknown as Job;
+      const decision = decideJob(
+        desiredJobSettings(job, { references }),
+        { recorded: jobId, specChanged: false },
+        { job: remote },
+        { object: job, owners: stores.jobs },
+        bed.fake.url,
+      );
+      expect(decision).toEqual({ action: 'none', jobId });
+    }
+    for (const cluster of stores.clusters.list()) {
+      const remote = (await bed.fake.ui.call('clusters/get', {
+        cluster_id: cluster.status!.clusterId,
+      })) as unknown as ClusterDetails;
+      const desired = desiredClusterSettings(cluster);
+      const decision = decideClusterSettings({
+        desired,
+        desiredHash: contentHash(desired),
+        appliedHash: cluster.status!.settingsHash!,
+        observed: remote,
+        state: String(remote.state),
+        wanted: cluster.spec.state ?? 'Running',
+        owner: cluster,
+      });
+      expect(decision).toEqual({ action: 'none' });
+    }
   });
 });

@@ -101,7 +101,7 @@ async function applyCluster(
   client: DatabricksClient,
   context: ClusterContext,
 ): Promise<Applied<DatabricksClusterStatus>> {
-  const settings = desiredSettings(cluster);
+  const settings = desiredClusterSettings(cluster);
   const settingsHash = contentHash(settings);
   const wanted = cluster.spec.state ?? 'Running';
   const previous = cluster.status ?? {};
@@ -267,7 +267,7 @@ async function writeSettings(
 }
 
 /** `spec.settings` as Databricks should have it: the ownership marker added to `custom_tags`. */
-function desiredSettings(cluster: DatabricksCluster): ClusterSpec {
+export function desiredClusterSettings(cluster: DatabricksCluster): ClusterSpec {
   const customTags = withOwnerTags(cluster.spec.settings.custom_tags, cluster);
   const count = Object.keys(customTags).length;
   if (count > MAX_CUSTOM_TAGS) {

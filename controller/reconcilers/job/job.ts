@@ -92,7 +92,7 @@ async function applyJob(
   client: DatabricksClient,
   context: JobContext,
 ): Promise<Applied<DatabricksJobStatus>> {
-  const settings = desiredSettings(job, context);
+  const settings = desiredJobSettings(job, context);
   const settingsHash = contentHash(settings);
   const view = JobView.of(client, context.view);
   const previous = job.status ?? {};
@@ -143,7 +143,7 @@ async function applyJob(
  * `spec.settings` as Databricks should have it: the name defaulted to the object's, references resolved,
  * the ownership marker added.
  */
-function desiredSettings(job: DatabricksJob, context: JobContext): JobSettings {
+export function desiredJobSettings(job: DatabricksJob, context: Pick<JobContext, 'references'>): JobSettings {
   const namespace = job.metadata.namespace ?? '';
   const settings: JobSettings = {
     ...job.spec.settings,
