@@ -4,6 +4,12 @@
  * Ready the reconcile stops with `WaitingForDependency`, and the reference indexes below make the
  * target's readiness wake the referring object again.
  */
+import {
+  TASK_REFERENCE_KINDS,
+  replaceTaskReferences,
+  taskReferences,
+  type ReferencedKind,
+} from '../../drift/task-references.js';
 import { isConditionTrue } from '../../runtime/conditions.js';
 import { keysReferencing, type KeyMapper } from '../../runtime/controller.js';
 import type { Informer } from '../../runtime/informer.js';
@@ -22,70 +28,17 @@ export interface ReferenceStores {
   readonly notebooks: Store;
 }
 
-/** One kind of reference: where it sits in a task, what replaces it, and from which status field. */
-interface ReferenceKind {
-  readonly index: string;
-  readonly kind: string;
-  readonly store: keyof ReferenceStores;
-  /** Path of the object holding the `_ref` inside a task (empty: the task itself). */
-  readonly holder: readonly string[];
-  readonly ref: string;
-  readonly replaceWith: string;
-  readonly statusField: string;
-}
-
-const REFERENCE_KINDS: readonly ReferenceKind[] = [
-  {
-    index: 'clusterRefs',
-    kind: 'DatabricksCluster',
-    store: 'clusters',
-    holder: [],
-    ref: 'existing_cluster_ref',
-    replaceWith: 'existing_cluster_id',
-    statusField: 'clusterId',
-  },
-  {
-    index: 'jobRefs',
-    kind: 'DatabricksJob',
-    store: 'jobs',
-    holder: ['run_job_task'],
-    ref: 'job_ref',
-    replaceWith: 'job_id',
-    statusField: 'jobId',
-  },
-  {
-    index: 'notebookRefs',
-    kind: 'DatabricksNotebook',
-    store: 'notebooks',
-    holder: ['notebook_task'],
-    ref: 'notebook_ref',
-    replaceWith: 'notebook_path',
-    statusField: 'path',
-  },
-];
+/** The cache each referenced kind is resolved from. */
+const STORE_OF: Record<ReferencedKind, keyof ReferenceStores> = {
+  DatabricksCluster: 'clusters',
+  DatabricksJob: 'jobs',
+  DatabricksNotebook: 'notebooks',
+};
 
 /** The index names objects with task lists are indexed under, by referenced kind. */
-export const REFERENCE_INDEXES = Object.fromEntries(REFERENCE_KINDS.map((r) => [r.kind, r.index])) as Record<
-  'DatabricksCluster' | 'DatabricksJob' | 'DatabricksNotebook',
-  string
->;
-
-/** Every task of a task list, for-each inner tasks included, with its path for messages. */
-function* tasksOf(tasks: unknown, path: string): Generator<{ task: Json; path: string }> {
-  if (!Array.isArray(tasks)) return;
-  for (const task of tasks as Json[]) {
-    const at = `${path}[${String(task.task_key ?? '?')}]`;
-    yield { task, path: at };
-    const inner = (task.for_each_task as Json | undefined)?.task as Json | undefined;
-    if (inner) yield { task: inner, path: `${at}.for_each_task.task` };
-  }
-}
-
-function holderOf(task: Json, holder: readonly string[]): Json | undefined {
-  let current: unknown = task;
-  for (const field of holder) current = (current as Json | undefined)?.[field];
-  return current && typeof current === 'object' ? (current as Json) : undefined;
-}
+export const REFERENCE_INDEXES = Object.fromEntries(
+  TASK_REFERENCE_KINDS.map((r) => [r.kind, r.index]),
+) as Record<ReferencedKind, string>;
 
 /**
  * A copy of `tasks` with every `_ref` replaced by the ID or path from its target's status. Throws
@@ -100,24 +53,15 @@ export function resolveTaskReferences<T>(
   referrer: Referrer,
 ): T[] | undefined {
   if (!tasks) return undefined;
-  const copy = structuredClone(tasks) as unknown as Json[];
-  for (const { task, path: at } of tasksOf(copy, path)) {
-    for (const reference of REFERENCE_KINDS) {
-      const holder = holderOf(task, reference.holder);
-      const ref = holder?.[reference.ref] as { name: string } | undefined;
-      if (!holder || !ref) continue;
-      const field = [at, ...reference.holder, reference.ref].join('.');
-      holder[reference.replaceWith] = resolveReference(
-        stores[reference.store],
-        namespace,
-        ref,
-        { kind: reference.kind, field, valueOf: (object) => object.status?.[reference.statusField] },
-        referrer,
-      );
-      delete holder[reference.ref];
-    }
-  }
-  return copy as unknown as T[];
+  return replaceTaskReferences(tasks, path, ({ reference, name, field }) =>
+    resolveReference(
+      stores[STORE_OF[reference.kind]],
+      namespace,
+      { name },
+      { kind: reference.kind, field, valueOf: (object) => object.status?.[reference.statusField] },
+      referrer,
+    ),
+  );
 }
 
 /**
@@ -127,13 +71,12 @@ export function resolveTaskReferences<T>(
 export function referenceIndexFunctions<T extends KubeObject>(
   tasksOfObject: (object: T) => unknown,
 ): { name: string; indexFunction: (object: T) => string[] }[] {
-  return REFERENCE_KINDS.map((reference) => ({
+  return TASK_REFERENCE_KINDS.map((reference) => ({
     name: reference.index,
     indexFunction: (object: T) => {
       const keys = new Set<string>();
-      for (const { task } of tasksOf(tasksOfObject(object), '')) {
-        const ref = holderOf(task, reference.holder)?.[reference.ref] as { name?: string } | undefined;
-        if (ref?.name) keys.add(`${object.metadata.namespace ?? ''}/${ref.name}`);
+      for (const found of taskReferences(tasksOfObject(object), '')) {
+        if (found.reference === reference) keys.add(`${object.metadata.namespace ?? ''}/${found.name}`);
       }
       return [...keys];
     },
@@ -151,7 +94,7 @@ export function referenceTargetChanged<T extends KubeObject & { status?: Managed
   ) {
     return true;
   }
-  return REFERENCE_KINDS.some(
+  return TASK_REFERENCE_KINDS.some(
     (reference) => previous.status?.[reference.statusField] !== current.status?.[reference.statusField],
   );
 }

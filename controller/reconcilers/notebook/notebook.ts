@@ -32,6 +32,7 @@ import {
   type DatabricksClient,
   type ObjectInfo,
 } from '../../databricks/index.js';
+import { sameNotebookSource, type NotebookLanguage } from '../../drift/notebook-source.js';
 import type { OperatorSetup } from '../managed/setup.js';
 import { keysReferencing, type Reconciler } from '../../runtime/controller.js';
 import type { EventNote } from '../../runtime/events.js';
@@ -95,15 +96,6 @@ function workspaceFolders(
 }
 
 type Format = NonNullable<DatabricksNotebookSpec['format']>;
-type Language = NonNullable<DatabricksNotebookSpec['language']>;
-
-/** The first line of a notebook's SOURCE export, per language (its line comment differs). */
-const SOURCE_HEADER: Record<Language, string> = {
-  PYTHON: '# Databricks notebook source',
-  R: '# Databricks notebook source',
-  SCALA: '// Databricks notebook source',
-  SQL: '-- Databricks notebook source',
-};
 
 /** Makes the workspace object match the DatabricksNotebook. */
 export const reconcileNotebook: Reconciler<DatabricksNotebook, NotebookContext> = (notebook, context) =>
@@ -281,18 +273,10 @@ async function holdsContent(
     return sha256Hex(Buffer.from(exported.content ?? '', 'base64')) === content.hash;
   }
   if (observed.object_type !== 'NOTEBOOK' || (format !== 'SOURCE' && format !== 'AUTO')) return undefined;
-  const language = (observed.language ?? spec.language ?? 'PYTHON') as Language;
+  const language = (observed.language ?? spec.language ?? 'PYTHON') as NotebookLanguage;
   const exported = await client.workspace.export(path, 'SOURCE');
   const source = Buffer.from(exported.content ?? '', 'base64').toString('utf8');
-  return withoutHeader(source, language) === withoutHeader(content.bytes.toString('utf8'), language);
-}
-
-/** Source text without the notebook header line a SOURCE export puts first, and without trailing space. */
-function withoutHeader(source: string, language: Language): string {
-  const newline = source.indexOf('\n');
-  const first = newline < 0 ? source : source.slice(0, newline);
-  const body = first.trim() === SOURCE_HEADER[language] ? source.slice(newline + 1) : source;
-  return body.trimEnd();
+  return sameNotebookSource(source, content.bytes.toString('utf8'), language);
 }
 
 /**
