@@ -4,10 +4,8 @@
  * Anything that is not one of the six old kinds, and any spec field those kinds do not have, is refused
  * with one line naming the file, the document or object, and the fix.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, relative, resolve } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { CommandError } from '../command-line.js';
+import { readManifestFiles } from '../manifest-files.js';
 import { OLD_API_VERSION, OLD_KINDS, unknownField, type OldKindName } from './old-kinds.js';
 
 type Json = Record<string, unknown>;
@@ -30,77 +28,9 @@ export function describeOld(object: Pick<OldObject, 'kind' | 'name' | 'namespace
   return `${object.kind} ${object.namespace ? `${object.namespace}/` : ''}${object.name}`;
 }
 
-const READABLE = new Set(['.yaml', '.yml', '.json']);
-
-/** The files of `paths`: files as given, directories walked for .yaml, .yml and .json files. */
-function filesOf(given: string, cwd: string): { path: string; shown: string }[] {
-  const files: { path: string; shown: string }[] = [];
-  {
-    const path = resolve(cwd, given);
-    let isDirectory: boolean;
-    try {
-      isDirectory = statSync(path).isDirectory();
-    } catch {
-      throw new CommandError(`${given}: no such file or directory`);
-    }
-    if (!isDirectory) return [{ path, shown: given }];
-    const found = readdirSync(path, { recursive: true, withFileTypes: true })
-      .filter((entry) => entry.isFile() && READABLE.has(extname(entry.name).toLowerCase()))
-      .map((entry) => join(entry.parentPath, entry.name))
-      .sort();
-    if (found.length === 0)
-      throw new CommandError(`${given}: the directory holds no .yaml, .yml or .json file`);
-    for (const file of found) files.push({ path: file, shown: join(given, relative(path, file)) });
-  }
-  return files;
-}
-
 /** Reads every old object in `paths`, in order; `-` is standard input, read with `stdin`. */
 export function readOldManifests(paths: readonly string[], cwd: string, stdin: () => string): OldObject[] {
-  const objects: OldObject[] = [];
-  for (const given of paths) {
-    if (given === '-') {
-      objects.push(...parseOldManifests(stdin(), 'standard input'));
-      continue;
-    }
-    for (const { path, shown } of filesOf(given, cwd)) {
-      objects.push(...parseOldManifests(readFileSync(path, 'utf8'), shown));
-    }
-  }
-  return objects;
-}
-
-/** The old objects of one file's text; `file` names it in errors. */
-export function parseOldManifests(text: string, file: string): OldObject[] {
-  const objects: OldObject[] = [];
-  const documents = parseAllDocuments(text);
-  const list = Array.isArray(documents) ? documents : [documents];
-  list.forEach((document, index) => {
-    const where = list.length > 1 ? `${file} (document ${index + 1})` : file;
-    if (document.errors.length > 0) {
-      const [error] = document.errors;
-      const line = error!.linePos?.[0]?.line;
-      throw new CommandError(
-        `${where}${line === undefined ? '' : `, line ${line}`}: not valid YAML (${error!.message.split('\n')[0]}); fix the file`,
-      );
-    }
-    const value = document.toJS({ maxAliasCount: 100 }) as unknown;
-    if (value === null || value === undefined) return;
-    if (typeof value !== 'object' || Array.isArray(value)) {
-      throw new CommandError(
-        `${where}: not a Kubernetes object (a ${Array.isArray(value) ? 'list' : typeof value}); give manifests`,
-      );
-    }
-    const object = value as Json;
-    if (typeof object.kind === 'string' && object.kind.endsWith('List') && Array.isArray(object.items)) {
-      (object.items as unknown[]).forEach((item, itemIndex) => {
-        objects.push(oldObject(item, `${where}, items[${itemIndex}]`, file));
-      });
-      return;
-    }
-    objects.push(oldObject(object, where, file));
-  });
-  return objects;
+  return readManifestFiles(paths, cwd, stdin).map(({ value, where, file }) => oldObject(value, where, file));
 }
 
 function isObject(value: unknown): value is Json {
