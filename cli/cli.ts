@@ -1,11 +1,13 @@
 /**
- * The `cdk8s-databricks` command: `import` a workspace as code, `migrate` from azure-databricks-operator.
+ * The `cdk8s-databricks` command: `import` a workspace as code, `migrate` from azure-databricks-operator,
+ * `plan` what the controller would do.
  * Each command says what went wrong in one line on standard error and exits 1; `--help` on each says
  * how to call it.
  */
 import { CommandError, EXIT_ERROR, EXIT_OK, type CommandIo } from './command-line.js';
 import { runImport } from './import-command.js';
 import { runMigrate } from './migrate-command.js';
+import { runPlan } from './plan-command.js';
 
 export const HELP = `Usage: cdk8s-databricks COMMAND [OPTIONS]
 
@@ -14,12 +16,17 @@ Moving a Databricks workspace into cdk8s-databricks:
             as cdk8s code (or YAML), each set to adopt what it came from
   migrate   turn azure-databricks-operator manifests into this library's YAML (or code)
 
-Neither writes anything to a workspace. \`cdk8s-databricks COMMAND --help\` tells more.
+Looking before you leap:
+  plan      print what the controller would do to a workspace for synthesized YAML (exit 0: nothing,
+            2: changes)
+
+None of them writes anything to a workspace. \`cdk8s-databricks COMMAND --help\` tells more.
 `;
 
 const COMMANDS: Record<string, (args: readonly string[], io: CommandIo) => Promise<number>> = {
   import: runImport,
   migrate: runMigrate,
+  plan: runPlan,
 };
 
 /** Runs the command line `args` (without `node` and the script); resolves with the exit status. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type Static } from '@sinclair/typebox';
 import { celValidations, exactlyOneOf, unchanged } from './cel-rules.js';
 import { Conditions, ObservedGeneration } from './conditions.js';
@@ -20,6 +21,21 @@ import {
 /** Scope names and secret keys: letters, digits, `-`, `_`, `.`, at most 128 characters. */
 export const SECRET_NAME_PATTERN = '^[\\w.\\-]+$';
 const SECRET_NAME = { minLength: 1, maxLength: 128, pattern: SECRET_NAME_PATTERN };
+
+/** Databricks' longest scope name. */
+const MAX_SCOPE_NAME = 128;
+
+/**
+ * The scope name a DatabricksSecretScope without `spec.scopeName` gets: `<namespace>.<name>`, which cannot
+ * clash between namespaces; when that is over Databricks' 128 characters, its first characters and a
+ * hash of the whole, so it stays unique and the same every time.
+ */
+export function defaultScopeName(namespace: string, name: string): string {
+  const full = `${namespace}.${name}`.replace(/[^\w.-]/g, '-');
+  if (full.length <= MAX_SCOPE_NAME) return full;
+  const suffix = createHash('sha256').update(`${namespace}/${name}`).digest('hex').slice(0, 12);
+  return `${full.slice(0, MAX_SCOPE_NAME - suffix.length - 1)}-${suffix}`;
+}
 
 /** One entry of `spec.secrets` of a DatabricksSecretScope. */
 export const SecretScopeSecret = Struct(

@@ -51,6 +51,7 @@ export {
   DatabricksSecretScopeSpec,
   DatabricksSecretScopeStatus,
   SECRET_NAME_PATTERN,
+  defaultScopeName,
 } from './databricks-secret-scope.js';
 export {
   DATABRICKS_WORKSPACE,

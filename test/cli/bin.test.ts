@@ -29,11 +29,12 @@ describe('the cdk8s-databricks bin', () => {
     const help = run(['--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('Usage: cdk8s-databricks COMMAND');
-    const unknown = run(['plan']);
+    const unknown = run(['apply']);
     expect(unknown).toEqual({
       status: 1,
       stdout: '',
-      stderr: 'cdk8s-databricks: unknown command "plan"; the commands are import, migrate (see --help)\n',
+      stderr:
+        'cdk8s-databricks: unknown command "apply"; the commands are import, migrate, plan (see --help)\n',
     });
   }, 60_000);
 

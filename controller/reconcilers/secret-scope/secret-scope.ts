@@ -21,12 +21,12 @@
  *   when `spec.acls` changed.
  * - Deleted: `deletionPolicy` Delete (default) deletes the scope, Retain leaves it.
  */
-import { createHash } from 'node:crypto';
 import type { DatabricksClient } from '../../databricks/index.js';
 import {
   DATABRICKS_SECRET_SCOPE,
   type DatabricksSecretScopeSpec,
   type DatabricksSecretScopeStatus,
+  defaultScopeName,
 } from '../../../lib/crds/index.js';
 import type { OperatorSetup } from '../managed/setup.js';
 import { keysReferencing, type Reconciler } from '../../runtime/controller.js';
@@ -109,19 +109,7 @@ const WRITTEN_KINDS = {
     "rewritten (the controller's hash key changed, so the version in Databricks could not be confirmed)",
 } as const;
 
-const MAX_SCOPE_NAME = 128;
 const SHOWN_KEYS = 10;
-
-/**
- * `<namespace>.<name>`, which cannot clash between namespaces; when that is over Databricks' 128
- * characters, its first characters and a hash of the whole, so it stays unique and the same every time.
- */
-export function defaultScopeName(namespace: string, name: string): string {
-  const full = `${namespace}.${name}`.replace(/[^\w.-]/g, '-');
-  if (full.length <= MAX_SCOPE_NAME) return full;
-  const suffix = createHash('sha256').update(`${namespace}/${name}`).digest('hex').slice(0, 12);
-  return `${full.slice(0, MAX_SCOPE_NAME - suffix.length - 1)}-${suffix}`;
-}
 
 /** The scope's name in Databricks: `spec.scopeName`, or the {@link defaultScopeName}. */
 export function scopeNameOf(scope: DatabricksSecretScope): string {

@@ -1,6 +1,9 @@
 import type { V1Secret } from '@kubernetes/client-node';
-import { SECRET_NAME_PATTERN, type DatabricksSecretScopeSpec } from '../../../../lib/crds/index.js';
-import { defaultScopeName } from '../../../../controller/reconcilers/secret-scope/secret-scope.js';
+import {
+  SECRET_NAME_PATTERN,
+  defaultScopeName,
+  type DatabricksSecretScopeSpec,
+} from '../../../../lib/crds/index.js';
 import {
   putSecretRequest,
   readDesiredSecrets,
