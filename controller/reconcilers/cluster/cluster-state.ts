@@ -3,14 +3,12 @@
  * cluster, and the `Ready=False` reasons of a cluster that is moving between states or has failed.
  */
 import type { ClusterDetails } from '../../databricks/index.js';
-import { CLUSTER_STATES, type DatabricksClusterStatus } from '../../../lib/crds/index.js';
+import { isClusterState, type DatabricksClusterStatus } from '../../../lib/crds/index.js';
 import { NotReadyError } from '../managed/managed.js';
 
 /** Every status field but `conditions` and `observedGeneration`. */
 export type ClusterStatusFields = Omit<DatabricksClusterStatus, 'conditions' | 'observedGeneration'>;
 
-/** The states status can hold (the CRD's enum); a state Databricks adds later is shown as UNKNOWN. */
-const KNOWN_STATES = new Set<string>(CLUSTER_STATES);
 /** Ready=False reasons of the states a cluster passes through on its own. */
 const MOVING: Readonly<Record<string, string>> = {
   PENDING: 'Starting',
@@ -30,7 +28,8 @@ export function observedStatus(
   return {
     clusterId: observed.cluster_id,
     url,
-    state: KNOWN_STATES.has(state) ? (state as ClusterStatusFields['state']) : 'UNKNOWN',
+    // The states status can hold are the CRD's enum; a state Databricks adds later is shown as UNKNOWN.
+    state: isClusterState(state) ? state : 'UNKNOWN',
     stateMessage: state === observed.state ? observed.state_message || undefined : undefined,
     numWorkers: state === 'TERMINATED' ? 0 : observed.num_workers,
     terminationReason:

@@ -12,6 +12,7 @@ import {
   type RunOutput,
 } from '../../databricks/index.js';
 import {
+  isRunLifeCycleState,
   RUN_OUTPUT_TEXT_LIMIT,
   RUN_OUTPUT_TRACE_LIMIT,
   type DatabricksRunStatus,
@@ -28,17 +29,6 @@ const MAX_TASK_OUTPUTS = 20;
 const OUTPUT_PRIORITY = ['FAILED', 'TIMEDOUT', 'SUCCESS'];
 /** Results Databricks reports for runs that did their work. */
 const SUCCESS_RESULTS = new Set(['SUCCESS', 'SUCCESS_WITH_FAILURES']);
-const LIFE_CYCLE_STATES = new Set([
-  'QUEUED',
-  'PENDING',
-  'RUNNING',
-  'TERMINATING',
-  'TERMINATED',
-  'SKIPPED',
-  'INTERNAL_ERROR',
-  'BLOCKED',
-  'WAITING_FOR_RETRY',
-]);
 
 /** Status from what Databricks says of the run, keeping what only earlier reconciles knew. */
 export function statusOf(observed: Run, previous: DatabricksRunStatus): RunStatusFields {
@@ -48,9 +38,7 @@ export function statusOf(observed: Run, previous: DatabricksRunStatus): RunStatu
     return {
       taskKey: task.task_key,
       runId: Number(formatId(task.run_id)),
-      ...(taskLife && LIFE_CYCLE_STATES.has(taskLife)
-        ? { lifeCycleState: taskLife as TaskStatus['lifeCycleState'] }
-        : {}),
+      ...(taskLife && isRunLifeCycleState(taskLife) ? { lifeCycleState: taskLife } : {}),
       ...(task.state?.result_state ? { resultState: task.state.result_state } : {}),
     };
   });
@@ -58,9 +46,7 @@ export function statusOf(observed: Run, previous: DatabricksRunStatus): RunStatu
     runId: previous.runId,
     ...(previous.jobId === undefined ? {} : { jobId: previous.jobId }),
     ...(observed.run_page_url ? { url: observed.run_page_url } : {}),
-    ...(life && LIFE_CYCLE_STATES.has(life)
-      ? { lifeCycleState: life as RunStatusFields['lifeCycleState'] }
-      : {}),
+    ...(life && isRunLifeCycleState(life) ? { lifeCycleState: life } : {}),
     ...(observed.state?.result_state ? { resultState: observed.state.result_state } : {}),
     ...(observed.status?.state ? { state: observed.status.state } : {}),
     ...(observed.state?.state_message ? { stateMessage: observed.state.state_message } : {}),

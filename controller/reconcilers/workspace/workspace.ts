@@ -44,11 +44,10 @@ import {
   type Condition,
   type ConditionUpdate,
 } from '../../runtime/conditions.js';
-import type { ReconcileContext, Reconciler } from '../../runtime/controller.js';
+import type { Controller, ReconcileContext, Reconciler } from '../../runtime/controller.js';
 import type { EventNote, EventRecorder } from '../../runtime/events.js';
 import { withFinalizer } from '../../runtime/finalizer.js';
 import { objectKey, type KubeClient, type KubeObject, type ResourceType } from '../../runtime/kube-client.js';
-import type { IndexFunction } from '../../runtime/object-store.js';
 import { done, requeueAfter, type Outcome } from '../../runtime/outcome.js';
 import { StatusWriter } from '../../runtime/status.js';
 import type { Informer } from '../../runtime/informer.js';
@@ -468,16 +467,28 @@ export function registerWorkspaceController(
 ): void {
   const informer = setup.informers.DatabricksWorkspace;
   informer.addEventHandler({ onDelete: (workspace) => setup.shared.clients.forget(objectKey(workspace)) });
-  const dependentInformer = (kind: DependentKind) => setup.informers[kind] as unknown as Informer<Dependent>;
-  const dependents = {} as Record<DependentKind, Informer<Dependent>['store']>;
-  for (const kind of DEPENDENT_KINDS) {
-    // The same index each kind's controller adds: whichever registers first creates it.
-    dependentInformer(kind).addIndex(WORKSPACE_INDEX, workspaceKeyOf as IndexFunction<Dependent>);
-    dependents[kind] = dependentInformer(kind).store;
-  }
   const deletedWorkspaceOf = (object: Dependent): string[] => {
     const [key] = workspaceKeyOf(object);
     return informer.store.get(key)?.metadata.deletionTimestamp ? [key] : [];
+  };
+  const { informers } = setup;
+  const source = <T extends Dependent>(kind: DependentKind, dependentInformer: Informer<T>) =>
+    dependentSource(kind, dependentInformer, deletedWorkspaceOf);
+  const sources: Record<DependentKind, DependentSource> = {
+    DatabricksJob: source('DatabricksJob', informers.DatabricksJob),
+    DatabricksRun: source('DatabricksRun', informers.DatabricksRun),
+    DatabricksCluster: source('DatabricksCluster', informers.DatabricksCluster),
+    DatabricksSecretScope: source('DatabricksSecretScope', informers.DatabricksSecretScope),
+    DatabricksNotebook: source('DatabricksNotebook', informers.DatabricksNotebook),
+    DatabricksDbfsFile: source('DatabricksDbfsFile', informers.DatabricksDbfsFile),
+  };
+  const dependents: DependentStores = {
+    DatabricksJob: sources.DatabricksJob.store,
+    DatabricksRun: sources.DatabricksRun.store,
+    DatabricksCluster: sources.DatabricksCluster.store,
+    DatabricksSecretScope: sources.DatabricksSecretScope.store,
+    DatabricksNotebook: sources.DatabricksNotebook.store,
+    DatabricksDbfsFile: sources.DatabricksDbfsFile.store,
   };
   const controller = setup.manager.controller<DatabricksWorkspace, WorkspaceContext>({
     name: 'databricksworkspace',
@@ -493,9 +504,30 @@ export function registerWorkspaceController(
       dependents,
     },
   });
-  for (const kind of DEPENDENT_KINDS) {
-    controller.watch(dependentInformer(kind), deletedWorkspaceOf, (previous, current) =>
-      dependentChanged(kind, previous, current),
-    );
-  }
+  for (const kind of DEPENDENT_KINDS) sources[kind].watchFrom(controller);
+}
+
+/** A dependent kind as the workspace controller uses it: its cache, and how to be woken by its changes. */
+interface DependentSource {
+  readonly store: DependentStores[DependentKind];
+  watchFrom(controller: Controller<DatabricksWorkspace, WorkspaceContext>): void;
+}
+
+/**
+ * Indexes a dependent kind's informer by workspace (the same index each kind's controller adds:
+ * whichever registers first creates it) and says how its changes wake the workspace they need.
+ */
+function dependentSource<T extends Dependent>(
+  kind: DependentKind,
+  informer: Informer<T>,
+  workspaceKeysOf: (object: Dependent) => string[],
+): DependentSource {
+  informer.addIndex(WORKSPACE_INDEX, workspaceKeyOf);
+  return {
+    store: informer.store,
+    watchFrom: (controller) =>
+      controller.watch(informer, workspaceKeysOf, (previous, current) =>
+        dependentChanged(kind, previous, current),
+      ),
+  };
 }
