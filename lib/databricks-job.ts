@@ -251,11 +251,11 @@ export class DatabricksJob extends DatabricksApiObject<DatabricksJobSpec> implem
   renderPermissions(): JobPermissions | undefined {
     const given = this.jobProps.permissions;
     if (!given && this.grants.length === 0) return undefined;
-    const permissions: Record<string, unknown> = {
-      ...given,
+    return {
+      // Grants alone get the CRD's default mode, written out: the API server would store it anyway.
+      mode: given?.mode ?? 'Additive',
       access_control_list: [...(given?.access_control_list ?? []), ...this.grants],
     };
-    return permissions as JobPermissions;
   }
 
   /** Adds a tag (`settings.tags`). */
@@ -268,8 +268,10 @@ export class DatabricksJob extends DatabricksApiObject<DatabricksJobSpec> implem
   renderSettings(): JobSettings {
     const props = this.jobProps;
     const extra: Partial<JobSettings> = props.settings ?? {};
-    const settings: Record<string, unknown> = { ...extra };
-    settings.name = props.jobName ?? extra.name ?? props.metadata?.name ?? this.node.id;
+    const settings: JobSettings = {
+      ...extra,
+      name: props.jobName ?? extra.name ?? props.metadata?.name ?? this.node.id,
+    };
     if (props.description !== undefined) settings.description = props.description;
     if (props.schedule) settings.schedule = props.schedule.toPayload();
     if (props.notifications) settings.email_notifications = renderNotifications(props.notifications);
@@ -292,7 +294,7 @@ export class DatabricksJob extends DatabricksApiObject<DatabricksJobSpec> implem
     if (this.addedTasks.length > 0) {
       settings.tasks = [...(extra.tasks ?? []), ...this.addedTasks.map((task) => task.toPayload())];
     }
-    return settings as JobSettings;
+    return settings;
   }
 
   protected renderSpec(): DatabricksJobSpec {
