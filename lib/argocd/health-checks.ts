@@ -16,6 +16,12 @@
  */
 import { stringify } from 'yaml';
 import { API_GROUP } from '../crds/api-group.js';
+import {
+  CLUSTER_MOVING_REASONS,
+  CLUSTER_WAITING,
+  RUN_JOB_NOT_FOUND,
+  WAITING_FOR_DEPENDENCY,
+} from '../crds/condition-reasons.js';
 import { KINDS, type DatabricksKind } from '../crds/kinds.js';
 
 /** The `argocd-cm` key Argo CD reads the health check of `kind` from. */
@@ -24,7 +30,7 @@ export function healthCheckKey(kind: DatabricksKind): string {
 }
 
 /** `Ready=False` reasons every kind may show that pass without anyone acting. */
-const TRANSIENT_REASONS = ['WaitingForDependency'];
+const TRANSIENT_REASONS = [WAITING_FOR_DEPENDENCY];
 
 /** Per kind: its own transient reasons, and what it checks before the shared `Ready` verdict. */
 const KIND_RULES: Readonly<Record<DatabricksKind, { transient?: readonly string[]; before?: string }>> = {
@@ -57,7 +63,7 @@ end`,
   },
   DatabricksRun: {
     // The job was deleted in Databricks; its DatabricksJob recreates it and the run starts then.
-    transient: ['JobNotFound'],
+    transient: [RUN_JOB_NOT_FOUND],
     before: `-- A run is Healthy once it succeeded, Degraded once it failed, and Progressing until it ends.
 local failed = condition("Failed")
 if failed ~= nil and failed.status == "True" then
@@ -73,7 +79,7 @@ end`,
   },
   DatabricksCluster: {
     // A cluster on its way between states (cluster-state.ts).
-    transient: ['Starting', 'Restarting', 'Resizing', 'Terminating', 'Waiting'],
+    transient: [...Object.values(CLUSTER_MOVING_REASONS), CLUSTER_WAITING],
     before: `-- A cluster terminated because spec.state asks for it is idle on purpose: Suspended.
 if ready.status == "True" and obj.spec ~= nil and obj.spec.state == "Terminated" then
   return verdict("Suspended", describe(ready))

@@ -3,6 +3,12 @@
 export { API_CATEGORY, API_GROUP, API_GROUP_VERSION, API_VERSION } from './api-group.js';
 export type { CelRule } from './cel-rules.js';
 export { ClusterSpec, InitScriptInfo } from './cluster-spec.js';
+export {
+  CLUSTER_MOVING_REASONS,
+  CLUSTER_WAITING,
+  RUN_JOB_NOT_FOUND,
+  WAITING_FOR_DEPENDENCY,
+} from './condition-reasons.js';
 export { Condition } from './conditions.js';
 export { CRD_MANIFEST_FILE, renderCrdManifest } from './crd-manifest.js';
 export type {

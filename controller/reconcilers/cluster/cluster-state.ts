@@ -3,19 +3,19 @@
  * cluster, and the `Ready=False` reasons of a cluster that is moving between states or has failed.
  */
 import type { ClusterDetails } from '../../databricks/index.js';
-import { isClusterState, type DatabricksClusterStatus } from '../../../lib/crds/index.js';
+import {
+  CLUSTER_MOVING_REASONS,
+  CLUSTER_WAITING,
+  isClusterState,
+  type DatabricksClusterStatus,
+} from '../../../lib/crds/index.js';
 import { NotReadyError } from '../managed/managed.js';
 
 /** Every status field but `conditions` and `observedGeneration`. */
 export type ClusterStatusFields = Omit<DatabricksClusterStatus, 'conditions' | 'observedGeneration'>;
 
 /** Ready=False reasons of the states a cluster passes through on its own. */
-const MOVING: Readonly<Record<string, string>> = {
-  PENDING: 'Starting',
-  RESTARTING: 'Restarting',
-  RESIZING: 'Resizing',
-  TERMINATING: 'Terminating',
-};
+const MOVING: Readonly<Record<string, string>> = CLUSTER_MOVING_REASONS;
 
 /** Every status field, absent ones as undefined so that a stale value is removed. */
 export function observedStatus(
@@ -55,7 +55,7 @@ export function clusterMoving(
   status: ClusterStatusFields,
   retryAfterMs: number,
 ): NotReadyError {
-  return new NotReadyError(MOVING[state] ?? 'Waiting', `cluster ${clusterId} is ${state}: ${message}`, {
+  return new NotReadyError(MOVING[state] ?? CLUSTER_WAITING, `cluster ${clusterId} is ${state}: ${message}`, {
     status,
     warn: false,
     retryAfterMs,

@@ -5,6 +5,7 @@
  * latest one resync period later, and a Secret's value never sits in a cache of the controller.
  */
 import { createHash } from 'node:crypto';
+import { WAITING_FOR_DEPENDENCY } from '../../../lib/crds/index.js';
 import type { KubeClient } from '../../runtime/kube-client.js';
 import { NotReadyError, waitingFor } from '../managed/managed.js';
 
@@ -100,7 +101,7 @@ export async function readContent(
 
 function missingKey(field: string, holder: string, key: string, keys: readonly string[]): NotReadyError {
   const present = keys.length > 0 ? `it has ${[...keys].sort().join(', ')}` : 'it has no keys';
-  return new NotReadyError('WaitingForDependency', `${field}: ${holder} has no key ${key} (${present})`, {
+  return new NotReadyError(WAITING_FOR_DEPENDENCY, `${field}: ${holder} has no key ${key} (${present})`, {
     warn: true,
   });
 }

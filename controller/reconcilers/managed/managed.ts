@@ -4,6 +4,7 @@
  * (make Databricks match, return the status) and `cleanup` (honour the deletion policy); this file turns
  * their results and their {@link NotReadyError}s into status, Events and requeues.
  */
+import { WAITING_FOR_DEPENDENCY } from '../../../lib/crds/index.js';
 import {
   ClientClosedError,
   DatabricksApiError,
@@ -106,7 +107,7 @@ export class NotReadyError extends Error {
 
 /** Shorthand for the most common {@link NotReadyError}. */
 export function waitingFor(message: string): NotReadyError {
-  return new NotReadyError('WaitingForDependency', message);
+  return new NotReadyError(WAITING_FOR_DEPENDENCY, message);
 }
 
 /** What `apply` reports when Databricks matches the object. */
@@ -324,7 +325,7 @@ async function reportNotReady(
     observedGeneration: generation,
   });
   context.log.info('not ready', { reason: error.reason, message });
-  if (error.details.warn ?? error.reason !== 'WaitingForDependency') {
+  if (error.details.warn ?? error.reason !== WAITING_FOR_DEPENDENCY) {
     await context.events.record(object, {
       type: 'Warning',
       reason: error.reason,

@@ -21,7 +21,7 @@ import {
   type RunNowRequest,
   type RunSubmitSettings,
 } from '../../databricks/index.js';
-import { DATABRICKS_RUN, type DatabricksRunSpec } from '../../../lib/crds/index.js';
+import { DATABRICKS_RUN, RUN_JOB_NOT_FOUND, type DatabricksRunSpec } from '../../../lib/crds/index.js';
 import type { DatabricksRunStatus } from '../../../lib/crds/databricks-run.js';
 import type { OperatorSetup } from '../managed/setup.js';
 import { findCondition, type ConditionUpdate } from '../../runtime/conditions.js';
@@ -186,7 +186,7 @@ async function startRun(
       if (!(error instanceof NotFoundError)) throw error;
       // The job was deleted in Databricks; its DatabricksJob recreates it, and its new ID wakes this run.
       throw new NotReadyError(
-        'JobNotFound',
+        RUN_JOB_NOT_FOUND,
         `spec.jobRef: job ${jobId} of DatabricksJob ${jobRef.name} does not exist in Databricks; waiting for the DatabricksJob to recreate it`,
         { warn: true },
       );
