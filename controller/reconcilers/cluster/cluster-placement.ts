@@ -7,7 +7,8 @@ import type { EventNote } from '../../runtime/events.js';
 import type { ClusterContext, DatabricksCluster } from './cluster.js';
 import { ClusterView } from './cluster-view.js';
 import { note, shortList, warning } from '../managed/event-notes.js';
-import { NotReadyError } from '../managed/managed.js';
+import { NotReadyError, type Checkpoint } from '../managed/managed.js';
+import type { DatabricksClusterStatus } from '../../../lib/crds/index.js';
 import { describeMarker, isLeftBehindFor, refuseIfOwnedElsewhere } from '../managed/ownership.js';
 import type { ListingFreshness } from '../managed/shared-listing.js';
 
@@ -21,8 +22,10 @@ export async function locateCluster(
   settings: ClusterSpec,
   client: DatabricksClient,
   context: ClusterContext,
+  checkpoint: Checkpoint<DatabricksClusterStatus>,
 ): Promise<{ clusterId: string; observed: ClusterDetails }> {
-  const record = (event: EventNote) => context.events.record(cluster, event);
+  // The cluster found or made is in status before the reconcile goes on: a retry starts from it.
+  const record = (clusterId: string, event: EventNote) => checkpoint({ clusterId }, [event]);
   const uid = cluster.metadata.uid ?? '';
   const view = ClusterView.of(client, context.view);
   const getCluster = (clusterId: string) => view.cluster(clusterId);
@@ -43,6 +46,7 @@ export async function locateCluster(
     if (replacement) return { clusterId: replacement.cluster_id, observed: replacement };
     const created = await create();
     await record(
+      created.clusterId,
       warning(
         'Recreated',
         'CreateCluster',
@@ -68,6 +72,7 @@ export async function locateCluster(
     }
     refuseIfTaken(observed, cluster, context, 'spec.clusterId');
     await record(
+      adopted,
       note('Adopted', 'AdoptCluster', `adopted cluster ${adopted}; spec.settings replace its settings`),
     );
     return { clusterId: adopted, observed };
@@ -76,6 +81,7 @@ export async function locateCluster(
   if (found) {
     // Created by an earlier attempt that did not live to write status: that cluster, not a second one.
     await record(
+      found.cluster_id,
       note('Found', 'FindCluster', `found cluster ${found.cluster_id} this object created earlier`),
     );
     return { clusterId: found.cluster_id, observed: found };
@@ -89,6 +95,7 @@ export async function locateCluster(
         ? `; cluster ${shortList(alsoLeft.map((other) => other.cluster_id))} carry the same earlier marker and were left alone`
         : '';
     await record(
+      left.cluster_id,
       note(
         'Reclaimed',
         'ReclaimCluster',
@@ -98,7 +105,7 @@ export async function locateCluster(
     return { clusterId: left.cluster_id, observed: left };
   }
   const created = await create();
-  await record(note('Created', 'CreateCluster', `created cluster ${created.clusterId}`));
+  await record(created.clusterId, note('Created', 'CreateCluster', `created cluster ${created.clusterId}`));
   return created;
 }
 

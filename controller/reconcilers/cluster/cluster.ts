@@ -40,7 +40,7 @@ import { keysReferencing, type Reconciler } from '../../runtime/controller.js';
 import type { EventNote } from '../../runtime/events.js';
 import type { ResourceType } from '../../runtime/kube-client.js';
 import type { ObjectStore } from '../../runtime/object-store.js';
-import { done, type Outcome } from '../../runtime/outcome.js';
+import { done } from '../../runtime/outcome.js';
 import { StatusWriter } from '../../runtime/status.js';
 import {
   decideClusterSettings,
@@ -65,6 +65,8 @@ import {
   type Applied,
   type ManagedContext,
   type ManagedObject,
+  type CleanedUp,
+  type Checkpoint,
 } from '../managed/managed.js';
 import { withOwnerTags } from '../managed/ownership.js';
 import { resourceOf } from '../managed/resources.js';
@@ -92,7 +94,7 @@ const MAX_CUSTOM_TAGS = 45;
 /** Makes the Databricks cluster match the DatabricksCluster. */
 export const reconcileCluster: Reconciler<DatabricksCluster, ClusterContext> = (cluster, context) =>
   reconcileManaged<DatabricksCluster, DatabricksClusterStatus>(CLUSTERS, cluster, context, {
-    apply: (current, client) => applyCluster(current, client, context),
+    apply: (current, client, checkpoint) => applyCluster(current, client, context, checkpoint),
     cleanup: (current, connect) => cleanupCluster(current, connect, context),
   });
 
@@ -100,15 +102,17 @@ async function applyCluster(
   cluster: DatabricksCluster,
   client: DatabricksClient,
   context: ClusterContext,
+  checkpoint: Checkpoint<DatabricksClusterStatus>,
 ): Promise<Applied<DatabricksClusterStatus>> {
   const settings = desiredClusterSettings(cluster);
   const settingsHash = contentHash(settings);
   const wanted = cluster.spec.state ?? 'Running';
   const previous = cluster.status ?? {};
-  const record = (event: EventNote) => context.events.record(cluster, event);
+  // Each change is told as soon as Databricks took it, whatever the rest of the pass does.
+  const record = (event: EventNote) => checkpoint({}, [event]);
   const pollMs = context.transitionPollMs ?? (context.notReadyBackoff ?? defaultNotReadyBackoff).minMs;
 
-  const { clusterId, observed } = await locateCluster(cluster, settings, client, context);
+  const { clusterId, observed } = await locateCluster(cluster, settings, client, context, checkpoint);
   const view = ClusterView.of(client, context.view);
   // Whether or not it went through, a change sent leaves the listing unable to speak for the cluster.
   const change = async (write: Promise<void>): Promise<void> => {
@@ -296,12 +300,13 @@ async function cleanupCluster(
   cluster: DatabricksCluster,
   connect: () => Promise<DatabricksClient>,
   context: ClusterContext,
-): Promise<Outcome> {
+): Promise<CleanedUp> {
   const recorded = cluster.status?.clusterId;
   const leftover = recorded
     ? { what: `cluster ${recorded}`, where: 'Databricks', noun: 'Cluster' }
     : undefined;
-  if (await leftInPlace(cluster, context, leftover)) return done;
+  const left = leftInPlace(cluster, context, leftover);
+  if (left) return left;
   const client = await connect();
   // A cluster created just before a crash has no ID in status yet; its marker still finds it.
   const clusterId =
@@ -312,11 +317,7 @@ async function cleanupCluster(
   if (!clusterId) return done;
   await deleteUnlessGone(() => client.clusters.permanentDelete(clusterId));
   ClusterView.of(client, context.view).wrote(clusterId);
-  await context.events.record(
-    cluster,
-    note('Deleted', 'DeleteCluster', `permanently deleted cluster ${clusterId}`),
-  );
-  return done;
+  return { events: [note('Deleted', 'DeleteCluster', `permanently deleted cluster ${clusterId}`)] };
 }
 
 /** Runs the DatabricksCluster controller, woken also by its workspace. */

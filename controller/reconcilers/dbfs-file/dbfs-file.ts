@@ -27,7 +27,7 @@ import type { OperatorSetup } from '../managed/setup.js';
 import { keysReferencing, type Reconciler } from '../../runtime/controller.js';
 import type { EventNote } from '../../runtime/events.js';
 import type { KubeClient, ResourceType } from '../../runtime/kube-client.js';
-import { done, type Outcome } from '../../runtime/outcome.js';
+import { done } from '../../runtime/outcome.js';
 import { StatusWriter } from '../../runtime/status.js';
 import { describeContent, readContent, sha256Hex, type Content } from '../content/content-source.js';
 import { deleteUnlessGone, leftInPlace } from '../managed/deletion-policy.js';
@@ -42,6 +42,7 @@ import {
   type Applied,
   type ManagedContext,
   type ManagedObject,
+  type CleanedUp,
 } from '../managed/managed.js';
 import { resourceOf } from '../managed/resources.js';
 import {
@@ -224,14 +225,14 @@ async function cleanupDbfsFile(
   file: DatabricksDbfsFile,
   connect: () => Promise<DatabricksClient>,
   context: DbfsFileContext,
-): Promise<Outcome> {
+): Promise<CleanedUp> {
   const path = file.status?.path;
   if (!path) return done;
-  if (await leftInPlace(file, context, { what: path, where: 'DBFS', noun: 'File' })) return done;
+  const left = leftInPlace(file, context, { what: path, where: 'DBFS', noun: 'File' });
+  if (left) return left;
   const client = await connect();
   await deleteFile(client, dbfsDirectories(client, context.view), path);
-  await context.events.record(file, note('Deleted', 'DeleteFile', `deleted ${path} from DBFS`));
-  return done;
+  return { events: [note('Deleted', 'DeleteFile', `deleted ${path} from DBFS`)] };
 }
 
 /** `dbfs:/a/b` and `/a/b` are the same file. */

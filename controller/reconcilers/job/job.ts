@@ -23,10 +23,11 @@ import { DATABRICKS_JOB, type DatabricksJobSpec, type DatabricksJobStatus } from
 import type { OperatorSetup } from '../managed/setup.js';
 import { kubeTime } from '../../runtime/conditions.js';
 import type { Reconciler } from '../../runtime/controller.js';
+import type { EventNote } from '../../runtime/events.js';
 import { keysReferencing } from '../../runtime/controller.js';
 import type { ResourceType } from '../../runtime/kube-client.js';
 import type { ObjectStore } from '../../runtime/object-store.js';
-import { done, type Outcome } from '../../runtime/outcome.js';
+import { done } from '../../runtime/outcome.js';
 import { StatusWriter } from '../../runtime/status.js';
 import { contentHash } from '../managed/content-hash.js';
 import { deleteUnlessGone, leftInPlace } from '../managed/deletion-policy.js';
@@ -42,6 +43,8 @@ import {
   type Applied,
   type ManagedContext,
   type ManagedObject,
+  type CleanedUp,
+  type Checkpoint,
 } from '../managed/managed.js';
 import { withOwnerTags } from '../managed/ownership.js';
 import {
@@ -83,7 +86,7 @@ export interface JobContext extends ManagedContext {
 /** Makes the Databricks job match the DatabricksJob. */
 export const reconcileJob: Reconciler<DatabricksJob, JobContext> = (job, context) =>
   reconcileManaged<DatabricksJob, DatabricksJobStatus>(JOBS, job, context, {
-    apply: (current, client) => applyJob(current, client, context),
+    apply: (current, client, checkpoint) => applyJob(current, client, context, checkpoint),
     cleanup: (current, connect) => cleanupJob(current, connect, context),
   });
 
@@ -91,12 +94,14 @@ async function applyJob(
   job: DatabricksJob,
   client: DatabricksClient,
   context: JobContext,
+  checkpoint: Checkpoint<DatabricksJobStatus>,
 ): Promise<Applied<DatabricksJobStatus>> {
   const settings = desiredJobSettings(job, context);
   const settingsHash = contentHash(settings);
   const view = JobView.of(client, context.view);
   const previous = job.status ?? {};
-  const { jobId, wrote, created, events } = await placeJob(job, settings, settingsHash, client, context);
+  const placement = await placeJob(job, settings, settingsHash, client, context);
+  const { jobId, wrote, created } = placement;
 
   const synced: Omit<DatabricksJobStatus, 'conditions' | 'observedGeneration'> = {
     jobId: Number(jobId),
@@ -104,19 +109,12 @@ async function applyJob(
     settingsHash,
     ...(wrote ? { lastSyncTime: kubeTime(new Date()) } : {}),
   };
-  let permissionsHash: string | undefined;
-  let run: Run | undefined;
-  try {
-    permissionsHash = await applyPermissions(job, jobId, client, events, context.permissionsCycle);
-    run = created ? undefined : await view.lastRun(jobId);
-  } catch (error) {
-    // The job is in place: say so now, or the retry would find it again and reset it again.
-    if (wrote) {
-      for (const event of events) await context.events.record(job, event);
-      await context.status.update<DatabricksJobStatus>(job, { ...previous, ...synced });
-    }
-    throw error;
-  }
+  // The job is in place: in status before anything else is tried, or a retry after a failure below
+  // would look for it again and reset it again.
+  if (wrote) await checkpoint(synced, placement.events);
+  const events: EventNote[] = wrote ? [] : [...placement.events];
+  const permissionsHash = await applyPermissions(job, jobId, client, events, context.permissionsCycle);
+  const run = created ? undefined : await view.lastRun(jobId);
   const lastRun = run ? summarizeRun(run) : knownLastRun(job, jobId);
   const active = run !== undefined && isActiveRun(run);
   // Looked at again while its newest run is going, and at its moment of the slow cycle for permissions.
@@ -184,11 +182,12 @@ async function cleanupJob(
   job: DatabricksJob,
   connect: () => Promise<DatabricksClient>,
   context: JobContext,
-): Promise<Outcome> {
+): Promise<CleanedUp> {
   const recorded = job.status?.jobId === undefined ? undefined : formatId(job.status.jobId);
   const leftover = recorded ? { what: `job ${recorded}`, where: 'Databricks', noun: 'Job' } : undefined;
   context.permissionsCycle.forget(job.metadata.uid ?? '');
-  if (await leftInPlace(job, context, leftover)) return done;
+  const left = leftInPlace(job, context, leftover);
+  if (left) return left;
   const client = await connect();
   const view = JobView.of(client, context.view);
   const uid = job.metadata.uid ?? '';
@@ -205,16 +204,15 @@ async function cleanupJob(
     const paused = pausedSettings(observed);
     if (Object.keys(paused).length > 0) await client.jobs.update(jobId, { new_settings: paused });
     view.wrote(jobId);
-    await context.events.record(
-      job,
-      note('Paused', 'PauseJob', `paused job ${jobId}'s schedule and triggers and left it in Databricks`),
-    );
-    return done;
+    return {
+      events: [
+        note('Paused', 'PauseJob', `paused job ${jobId}'s schedule and triggers and left it in Databricks`),
+      ],
+    };
   }
   await deleteUnlessGone(() => client.jobs.delete(jobId));
   view.deleted(uid, jobId);
-  await context.events.record(job, note('Deleted', 'DeleteJob', `deleted job ${jobId}`));
-  return done;
+  return { events: [note('Deleted', 'DeleteJob', `deleted job ${jobId}`)] };
 }
 
 /**

@@ -6,8 +6,15 @@
 import { unlessMissing } from '../../databricks/index.js';
 import { findCondition } from '../../runtime/conditions.js';
 import type { ObjectStore } from '../../runtime/object-store.js';
+import { done } from '../../runtime/outcome.js';
 import { note, warning } from './event-notes.js';
-import { workspaceKeyOf, type ManagedContext, type ManagedObject, type ManagedStatus } from './managed.js';
+import {
+  workspaceKeyOf,
+  type CleanedUp,
+  type ManagedContext,
+  type ManagedObject,
+  type ManagedStatus,
+} from './managed.js';
 import type { DatabricksWorkspace } from '../workspace/workspace.js';
 
 /** How a cleanup's Events name the Databricks object it leaves or deletes. */
@@ -53,35 +60,30 @@ export function unreachableWorkspace(
 }
 
 /**
- * Whether the Databricks object stays where it is: `deletionPolicy` Retain, or the object's workspace
- * can no longer reach it ({@link unreachableWorkspace}: holding the finalizer would block the app's or
- * namespace's deletion forever). Records why when `leftover` names something; the caller is then done.
+ * The cleanup's result when the Databricks object stays where it is: `deletionPolicy` Retain, or the
+ * object's workspace can no longer reach it ({@link unreachableWorkspace}: holding the finalizer would
+ * block the app's or namespace's deletion forever), with an Event saying why when `leftover` names
+ * something. Undefined when the cleanup must go on and delete it.
  */
-export async function leftInPlace(
+export function leftInPlace(
   object: ManagedObject<{ workspaceRef: { name: string }; deletionPolicy?: string }, ManagedStatus>,
-  context: Pick<ManagedContext, 'events' | 'workspaces'>,
+  context: Pick<ManagedContext, 'workspaces'>,
   leftover: Leftover | undefined,
-): Promise<boolean> {
+): CleanedUp | undefined {
   if ((object.spec.deletionPolicy ?? 'Delete') === 'Retain') {
-    if (leftover) {
-      const { what, where, noun } = leftover;
-      await context.events.record(
-        object,
-        note('Retained', `Retain${noun}`, `left ${what} in ${where} (deletionPolicy Retain)`),
-      );
-    }
-    return true;
+    if (!leftover) return done;
+    const { what, where, noun } = leftover;
+    return {
+      events: [note('Retained', `Retain${noun}`, `left ${what} in ${where} (deletionPolicy Retain)`)],
+    };
   }
   const unreachable = unreachableWorkspace(object, context.workspaces);
-  if (unreachable === undefined) return false;
-  if (leftover) {
-    const { what, where, noun } = leftover;
-    await context.events.record(
-      object,
-      warning('Orphaned', `Delete${noun}`, `${unreachable}, so ${what} was left in ${where}`),
-    );
-  }
-  return true;
+  if (unreachable === undefined) return undefined;
+  if (!leftover) return done;
+  const { what, where, noun } = leftover;
+  return {
+    events: [warning('Orphaned', `Delete${noun}`, `${unreachable}, so ${what} was left in ${where}`)],
+  };
 }
 
 /** Runs `remove`; Databricks answering that the object does not exist means it is gone, as asked. */

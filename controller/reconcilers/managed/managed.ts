@@ -94,6 +94,8 @@ export class NotReadyError extends Error {
     readonly details: {
       /** Status fields to write along with the condition (e.g. the job ID found). */
       readonly status?: Record<string, unknown>;
+      /** Events for what the reconcile changed in Databricks before it stopped here. */
+      readonly events?: readonly EventNote[];
       /** Emit a Warning Event (default: every reason but `WaitingForDependency`). */
       readonly warn?: boolean;
       /** Look again after exactly this long instead of the failing-time backoff. */
@@ -126,19 +128,43 @@ export interface Applied<S extends ManagedStatus> {
   readonly events?: readonly EventNote[];
 }
 
-/** A kind's two halves; both receive the object as it was read, with its finalizer in place. */
+/**
+ * Records a step before the next one, so that a retry after a failure (or a crash) starts from it instead
+ * of doing it again: writes `fields` into status at once (merged over what this reconcile last wrote;
+ * a field given as undefined is removed) and records `events`. Ready is left as it is; the end of the
+ * reconcile sets it. A job created, a secret scope claimed before it is created: checkpoint, then go on.
+ */
+export type Checkpoint<S extends ManagedStatus> = (
+  fields: Partial<Omit<S, 'conditions' | 'observedGeneration'>>,
+  events?: readonly EventNote[],
+) => Promise<void>;
+
+/** What `cleanup` reports: the outcome (`done` only once Databricks confirmed) and its Events. */
+export interface CleanedUp extends Outcome {
+  /** Events for what the cleanup did or left in Databricks. */
+  readonly events?: readonly EventNote[];
+}
+
+/**
+ * A kind's two halves; both receive the object as it was read, with its finalizer in place. Events leave
+ * only through what they return or throw ({@link Applied}, {@link CleanedUp}, {@link NotReadyError}) and
+ * through the {@link Checkpoint}: the kind never records one itself.
+ */
 export interface ManagedActions<
   T extends ManagedObject<{ workspaceRef: { name: string } }, S>,
   S extends ManagedStatus,
 > {
-  /** Makes Databricks match `object`. Throw {@link NotReadyError} for conditions the user must see. */
-  apply(object: T, client: DatabricksClient): Promise<Applied<S>>;
+  /**
+   * Makes Databricks match `object`. Throw {@link NotReadyError} for conditions the user must see; call
+   * `checkpoint` after a step a retry must not redo.
+   */
+  apply(object: T, client: DatabricksClient, checkpoint: Checkpoint<S>): Promise<Applied<S>>;
   /**
    * Honours the deletion policy. `connect` gives the workspace's client (throwing `WaitingForDependency`
    * when the workspace is gone or not Ready); a policy that leaves the object alone need not call it.
    * Return `done` only once Databricks confirmed.
    */
-  cleanup(object: T, connect: () => Promise<DatabricksClient>): Promise<Outcome>;
+  cleanup(object: T, connect: () => Promise<DatabricksClient>): Promise<CleanedUp>;
 }
 
 /**
@@ -164,14 +190,27 @@ export async function reconcileManaged<
   // what it recorded would be done again (a job found and reset again, a notebook taken for a stranger's).
   if (context.status.precedesOwnWrite(object)) return requeueAfter(CACHE_CATCH_UP_MS);
   const connect = (): Promise<DatabricksClient> => workspaceClient(object, context);
+  // The object with the status this reconcile last wrote: checkpoints, then Ready, build on it.
+  let latest: T = object;
+  const checkpoint: Checkpoint<S> = async (fields, events = []) => {
+    for (const event of events) await context.events.record(latest, event);
+    const status = { ...latest.status, ...fields } as S;
+    await context.status.update<S>(latest, status);
+    latest = { ...latest, status };
+  };
   try {
     return await withFinalizer(context.kube, resource, object, {
       apply: async (current) => {
-        const applied = await actions.apply(current, await connect());
-        await writeApplied(current, applied, context);
+        latest = current;
+        const applied = await actions.apply(current, await connect(), checkpoint);
+        await writeApplied(latest, applied, context);
         return applied.requeueAfterMs ? requeueAfter(applied.requeueAfterMs) : done;
       },
-      cleanup: (current) => actions.cleanup(current, connect),
+      cleanup: async (current) => {
+        const { events = [], ...outcome } = await actions.cleanup(current, connect);
+        for (const event of events) await context.events.record(current, event);
+        return outcome;
+      },
     });
   } catch (error) {
     // Rejected credentials may have been rotated in their Secret since the client was built: read the
@@ -180,8 +219,8 @@ export async function reconcileManaged<
     if (error instanceof UnauthenticatedError)
       await refreshCredentials(object, context).catch(() => undefined);
     const notReady = asNotReady(error);
-    if (notReady) return reportNotReady(object, notReady, context);
-    if (!isTransientError(error)) await reportReconcileError(object, error, context);
+    if (notReady) return reportNotReady(latest, notReady, context);
+    if (!isTransientError(error)) await reportReconcileError(latest, error, context);
     throw error;
   }
 }
@@ -325,6 +364,7 @@ async function reportNotReady(
     observedGeneration: generation,
   });
   context.log.info('not ready', { reason: error.reason, message });
+  for (const event of error.details.events ?? []) await context.events.record(object, event);
   if (error.details.warn ?? error.reason !== WAITING_FOR_DEPENDENCY) {
     await context.events.record(object, {
       type: 'Warning',

@@ -37,7 +37,7 @@ import type { OperatorSetup } from '../managed/setup.js';
 import { keysReferencing, type Reconciler } from '../../runtime/controller.js';
 import type { EventNote } from '../../runtime/events.js';
 import type { KubeClient, ResourceType } from '../../runtime/kube-client.js';
-import { done, type Outcome } from '../../runtime/outcome.js';
+import { done } from '../../runtime/outcome.js';
 import { StatusWriter } from '../../runtime/status.js';
 import { describeContent, readContent, sha256Hex, type Content } from '../content/content-source.js';
 import { deleteUnlessGone, leftInPlace } from '../managed/deletion-policy.js';
@@ -52,6 +52,7 @@ import {
   type Applied,
   type ManagedContext,
   type ManagedObject,
+  type CleanedUp,
 } from '../managed/managed.js';
 import { resourceOf } from '../managed/resources.js';
 import {
@@ -355,11 +356,12 @@ async function cleanupNotebook(
   notebook: DatabricksNotebook,
   connect: () => Promise<DatabricksClient>,
   context: NotebookContext,
-): Promise<Outcome> {
+): Promise<CleanedUp> {
   const path = notebook.status?.path;
   if (!path) return done;
   const leftover = { what: path, where: 'the workspace', noun: 'Notebook' };
-  if (await leftInPlace(notebook, context, leftover)) return done;
+  const left = leftInPlace(notebook, context, leftover);
+  if (left) return left;
   const client = await connect();
   await deleteObject(
     client,
@@ -367,11 +369,7 @@ async function cleanupNotebook(
     path,
     notebook.status?.objectType === 'DIRECTORY',
   );
-  await context.events.record(
-    notebook,
-    note('Deleted', 'DeleteNotebook', `deleted ${path} from the workspace`),
-  );
-  return done;
+  return { events: [note('Deleted', 'DeleteNotebook', `deleted ${path} from the workspace`)] };
 }
 
 /** Runs the DatabricksNotebook controller, woken also by its workspace becoming Ready. */

@@ -33,7 +33,7 @@ import { keysReferencing, type Reconciler } from '../../runtime/controller.js';
 import type { EventNote } from '../../runtime/events.js';
 import type { ResourceType } from '../../runtime/kube-client.js';
 import type { ObjectStore } from '../../runtime/object-store.js';
-import { done, type Outcome } from '../../runtime/outcome.js';
+import { done } from '../../runtime/outcome.js';
 import { StatusWriter } from '../../runtime/status.js';
 import { contentHash } from '../managed/content-hash.js';
 import { deleteUnlessGone, leftInPlace } from '../managed/deletion-policy.js';
@@ -48,6 +48,7 @@ import {
   type Applied,
   type ManagedContext,
   type ManagedObject,
+  type CleanedUp,
 } from '../managed/managed.js';
 import { aclsHash, applyAcls, isPermanent } from './secret-scope-acls.js';
 import {
@@ -304,21 +305,21 @@ async function cleanupScope(
   scope: DatabricksSecretScope,
   connect: () => Promise<DatabricksClient>,
   context: SecretScopeContext,
-): Promise<Outcome> {
+): Promise<CleanedUp> {
   const uid = scope.metadata.uid ?? '';
   context.contentsCycle.forget(uid);
   // Only a scope this object claimed; a refused one (ScopeExists) was never ours to delete.
   const name = scope.status?.scopeName ?? context.written.get(uid)?.scopeName;
   if (name === undefined) return done;
   const leftover = { what: `secret scope ${name}`, where: 'Databricks', noun: 'Scope' };
-  if (!(await leftInPlace(scope, context, leftover))) {
+  const left = leftInPlace(scope, context, leftover);
+  if (!left) {
     const client = await connect();
     await deleteUnlessGone(() => client.secrets.deleteScope(name));
     scopeListing(client, context.view).wrote(name);
-    await context.events.record(scope, note('Deleted', 'DeleteScope', `deleted secret scope ${name}`));
   }
   context.written.delete(uid);
-  return done;
+  return left ?? { events: [note('Deleted', 'DeleteScope', `deleted secret scope ${name}`)] };
 }
 
 function shown(keys: readonly string[]): string {
