@@ -20,6 +20,7 @@ import {
   reconcileManaged,
   waitingFor,
   type Applied,
+  type CleanedUp,
   type ManagedActions,
   type ManagedObject,
   type ManagedStatus,
@@ -39,6 +40,8 @@ interface GadgetSpec {
   workspaceRef: { name: string };
   content: string;
   deletionPolicy?: 'Delete' | 'Retain';
+  /** Shared with a group after it is put: a second step, after a checkpoint. */
+  shared?: boolean;
 }
 interface GadgetStatus extends ManagedStatus {
   gadgetId?: string;
@@ -75,39 +78,50 @@ function gadget(
 function gadgetKind(bed: InMemoryContext) {
   const remote = new Map<string, string>();
   let nextId = 100;
-  let failWith: unknown;
+  let failWith: { error: unknown; at?: string } | undefined;
   const call = (what: string): void => {
     bed.journal.push(`databricks ${what}`);
-    if (failWith !== undefined) {
-      const error = failWith;
+    if (failWith !== undefined && (failWith.at === undefined || failWith.at === what)) {
+      const { error } = failWith;
       failWith = undefined;
       throw error;
     }
   };
   const seenClients: DatabricksClient[] = [];
   const actions: ManagedActions<Gadget, GadgetStatus> = {
-    async apply(object, client): Promise<Applied<GadgetStatus>> {
+    async apply(object, client, checkpoint): Promise<Applied<GadgetStatus>> {
       seenClients.push(client);
       if (object.spec.content === '') {
         throw new NotReadyError('InvalidSettings', 'spec.content: empty; write something');
       }
       const known = object.status?.gadgetId;
-      if (known !== undefined && remote.get(known) === object.spec.content) {
+      const matches = known !== undefined && remote.get(known) === object.spec.content;
+      if (known !== undefined && matches && !object.spec.shared) {
         return { status: { gadgetId: known }, message: `gadget ${known} matches spec.content` };
       }
       const id = known ?? String(nextId++);
-      call(known === undefined ? 'create' : 'update');
-      remote.set(id, object.spec.content);
+      if (!matches) {
+        call(known === undefined ? 'create' : 'update');
+        remote.set(id, object.spec.content);
+        const put = note(known === undefined ? 'Created' : 'Updated', 'PutGadget', `put gadget ${id}`);
+        if (!object.spec.shared) {
+          return { status: { gadgetId: id }, message: `gadget ${id} matches spec.content`, events: [put] };
+        }
+        // Put: a retry after a failure of the share must find it in status, not put a second one.
+        await checkpoint({ gadgetId: id }, [put]);
+      }
+      call('share');
       return {
         status: { gadgetId: id },
-        message: `gadget ${id} matches spec.content`,
-        events: [note(known === undefined ? 'Created' : 'Updated', 'PutGadget', `put gadget ${id}`)],
+        message: `gadget ${id} matches spec.content and is shared`,
+        events: [note('Shared', 'ShareGadget', `shared gadget ${id}`)],
       };
     },
-    async cleanup(object, connect): Promise<Outcome> {
+    async cleanup(object, connect): Promise<CleanedUp> {
       const id = object.status?.gadgetId;
       const leftover = id ? { what: `gadget ${id}`, where: 'Databricks', noun: 'Gadget' } : undefined;
-      if (await leftInPlace(object, bed.context, leftover)) return done;
+      const left = leftInPlace(object, bed.context, leftover);
+      if (left) return left;
       await connect();
       if (id === undefined) return done;
       await deleteUnlessGone(async () => {
@@ -121,16 +135,15 @@ function gadgetKind(bed: InMemoryContext) {
           );
         }
       });
-      await bed.context.events.record(object, note('Deleted', 'DeleteGadget', `deleted gadget ${id}`));
-      return done;
+      return { events: [note('Deleted', 'DeleteGadget', `deleted gadget ${id}`)] };
     },
   };
   return {
     remote,
     actions,
     seenClients,
-    failNextWith: (error: unknown) => {
-      failWith = error;
+    failNextWith: (error: unknown, at?: string) => {
+      failWith = { error, ...(at === undefined ? {} : { at }) };
     },
   };
 }
@@ -146,7 +159,7 @@ async function setup(object: Gadget) {
   return { ...bed, ...kind, reconcile };
 }
 
-const ready = (status: Record<string, unknown> | undefined) =>
+const ready = (status: object | undefined) =>
   findCondition((status as GadgetStatus | undefined)?.conditions, 'Ready');
 
 describe('reconcileManaged: apply', () => {
@@ -222,6 +235,53 @@ describe('reconcileManaged: apply', () => {
       });
     },
   );
+});
+
+describe('reconcileManaged: checkpoints', () => {
+  it('writes a checkpoint and its Event before the next step, and Ready after it', async () => {
+    const bed = await setup(gadget({ spec: { shared: true } }));
+    expect(await bed.reconcile()).toEqual(done);
+    expect(bed.journal.map((step) => step.replace(/ \{.*$/, ''))).toEqual([
+      'databricks create',
+      'event Created',
+      'status',
+      'databricks share',
+      'event Shared',
+      'status',
+    ]);
+    expect(bed.statusPatches[0]).toEqual({ gadgetId: '100' });
+    // The second write adds only what the checkpoint did not say.
+    expect(Object.keys(bed.statusPatches[1]!).sort()).toEqual(['conditions', 'observedGeneration']);
+  });
+
+  it('keeps what a checkpoint wrote when the next step fails, so the retry does not redo it', async () => {
+    const bed = await setup(gadget({ spec: { shared: true } }));
+    bed.failNextWith(new Error('share failed'), 'share');
+    await expect(bed.reconcile()).rejects.toThrow('share failed');
+    expect(bed.events.map((event) => event.reason)).toEqual(['Created', 'ReconcileError']);
+    const status = { ...bed.statusPatches[0], ...bed.statusPatches[1] } as GadgetStatus;
+    expect(status.gadgetId).toBe('100');
+    expect(ready(status)).toMatchObject({ status: 'False', reason: 'ReconcileError' });
+
+    bed.journal.length = 0;
+    await bed.reconcile(gadget({ spec: { shared: true }, status }));
+    expect(bed.journal.filter((step) => step.startsWith('databricks'))).toEqual(['databricks share']);
+    expect(bed.remote.size).toBe(1);
+  });
+
+  it('records the Events a NotReadyError carries, with its status fields', async () => {
+    const bed = await setup(gadget());
+    bed.failNextWith(
+      new NotReadyError('GadgetMoving', 'gadget 7 is moving', {
+        status: { gadgetId: '7' },
+        events: [note('Moved', 'MoveGadget', 'moved gadget 7')],
+        warn: false,
+      }),
+    );
+    await bed.reconcile();
+    const steps = bed.journal.filter((step) => !step.startsWith('databricks'));
+    expect(steps.map((step) => step.replace(/ \{.*$/, ''))).toEqual(['event Moved', 'status']);
+  });
 });
 
 describe('reconcileManaged: errors become conditions', () => {
