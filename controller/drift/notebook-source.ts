@@ -4,8 +4,9 @@
  * are compared without them.
  */
 
-/** Notebook languages, as `workspace/import` takes them. */
-export type NotebookLanguage = 'PYTHON' | 'R' | 'SCALA' | 'SQL';
+import type { NotebookLanguage } from '../../lib/crds/databricks-notebook.js';
+
+export type { NotebookLanguage };
 
 /** The first line of a notebook's SOURCE export, per language (its line comment differs). */
 export const SOURCE_HEADER: Readonly<Record<NotebookLanguage, string>> = {

@@ -9,6 +9,16 @@ import { Bool, Int64, Opt, Str, StringEnum, Struct } from './schema-types.js';
 /** Inline content limit: keeps the object far below the 1.5 MiB etcd limit. Larger notebooks go in a ConfigMap or Secret. */
 export const MAX_INLINE_NOTEBOOK_BASE64 = 1048576;
 
+/** Notebook languages, as `workspace/import` takes them. */
+export const NOTEBOOK_LANGUAGES = ['PYTHON', 'SCALA', 'SQL', 'R'] as const;
+/** A notebook language. */
+export type NotebookLanguage = (typeof NOTEBOOK_LANGUAGES)[number];
+
+/** Whether a language Databricks reports is one a DatabricksNotebook can ask for. */
+export function isNotebookLanguage(language: string): language is NotebookLanguage {
+  return (NOTEBOOK_LANGUAGES as readonly string[]).includes(language);
+}
+
 /** `spec` of a DatabricksNotebook: the workspace path, language, format and content. */
 export const DatabricksNotebookSpec = Struct(
   {
@@ -18,12 +28,7 @@ export const DatabricksNotebookSpec = Struct(
       maxLength: 1024,
       pattern: '^/.+',
     }),
-    language: Opt(
-      StringEnum(
-        ['PYTHON', 'SCALA', 'SQL', 'R'] as const,
-        'Notebook language; required when format is SOURCE.',
-      ),
-    ),
+    language: Opt(StringEnum(NOTEBOOK_LANGUAGES, 'Notebook language; required when format is SOURCE.')),
     format: Opt(
       StringEnum(
         ['SOURCE', 'HTML', 'JUPYTER', 'DBC', 'R_MARKDOWN', 'AUTO'] as const,

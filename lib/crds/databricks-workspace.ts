@@ -103,14 +103,17 @@ export const DatabricksWorkspaceSpec = Struct(
 );
 export type DatabricksWorkspaceSpec = Static<typeof DatabricksWorkspaceSpec>;
 
+/** The authentication methods `status.authType` names: a token, OAuth M2M, an Azure client secret. */
+export const WORKSPACE_AUTH_TYPES = ['pat', 'oauth-m2m', 'azure-client-secret'] as const;
+/** An authentication method. */
+export type WorkspaceAuthType = (typeof WORKSPACE_AUTH_TYPES)[number];
+
 /** `status` of a DatabricksWorkspace, written by the controller. */
 export const DatabricksWorkspaceStatus = Struct(
   {
     observedGeneration: Opt(ObservedGeneration),
     conditions: Opt(Conditions),
-    authType: Opt(
-      StringEnum(['pat', 'oauth-m2m', 'azure-client-secret'] as const, 'The authentication method in use.'),
-    ),
+    authType: Opt(StringEnum(WORKSPACE_AUTH_TYPES, 'The authentication method in use.')),
     workspaceId: Opt(Str('Numeric workspace ID, when the workspace reports it.')),
     lastVerifiedTime: Opt(Str('When the credentials last worked.', { format: 'date-time' })),
     heldSecrets: Opt(

@@ -39,6 +39,9 @@ export { DATABRICKS_JOB, DatabricksJobSpec, DatabricksJobStatus, JobPermissions 
 export {
   DATABRICKS_NOTEBOOK,
   DatabricksNotebookSpec,
+  NOTEBOOK_LANGUAGES,
+  isNotebookLanguage,
+  type NotebookLanguage,
   DatabricksNotebookStatus,
   MAX_INLINE_NOTEBOOK_BASE64,
 } from './databricks-notebook.js';
@@ -63,6 +66,8 @@ export {
   DATABRICKS_WORKSPACE,
   DatabricksWorkspaceSpec,
   DatabricksWorkspaceStatus,
+  WORKSPACE_AUTH_TYPES,
+  type WorkspaceAuthType,
 } from './databricks-workspace.js';
 export { DELETION_POLICIES, JOB_DELETION_POLICIES } from './deletion-policy.js';
 export { DatabricksCustomResourceDefinitions } from './databricks-custom-resource-definitions.js';

@@ -23,6 +23,7 @@
  */
 import {
   DATABRICKS_NOTEBOOK,
+  isNotebookLanguage,
   type DatabricksNotebookSpec,
   type DatabricksNotebookStatus,
 } from '../../../lib/crds/index.js';
@@ -32,7 +33,7 @@ import {
   type DatabricksClient,
   type ObjectInfo,
 } from '../../databricks/index.js';
-import { sameNotebookSource, type NotebookLanguage } from '../../drift/notebook-source.js';
+import { sameNotebookSource } from '../../drift/notebook-source.js';
 import type { OperatorSetup } from '../managed/setup.js';
 import { keysReferencing, type Reconciler } from '../../runtime/controller.js';
 import type { EventNote } from '../../runtime/events.js';
@@ -274,7 +275,8 @@ async function holdsContent(
     return sha256Hex(Buffer.from(exported.content ?? '', 'base64')) === content.hash;
   }
   if (observed.object_type !== 'NOTEBOOK' || (format !== 'SOURCE' && format !== 'AUTO')) return undefined;
-  const language = (observed.language ?? spec.language ?? 'PYTHON') as NotebookLanguage;
+  const reported = observed.language;
+  const language = (reported && isNotebookLanguage(reported) ? reported : spec.language) ?? 'PYTHON';
   const exported = await client.workspace.export(path, 'SOURCE');
   const source = Buffer.from(exported.content ?? '', 'base64').toString('utf8');
   return sameNotebookSource(source, content.bytes.toString('utf8'), language);

@@ -294,7 +294,7 @@ async function verifyWorkspace(
     () => undefined,
   );
   context.clients.markVerified(context.key);
-  const authType = client.credentials.kind as DatabricksWorkspaceStatus['authType'];
+  const authType = client.credentials.kind;
   const message = `authenticated as ${userName}${workspaceId === undefined ? '' : ` in workspace ${workspaceId}`}`;
   if (!isReady(workspace)) {
     await context.events.record(workspace, {
