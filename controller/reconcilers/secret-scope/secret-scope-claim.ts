@@ -18,7 +18,7 @@ import {
 import type { DatabricksSecretScopeStatus } from '../../../lib/crds/index.js';
 import type { EventNote } from '../../runtime/events.js';
 import { note, warning } from '../managed/event-notes.js';
-import { NotReadyError, workspaceKeyOf } from '../managed/managed.js';
+import { NotReadyError, workspaceKeyOf, type Checkpoint } from '../managed/managed.js';
 import type { DatabricksSecretScope, SecretScopeContext } from './secret-scope.js';
 import { SharedListing, defaultListingFreshness, type ListingFreshness } from '../managed/shared-listing.js';
 
@@ -71,6 +71,7 @@ export async function ensureScope(
   intent: DatabricksSecretScopeStatus,
   client: DatabricksClient,
   context: SecretScopeContext,
+  checkpoint: Checkpoint<DatabricksSecretScopeStatus>,
   events: EventNote[],
   read: ScopeContentsRead,
 ): Promise<ObservedScope> {
@@ -84,12 +85,11 @@ export async function ensureScope(
     const reclaimed = existing !== undefined && isLeftBehind(scope);
     if (existing) refuseUnlessAdopted(scope, existing, client, reclaimed);
     const claim: DatabricksSecretScopeStatus = existing ? intent : { ...intent, scopeCreatePending: true };
-    await context.status.update(scope, claim);
+    await checkpoint(claimOf(claim));
     context.written.set(uid, { scopeName: name, secretHashes: {} });
     if (!existing) {
-      await createScope(scope, name, client, context, { claimedBefore: false, intent: claim });
-      await confirmCreated(scope, claim, context);
-      events.push(note('Created', 'CreateScope', `created secret scope ${name}`));
+      await createScope(scope, name, client, context, checkpoint, false);
+      await confirmCreated(checkpoint, note('Created', 'CreateScope', `created secret scope ${name}`));
       return created;
     }
     events.push(
@@ -107,7 +107,7 @@ export async function ensureScope(
     );
     adopted = true;
   } else {
-    await context.status.update(scope, intent);
+    await checkpoint(claimOf(intent));
   }
   const pending = intent.scopeCreatePending === true;
   const need = {
@@ -119,13 +119,13 @@ export async function ensureScope(
   const observed = await observeScope(client, name, need);
   if (observed) {
     // The create went through before a crash: only its confirmation was lost.
-    if (pending) await confirmCreated(scope, intent, context);
+    if (pending) await confirmCreated(checkpoint);
     return observed;
   }
-  await createScope(scope, name, client, context, { claimedBefore: true, intent });
+  await createScope(scope, name, client, context, checkpoint, true);
   if (pending) {
-    await confirmCreated(scope, intent, context);
-    events.push(
+    await confirmCreated(
+      checkpoint,
       note(
         'Created',
         'CreateScope',
@@ -142,12 +142,16 @@ export async function ensureScope(
 
 /** Databricks confirmed the create: the claim no longer says it is pending. */
 async function confirmCreated(
-  scope: DatabricksSecretScope,
-  claim: DatabricksSecretScopeStatus,
-  context: SecretScopeContext,
+  checkpoint: Checkpoint<DatabricksSecretScopeStatus>,
+  created?: EventNote,
 ): Promise<void> {
-  const { scopeCreatePending: _pending, ...confirmed } = claim;
-  await context.status.update({ ...scope, status: claim }, confirmed);
+  await checkpoint({ scopeCreatePending: undefined }, created ? [created] : []);
+}
+
+/** The claim's fields of a status: what the checkpoint writes before Databricks hears of the scope. */
+function claimOf(status: DatabricksSecretScopeStatus): Partial<DatabricksSecretScopeStatus> {
+  const { conditions: _conditions, observedGeneration: _generation, ...claim } = status;
+  return claim;
 }
 
 /**
@@ -218,7 +222,8 @@ async function createScope(
   name: string,
   client: DatabricksClient,
   context: SecretScopeContext,
-  claim: { claimedBefore: boolean; intent: DatabricksSecretScopeStatus },
+  checkpoint: Checkpoint<DatabricksSecretScopeStatus>,
+  claimedBefore: boolean,
 ): Promise<void> {
   const backend = scope.spec.backend;
   const listing = scopeListing(client, context.view);
@@ -238,8 +243,14 @@ async function createScope(
   } catch (error) {
     if (!(error instanceof AlreadyExistsError)) throw error;
     // Someone created the name a moment ago; with spec.adopt it is taken over as if it had been listed.
-    if (!claim.claimedBefore && error.attempts <= 1 && !scope.spec.adopt) {
-      await context.status.update({ ...scope, status: claim.intent }, scope.status ?? {});
+    if (!claimedBefore && error.attempts <= 1 && !scope.spec.adopt) {
+      // The claim is withdrawn: status says again what it said before this reconcile.
+      const before = scope.status ?? {};
+      await checkpoint({
+        scopeName: before.scopeName,
+        secretKeys: before.secretKeys,
+        scopeCreatePending: before.scopeCreatePending,
+      });
       context.written.delete(scope.metadata.uid ?? '');
       throw scopeExists(scope, name, client);
     }

@@ -49,6 +49,7 @@ import {
   type ManagedContext,
   type ManagedObject,
   type CleanedUp,
+  type Checkpoint,
 } from '../managed/managed.js';
 import { aclsHash, applyAcls, isPermanent } from './secret-scope-acls.js';
 import {
@@ -120,7 +121,7 @@ export function scopeNameOf(scope: DatabricksSecretScope): string {
 /** Makes the Databricks secret scope match the DatabricksSecretScope. */
 export const reconcileSecretScope: Reconciler<DatabricksSecretScope, SecretScopeContext> = (scope, context) =>
   reconcileManaged<DatabricksSecretScope, DatabricksSecretScopeStatus>(SECRET_SCOPES, scope, context, {
-    apply: (current, client) => applyScope(current, client, context),
+    apply: (current, client, checkpoint) => applyScope(current, client, context, checkpoint),
     cleanup: (current, connect) => cleanupScope(current, connect, context),
   });
 
@@ -128,6 +129,7 @@ async function applyScope(
   scope: DatabricksSecretScope,
   client: DatabricksClient,
   context: SecretScopeContext,
+  checkpoint: Checkpoint<DatabricksSecretScopeStatus>,
 ): Promise<Applied<DatabricksSecretScopeStatus>> {
   const name = scopeNameOf(scope);
   const uid = scope.metadata.uid ?? '';
@@ -153,7 +155,7 @@ async function applyScope(
     secretKeys: due,
     acls: due || (scope.spec.acls !== undefined && previous.aclsHash !== aclsHash(scope.spec.acls)),
   };
-  const observed = await ensureScope(scope, name, intent, client, context, events, read);
+  const observed = await ensureScope(scope, name, intent, client, context, checkpoint, events, read);
   const written = context.written.get(uid) ?? { scopeName: name, secretHashes: { ...previous.secretHashes } };
   context.written.set(uid, written);
   const status: ScopeStatus = {
@@ -162,9 +164,9 @@ async function applyScope(
     ...(hasher ? await applySecrets(scope, written, owned, desired, observed, client, events, hasher) : {}),
     ...(previous.aclsHash === undefined ? {} : { aclsHash: previous.aclsHash }),
   };
-  const fail = async (error: NotReadyError): Promise<never> => {
-    for (const event of events) await context.events.record(scope, event);
-    throw new NotReadyError(error.reason, error.message, { status });
+  // Not Ready, with what was applied meanwhile in status and told in Events.
+  const fail = (error: NotReadyError): never => {
+    throw new NotReadyError(error.reason, error.message, { status, events });
   };
   if (scope.spec.acls && observed.acls === undefined) {
     // Not read this time (the spec's ACLs were applied already): as they were applied.
@@ -177,7 +179,7 @@ async function applyScope(
       status.aclsHash = hash;
     } catch (error) {
       if (!isPermanent(error)) throw error;
-      await fail(
+      fail(
         new NotReadyError(
           'AclsNotApplied',
           `spec.acls: Databricks refused the ACLs of scope ${name}: ${describeApiError(error)}`,
@@ -192,7 +194,7 @@ async function applyScope(
   const [problem, ...more] = desired.problems;
   if (problem) {
     const message = [problem, ...more].map((p) => p.message).join('; ');
-    await fail(
+    fail(
       new NotReadyError(
         problem.reason,
         `${message} (the other secrets are applied; none is removed until this is fixed)`,
