@@ -43,6 +43,7 @@ import {
   type Applied,
   type ManagedContext,
   type ManagedObject,
+  type CleanedUp,
 } from '../managed/managed.js';
 import {
   referenceIndexFunctions,
@@ -258,33 +259,28 @@ async function cleanupRun(
   run: DatabricksRun,
   connect: () => Promise<DatabricksClient>,
   context: RunContext,
-): Promise<Outcome> {
+): Promise<CleanedUp> {
   const workspaceKey = workspaceKeyOf(run)[0];
   const recorded = run.status?.runId;
   const poller = context.pollers.existing(workspaceKey);
-  const release = (): Outcome => {
+  const release = (...events: EventNote[]): CleanedUp => {
     if (recorded !== undefined) poller?.forget(formatId(recorded));
-    return done;
+    return { events };
   };
   // No run ID: nothing was started, or a start whose answer was lost (a token cannot look runs up).
   if (recorded === undefined || hasEnded(run)) return release();
   const runId = formatId(recorded);
   if (!(run.spec.cancelOnDelete ?? true)) {
-    await context.events.record(
-      run,
-      note('LeftRunning', 'CancelRun', `left run ${runId} running (cancelOnDelete is false)`),
-    );
-    return release();
+    return release(note('LeftRunning', 'CancelRun', `left run ${runId} running (cancelOnDelete is false)`));
   }
   const unreachable = unreachableWorkspace(run, context.workspaces);
   if (unreachable !== undefined) {
-    await context.events.record(run, {
+    return release({
       type: 'Warning',
       reason: 'Orphaned',
       action: 'CancelRun',
       note: `${unreachable}, so run ${runId} could not be cancelled`,
     });
-    return release();
   }
   const client = await connect();
   let observed: Run;
@@ -295,21 +291,17 @@ async function cleanupRun(
     throw error;
   }
   if (isRunFinished(observed)) {
-    await context.events.record(
-      run,
-      note('Cancelled', 'CancelRun', `run ${runId} ended: ${describeState(observed)}`),
-    );
-    return release();
+    return release(note('Cancelled', 'CancelRun', `run ${runId} ended: ${describeState(observed)}`));
   }
   // Cancel is asynchronous: ask once per look while the run has not begun terminating, then look again.
+  const asked: EventNote[] = [];
   if (observed.state?.life_cycle_state !== 'TERMINATING') {
     await client.jobs.cancelRun(runId);
-    await context.events.record(
-      run,
+    asked.push(
       note('CancelRequested', 'CancelRun', `asked Databricks to cancel run ${runId}; waiting for it to end`),
     );
   }
-  return requeueAfter(context.cancelPollMs ?? 1_000);
+  return { ...requeueAfter(context.cancelPollMs ?? 1_000), events: asked };
 }
 
 /** Whether status already holds the run's end (`Succeeded` or `Failed` set). */
