@@ -13,6 +13,7 @@
  * listing page every 30 s. The poller wakes a DatabricksRun (through `wake`) only when what it shows in
  * status changed; reconciles read the latest observation with {@link RunPoller.track}.
  */
+import type { RunLifeCycleState } from '../../../lib/crds/index.js';
 import { formatId, NotFoundError, type JobsApi, type Run } from '../../databricks/index.js';
 import type { Logger } from '../../runtime/logger.js';
 
@@ -47,7 +48,12 @@ export interface RunReader {
   readonly jobs: Pick<JobsApi, 'listRuns' | 'getRun'>;
 }
 
-const TERMINAL_LIFE_CYCLE = new Set(['TERMINATED', 'SKIPPED', 'INTERNAL_ERROR']);
+/** The life cycle states of a run that has ended (each one of the CRD's, so a misspelling fails to compile). */
+const TERMINAL_LIFE_CYCLE: ReadonlySet<string> = new Set<RunLifeCycleState>([
+  'TERMINATED',
+  'SKIPPED',
+  'INTERNAL_ERROR',
+]);
 
 /** Whether the run has ended (newer `status.state`, or the legacy life cycle for older answers). */
 export function isRunFinished(run: Run): boolean {

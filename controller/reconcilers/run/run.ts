@@ -182,7 +182,7 @@ async function startRun(
         referrer,
       ),
     );
-    const request = { ...(run.spec.runNow ?? {}), idempotency_token } as RunNowRequest;
+    const request: RunNowRequest = { ...(run.spec.runNow ?? {}), idempotency_token };
     const { run_id } = await client.jobs.runNow(jobId, request).catch((error: unknown) => {
       if (!(error instanceof NotFoundError)) throw error;
       // The job was deleted in Databricks; its DatabricksJob recreates it, and its new ID wakes this run.
