@@ -27,6 +27,7 @@ import {
   type ConditionUpdate,
 } from '../../runtime/conditions.js';
 import type { ReconcileContext } from '../../runtime/controller.js';
+import type { KindObject } from '../../runtime/kind-object.js';
 import type { EventNote, EventRecorder } from '../../runtime/events.js';
 import { withFinalizer } from '../../runtime/finalizer.js';
 import {
@@ -55,7 +56,7 @@ export interface ManagedStatus {
 export type ManagedObject<
   Spec extends { workspaceRef: { name: string } },
   Status extends ManagedStatus,
-> = KubeObject & { spec: Spec; status?: Status };
+> = KindObject<Spec, Status>;
 
 /** What the shared reconcile needs; each kind's context extends it. */
 export interface ManagedContext {

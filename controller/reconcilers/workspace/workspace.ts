@@ -47,8 +47,9 @@ import {
 import type { Controller, ReconcileContext, Reconciler } from '../../runtime/controller.js';
 import type { EventNote, EventRecorder } from '../../runtime/events.js';
 import { withFinalizer } from '../../runtime/finalizer.js';
-import { objectKey, type KubeClient, type KubeObject, type ResourceType } from '../../runtime/kube-client.js';
+import { objectKey, type KubeClient, type ResourceType } from '../../runtime/kube-client.js';
 import { done, requeueAfter, type Outcome } from '../../runtime/outcome.js';
+import type { ObjectOfKind } from '../../runtime/kind-object.js';
 import { StatusWriter } from '../../runtime/status.js';
 import type { Informer } from '../../runtime/informer.js';
 import type { OperatorSetup } from '../managed/setup.js';
@@ -77,10 +78,7 @@ import { resourceOf } from '../managed/resources.js';
 export const WORKSPACES: ResourceType = resourceOf(DATABRICKS_WORKSPACE);
 
 /** A DatabricksWorkspace as the informer holds it. */
-export type DatabricksWorkspace = KubeObject & {
-  spec: DatabricksWorkspaceSpec;
-  status?: DatabricksWorkspaceStatus;
-};
+export type DatabricksWorkspace = ObjectOfKind<typeof DATABRICKS_WORKSPACE>;
 
 /** How often a workspace is probed again. */
 export interface WorkspaceProbeTiming {
