@@ -128,6 +128,13 @@ export interface DatabricksClusterSpec {
   readonly deletionPolicy?: DatabricksClusterSpecDeletionPolicy;
 
   /**
+   * Manage (default): the controller makes the Databricks object match the spec. Observe: it only reads the object (the one the spec names by ID, the one status recorded, or the one carrying this object's marker), reports in status its ID, the InSync condition and driftedFields, and never writes to Databricks: nothing is created, changed, marked or deleted, whatever deletionPolicy says. Switching to Manage makes the controller take the object over.
+   *
+   * @schema DatabricksClusterSpec#managementPolicy
+   */
+  readonly managementPolicy?: DatabricksClusterSpecManagementPolicy;
+
+  /**
    * Adopt this existing cluster instead of creating one. Its settings are replaced by spec.settings.
    *
    * @schema DatabricksClusterSpec#clusterId
@@ -146,6 +153,7 @@ export function toJson_DatabricksClusterSpec(obj: DatabricksClusterSpec | undefi
     'settings': toJson_DatabricksClusterSpecSettings(obj.settings),
     'state': obj.state,
     'deletionPolicy': obj.deletionPolicy,
+    'managementPolicy': obj.managementPolicy,
     'clusterId': obj.clusterId,
   };
   // filter undefined values
@@ -504,6 +512,18 @@ export enum DatabricksClusterSpecDeletionPolicy {
   DELETE = "Delete",
   /** Retain */
   RETAIN = "Retain",
+}
+
+/**
+ * Manage (default): the controller makes the Databricks object match the spec. Observe: it only reads the object (the one the spec names by ID, the one status recorded, or the one carrying this object's marker), reports in status its ID, the InSync condition and driftedFields, and never writes to Databricks: nothing is created, changed, marked or deleted, whatever deletionPolicy says. Switching to Manage makes the controller take the object over.
+ *
+ * @schema DatabricksClusterSpecManagementPolicy
+ */
+export enum DatabricksClusterSpecManagementPolicy {
+  /** Manage */
+  MANAGE = "Manage",
+  /** Observe */
+  OBSERVE = "Observe",
 }
 
 /**
@@ -2072,6 +2092,13 @@ export interface DatabricksJobSpec {
   readonly deletionPolicy?: DatabricksJobSpecDeletionPolicy;
 
   /**
+   * Manage (default): the controller makes the Databricks object match the spec. Observe: it only reads the object (the one the spec names by ID, the one status recorded, or the one carrying this object's marker), reports in status its ID, the InSync condition and driftedFields, and never writes to Databricks: nothing is created, changed, marked or deleted, whatever deletionPolicy says. Switching to Manage makes the controller take the object over.
+   *
+   * @schema DatabricksJobSpec#managementPolicy
+   */
+  readonly managementPolicy?: DatabricksJobSpecManagementPolicy;
+
+  /**
    * Adopt this existing Databricks job instead of creating one. Its settings are replaced by spec.settings.
    *
    * @schema DatabricksJobSpec#jobId
@@ -2090,6 +2117,7 @@ export function toJson_DatabricksJobSpec(obj: DatabricksJobSpec | undefined): Re
     'settings': toJson_DatabricksJobSpecSettings(obj.settings),
     'permissions': toJson_DatabricksJobSpecPermissions(obj.permissions),
     'deletionPolicy': obj.deletionPolicy,
+    'managementPolicy': obj.managementPolicy,
     'jobId': obj.jobId,
   };
   // filter undefined values
@@ -2412,6 +2440,18 @@ export enum DatabricksJobSpecDeletionPolicy {
   RETAIN = "Retain",
   /** Pause */
   PAUSE = "Pause",
+}
+
+/**
+ * Manage (default): the controller makes the Databricks object match the spec. Observe: it only reads the object (the one the spec names by ID, the one status recorded, or the one carrying this object's marker), reports in status its ID, the InSync condition and driftedFields, and never writes to Databricks: nothing is created, changed, marked or deleted, whatever deletionPolicy says. Switching to Manage makes the controller take the object over.
+ *
+ * @schema DatabricksJobSpecManagementPolicy
+ */
+export enum DatabricksJobSpecManagementPolicy {
+  /** Manage */
+  MANAGE = "Manage",
+  /** Observe */
+  OBSERVE = "Observe",
 }
 
 /**

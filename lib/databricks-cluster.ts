@@ -3,7 +3,7 @@ import type { ClusterSpec } from './crds/cluster-spec.js';
 import type { DatabricksClusterSpec } from './crds/databricks-cluster.js';
 import { DatabricksApiObject, type DatabricksObjectProps } from './databricks-api-object.js';
 import type { IDatabricksWorkspace } from './databricks-workspace.js';
-import type { DeletionPolicy } from './deletion-policy.js';
+import type { DeletionPolicy, ManagementPolicy } from './deletion-policy.js';
 
 /** An all-purpose cluster that tasks can run on: anything with the name of a `DatabricksCluster`. */
 export interface IDatabricksCluster {
@@ -39,6 +39,13 @@ export interface DatabricksClusterProps extends DatabricksObjectProps {
    * @default 'Delete'
    */
   readonly deletionPolicy?: DeletionPolicy;
+  /**
+   * `Observe` to only read the cluster (give `clusterId`) and report in status where it differs from the
+   * settings and state, never writing to Databricks.
+   *
+   * @default 'Manage'
+   */
+  readonly managementPolicy?: ManagementPolicy;
   /**
    * The ID of an existing cluster to adopt instead of creating one.
    *
@@ -78,6 +85,7 @@ export class DatabricksCluster
   readonly settings: DatabricksClusterSpec['settings'];
   private readonly state?: ClusterState;
   private readonly deletionPolicy?: DeletionPolicy;
+  private readonly managementPolicy?: ManagementPolicy;
   private readonly clusterId?: string;
 
   constructor(scope: Construct, id: string, props: DatabricksClusterProps) {
@@ -86,6 +94,7 @@ export class DatabricksCluster
     this.settings = props.settings;
     this.state = props.state;
     this.deletionPolicy = props.deletionPolicy;
+    this.managementPolicy = props.managementPolicy;
     this.clusterId = props.clusterId;
     this.node.addValidation({ validate: () => clusterSpecProblems(this.settings, 'settings') });
   }
@@ -96,6 +105,7 @@ export class DatabricksCluster
       settings: this.settings,
       state: this.state,
       deletionPolicy: this.deletionPolicy,
+      managementPolicy: this.managementPolicy,
       clusterId: this.clusterId,
     };
   }

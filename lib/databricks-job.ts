@@ -6,7 +6,7 @@ import { clusterSpecProblems } from './databricks-cluster.js';
 import type { JobSettings } from './crds/job-settings.js';
 import { DatabricksApiObject, type DatabricksObjectProps } from './databricks-api-object.js';
 import type { IDatabricksWorkspace } from './databricks-workspace.js';
-import type { JobDeletionPolicy } from './deletion-policy.js';
+import type { JobDeletionPolicy, ManagementPolicy } from './deletion-policy.js';
 import { JobCluster } from './job-cluster.js';
 import type { JobSchedule } from './job-schedule.js';
 import { taskGraphProblems } from './task-graph.js';
@@ -138,6 +138,13 @@ export interface DatabricksJobProps extends DatabricksObjectProps {
    * @default 'Delete'
    */
   readonly deletionPolicy?: JobDeletionPolicy;
+  /**
+   * `Observe` to only read the job (give `jobId`) and report in status where it differs from the
+   * settings, never writing to Databricks.
+   *
+   * @default 'Manage'
+   */
+  readonly managementPolicy?: ManagementPolicy;
   /**
    * The ID of an existing Databricks job to adopt instead of creating one.
    *
@@ -303,6 +310,7 @@ export class DatabricksJob extends DatabricksApiObject<DatabricksJobSpec> implem
       settings: this.renderSettings(),
       permissions: this.renderPermissions(),
       deletionPolicy: this.jobProps.deletionPolicy,
+      managementPolicy: this.jobProps.managementPolicy,
       jobId: this.jobProps.jobId,
     };
   }

@@ -206,13 +206,41 @@ function locate<T>(
   return marked ? { found: marked, owner: 'ours' } : {};
 }
 
+/**
+ * What the controller does with an object under `managementPolicy: Observe`: nothing, whatever differs;
+ * the differences are told in the note, as status would tell them.
+ */
+function observed(
+  object: PlannedObject,
+  change: Omit<PlannedChange, 'kind' | 'namespace' | 'name'>,
+): Omit<PlannedChange, 'kind' | 'namespace' | 'name'> {
+  if ((object.spec as { managementPolicy?: unknown }).managementPolicy !== 'Observe') return change;
+  const seen =
+    change.action === 'create' || change.action === 'refuse'
+      ? `nothing to observe yet (${change.note ?? 'it does not exist'})`
+      : change.changes.length > 0
+        ? `differs in ${change.changes.join(', ')}`
+        : 'matches the spec';
+  return {
+    action: 'none',
+    ...(change.target === undefined ? {} : { target: change.target }),
+    changes: [],
+    note: `managementPolicy Observe: read only; ${seen}`,
+  };
+}
+
 /** Plans `manifests` against the workspace `reads` reads. */
 export async function planWorkspace(reads: WorkspaceReads, manifests: PlannedObjects): Promise<Plan> {
   const listings = new Listings(reads);
   const objects = manifests.objects;
   const changes: PlannedChange[] = [];
   const add = (object: PlannedObject, change: Omit<PlannedChange, 'kind' | 'namespace' | 'name'>) =>
-    changes.push({ kind: object.kind, namespace: object.namespace, name: object.name, ...change });
+    changes.push({
+      kind: object.kind,
+      namespace: object.namespace,
+      name: object.name,
+      ...observed(object, change),
+    });
 
   // Clusters and jobs are located first: task references resolve to their IDs.
   const clusterIds = new Map<string, string>();

@@ -4,6 +4,7 @@ import { clusterSpecProperties } from './cluster-spec.js';
 import { Conditions, ObservedGeneration } from './conditions.js';
 import { READY_COLUMN, REASON_COLUMN, type KindDefinition } from './custom-resource-definition.js';
 import { DeletionPolicy } from './deletion-policy.js';
+import { DriftedFields, ManagementPolicy } from './management-policy.js';
 import { WorkspaceReference } from './object-references.js';
 import { Int, Opt, Str, StringEnum, StringMap, Struct } from './schema-types.js';
 
@@ -42,6 +43,7 @@ export const DatabricksClusterSpec = Struct(
       ),
     ),
     deletionPolicy: Opt(DeletionPolicy),
+    managementPolicy: Opt(ManagementPolicy),
     clusterId: Opt(
       Str(
         'Adopt this existing cluster instead of creating one. Its settings are replaced by spec.settings.',
@@ -85,6 +87,7 @@ export const DatabricksClusterStatus = Struct(
     observedGeneration: Opt(ObservedGeneration),
     conditions: Opt(Conditions),
     clusterId: Opt(Str('Databricks cluster ID.')),
+    driftedFields: Opt(DriftedFields),
     url: Opt(Str('Link to the cluster in the workspace UI.')),
     state: Opt(StringEnum(CLUSTER_STATES, 'Cluster state reported by Databricks.')),
     stateMessage: Opt(Str('Databricks explanation of the state.')),

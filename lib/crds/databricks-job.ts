@@ -4,6 +4,7 @@ import { Conditions, ObservedGeneration } from './conditions.js';
 import { READY_COLUMN, REASON_COLUMN, type KindDefinition } from './custom-resource-definition.js';
 import { JobDeletionPolicy } from './deletion-policy.js';
 import { JobSettings } from './job-settings.js';
+import { DriftedFields, ManagementPolicy } from './management-policy.js';
 import { WorkspaceReference } from './object-references.js';
 import { Bool, Int64, List, Opt, Str, StringEnum, Struct } from './schema-types.js';
 
@@ -53,6 +54,7 @@ export const DatabricksJobSpec = Struct(
     settings: JobSettings,
     permissions: Opt(JobPermissions),
     deletionPolicy: Opt(JobDeletionPolicy),
+    managementPolicy: Opt(ManagementPolicy),
     jobId: Opt(
       Int64(
         'Adopt this existing Databricks job instead of creating one. Its settings are replaced by spec.settings.',
@@ -81,6 +83,7 @@ export const DatabricksJobStatus = Struct(
     settingsHash: Opt(Str('Hash of the settings last applied, to detect spec changes.')),
     permissionsHash: Opt(Str('Hash of the permissions last applied.')),
     paused: Opt(Bool('True when deletionPolicy Pause paused the job.')),
+    driftedFields: Opt(DriftedFields),
     lastSyncTime: Opt(
       Str('When the controller last wrote the job to match the spec.', { format: 'date-time' }),
     ),

@@ -82,6 +82,12 @@ export {
   type KindInfo,
 } from './kinds.js';
 export { Library } from './library.js';
+export {
+  DriftedFields,
+  IN_SYNC_CONDITION,
+  MANAGEMENT_POLICIES,
+  ManagementPolicy,
+} from './management-policy.js';
 export { EmailNotifications, WebhookNotifications } from './notifications.js';
 export {
   ConfigMapKeySelector,

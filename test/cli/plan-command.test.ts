@@ -225,6 +225,26 @@ describe('cdk8s-databricks plan', () => {
     expect(running.status).toBe(0);
   });
 
+  it('plans nothing for an object under managementPolicy Observe, and says how it differs', async () => {
+    await fake.ui.call('jobs/update', {
+      job_id: seeded.reportJobId,
+      new_settings: { max_concurrent_runs: 4 },
+    });
+    const { status, stdout } = await plan([
+      object('DatabricksJob', 'watched', {
+        jobId: seeded.reportJobId,
+        managementPolicy: 'Observe',
+        settings: { name: 'weekly report' },
+      }),
+      object('DatabricksJob', 'not-there', { jobId: 999, managementPolicy: 'Observe', settings: {} }),
+    ]);
+    expect(stdout.split('\n').slice(0, 2)).toEqual([
+      `none   DatabricksJob default/watched (job ${seeded.reportJobId}): managementPolicy Observe: read only; differs in job_clusters, max_concurrent_runs, tasks`,
+      'none   DatabricksJob default/not-there (job 999): managementPolicy Observe: read only; nothing to observe yet (spec.jobId: job 999 does not exist in the workspace; point spec.jobId at an existing job, or remove it to create one)',
+    ]);
+    expect(status).toBe(0);
+  });
+
   it('gives the same plan as JSON with --json', async () => {
     await importWorkspace();
     const { status, stdout } = await runCommandLine(['plan', dir, '--json'], { env });

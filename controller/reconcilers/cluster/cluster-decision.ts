@@ -63,12 +63,12 @@ export interface ClusterSettingsFacts {
 export function decideClusterSettings(facts: ClusterSettingsFacts): ClusterSettingsDecision {
   const { desired, observed, appliedHash, desiredHash } = facts;
   const remote = observed.spec ?? observed;
-  const diff = differences(desired, remote);
+  const diff = clusterSettingsDifferences(desired, remote);
   if (appliedHash === undefined) {
     // Adopted, reclaimed or found: write only what differs, and nothing at all when it already matches.
     if (diff.length === 0) return { action: 'none' };
     const marked = { ...remote, custom_tags: withOwnerTags(remote.custom_tags, facts.owner) };
-    const unmarked = differences(desired, marked);
+    const unmarked = clusterSettingsDifferences(desired, marked);
     const write = unmarked.length === 0 ? writeIn(facts, 'marker') : howToWrite(facts, diff);
     return { action: 'adopt', diff: unmarked, write };
   }
@@ -83,7 +83,8 @@ export function decideClusterSettings(facts: ClusterSettingsFacts): ClusterSetti
 }
 
 /** The field paths where the cluster differs from `desired`, as the drift rules judge them. */
-function differences(desired: ClusterSpec, remote: ClusterSpec): string[] {
+/** The field paths where a cluster's settings differ from `desired`, as the drift rules judge them. */
+export function clusterSettingsDifferences(desired: ClusterSpec, remote: ClusterSpec): string[] {
   return clusterDiff.differences(desired, remote).map((difference) => difference.path);
 }
 

@@ -49,6 +49,7 @@ import {
   type ClusterWrite,
 } from './cluster-decision.js';
 import { findOwnedCluster, locateCluster } from './cluster-placement.js';
+import { observeCluster } from './cluster-observe.js';
 import { clusterError, clusterMoving, observedStatus, type ClusterStatusFields } from './cluster-state.js';
 import { ClusterView } from './cluster-view.js';
 import { contentHash } from '../managed/content-hash.js';
@@ -96,6 +97,7 @@ export const reconcileCluster: Reconciler<DatabricksCluster, ClusterContext> = (
   reconcileManaged<DatabricksCluster, DatabricksClusterStatus>(CLUSTERS, cluster, context, {
     apply: (current, client, checkpoint) => applyCluster(current, client, context, checkpoint),
     cleanup: (current, connect) => cleanupCluster(current, connect, context),
+    observe: (current, client) => observeCluster(current, client, context),
   });
 
 async function applyCluster(

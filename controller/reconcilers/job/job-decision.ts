@@ -100,7 +100,7 @@ export function decideJob(
     if (!observed.job) return { action: 'create', replaces: recorded };
     const refusal = ownedElsewhere(observed.job, owner, 'status.jobId');
     if (refusal) return refusal;
-    const diff = differences(desired, observed.job.settings);
+    const diff = jobSettingsDifferences(desired, observed.job.settings);
     return diff.length > 0
       ? { action: 'update', jobId: recorded, cause: 'Drifted', diff }
       : { action: 'none', jobId: recorded };
@@ -116,9 +116,9 @@ export function decideJob(
     const refusal = ownedElsewhere(observed.job, owner, 'spec.jobId');
     if (refusal) return refusal;
     const settings = observed.job.settings ?? {};
-    if (differences(desired, settings).length === 0) return { action: 'none', jobId: adopt };
+    if (jobSettingsDifferences(desired, settings).length === 0) return { action: 'none', jobId: adopt };
     const marked = { ...settings, tags: withOwnerTags(settings.tags, owner.object) };
-    return { action: 'adopt', jobId: adopt, diff: differences(desired, marked) };
+    return { action: 'adopt', jobId: adopt, diff: jobSettingsDifferences(desired, marked) };
   }
   const { owned, leftBehind = [] } = observed.marked ?? {};
   if (owned) return { action: 'update', jobId: formatId(owned.job_id), cause: 'Found' };
@@ -136,7 +136,7 @@ export function decideJob(
 }
 
 /** The field paths where the job's settings differ from `desired`, as the drift rules judge them. */
-function differences(desired: JobSettings, observed: JobSettings | undefined): string[] {
+export function jobSettingsDifferences(desired: JobSettings, observed: JobSettings | undefined): string[] {
   return jobDiff.differences(desired, observed ?? {}).map((difference) => difference.path);
 }
 

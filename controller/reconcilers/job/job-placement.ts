@@ -49,9 +49,13 @@ export async function placeJob(
   const managedJobs = context.jobs.keysByIndex(WORKSPACE_INDEX, workspaceKeyOf(job)[0]).length;
   const uid = job.metadata.uid ?? '';
   const previous = job.status ?? {};
+  // A job status names but no settings were ever applied to was only observed (managementPolicy
+  // Observe): taking it over is an adoption, which writes only what differs.
+  const observedOnly = previous.jobId !== undefined && previous.settingsHash === undefined;
+  const adopt = job.spec.jobId ?? (observedOnly ? previous.jobId : undefined);
   const record: JobRecord = {
-    ...(previous.jobId === undefined ? {} : { recorded: formatId(previous.jobId) }),
-    ...(job.spec.jobId === undefined ? {} : { adopt: formatId(job.spec.jobId) }),
+    ...(previous.jobId === undefined || observedOnly ? {} : { recorded: formatId(previous.jobId) }),
+    ...(adopt === undefined ? {} : { adopt: formatId(adopt) }),
     specChanged: previous.settingsHash !== settingsHash,
   };
   const reads = jobReads(record);

@@ -32,6 +32,7 @@ import { StatusWriter } from '../../runtime/status.js';
 import { contentHash } from '../managed/content-hash.js';
 import { deleteUnlessGone, leftInPlace } from '../managed/deletion-policy.js';
 import { note } from '../managed/event-notes.js';
+import { observeJob } from './job-observe.js';
 import { applyPermissions } from './job-permissions.js';
 import { jobName, placeJob } from './job-placement.js';
 import { JobView, defaultJobViewOptions, isActiveRun, type JobViewOptions } from './job-view.js';
@@ -88,6 +89,7 @@ export const reconcileJob: Reconciler<DatabricksJob, JobContext> = (job, context
   reconcileManaged<DatabricksJob, DatabricksJobStatus>(JOBS, job, context, {
     apply: (current, client, checkpoint) => applyJob(current, client, context, checkpoint),
     cleanup: (current, connect) => cleanupJob(current, connect, context),
+    observe: (current, client) => observeJob(current, desiredJobSettings(current, context), client, context),
   });
 
 async function applyJob(

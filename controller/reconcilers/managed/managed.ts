@@ -166,6 +166,17 @@ export interface ManagedActions<
    * Return `done` only once Databricks confirmed.
    */
   cleanup(object: T, connect: () => Promise<DatabricksClient>): Promise<CleanedUp>;
+  /**
+   * For kinds with `spec.managementPolicy`: reads the Databricks object and reports it, writing nothing
+   * to Databricks. Called instead of `apply` while the policy is Observe; deleting an observed object
+   * leaves Databricks as it is, whatever `deletionPolicy` says.
+   */
+  observe?(object: T, client: DatabricksClient): Promise<Applied<S>>;
+}
+
+/** Whether `object` asks only to be observed (`spec.managementPolicy: Observe`). */
+export function isObserveOnly(object: { spec: object }): boolean {
+  return (object.spec as { managementPolicy?: unknown }).managementPolicy === 'Observe';
 }
 
 /**
@@ -203,11 +214,17 @@ export async function reconcileManaged<
     return await withFinalizer(context.kube, resource, object, {
       apply: async (current) => {
         latest = current;
-        const applied = await actions.apply(current, await connect(), checkpoint);
+        const client = await connect();
+        const applied =
+          isObserveOnly(current) && actions.observe
+            ? await actions.observe(current, client)
+            : await actions.apply(current, client, checkpoint);
         await writeApplied(latest, applied, context);
         return applied.requeueAfterMs ? requeueAfter(applied.requeueAfterMs) : done;
       },
       cleanup: async (current) => {
+        // An observed object was never this controller's to change: its deletion leaves Databricks alone.
+        if (isObserveOnly(current) && actions.observe) return done;
         const { events = [], ...outcome } = await actions.cleanup(current, connect);
         for (const event of events) await context.events.record(current, event);
         return outcome;

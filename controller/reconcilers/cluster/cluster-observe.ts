@@ -1,0 +1,96 @@
+/**
+ * A DatabricksCluster under `managementPolicy: Observe`: the cluster is read, never written, started or
+ * terminated. It is the one `spec.clusterId` names, else the one status recorded, else the one carrying
+ * this object's marker. Status says its ID and state, and the `InSync` condition and `driftedFields` say
+ * where its settings differ from `spec.settings` (the marker aside) and whether its state is the one
+ * `spec.state` asks for. A cluster another DatabricksCluster owns is refused, as when managed.
+ */
+import type { ClusterDetails, DatabricksClient } from '../../databricks/index.js';
+import { IN_SYNC_CONDITION, type DatabricksClusterStatus } from '../../../lib/crds/index.js';
+import { shortList } from '../managed/event-notes.js';
+import { NotReadyError, type Applied } from '../managed/managed.js';
+import { isLeftBehindFor, refuseIfOwnedElsewhere, withoutOwnerTags } from '../managed/ownership.js';
+import type { ClusterContext, DatabricksCluster } from './cluster.js';
+import { clusterSettingsDifferences } from './cluster-decision.js';
+import { observedStatus } from './cluster-state.js';
+import { ClusterView } from './cluster-view.js';
+
+const tagsOf = (cluster: ClusterDetails) => cluster.custom_tags ?? cluster.spec?.custom_tags;
+
+/** Reads the cluster `cluster` observes and reports how it differs from its spec. */
+export async function observeCluster(
+  cluster: DatabricksCluster,
+  client: DatabricksClient,
+  context: ClusterContext,
+): Promise<Applied<DatabricksClusterStatus>> {
+  const view = ClusterView.of(client, context.view);
+  const named = cluster.spec.clusterId ?? cluster.status?.clusterId;
+  const field = cluster.spec.clusterId !== undefined ? 'spec.clusterId' : 'status.clusterId';
+  let observed: ClusterDetails | undefined;
+  if (named !== undefined) {
+    observed = await view.cluster(named);
+    if (!observed) {
+      throw new NotReadyError(
+        'ClusterNotFound',
+        `${field}: cluster ${named} does not exist in ${client.host}; managementPolicy Observe never creates one: point spec.clusterId at the cluster to observe`,
+      );
+    }
+  } else {
+    observed =
+      (await view.findOwned(cluster.metadata.uid ?? '')) ??
+      (await view.findLeftBehind((tags) => isLeftBehindFor(tags, cluster)))[0];
+    if (!observed) {
+      throw new NotReadyError(
+        'ClusterNotFound',
+        `no cluster in ${client.host} carries this object's marker, and spec.clusterId is not set; managementPolicy Observe never creates one: set spec.clusterId to the cluster to observe`,
+      );
+    }
+  }
+  refuseIfOwnedElsewhere(
+    { tags: tagsOf(observed), noun: 'cluster', id: observed.cluster_id, field },
+    cluster,
+    { kind: 'DatabricksCluster', store: context.clusters },
+  );
+  const { cluster_id: clusterId } = observed;
+  const remote = observed.spec ?? observed;
+  const drifted = clusterSettingsDifferences(
+    { ...cluster.spec.settings, custom_tags: withoutOwnerTags(cluster.spec.settings.custom_tags) ?? {} },
+    { ...remote, custom_tags: withoutOwnerTags(tagsOf(observed)) ?? {} },
+  );
+  const state = observed.state ?? 'UNKNOWN';
+  const wanted = cluster.spec.state ?? 'Running';
+  const idle = state === 'TERMINATED' && observed.termination_reason?.code === 'INACTIVITY';
+  const stateDiffers =
+    wanted === 'Running'
+      ? (state === 'TERMINATED' && !idle) || state === 'ERROR'
+      : state !== 'TERMINATED' && state !== 'TERMINATING';
+  const fields = stateDiffers ? [...drifted, 'state'] : drifted;
+  const { settingsHash: _unused, ...status } = observedStatus(
+    observed,
+    state,
+    `${client.host}/compute/clusters/${clusterId}`,
+    undefined,
+  );
+  return {
+    status: { ...status, driftedFields: fields },
+    reason: 'Observed',
+    message: `cluster ${clusterId} is ${state} and observed (managementPolicy Observe): nothing is written to Databricks`,
+    conditions: [
+      fields.length === 0
+        ? {
+            type: IN_SYNC_CONDITION,
+            status: 'True',
+            reason: 'InSync',
+            message: `cluster ${clusterId} matches spec.settings and spec.state`,
+            observedGeneration: cluster.metadata.generation,
+          }
+        : {
+            type: IN_SYNC_CONDITION,
+            status: 'False',
+            reason: 'Drifted',
+            message: `cluster ${clusterId} differs from the spec in ${shortList(fields)}${stateDiffers ? ` (it is ${state}; spec.state is ${wanted})` : ''}`,
+            observedGeneration: cluster.metadata.generation,
+          },
+    ],
+  };
+}
