@@ -4,8 +4,11 @@
  * write the controller then makes to Databricks is recorded and pinned below: the ownership marker
  * alone (a `jobs/update` of each job's tags, a `clusters/update` of the cluster's custom_tags), and the
  * secret values the user supplied, which Databricks never returns. Afterwards the decisions a plan
- * makes, on what Databricks holds read afresh, find nothing to do.
+ * makes, on what Databricks holds read afresh, find nothing to do, and so does the `plan` command.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { formatId, type ClusterDetails, type Job } from '../../controller/databricks/index.js';
@@ -33,6 +36,8 @@ describe('import, synth, apply: the controller adopts what was imported', () => 
   const bed = useOperatorTestBed('import-round-trip');
   let seeded: SeededWorkspace;
   let manifests: Manifest[];
+  /** The YAML import wrote. */
+  let importedYaml: string;
   /** What the import said the user must supply: the scope's values, which Databricks never returns. */
   const scopeValues = {
     'warehouse-password': 'value of warehouse-password',
@@ -46,6 +51,7 @@ describe('import, synth, apply: the controller adopts what was imported', () => 
       { env: { DATABRICKS_HOST: bed.fake.url, DATABRICKS_TOKEN: bed.fake.token } },
     );
     if (status !== 0) throw new Error(stderr);
+    importedYaml = stdout;
     manifests = parseAllDocuments(stdout).map((document) => document.toJS() as Manifest);
     await testKubeConfig()
       .makeApiClient(CoreV1Api)
@@ -170,6 +176,23 @@ describe('import, synth, apply: the controller adopts what was imported', () => 
         owner: cluster,
       });
       expect(decision).toEqual({ action: 'none' });
+    }
+
+    // And so does the plan command, on the YAML that was applied, with reads only.
+    const dir = mkdtempSync(join(tmpdir(), 'round-trip-plan-'));
+    try {
+      writeFileSync(join(dir, 'imported.yaml'), importedYaml);
+      bed.fake.clearRequests();
+      const plan = await runCommandLine(['plan', dir, '--namespace', bed.namespace], {
+        env: { DATABRICKS_HOST: bed.fake.url, DATABRICKS_TOKEN: bed.fake.token },
+      });
+      const lines = plan.stdout.trimEnd().split('\n');
+      expect({ status: plan.status, stderr: plan.stderr }).toEqual({ status: 0, stderr: '' });
+      expect(lines.slice(0, -1).every((line) => line.startsWith('none '))).toBe(true);
+      expect(lines).toHaveLength(manifests.length);
+      expect(writes()).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
