@@ -30,6 +30,12 @@ import type { KubeClient, ResourceType } from '../../runtime/kube-client.js';
 import { done } from '../../runtime/outcome.js';
 import { StatusWriter } from '../../runtime/status.js';
 import { describeContent, readContent, sha256Hex, type Content } from '../content/content-source.js';
+import {
+  decideContent,
+  needsComparison,
+  type ContentDecision,
+  type ContentFacts,
+} from '../content/content-decision.js';
 import { deleteUnlessGone, leftInPlace } from '../managed/deletion-policy.js';
 import { note } from '../managed/event-notes.js';
 import { FolderListings } from '../content/folder-listings.js';
@@ -121,34 +127,26 @@ async function applyDbfsFile(
       `spec.path: ${path} is a directory in DBFS; choose a path that is not a directory`,
     );
   }
-  if (!ours) {
-    if (!observed) {
-      await write('Created', 'Normal', `uploaded ${path}`);
-    } else if (await holdsContent(client, path, observed, content)) {
-      events.push(note('Found', 'UploadFile', `${path} already holds the content; took it as is`));
-    } else if (file.spec.overwrite ?? true) {
-      await write('Created', 'Normal', `replaced the existing ${path} (spec.overwrite)`);
-    } else {
-      throw new NotReadyError(
-        'PathExists',
-        `spec.path: ${path} already exists in DBFS with other content and spec.overwrite is false; set overwrite to true to replace it, or choose another path`,
-      );
-    }
-    const moved = previous.path !== undefined && !samePath(previous.path, path);
-    if (moved && (file.spec.deletionPolicy ?? 'Delete') === 'Delete') {
-      await deleteFile(client, directories, previous.path as string);
-      events.push(note('Deleted', 'DeleteFile', `deleted ${previous.path}, the file's previous path`));
-    }
-  } else if (previous.contentHash !== content.hash) {
-    await write('Updated', 'Normal', `uploaded the new content of ${path}`);
-  } else if (!observed) {
-    await write('Recreated', 'Warning', `${path} was deleted in Databricks; uploaded it again`);
-  } else if (changedSince(observed, previous)) {
-    await write(
-      'DriftCorrected',
-      'Warning',
-      `${path} was changed in Databricks; uploaded the spec's content`,
+  const facts = fileFacts(file, ours, observed, content.hash);
+  const holds =
+    observed && needsComparison(facts) ? await holdsContent(client, path, observed, content) : undefined;
+  const decision = decideContent({ ...facts, ...(holds === undefined ? {} : { holds }) });
+  if (decision.action === 'refuse') {
+    throw new NotReadyError(
+      'PathExists',
+      `spec.path: ${path} already exists in DBFS with other content and spec.overwrite is false; set overwrite to true to replace it, or choose another path`,
     );
+  }
+  const uploading = uploadFor(decision, path);
+  if (uploading) await write(uploading.reason, uploading.type, uploading.text);
+  else if (decision.action === 'adopt') {
+    events.push(note('Found', 'UploadFile', `${path} already holds the content; took it as is`));
+  }
+  // Moved in the spec: the file at the path it had before goes, unless the policy keeps it.
+  const moved = !ours && previous.path !== undefined && !samePath(previous.path, path);
+  if (moved && (file.spec.deletionPolicy ?? 'Delete') === 'Delete') {
+    await deleteFile(client, directories, previous.path as string);
+    events.push(note('Deleted', 'DeleteFile', `deleted ${previous.path}, the file's previous path`));
   }
 
   const written = observed as FileInfo;
@@ -165,6 +163,57 @@ async function applyDbfsFile(
     message: `DBFS file ${path} holds ${describeContent(content)}`,
     events,
   };
+}
+
+/** What the content decision looks at, for the file at `spec.path`. */
+function fileFacts(
+  file: DatabricksDbfsFile,
+  ours: boolean,
+  observed: FileInfo | undefined,
+  contentHash: string,
+): Omit<ContentFacts, 'holds'> {
+  const previous = file.status ?? {};
+  return {
+    ours,
+    specChanged: previous.contentHash !== contentHash,
+    present: observed !== undefined,
+    changed: observed && changedSince(observed, previous) ? 'yes' : 'no',
+    drifted: [],
+    // A file of ours whose size or time moved is uploaded again without a download first.
+    compares: false,
+    overwrite: file.spec.overwrite ?? true,
+  };
+}
+
+/** The upload `decision` asks for, as its Event tells it; undefined when nothing is uploaded. */
+function uploadFor(
+  decision: ContentDecision,
+  path: string,
+): { reason: string; type: EventNote['type']; text: string } | undefined {
+  switch (decision.action) {
+    case 'create':
+      return decision.recreate
+        ? {
+            reason: 'Recreated',
+            type: 'Warning',
+            text: `${path} was deleted in Databricks; uploaded it again`,
+          }
+        : { reason: 'Created', type: 'Normal', text: `uploaded ${path}` };
+    case 'adopt':
+      return decision.diff.length === 0
+        ? undefined
+        : { reason: 'Created', type: 'Normal', text: `replaced the existing ${path} (spec.overwrite)` };
+    case 'update':
+      return decision.cause === 'SpecChanged'
+        ? { reason: 'Updated', type: 'Normal', text: `uploaded the new content of ${path}` }
+        : {
+            reason: 'DriftCorrected',
+            type: 'Warning',
+            text: `${path} was changed in Databricks; uploaded the spec's content`,
+          };
+    default:
+      return undefined;
+  }
 }
 
 /**
