@@ -41,6 +41,13 @@ import type { KubeClient, ResourceType } from '../../runtime/kube-client.js';
 import { done } from '../../runtime/outcome.js';
 import { StatusWriter } from '../../runtime/status.js';
 import { describeContent, readContent, sha256Hex, type Content } from '../content/content-source.js';
+import {
+  decideContent,
+  needsComparison,
+  type ChangedSince,
+  type ContentDecision,
+  type ContentFacts,
+} from '../content/content-decision.js';
 import { deleteUnlessGone, leftInPlace } from '../managed/deletion-policy.js';
 import { note } from '../managed/event-notes.js';
 import { FolderListings } from '../content/folder-listings.js';
@@ -131,48 +138,24 @@ async function applyNotebook(
     events.push({ type, reason, action: 'ImportNotebook', note: `${text} (${describeContent(content)})` });
   };
 
-  if (!ours) {
-    observed = await findObject(client, candidates);
-    if (!observed) {
-      await reimport('Created', 'Normal', `imported ${spec.path} as ${format}`);
-    } else if ((await holdsContent(client, observed, content, spec)) === true) {
-      events.push(
-        note('Found', 'ImportNotebook', `${observed.path} already holds the content; took it as is`),
-      );
-    } else if (spec.overwrite ?? false) {
-      await reimport('Created', 'Normal', `replaced the existing ${observed.path} (spec.overwrite)`);
-    } else {
-      throw pathExists(spec.path, observed);
-    }
-  } else {
-    const path = previous.path as string;
-    observed = (await folders.find(path)) ?? (await objectAt(client, path));
-    const languageDrift =
-      format === 'SOURCE' && observed?.language !== undefined && observed.language !== spec.language;
-    if (previous.contentHash !== content.hash || previous.format !== format) {
-      await reimport('Updated', 'Normal', `imported the new content of ${spec.path}`);
-    } else if (!observed) {
-      await reimport(
-        'Recreated',
-        'Warning',
-        `${previous.path} was deleted in the workspace; imported it again`,
-      );
-    } else if (languageDrift) {
-      await reimport(
-        'Updated',
-        'Normal',
-        `${observed.path} is ${observed.language}, spec.language is ${spec.language}; imported it again`,
-      );
-    } else if (mayHaveChanged(observed, previous)) {
-      const holds = await holdsContent(client, observed, content, spec);
-      if (holds === false || (holds === undefined && observed.modified_at !== undefined)) {
-        await reimport(
-          'DriftCorrected',
-          'Warning',
-          `${observed.path} was changed in the workspace; imported the spec's content again`,
-        );
-      }
-    }
+  observed = ours
+    ? ((await folders.find(previous.path as string)) ?? (await objectAt(client, previous.path as string)))
+    : await findObject(client, candidates);
+  const facts = notebookFacts(notebook, ours, observed, content.hash);
+  const holds =
+    observed && needsComparison(facts) ? await holdsContent(client, observed, content, spec) : undefined;
+  const decision = decideContent({ ...facts, ...(holds === undefined ? {} : { holds }) });
+  if (decision.action === 'refuse') throw pathExists(spec.path, observed ?? { path: spec.path });
+  const importing = importFor(decision, notebook, observed);
+  if (importing) await reimport(importing.reason, importing.type, importing.text);
+  else if (decision.action === 'adopt') {
+    events.push(
+      note(
+        'Found',
+        'ImportNotebook',
+        `${observed?.path ?? spec.path} already holds the content; took it as is`,
+      ),
+    );
   }
 
   const found = observed as ObjectInfo;
@@ -201,6 +184,71 @@ async function applyNotebook(
     message: `${(objectType ?? 'object').toLowerCase()} ${path} holds ${describeContent(content)}`,
     events,
   };
+}
+
+/** What the content decision looks at, for the object at the notebook's path. */
+function notebookFacts(
+  notebook: DatabricksNotebook,
+  ours: boolean,
+  observed: ObjectInfo | undefined,
+  contentHash: string,
+): Omit<ContentFacts, 'holds'> {
+  const { spec } = notebook;
+  const previous = notebook.status ?? {};
+  const format = spec.format ?? 'SOURCE';
+  const languageDrift =
+    format === 'SOURCE' && observed?.language !== undefined && observed.language !== spec.language;
+  return {
+    ours,
+    specChanged: previous.contentHash !== contentHash || previous.format !== format,
+    present: observed !== undefined,
+    changed: observed ? changedSince(observed, previous) : 'no',
+    drifted: languageDrift ? ['language'] : [],
+    compares: true,
+    overwrite: spec.overwrite ?? false,
+  };
+}
+
+/** The import `decision` asks for, as its Event tells it; undefined when nothing is imported. */
+function importFor(
+  decision: ContentDecision,
+  notebook: DatabricksNotebook,
+  observed: ObjectInfo | undefined,
+): { reason: string; type: EventNote['type']; text: string } | undefined {
+  const { spec } = notebook;
+  const at = observed?.path ?? spec.path;
+  switch (decision.action) {
+    case 'create':
+      return decision.recreate
+        ? {
+            reason: 'Recreated',
+            type: 'Warning',
+            text: `${notebook.status?.path ?? at} was deleted in the workspace; imported it again`,
+          }
+        : { reason: 'Created', type: 'Normal', text: `imported ${spec.path} as ${spec.format ?? 'SOURCE'}` };
+    case 'adopt':
+      return decision.diff.length === 0
+        ? undefined
+        : { reason: 'Created', type: 'Normal', text: `replaced the existing ${at} (spec.overwrite)` };
+    case 'update':
+      if (decision.cause === 'SpecChanged') {
+        return { reason: 'Updated', type: 'Normal', text: `imported the new content of ${spec.path}` };
+      }
+      if (decision.diff?.includes('language')) {
+        return {
+          reason: 'Updated',
+          type: 'Normal',
+          text: `${at} is ${observed?.language}, spec.language is ${spec.language}; imported it again`,
+        };
+      }
+      return {
+        reason: 'DriftCorrected',
+        type: 'Warning',
+        text: `${at} was changed in the workspace; imported the spec's content again`,
+      };
+    default:
+      return undefined;
+  }
 }
 
 /** `path` as the workspace spells it: no repeated or trailing slashes. */
@@ -283,17 +331,17 @@ async function holdsContent(
 }
 
 /**
- * Whether the object may have changed since status recorded it: another object in its place (replaced),
- * or a later `modified_at` (always, if no `modified_at` is reported).
+ * Whether the object may have changed since status recorded it: a later `modified_at`, or another object
+ * in its place; `unknown` when no `modified_at` is reported (only a comparison of the content can tell).
  */
-function mayHaveChanged(observed: ObjectInfo, previous: DatabricksNotebookStatus): boolean {
+function changedSince(observed: ObjectInfo, previous: DatabricksNotebookStatus): ChangedSince {
+  if (observed.modified_at === undefined) return 'unknown';
   const replaced =
     observed.object_id !== undefined &&
     previous.objectId !== undefined &&
     Number(observed.object_id) !== previous.objectId;
-  if (replaced || observed.modified_at === undefined) return true;
   const recorded = Date.parse(previous.modificationTime ?? '');
-  return Number.isNaN(recorded) || observed.modified_at !== recorded;
+  return replaced || Number.isNaN(recorded) || observed.modified_at !== recorded ? 'yes' : 'no';
 }
 
 /** The first of `paths` that exists. */
