@@ -9,6 +9,7 @@ import type {
   AllPurposeClusterSettings,
   ClusterSpec,
   DatabricksSecretScopeSpec,
+  DesiredClusterState,
   JobSettings,
   Library,
   RunNowSettings,
@@ -60,7 +61,7 @@ export interface WorkspaceModel extends ChartObject {
 export interface ClusterModel extends ChartObject {
   readonly kind: 'DatabricksCluster';
   readonly settings: Static<typeof AllPurposeClusterSettings>;
-  readonly state?: 'Running' | 'Terminated';
+  readonly state?: DesiredClusterState;
   /** The cluster to adopt (`spec.clusterId`). */
   readonly clusterId?: string;
 }

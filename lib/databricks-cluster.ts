@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import type { ClusterSpec } from './crds/cluster-spec.js';
-import type { DatabricksClusterSpec } from './crds/databricks-cluster.js';
+import type { DatabricksClusterSpec, DesiredClusterState } from './crds/databricks-cluster.js';
 import { DatabricksApiObject, type DatabricksObjectProps } from './databricks-api-object.js';
 import type { IDatabricksWorkspace } from './databricks-workspace.js';
 import type { DeletionPolicy, ManagementPolicy } from './deletion-policy.js';
@@ -16,7 +16,7 @@ export interface IDatabricksCluster {
 }
 
 /** Whether the controller keeps the cluster running or terminated (`spec.state`). */
-export type ClusterState = 'Running' | 'Terminated';
+export type ClusterState = DesiredClusterState;
 
 /** Props of {@link DatabricksCluster}. */
 export interface DatabricksClusterProps extends DatabricksObjectProps {

@@ -29,6 +29,8 @@ export const AllPurposeClusterSettings = Struct(
 
 /** The states `spec.state` asks for. */
 export const DESIRED_CLUSTER_STATES = ['Running', 'Terminated'] as const;
+/** Whether the controller keeps the cluster running or terminated (`spec.state`). */
+export type DesiredClusterState = (typeof DESIRED_CLUSTER_STATES)[number];
 
 /** `spec` of a DatabricksCluster: the cluster settings, whether it runs, and what deletion does. */
 export const DatabricksClusterSpec = Struct(

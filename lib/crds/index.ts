@@ -24,6 +24,7 @@ export {
   CLUSTER_STATES,
   DATABRICKS_CLUSTER,
   DESIRED_CLUSTER_STATES,
+  type DesiredClusterState,
   isClusterState,
   type ClusterState,
   DatabricksClusterSpec,

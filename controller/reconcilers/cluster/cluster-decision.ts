@@ -9,7 +9,7 @@
  * same state rules, restarting a RUNNING cluster as an edit does.
  */
 import type { ClusterDetails, ClusterSpec } from '../../databricks/index.js';
-import { AllPurposeClusterSettings } from '../../../lib/crds/index.js';
+import { AllPurposeClusterSettings, type DesiredClusterState } from '../../../lib/crds/index.js';
 import { clusterDriftRules } from '../../drift/drift-rules.js';
 import { SettingsDiff, type SettableFieldsSchema } from '../../drift/settings-diff.js';
 import type { KubeObject } from '../../runtime/kube-client.js';
@@ -54,7 +54,7 @@ export interface ClusterSettingsFacts {
   /** The cluster's state now (what `observed` says). */
   readonly state: string;
   /** `spec.state`. */
-  readonly wanted: 'Running' | 'Terminated';
+  readonly wanted: DesiredClusterState;
   /** The DatabricksCluster: its marker is what adoption writes. */
   readonly owner: KubeObject;
 }
@@ -119,7 +119,7 @@ export type ClusterStateDecision =
 
 /** What the state decision looks at. */
 export interface ClusterStateFacts {
-  readonly wanted: 'Running' | 'Terminated';
+  readonly wanted: DesiredClusterState;
   /** The state now, after any settings write. */
   readonly state: string;
   readonly terminationReason?: ClusterDetails['termination_reason'];
