@@ -85,10 +85,9 @@ export class TaskType {
     options: Omit<TaskTypePayload<'run_job_task'>, 'job_id' | 'job_ref'> = {},
   ): TaskType {
     if (typeof job === 'number') {
-      return new TaskType('run_job_task', { ...options, job_id: job } as TaskTypePayload<'run_job_task'>);
+      return new TaskType('run_job_task', { ...options, job_id: job });
     }
-    const payload = { ...options, job_ref: { name: job.name } } as TaskTypePayload<'run_job_task'>;
-    return new TaskType('run_job_task', payload, job);
+    return new TaskType('run_job_task', { ...options, job_ref: { name: job.name } }, job);
   }
 
   /** Compares two values with `condition_task`; dependants pick a branch with {@link Task.dependsOnOutcome}. */
