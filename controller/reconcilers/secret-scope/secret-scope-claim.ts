@@ -19,6 +19,7 @@ import type { DatabricksSecretScopeStatus } from '../../../lib/crds/index.js';
 import type { EventNote } from '../../runtime/events.js';
 import { note, warning } from '../managed/event-notes.js';
 import { NotReadyError, workspaceKeyOf, type Checkpoint } from '../managed/managed.js';
+import { decideScope, needsScopeListing } from './scope-decision.js';
 import type { DatabricksSecretScope, SecretScopeContext } from './secret-scope.js';
 import { SharedListing, defaultListingFreshness, type ListingFreshness } from '../managed/shared-listing.js';
 
@@ -79,21 +80,35 @@ export async function ensureScope(
   const created: ObservedScope = { secretKeys: new Set(), acls: [], created: true };
   const listing = scopeListing(client, context.view);
   let adopted = false;
-  if (scope.status?.scopeName !== name && context.written.get(uid)?.scopeName !== name) {
-    refuseIfHeldElsewhere(scope, name, context);
-    const existing = (await client.secrets.listScopes()).find((listed) => listed.name === name);
-    const reclaimed = existing !== undefined && isLeftBehind(scope);
-    if (existing) refuseUnlessAdopted(scope, existing, client, reclaimed);
-    const claim: DatabricksSecretScopeStatus = existing ? intent : { ...intent, scopeCreatePending: true };
+  const facts = {
+    name,
+    claimed: scope.status?.scopeName === name || context.written.get(uid)?.scopeName === name,
+    ...heldElsewhere(scope, name, context),
+  };
+  const existing = needsScopeListing(facts)
+    ? (await client.secrets.listScopes()).find((listed) => listed.name === name)
+    : undefined;
+  const decision = decideScope({
+    ...facts,
+    ...(existing ? { existing } : {}),
+    adopt: scope.spec.adopt ?? false,
+    defaultName: isLeftBehind(scope),
+    backend: scope.spec.backend?.type === 'AzureKeyVault' ? 'AZURE_KEYVAULT' : 'DATABRICKS',
+    host: client.host,
+  });
+  if (decision.action === 'refuse') throw new NotReadyError(decision.reason, decision.message);
+  if (decision.action !== 'none') {
+    const claim: DatabricksSecretScopeStatus =
+      decision.action === 'adopt' ? intent : { ...intent, scopeCreatePending: true };
     await checkpoint(claimOf(claim));
     context.written.set(uid, { scopeName: name, secretHashes: {} });
-    if (!existing) {
+    if (decision.action === 'create') {
       await createScope(scope, name, client, context, checkpoint, false);
       await confirmCreated(checkpoint, note('Created', 'CreateScope', `created secret scope ${name}`));
       return created;
     }
     events.push(
-      reclaimed && !scope.spec.adopt
+      decision.cause === 'Reclaimed'
         ? note(
             'Reclaimed',
             'ReclaimScope',
@@ -164,27 +179,6 @@ function claimOf(status: DatabricksSecretScopeStatus): Partial<DatabricksSecretS
  */
 function isLeftBehind(scope: DatabricksSecretScope): boolean {
   return scope.spec.scopeName === undefined;
-}
-
-/**
- * A scope that exists but that this object did not create may be taken only with `spec.adopt` (or when
- * `reclaimed`: left by an earlier object of this name), and only when its backend is the one the spec
- * asks for (Databricks cannot change a scope's backend).
- */
-function refuseUnlessAdopted(
-  scope: DatabricksSecretScope,
-  existing: SecretScope,
-  client: DatabricksClient,
-  reclaimed: boolean,
-): void {
-  if (!scope.spec.adopt && !reclaimed) throw scopeExists(scope, existing.name, client);
-  const wanted = scope.spec.backend?.type === 'AzureKeyVault' ? 'AZURE_KEYVAULT' : 'DATABRICKS';
-  const actual = existing.backend_type ?? 'DATABRICKS';
-  if (actual === wanted) return;
-  throw new NotReadyError(
-    'ScopeExists',
-    `spec.adopt: secret scope ${existing.name} in ${client.host} has backend ${actual}, but spec.backend asks for ${wanted}; a scope's backend cannot change, so set spec.backend to match or choose another spec.scopeName`,
-  );
 }
 
 /** What a reconcile reads of the scope: its keys and ACLs (each only when needed; absent: not read). */
@@ -259,22 +253,20 @@ async function createScope(
   }
 }
 
-/** `OwnedElsewhere` when another live DatabricksSecretScope in the same workspace holds the name. */
-function refuseIfHeldElsewhere(
+/** The key of another live DatabricksSecretScope of the same workspace that holds the name, if any. */
+function heldElsewhere(
   scope: DatabricksSecretScope,
   name: string,
   context: SecretScopeContext,
-): void {
+): { heldBy?: string } {
   const host = context.workspaces.get(workspaceKeyOf(scope)[0])?.spec.host;
   for (const key of context.scopes.keysByIndex(SCOPE_NAME_INDEX, name)) {
     const other = context.scopes.get(key);
     if (!other || other.metadata.uid === scope.metadata.uid || other.status?.scopeName !== name) continue;
     if (context.workspaces.get(workspaceKeyOf(other)[0])?.spec.host !== host) continue;
-    throw new NotReadyError(
-      'OwnedElsewhere',
-      `secret scope ${name} belongs to DatabricksSecretScope ${key}; delete that object (deletionPolicy Retain keeps the scope) or choose another spec.scopeName`,
-    );
+    return { heldBy: key };
   }
+  return {};
 }
 
 function scopeExists(scope: DatabricksSecretScope, name: string, client: DatabricksClient): NotReadyError {
