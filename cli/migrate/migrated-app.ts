@@ -34,6 +34,7 @@ import type {
 } from '../app-model.js';
 import { CommandError } from '../command-line.js';
 import type { TaskTypeField } from '../../lib/index.js';
+import { isSecretScopePermission } from '../../lib/crds/index.js';
 import { FieldLog, type ObjectReport } from './migration-report.js';
 import { describeOld, type OldObject } from './old-manifests.js';
 
@@ -401,17 +402,16 @@ function migrateSecretScope(
     }
     log.mapped(`${at}.key`, `spec.secrets[${index}].key`);
   });
-  const acls = ((spec.acls as Json[] | undefined) ?? []).map((acl) => ({
-    principal: String(acl.principal),
-    permission: String(acl.permission) as 'READ' | 'WRITE' | 'MANAGE',
-  }));
-  for (const acl of acls) {
-    if (!['READ', 'WRITE', 'MANAGE'].includes(acl.permission)) {
+  const acls = ((spec.acls as Json[] | undefined) ?? []).map((acl) => {
+    const principal = String(acl.principal);
+    const permission = String(acl.permission);
+    if (!isSecretScopePermission(permission)) {
       throw new CommandError(
-        `${object.file}: ${describeOld(object)}: spec.acls: permission ${acl.permission} of ${acl.principal} is not READ, WRITE or MANAGE (the old controller failed on it too); fix it`,
+        `${object.file}: ${describeOld(object)}: spec.acls: permission ${permission} of ${principal} is not READ, WRITE or MANAGE (the old controller failed on it too); fix it`,
       );
     }
-  }
+    return { principal, permission };
+  });
   if (spec.acls !== undefined)
     log.mapped(
       'spec.acls',

@@ -1,11 +1,15 @@
 /** Secrets API 2.0: scopes, secrets (write-only values) and scope ACLs. */
+import type {
+  SecretScopeBackendType,
+  SecretScopePermission,
+} from '../../lib/crds/databricks-secret-scope.js';
 import type { ApiCaller } from './api-caller.js';
 import type { Open } from './open-enum.js';
 
 const SECRETS = '/api/2.0/secrets';
 
-export type ScopeBackendType = Open<'DATABRICKS' | 'AZURE_KEYVAULT'>;
-export type AclPermission = 'READ' | 'WRITE' | 'MANAGE';
+export type ScopeBackendType = Open<SecretScopeBackendType>;
+export type AclPermission = SecretScopePermission;
 
 export interface SecretScope {
   readonly name: string;

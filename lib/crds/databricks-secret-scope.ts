@@ -69,11 +69,26 @@ export const SecretScopeSecret = Struct(
   }),
 );
 
+/** What an ACL lets a principal do in a scope, least to most. */
+export const SECRET_SCOPE_PERMISSIONS = ['READ', 'WRITE', 'MANAGE'] as const;
+/** A scope ACL's permission. */
+export type SecretScopePermission = (typeof SECRET_SCOPE_PERMISSIONS)[number];
+
+/** Whether `permission` is one a scope ACL can give. */
+export function isSecretScopePermission(permission: string): permission is SecretScopePermission {
+  return (SECRET_SCOPE_PERMISSIONS as readonly string[]).includes(permission);
+}
+
+/** Where a scope keeps its secrets in Databricks. */
+export const SECRET_SCOPE_BACKEND_TYPES = ['DATABRICKS', 'AZURE_KEYVAULT'] as const;
+/** A scope's backend, as Databricks names it. */
+export type SecretScopeBackendType = (typeof SECRET_SCOPE_BACKEND_TYPES)[number];
+
 /** One entry of `spec.acls` of a DatabricksSecretScope. */
 export const SecretScopeAcl = Struct(
   {
     principal: Str('User, group or service principal application ID.', { minLength: 1, maxLength: 256 }),
-    permission: StringEnum(['READ', 'WRITE', 'MANAGE'] as const, 'What the principal may do in the scope.'),
+    permission: StringEnum(SECRET_SCOPE_PERMISSIONS, 'What the principal may do in the scope.'),
   },
   'An access rule of the scope.',
 );
@@ -168,9 +183,7 @@ export const DatabricksSecretScopeStatus = Struct(
         'True while the scope is claimed (scopeName) but Databricks has not yet confirmed creating it; a scope missing then was never created, rather than deleted in Databricks.',
       ),
     ),
-    backendType: Opt(
-      StringEnum(['DATABRICKS', 'AZURE_KEYVAULT'] as const, 'Backend of the scope in Databricks.'),
-    ),
+    backendType: Opt(StringEnum(SECRET_SCOPE_BACKEND_TYPES, 'Backend of the scope in Databricks.')),
     secretCount: Opt(Int('Number of secrets the controller manages in the scope.')),
     secretKeys: Opt(
       StringList('Keys the controller wrote, and so may remove (values are never shown).', {

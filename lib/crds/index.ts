@@ -58,6 +58,11 @@ export {
 } from './databricks-run.js';
 export {
   DATABRICKS_SECRET_SCOPE,
+  SECRET_SCOPE_BACKEND_TYPES,
+  SECRET_SCOPE_PERMISSIONS,
+  isSecretScopePermission,
+  type SecretScopeBackendType,
+  type SecretScopePermission,
   DatabricksSecretScopeSpec,
   DatabricksSecretScopeStatus,
   SECRET_NAME_PATTERN,
