@@ -197,31 +197,47 @@ async function applyCluster(
     case 'failed':
       throw clusterError(clusterId, observed, statusNow(), stateDecision.poll ? pollMs : undefined);
     case 'terminate':
-      await change(client.clusters.delete(clusterId));
-      await record(
-        note(
-          'Terminating',
-          'TerminateCluster',
-          `terminating cluster ${clusterId}, as spec.state is Terminated`,
-        ),
-      );
-      state = 'TERMINATING';
-      throw moving(`terminating it, as spec.state is Terminated${later}`);
     case 'start': {
-      try {
-        await change(client.clusters.start(clusterId));
-      } catch (error) {
-        throw refusedForNow(error, 'start it');
-      }
-      const code = observed.termination_reason?.code;
-      const why = code ? ` (it had been terminated: ${code})` : '';
-      await record(
-        note('Started', 'StartCluster', `started cluster ${clusterId}${why}, as spec.state is Running`),
+      const sent = await sendStateChange(stateDecision.step, client, clusterId, observed, change).catch(
+        (error: unknown) => {
+          throw stateDecision.step === 'start' ? refusedForNow(error, 'start it') : error;
+        },
       );
-      state = 'PENDING';
-      throw moving(`waiting for it to be RUNNING${later}`);
+      await record(sent.event);
+      state = sent.state;
+      throw moving(`${sent.waiting}${later}`);
     }
   }
+}
+
+/** Terminates or starts the cluster (through `change`): the Event, the state it moves to, and what is awaited. */
+async function sendStateChange(
+  step: 'terminate' | 'start',
+  client: DatabricksClient,
+  clusterId: string,
+  observed: ClusterDetails,
+  change: (write: Promise<void>) => Promise<void>,
+): Promise<{ event: EventNote; state: string; waiting: string }> {
+  if (step === 'terminate') {
+    await change(client.clusters.delete(clusterId));
+    return {
+      event: note(
+        'Terminating',
+        'TerminateCluster',
+        `terminating cluster ${clusterId}, as spec.state is Terminated`,
+      ),
+      state: 'TERMINATING',
+      waiting: 'terminating it, as spec.state is Terminated',
+    };
+  }
+  await change(client.clusters.start(clusterId));
+  const code = observed.termination_reason?.code;
+  const why = code ? ` (it had been terminated: ${code})` : '';
+  return {
+    event: note('Started', 'StartCluster', `started cluster ${clusterId}${why}, as spec.state is Running`),
+    state: 'PENDING',
+    waiting: 'waiting for it to be RUNNING',
+  };
 }
 
 /** The `Ready=True` message for each way the cluster is as `spec.state` asks. */
