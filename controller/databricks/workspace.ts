@@ -1,12 +1,12 @@
 /** Workspace API 2.0: notebooks, files and directories at workspace paths. Contents are base64. */
-import type { NotebookLanguage } from '../../lib/crds/databricks-notebook.js';
+import type { NotebookFormat, NotebookLanguage } from '../../lib/crds/databricks-notebook.js';
 import type { ApiCaller } from './api-caller.js';
 import type { Open } from './open-enum.js';
 import type { Int64Id } from './int64-json.js';
 
 const WORKSPACE = '/api/2.0/workspace';
 
-export type ExportFormat = Open<'SOURCE' | 'HTML' | 'JUPYTER' | 'DBC' | 'R_MARKDOWN' | 'AUTO' | 'RAW'>;
+export type ExportFormat = Open<NotebookFormat | 'RAW'>;
 export type Language = Open<NotebookLanguage>;
 
 export interface ObjectInfo {

@@ -14,6 +14,16 @@ export const NOTEBOOK_LANGUAGES = ['PYTHON', 'SCALA', 'SQL', 'R'] as const;
 /** A notebook language. */
 export type NotebookLanguage = (typeof NOTEBOOK_LANGUAGES)[number];
 
+/** Formats of notebook content, as `workspace/import` takes them. */
+export const NOTEBOOK_FORMATS = ['SOURCE', 'HTML', 'JUPYTER', 'DBC', 'R_MARKDOWN', 'AUTO'] as const;
+/** A format of notebook content. */
+export type NotebookFormat = (typeof NOTEBOOK_FORMATS)[number];
+
+/** What an import can create at the path (`status.objectType`): a DBC archive becomes a DIRECTORY. */
+export const IMPORTED_OBJECT_TYPES = ['NOTEBOOK', 'FILE', 'DIRECTORY'] as const;
+/** What an import created. */
+export type ImportedObjectType = (typeof IMPORTED_OBJECT_TYPES)[number];
+
 /** Whether a language Databricks reports is one a DatabricksNotebook can ask for. */
 export function isNotebookLanguage(language: string): language is NotebookLanguage {
   return (NOTEBOOK_LANGUAGES as readonly string[]).includes(language);
@@ -31,7 +41,7 @@ export const DatabricksNotebookSpec = Struct(
     language: Opt(StringEnum(NOTEBOOK_LANGUAGES, 'Notebook language; required when format is SOURCE.')),
     format: Opt(
       StringEnum(
-        ['SOURCE', 'HTML', 'JUPYTER', 'DBC', 'R_MARKDOWN', 'AUTO'] as const,
+        NOTEBOOK_FORMATS,
         'Format of the content, as workspace/import takes it. Defaults to SOURCE.',
         { default: 'SOURCE' },
       ),
@@ -86,15 +96,12 @@ export const DatabricksNotebookStatus = Struct(
     path: Opt(Str('Workspace path written.')),
     objectId: Opt(Int64('Workspace object ID.')),
     objectType: Opt(
-      StringEnum(
-        ['NOTEBOOK', 'FILE', 'DIRECTORY'] as const,
-        'What the import created (a DBC archive becomes a DIRECTORY).',
-      ),
+      StringEnum(IMPORTED_OBJECT_TYPES, 'What the import created (a DBC archive becomes a DIRECTORY).'),
     ),
     contentHash: Opt(Str('SHA-256 of the content imported, hex.')),
     format: Opt(
       StringEnum(
-        ['SOURCE', 'HTML', 'JUPYTER', 'DBC', 'R_MARKDOWN', 'AUTO'] as const,
+        NOTEBOOK_FORMATS,
         'Format the content was imported with; a change of spec.format alone imports again.',
       ),
     ),

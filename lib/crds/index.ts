@@ -40,7 +40,11 @@ export { DATABRICKS_JOB, DatabricksJobSpec, DatabricksJobStatus, JobPermissions 
 export {
   DATABRICKS_NOTEBOOK,
   DatabricksNotebookSpec,
+  IMPORTED_OBJECT_TYPES,
+  NOTEBOOK_FORMATS,
   NOTEBOOK_LANGUAGES,
+  type ImportedObjectType,
+  type NotebookFormat,
   isNotebookLanguage,
   type NotebookLanguage,
   DatabricksNotebookStatus,

@@ -23,6 +23,7 @@
  */
 import {
   DATABRICKS_NOTEBOOK,
+  IMPORTED_OBJECT_TYPES,
   isNotebookLanguage,
   type DatabricksNotebookSpec,
   type DatabricksNotebookStatus,
@@ -397,8 +398,7 @@ function pathExists(path: string, observed: ObjectInfo): NotReadyError {
 }
 
 function statusObjectType(type: ObjectInfo['object_type']): DatabricksNotebookStatus['objectType'] {
-  const known = ['NOTEBOOK', 'FILE', 'DIRECTORY'] as const;
-  return known.find((candidate) => candidate === type);
+  return IMPORTED_OBJECT_TYPES.find((candidate) => candidate === type);
 }
 
 /** Honours `deletionPolicy` for the object status recorded; the finalizer goes once the workspace confirmed. */
