@@ -6,17 +6,11 @@
 import type { Registry } from 'prom-client';
 import { KINDS, type DatabricksKind } from '../lib/crds/index.js';
 import type { WorkspaceCredentialsOptions } from './databricks/index.js';
-import { registerClusterController } from './reconcilers/cluster/cluster.js';
-import { registerDbfsFileController } from './reconcilers/dbfs-file/dbfs-file.js';
-import { registerJobController, type JobTiming } from './reconcilers/job/job.js';
+import { CONTROLLERS, type KindOptions } from './reconcilers/index.js';
 import { kindInformers } from './reconcilers/managed/kind-informers.js';
 import type { NotReadyBackoff } from './reconcilers/managed/managed.js';
 import type { OperatorSetup } from './reconcilers/managed/setup.js';
-import { registerNotebookController } from './reconcilers/notebook/notebook.js';
-import { registerRunController } from './reconcilers/run/run.js';
-import { registerSecretScopeController } from './reconcilers/secret-scope/secret-scope.js';
 import { resourceOf } from './reconcilers/managed/resources.js';
-import { registerWorkspaceController, type WorkspaceProbeTiming } from './reconcilers/workspace/workspace.js';
 import { WorkspaceClients, type SharedClientOptions } from './reconcilers/workspace/workspace-clients.js';
 import type { KubeClient, ResourceType } from './runtime/kube-client.js';
 import type { Logger } from './runtime/logger.js';
@@ -25,7 +19,7 @@ import { registerReadinessMetrics } from './runtime/readiness-metrics.js';
 import { RESYNC_JITTER, type RuntimeConfig } from './runtime/runtime-config.js';
 
 /** Options of {@link createOperator}. */
-export interface OperatorOptions {
+export interface OperatorOptions extends KindOptions {
   readonly config: RuntimeConfig;
   readonly kube?: KubeClient;
   readonly logger?: Logger;
@@ -34,9 +28,6 @@ export interface OperatorOptions {
   readonly clientOptions?: SharedClientOptions;
   readonly credentialsOptions?: WorkspaceCredentialsOptions;
   readonly notReadyBackoff?: NotReadyBackoff;
-  readonly workspaceTiming?: WorkspaceProbeTiming;
-  /** How often DatabricksJobs with an active run are looked at again (tests shorten it). */
-  readonly jobTiming?: Partial<JobTiming>;
   /** Kinds to run controllers for. @default all that have one */
   readonly kinds?: readonly DatabricksKind[];
 }
@@ -47,23 +38,9 @@ export const RESOURCES = Object.fromEntries(KINDS.map((kind) => [kind.kind, reso
   ResourceType
 >;
 
-/** A kind's controller registration. */
-export type RegisterController = (setup: OperatorSetup<OperatorOptions>) => void;
-
-/** Every kind that has a controller, in the order they are registered. */
-const CONTROLLERS: Partial<Record<DatabricksKind, RegisterController>> = {
-  DatabricksWorkspace: registerWorkspaceController,
-  DatabricksJob: registerJobController,
-  DatabricksSecretScope: registerSecretScopeController,
-  DatabricksRun: registerRunController,
-  DatabricksDbfsFile: registerDbfsFileController,
-  DatabricksNotebook: registerNotebookController,
-  DatabricksCluster: registerClusterController,
-};
-
 /** The kinds that have a controller. */
 export function controlledKinds(): DatabricksKind[] {
-  return Object.keys(CONTROLLERS) as DatabricksKind[];
+  return CONTROLLERS.map(({ kind }) => kind);
 }
 
 /** A built operator: start it, and stop it (or wait for `manager.done`). */
@@ -114,9 +91,9 @@ export function createOperator(options: OperatorOptions): Operator {
   );
   const kinds = options.kinds ?? controlledKinds();
   for (const kind of kinds) {
-    const register = CONTROLLERS[kind];
-    if (!register) throw new Error(`no controller for kind ${kind} yet`);
-    register(setup);
+    const controller = CONTROLLERS.find((entry) => entry.kind === kind);
+    if (!controller) throw new Error(`no controller for kind ${kind} yet`);
+    controller.register(setup);
   }
   return {
     manager,

@@ -34,14 +34,12 @@ import {
   type DatabricksClusterSpec,
   type DatabricksClusterStatus,
 } from '../../../lib/crds/index.js';
-import type { OperatorSetup } from '../managed/setup.js';
+import type { ManagedKind } from '../managed/managed-kind.js';
 import { findCondition } from '../../runtime/conditions.js';
-import { keysReferencing, type Reconciler } from '../../runtime/controller.js';
 import type { EventNote } from '../../runtime/events.js';
 import type { ResourceType } from '../../runtime/kube-client.js';
 import type { ObjectStore } from '../../runtime/object-store.js';
 import { done } from '../../runtime/outcome.js';
-import { StatusWriter } from '../../runtime/status.js';
 import {
   decideClusterSettings,
   decideClusterState,
@@ -57,12 +55,8 @@ import { deleteUnlessGone, leftInPlace } from '../managed/deletion-policy.js';
 import { note, shortList } from '../managed/event-notes.js';
 import {
   NotReadyError,
-  WORKSPACE_INDEX,
   defaultNotReadyBackoff,
   describeApiError,
-  reconcileManaged,
-  workspaceKeyOf,
-  workspaceReadinessChanged,
   type Applied,
   type ManagedContext,
   type ManagedObject,
@@ -79,7 +73,7 @@ export const CLUSTERS: ResourceType = resourceOf(DATABRICKS_CLUSTER);
 /** A DatabricksCluster as the informer holds it. */
 export type DatabricksCluster = ManagedObject<DatabricksClusterSpec, DatabricksClusterStatus>;
 
-/** What {@link reconcileCluster} needs besides the shared context. */
+/** What {@link clusterKind} needs besides the shared context. */
 export interface ClusterContext extends ManagedContext {
   /** The DatabricksCluster cache: tells a live owner of a cluster from one that is gone. */
   readonly clusters: Pick<ObjectStore<DatabricksCluster>, 'get'>;
@@ -91,14 +85,6 @@ export interface ClusterContext extends ManagedContext {
 
 /** Custom tags a cluster may carry, the two marker tags included (BEHAVIOUR.md §2). */
 const MAX_CUSTOM_TAGS = 45;
-
-/** Makes the Databricks cluster match the DatabricksCluster. */
-export const reconcileCluster: Reconciler<DatabricksCluster, ClusterContext> = (cluster, context) =>
-  reconcileManaged<DatabricksCluster, DatabricksClusterStatus>(CLUSTERS, cluster, context, {
-    apply: (current, client, checkpoint) => applyCluster(current, client, context, checkpoint),
-    cleanup: (current, connect) => cleanupCluster(current, connect, context),
-    observe: (current, client) => observeCluster(current, client, context),
-  });
 
 async function applyCluster(
   cluster: DatabricksCluster,
@@ -338,26 +324,17 @@ async function cleanupCluster(
   return { events: [note('Deleted', 'DeleteCluster', `permanently deleted cluster ${clusterId}`)] };
 }
 
-/** Runs the DatabricksCluster controller, woken also by its workspace. */
-export function registerClusterController(setup: OperatorSetup): void {
-  const { informers, manager } = setup;
-  const informer = informers.DatabricksCluster;
-  informer.addIndex(WORKSPACE_INDEX, workspaceKeyOf);
-  const controller = manager.controller<DatabricksCluster, ClusterContext>({
-    name: 'databrickscluster',
-    informer,
-    reconcile: reconcileCluster,
-    workers: setup.config.workers,
-    context: {
-      ...setup.shared,
-      status: new StatusWriter(manager.kube, CLUSTERS),
-      clusters: informer.store,
-      view: freshUntilResync(informer, setup.config.resyncPeriodMs),
-    },
-  });
-  controller.watch(
-    informers.DatabricksWorkspace,
-    keysReferencing(informer, WORKSPACE_INDEX),
-    workspaceReadinessChanged,
-  );
-}
+/** The DatabricksCluster kind, for `managedController`: woken by its workspace only. */
+export const clusterKind: ManagedKind<DatabricksCluster, DatabricksClusterStatus, ClusterContext> = {
+  kind: 'DatabricksCluster',
+  informer: ({ DatabricksCluster }) => DatabricksCluster,
+  resource: CLUSTERS,
+  context: ({ informer, config }, base) => ({
+    ...base,
+    clusters: informer.store,
+    view: freshUntilResync(informer, config.resyncPeriodMs),
+  }),
+  apply: applyCluster,
+  cleanup: cleanupCluster,
+  observe: observeCluster,
+};

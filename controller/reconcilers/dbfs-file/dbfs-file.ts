@@ -23,12 +23,10 @@ import {
   type DatabricksDbfsFileStatus,
 } from '../../../lib/crds/index.js';
 import { unlessMissing, type DatabricksClient, type FileInfo } from '../../databricks/index.js';
-import type { OperatorSetup } from '../managed/setup.js';
-import { keysReferencing, type Reconciler } from '../../runtime/controller.js';
+import type { ManagedKind } from '../managed/managed-kind.js';
 import type { EventNote } from '../../runtime/events.js';
 import type { KubeClient, ResourceType } from '../../runtime/kube-client.js';
 import { done } from '../../runtime/outcome.js';
-import { StatusWriter } from '../../runtime/status.js';
 import { describeContent, readContent, sha256Hex, type Content } from '../content/content-source.js';
 import {
   decideContent,
@@ -41,10 +39,6 @@ import { note } from '../managed/event-notes.js';
 import { FolderListings } from '../content/folder-listings.js';
 import {
   NotReadyError,
-  WORKSPACE_INDEX,
-  reconcileManaged,
-  workspaceKeyOf,
-  workspaceReadinessChanged,
   type Applied,
   type ManagedContext,
   type ManagedObject,
@@ -63,7 +57,7 @@ export const DBFS_FILES: ResourceType = resourceOf(DATABRICKS_DBFS_FILE);
 /** A DatabricksDbfsFile as the informer holds it. */
 export type DatabricksDbfsFile = ManagedObject<DatabricksDbfsFileSpec, DatabricksDbfsFileStatus>;
 
-/** What {@link reconcileDbfsFile} needs: the shared context, able to read ConfigMaps too. */
+/** What {@link dbfsFileKind} needs: the shared context, able to read ConfigMaps too. */
 export interface DbfsFileContext extends ManagedContext {
   readonly kube: Pick<KubeClient, 'patchCustomObject' | 'readSecret' | 'readConfigMap'>;
   /** How fresh the shared directory listings must be. @default one minute, no resync */
@@ -84,13 +78,6 @@ function dbfsDirectories(client: DatabricksClient, freshness?: ListingFreshness)
   }
   return directories;
 }
-
-/** Makes the DBFS file match the DatabricksDbfsFile. */
-export const reconcileDbfsFile: Reconciler<DatabricksDbfsFile, DbfsFileContext> = (file, context) =>
-  reconcileManaged<DatabricksDbfsFile, DatabricksDbfsFileStatus>(DBFS_FILES, file, context, {
-    apply: (current, client) => applyDbfsFile(current, client, context),
-    cleanup: (current, connect) => cleanupDbfsFile(current, connect, context),
-  });
 
 async function applyDbfsFile(
   file: DatabricksDbfsFile,
@@ -297,26 +284,15 @@ function plainPath(path: string): string {
     .replace(/(.)\/$/, '$1');
 }
 
-/** Runs the DatabricksDbfsFile controller, woken also by its workspace becoming Ready. */
-export function registerDbfsFileController(setup: OperatorSetup): void {
-  const { informers, manager } = setup;
-  const informer = informers.DatabricksDbfsFile;
-  informer.addIndex(WORKSPACE_INDEX, workspaceKeyOf);
-  const controller = manager.controller<DatabricksDbfsFile, DbfsFileContext>({
-    name: 'databricksdbfsfile',
-    informer,
-    reconcile: reconcileDbfsFile,
-    workers: setup.config.workers,
-    context: {
-      ...setup.shared,
-      kube: manager.kube,
-      status: new StatusWriter(manager.kube, DBFS_FILES),
-      view: freshUntilResync(informer, setup.config.resyncPeriodMs),
-    },
-  });
-  controller.watch(
-    informers.DatabricksWorkspace,
-    keysReferencing(informer, WORKSPACE_INDEX),
-    workspaceReadinessChanged,
-  );
-}
+/** The DatabricksDbfsFile kind, for `managedController`: woken by its workspace only. */
+export const dbfsFileKind: ManagedKind<DatabricksDbfsFile, DatabricksDbfsFileStatus, DbfsFileContext> = {
+  kind: 'DatabricksDbfsFile',
+  informer: ({ DatabricksDbfsFile }) => DatabricksDbfsFile,
+  resource: DBFS_FILES,
+  context: ({ informer, config }, base) => ({
+    ...base,
+    view: freshUntilResync(informer, config.resyncPeriodMs),
+  }),
+  apply: applyDbfsFile,
+  cleanup: cleanupDbfsFile,
+};

@@ -20,15 +20,12 @@ import {
   type Run,
 } from '../../databricks/index.js';
 import { DATABRICKS_JOB, type DatabricksJobSpec, type DatabricksJobStatus } from '../../../lib/crds/index.js';
-import type { OperatorSetup } from '../managed/setup.js';
+import type { ManagedKind } from '../managed/managed-kind.js';
 import { kubeTime } from '../../runtime/conditions.js';
-import type { Reconciler } from '../../runtime/controller.js';
 import type { EventNote } from '../../runtime/events.js';
-import { keysReferencing } from '../../runtime/controller.js';
 import type { ResourceType } from '../../runtime/kube-client.js';
 import type { ObjectStore } from '../../runtime/object-store.js';
 import { done } from '../../runtime/outcome.js';
-import { StatusWriter } from '../../runtime/status.js';
 import { contentHash } from '../managed/content-hash.js';
 import { deleteUnlessGone, leftInPlace } from '../managed/deletion-policy.js';
 import { note } from '../managed/event-notes.js';
@@ -37,10 +34,6 @@ import { applyPermissions } from './job-permissions.js';
 import { jobName, placeJob } from './job-placement.js';
 import { JobView, defaultJobViewOptions, isActiveRun, type JobViewOptions } from './job-view.js';
 import {
-  WORKSPACE_INDEX,
-  reconcileManaged,
-  workspaceKeyOf,
-  workspaceReadinessChanged,
   type Applied,
   type ManagedContext,
   type ManagedObject,
@@ -48,12 +41,7 @@ import {
   type Checkpoint,
 } from '../managed/managed.js';
 import { withOwnerTags } from '../managed/ownership.js';
-import {
-  referenceIndexFunctions,
-  resolveTaskReferences,
-  watchReferenceTargets,
-  type ReferenceStores,
-} from '../managed/references.js';
+import { referenceWatches, resolveTaskReferences, type ReferenceStores } from '../managed/references.js';
 import { resourceOf } from '../managed/resources.js';
 import { freshUntilResync } from '../managed/shared-listing.js';
 import { StaggeredCycle } from '../managed/staggered-cycle.js';
@@ -72,7 +60,7 @@ export interface JobTiming {
 
 export const defaultJobTiming: JobTiming = { activeRunPollMs: 60_000 };
 
-/** What {@link reconcileJob} needs besides the shared context. */
+/** What {@link jobKind} needs besides the shared context. */
 export interface JobContext extends ManagedContext {
   /** The DatabricksJob cache: counts the jobs of a workspace and tells live owners from gone ones. */
   readonly jobs: Pick<ObjectStore<DatabricksJob>, 'get' | 'keysByIndex'>;
@@ -83,14 +71,6 @@ export interface JobContext extends ManagedContext {
   /** When each job's permissions are read to find grants changed in Databricks. */
   readonly permissionsCycle: StaggeredCycle;
 }
-
-/** Makes the Databricks job match the DatabricksJob. */
-export const reconcileJob: Reconciler<DatabricksJob, JobContext> = (job, context) =>
-  reconcileManaged<DatabricksJob, DatabricksJobStatus>(JOBS, job, context, {
-    apply: (current, client, checkpoint) => applyJob(current, client, context, checkpoint),
-    cleanup: (current, connect) => cleanupJob(current, connect, context),
-    observe: (current, client) => observeJob(current, desiredJobSettings(current, context), client, context),
-  });
 
 async function applyJob(
   job: DatabricksJob,
@@ -237,49 +217,43 @@ function pausedSettings(job: Job): JobSettings {
   return paused as JobSettings;
 }
 
-/** Runs the DatabricksJob controller, woken also by its workspace and by the objects its tasks reference. */
-export function registerJobController(
-  setup: OperatorSetup<{ readonly jobTiming?: Partial<JobTiming> }>,
-): void {
-  const { informers, manager } = setup;
-  const { activeRunPollMs } = { ...defaultJobTiming, ...setup.options.jobTiming };
-  const informer = informers.DatabricksJob;
-  // Each resync reads the jobs listing and the runs afresh, once for all jobs of a workspace; reconciles
-  // between resyncs reuse them, except that a poll of an active run needs runs at most half a poll old.
-  const view: JobViewOptions = {
-    ...defaultJobViewOptions,
-    ...freshUntilResync(informer, setup.config.resyncPeriodMs),
-    runsMaxAgeMs: Math.min(defaultJobViewOptions.runsMaxAgeMs, activeRunPollMs / 2),
-  };
-  informer.addIndex(WORKSPACE_INDEX, workspaceKeyOf);
-  for (const { name, indexFunction } of referenceIndexFunctions<DatabricksJob>(
-    (job) => job.spec.settings.tasks,
-  )) {
-    informer.addIndex(name, indexFunction);
-  }
-  const controller = manager.controller<DatabricksJob, JobContext>({
-    name: 'databricksjob',
-    informer,
-    reconcile: reconcileJob,
-    workers: setup.config.workers,
-    context: {
-      ...setup.shared,
-      status: new StatusWriter(manager.kube, JOBS),
+/** What the operator's options say to the DatabricksJob kind. */
+export interface JobOptions {
+  /** How often DatabricksJobs with an active run are looked at again (tests shorten it). */
+  readonly jobTiming?: Partial<JobTiming>;
+}
+
+/**
+ * The DatabricksJob kind, for `managedController`: woken by its workspace and by the clusters, jobs and
+ * notebooks its tasks reference.
+ */
+export const jobKind: ManagedKind<DatabricksJob, DatabricksJobStatus, JobContext, JobOptions> = {
+  kind: 'DatabricksJob',
+  informer: ({ DatabricksJob }) => DatabricksJob,
+  resource: JOBS,
+  watches: referenceWatches<DatabricksJob>((job) => job.spec.settings.tasks),
+  context: ({ informer, informers, config, options }, base) => {
+    const { activeRunPollMs } = { ...defaultJobTiming, ...options.jobTiming };
+    return {
+      ...base,
       jobs: informer.store,
-      view,
+      // Each resync reads the jobs listing and the runs afresh, once for all jobs of a workspace; reconciles
+      // between resyncs reuse them, except that a poll of an active run needs runs at most half a poll old.
+      view: {
+        ...defaultJobViewOptions,
+        ...freshUntilResync(informer, config.resyncPeriodMs),
+        runsMaxAgeMs: Math.min(defaultJobViewOptions.runsMaxAgeMs, activeRunPollMs / 2),
+      },
       activeRunPollMs,
-      permissionsCycle: new StaggeredCycle(setup.config.slowResyncPeriodMs),
+      permissionsCycle: new StaggeredCycle(config.slowResyncPeriodMs),
       references: {
         clusters: informers.DatabricksCluster.store,
         jobs: informer.store,
         notebooks: informers.DatabricksNotebook.store,
       },
-    },
-  });
-  controller.watch(
-    informers.DatabricksWorkspace,
-    keysReferencing(informer, WORKSPACE_INDEX),
-    workspaceReadinessChanged,
-  );
-  watchReferenceTargets(controller, informer, informers);
-}
+    };
+  },
+  apply: applyJob,
+  cleanup: cleanupJob,
+  observe: (job, client, context) => observeJob(job, desiredJobSettings(job, context), client, context),
+};

@@ -1,7 +1,7 @@
 /**
  * The `*_ref` fields of task lists (job settings and runs/submit payloads): each is replaced by the ID
  * or path Databricks wants, read from the referenced object's status. While a target is missing or not
- * Ready the reconcile stops with `WaitingForDependency`, and the reference indexes below make the
+ * Ready the reconcile stops with `WaitingForDependency`, and the reference watches below make the
  * target's readiness wake the referring object again.
  */
 import {
@@ -11,11 +11,9 @@ import {
   type ReferencedKind,
 } from '../../drift/task-references.js';
 import { isConditionTrue } from '../../runtime/conditions.js';
-import { keysReferencing, type KeyMapper } from '../../runtime/controller.js';
-import type { Informer } from '../../runtime/informer.js';
 import type { KubeObject } from '../../runtime/kube-client.js';
-import type { ObjectStore } from '../../runtime/object-store.js';
-import type { KindInformers } from './kind-informers.js';
+import type { IndexFunction, ObjectStore } from '../../runtime/object-store.js';
+import { watchOf, type KindWatch } from './managed-kind.js';
 import { resolveReference, type ManagedStatus, type Referrer } from './managed.js';
 
 type Json = Record<string, unknown>;
@@ -34,11 +32,6 @@ const STORE_OF: Record<ReferencedKind, keyof ReferenceStores> = {
   DatabricksJob: 'jobs',
   DatabricksNotebook: 'notebooks',
 };
-
-/** The index names objects with task lists are indexed under, by referenced kind. */
-export const REFERENCE_INDEXES = Object.fromEntries(
-  TASK_REFERENCE_KINDS.map((r) => [r.kind, r.index]),
-) as Record<ReferencedKind, string>;
 
 /**
  * A copy of `tasks` with every `_ref` replaced by the ID or path from its target's status. Throws
@@ -64,25 +57,6 @@ export function resolveTaskReferences<T>(
   );
 }
 
-/**
- * Index functions for an informer of objects holding task lists: under each referenced kind's index,
- * the keys (`namespace/name`) of the objects its tasks refer to.
- */
-export function referenceIndexFunctions<T extends KubeObject>(
-  tasksOfObject: (object: T) => unknown,
-): { name: string; indexFunction: (object: T) => string[] }[] {
-  return TASK_REFERENCE_KINDS.map((reference) => ({
-    name: reference.index,
-    indexFunction: (object: T) => {
-      const keys = new Set<string>();
-      for (const found of taskReferences(tasksOfObject(object), '')) {
-        if (found.reference === reference) keys.add(`${object.metadata.namespace ?? ''}/${found.name}`);
-      }
-      return [...keys];
-    },
-  }));
-}
-
 /** Whether a referenced object changed in a way its referrers care about: readiness or its status value. */
 export function referenceTargetChanged<T extends KubeObject & { status?: ManagedStatus & Json }>(
   previous: T,
@@ -99,30 +73,36 @@ export function referenceTargetChanged<T extends KubeObject & { status?: Managed
   );
 }
 
-/** The informers of the kinds a task can reference. */
-export type ReferenceTargetInformers = Pick<
-  KindInformers,
-  'DatabricksCluster' | 'DatabricksJob' | 'DatabricksNotebook'
->;
+/** How a referrer watches each kind a task can reference: its informer, and the changes that matter. */
+const WATCH_OF: {
+  readonly [K in ReferencedKind]: <T extends KubeObject>(
+    name: string,
+    indexFunction: IndexFunction<T>,
+  ) => KindWatch<T>;
+} = {
+  DatabricksCluster: (name, indexFunction) =>
+    watchOf(({ DatabricksCluster }) => DatabricksCluster, name, indexFunction, referenceTargetChanged),
+  DatabricksJob: (name, indexFunction) =>
+    watchOf(({ DatabricksJob }) => DatabricksJob, name, indexFunction, referenceTargetChanged),
+  DatabricksNotebook: (name, indexFunction) =>
+    watchOf(({ DatabricksNotebook }) => DatabricksNotebook, name, indexFunction, referenceTargetChanged),
+};
 
 /**
- * Wakes the objects of `referrers` (indexed by {@link referenceIndexFunctions}) when an object their
- * tasks reference changes readiness or the status value that replaces the reference.
+ * What an object holding task lists watches: the clusters, jobs and notebooks its tasks refer to. Each
+ * kind has an index of the keys (`namespace/name`) of the objects referred to, and a change of readiness
+ * or of the status value that replaces the reference wakes the referrer.
  */
-export function watchReferenceTargets<T extends KubeObject>(
-  controller: {
-    watch<R extends KubeObject>(
-      informer: Informer<R>,
-      mapToKeys: KeyMapper<R>,
-      changed: (previous: R, current: R) => boolean,
-    ): unknown;
-  },
-  referrers: Informer<T>,
-  targets: ReferenceTargetInformers,
-): void {
-  const keysOf = (kind: keyof ReferenceTargetInformers) =>
-    keysReferencing(referrers, REFERENCE_INDEXES[kind]);
-  controller.watch(targets.DatabricksCluster, keysOf('DatabricksCluster'), referenceTargetChanged);
-  controller.watch(targets.DatabricksJob, keysOf('DatabricksJob'), referenceTargetChanged);
-  controller.watch(targets.DatabricksNotebook, keysOf('DatabricksNotebook'), referenceTargetChanged);
+export function referenceWatches<T extends KubeObject>(
+  tasksOfObject: (object: T) => unknown,
+): KindWatch<T>[] {
+  return TASK_REFERENCE_KINDS.map((reference) =>
+    WATCH_OF[reference.kind](reference.index, (object: T) => {
+      const keys = new Set<string>();
+      for (const found of taskReferences(tasksOfObject(object), '')) {
+        if (found.reference === reference) keys.add(`${object.metadata.namespace ?? ''}/${found.name}`);
+      }
+      return [...keys];
+    }),
+  );
 }

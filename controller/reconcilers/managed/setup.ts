@@ -2,6 +2,7 @@
  * What a kind's registration gets from the operator. It lives here, beside the reconcilers, so that no
  * reconciler imports `operator.ts` (which imports every kind to register it).
  */
+import type { DatabricksKind } from '../../../lib/crds/index.js';
 import type { Manager } from '../../runtime/manager.js';
 import type { RuntimeConfig } from '../../runtime/runtime-config.js';
 import type { KindInformers } from './kind-informers.js';
@@ -18,4 +19,10 @@ export interface OperatorSetup<Options = unknown> {
   /** The context every managed kind's reconciler shares (its own `status` writer is added per kind). */
   readonly shared: Omit<ManagedContext, 'status'>;
   readonly options: Options;
+}
+
+/** A kind's entry in the registration list: its name, and how its controller is registered. */
+export interface KindController<Options = unknown> {
+  readonly kind: DatabricksKind;
+  register(setup: OperatorSetup<Options>): void;
 }

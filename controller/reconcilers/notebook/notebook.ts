@@ -35,12 +35,10 @@ import {
   type ObjectInfo,
 } from '../../databricks/index.js';
 import { sameNotebookSource } from '../../drift/notebook-source.js';
-import type { OperatorSetup } from '../managed/setup.js';
-import { keysReferencing, type Reconciler } from '../../runtime/controller.js';
+import type { ManagedKind } from '../managed/managed-kind.js';
 import type { EventNote } from '../../runtime/events.js';
 import type { KubeClient, ResourceType } from '../../runtime/kube-client.js';
 import { done } from '../../runtime/outcome.js';
-import { StatusWriter } from '../../runtime/status.js';
 import { describeContent, readContent, sha256Hex, type Content } from '../content/content-source.js';
 import {
   decideContent,
@@ -54,10 +52,6 @@ import { note } from '../managed/event-notes.js';
 import { FolderListings } from '../content/folder-listings.js';
 import {
   NotReadyError,
-  WORKSPACE_INDEX,
-  reconcileManaged,
-  workspaceKeyOf,
-  workspaceReadinessChanged,
   type Applied,
   type ManagedContext,
   type ManagedObject,
@@ -76,7 +70,7 @@ export const NOTEBOOKS: ResourceType = resourceOf(DATABRICKS_NOTEBOOK);
 /** A DatabricksNotebook as the informer holds it. */
 export type DatabricksNotebook = ManagedObject<DatabricksNotebookSpec, DatabricksNotebookStatus>;
 
-/** What {@link reconcileNotebook} needs: the shared context, able to read ConfigMaps too. */
+/** What {@link notebookKind} needs: the shared context, able to read ConfigMaps too. */
 export interface NotebookContext extends ManagedContext {
   readonly kube: Pick<KubeClient, 'patchCustomObject' | 'readSecret' | 'readConfigMap'>;
   /** How fresh the shared folder listings must be. @default one minute, no resync */
@@ -106,13 +100,6 @@ function workspaceFolders(
 }
 
 type Format = NonNullable<DatabricksNotebookSpec['format']>;
-
-/** Makes the workspace object match the DatabricksNotebook. */
-export const reconcileNotebook: Reconciler<DatabricksNotebook, NotebookContext> = (notebook, context) =>
-  reconcileManaged<DatabricksNotebook, DatabricksNotebookStatus>(NOTEBOOKS, notebook, context, {
-    apply: (current, client) => applyNotebook(current, client, context),
-    cleanup: (current, connect) => cleanupNotebook(current, connect, context),
-  });
 
 async function applyNotebook(
   notebook: DatabricksNotebook,
@@ -422,26 +409,15 @@ async function cleanupNotebook(
   return { events: [note('Deleted', 'DeleteNotebook', `deleted ${path} from the workspace`)] };
 }
 
-/** Runs the DatabricksNotebook controller, woken also by its workspace becoming Ready. */
-export function registerNotebookController(setup: OperatorSetup): void {
-  const { informers, manager } = setup;
-  const informer = informers.DatabricksNotebook;
-  informer.addIndex(WORKSPACE_INDEX, workspaceKeyOf);
-  const controller = manager.controller<DatabricksNotebook, NotebookContext>({
-    name: 'databricksnotebook',
-    informer,
-    reconcile: reconcileNotebook,
-    workers: setup.config.workers,
-    context: {
-      ...setup.shared,
-      kube: manager.kube,
-      status: new StatusWriter(manager.kube, NOTEBOOKS),
-      view: freshUntilResync(informer, setup.config.resyncPeriodMs),
-    },
-  });
-  controller.watch(
-    informers.DatabricksWorkspace,
-    keysReferencing(informer, WORKSPACE_INDEX),
-    workspaceReadinessChanged,
-  );
-}
+/** The DatabricksNotebook kind, for `managedController`: woken by its workspace only. */
+export const notebookKind: ManagedKind<DatabricksNotebook, DatabricksNotebookStatus, NotebookContext> = {
+  kind: 'DatabricksNotebook',
+  informer: ({ DatabricksNotebook }) => DatabricksNotebook,
+  resource: NOTEBOOKS,
+  context: ({ informer, config }, base) => ({
+    ...base,
+    view: freshUntilResync(informer, config.resyncPeriodMs),
+  }),
+  apply: applyNotebook,
+  cleanup: cleanupNotebook,
+};

@@ -23,33 +23,27 @@ import {
 } from '../../databricks/index.js';
 import { DATABRICKS_RUN, RUN_JOB_NOT_FOUND, type DatabricksRunSpec } from '../../../lib/crds/index.js';
 import type { DatabricksRunStatus } from '../../../lib/crds/databricks-run.js';
-import type { OperatorSetup } from '../managed/setup.js';
+import { watchOf, type ManagedKind } from '../managed/managed-kind.js';
 import { findCondition, type ConditionUpdate } from '../../runtime/conditions.js';
-import { keysReferencing, type Reconciler } from '../../runtime/controller.js';
 import type { EventNote } from '../../runtime/events.js';
 import type { ResourceType } from '../../runtime/kube-client.js';
 import type { ObjectStore } from '../../runtime/object-store.js';
 import { done, requeueAfter, type Outcome } from '../../runtime/outcome.js';
-import { StatusWriter } from '../../runtime/status.js';
 import { unreachableWorkspace } from '../managed/deletion-policy.js';
 import type { DatabricksJob } from '../job/job.js';
 import {
   NotReadyError,
-  WORKSPACE_INDEX,
-  reconcileManaged,
   resolveReference,
   workspaceKeyOf,
-  workspaceReadinessChanged,
   type Applied,
   type ManagedContext,
   type ManagedObject,
   type CleanedUp,
 } from '../managed/managed.js';
 import {
-  referenceIndexFunctions,
+  referenceWatches,
   referenceTargetChanged,
   resolveTaskReferences,
-  watchReferenceTargets,
   type ReferenceStores,
 } from '../managed/references.js';
 import { RunPollers, defaultRunPollingOptions, isRunFinished } from './run-poller.js';
@@ -62,7 +56,7 @@ export const RUNS: ResourceType = resourceOf(DATABRICKS_RUN);
 /** A DatabricksRun as the informer holds it. */
 export type DatabricksRun = ManagedObject<DatabricksRunSpec, DatabricksRunStatus>;
 
-/** What {@link reconcileRun} needs besides the shared context. */
+/** What {@link runKind} needs besides the shared context. */
 export interface RunContext extends ManagedContext {
   /** The DatabricksJob cache, for `spec.jobRef`. */
   readonly jobs: Pick<ObjectStore<DatabricksJob>, 'get'>;
@@ -74,16 +68,6 @@ export interface RunContext extends ManagedContext {
 
 /** Index of DatabricksRuns not started yet by the DatabricksJob (`namespace/name`) they run. */
 const JOB_REF_INDEX = 'runJobRef';
-
-/** Makes the DatabricksRun's run exist, and its status follow the run. */
-export const reconcileRun: Reconciler<DatabricksRun, RunContext> = async (run, context) => {
-  // A run whose end is in status is never looked at again: no client, no call, no requeue.
-  if (hasEnded(run) && !run.metadata.deletionTimestamp) return recordGeneration(run, context);
-  return reconcileManaged<DatabricksRun, DatabricksRunStatus>(RUNS, run, context, {
-    apply: (current, client) => applyRun(current, client, context),
-    cleanup: (current, connect) => cleanupRun(current, connect, context),
-  });
-};
 
 async function applyRun(
   run: DatabricksRun,
@@ -329,48 +313,47 @@ function note(reason: string, action: string, text: string): EventNote {
   return { type: 'Normal', reason, action, note: text };
 }
 
+/** Whether the run has not been started yet (only then do its references and its job matter). */
+function notStarted(run: DatabricksRun): boolean {
+  return run.status?.runId === undefined;
+}
+
 /**
- * Runs the DatabricksRun controller: woken by its workspace, by the DatabricksJob a run waits for, by
- * the objects its submit tasks reference (until it starts), and by the workspace's run poller.
+ * The DatabricksRun kind, for `managedController`: woken by its workspace, by the DatabricksJob a run
+ * waits for, by the objects its submit tasks reference (until it starts), and by the workspace's run
+ * poller.
  */
-export function registerRunController(setup: OperatorSetup): void {
-  const { informers, manager } = setup;
-  const informer = informers.DatabricksRun;
-  const notStarted = (run: DatabricksRun): boolean => run.status?.runId === undefined;
-  informer.addIndex(WORKSPACE_INDEX, workspaceKeyOf);
-  informer.addIndex(JOB_REF_INDEX, (run) =>
-    notStarted(run) && run.spec.jobRef ? [`${run.metadata.namespace ?? ''}/${run.spec.jobRef.name}`] : [],
-  );
-  for (const { name, indexFunction } of referenceIndexFunctions<DatabricksRun>((run) =>
-    notStarted(run) ? run.spec.submit?.tasks : undefined,
-  )) {
-    informer.addIndex(name, indexFunction);
-  }
-  const pollers = new RunPollers((key) => controller.enqueue(key), defaultRunPollingOptions, manager.logger);
-  void manager.done.then(() => pollers.stop());
-  const jobs = informers.DatabricksJob.store;
-  const controller = manager.controller<DatabricksRun, RunContext>({
-    name: 'databricksrun',
-    informer,
-    reconcile: reconcileRun,
-    workers: setup.config.workers,
-    context: {
-      ...setup.shared,
-      status: new StatusWriter(manager.kube, RUNS),
-      jobs,
+export const runKind: ManagedKind<DatabricksRun, DatabricksRunStatus, RunContext> = {
+  kind: 'DatabricksRun',
+  informer: ({ DatabricksRun }) => DatabricksRun,
+  resource: RUNS,
+  watches: [
+    watchOf(
+      ({ DatabricksJob }) => DatabricksJob,
+      JOB_REF_INDEX,
+      (run: DatabricksRun) =>
+        notStarted(run) && run.spec.jobRef ? [`${run.metadata.namespace ?? ''}/${run.spec.jobRef.name}`] : [],
+      referenceTargetChanged,
+    ),
+    ...referenceWatches<DatabricksRun>((run) => (notStarted(run) ? run.spec.submit?.tasks : undefined)),
+  ],
+  context: ({ manager, informers, enqueue }, base) => {
+    const pollers = new RunPollers(enqueue, defaultRunPollingOptions, manager.logger);
+    void manager.done.then(() => pollers.stop());
+    return {
+      ...base,
+      jobs: informers.DatabricksJob.store,
       pollers,
       references: {
         clusters: informers.DatabricksCluster.store,
         jobs: informers.DatabricksJob.store,
         notebooks: informers.DatabricksNotebook.store,
       },
-    },
-  });
-  controller.watch(
-    informers.DatabricksWorkspace,
-    keysReferencing(informer, WORKSPACE_INDEX),
-    workspaceReadinessChanged,
-  );
-  controller.watch(informers.DatabricksJob, keysReferencing(informer, JOB_REF_INDEX), referenceTargetChanged);
-  watchReferenceTargets(controller, informer, informers);
-}
+    };
+  },
+  // A run whose end is in status is never looked at again: no client, no call, no requeue.
+  settled: (run, context) =>
+    hasEnded(run) && !run.metadata.deletionTimestamp ? recordGeneration(run, context) : undefined,
+  apply: applyRun,
+  cleanup: cleanupRun,
+};

@@ -28,23 +28,17 @@ import {
   type DatabricksSecretScopeStatus,
   defaultScopeName,
 } from '../../../lib/crds/index.js';
-import type { OperatorSetup } from '../managed/setup.js';
-import { keysReferencing, type Reconciler } from '../../runtime/controller.js';
+import type { ManagedKind } from '../managed/managed-kind.js';
 import type { EventNote } from '../../runtime/events.js';
 import type { ResourceType } from '../../runtime/kube-client.js';
 import type { ObjectStore } from '../../runtime/object-store.js';
 import { done } from '../../runtime/outcome.js';
-import { StatusWriter } from '../../runtime/status.js';
 import { contentHash } from '../managed/content-hash.js';
 import { deleteUnlessGone, leftInPlace } from '../managed/deletion-policy.js';
 import { note } from '../managed/event-notes.js';
 import {
   NotReadyError,
-  WORKSPACE_INDEX,
   describeApiError,
-  reconcileManaged,
-  workspaceKeyOf,
-  workspaceReadinessChanged,
   type Applied,
   type ManagedContext,
   type ManagedObject,
@@ -77,7 +71,7 @@ export const SECRET_SCOPES: ResourceType = resourceOf(DATABRICKS_SECRET_SCOPE);
 export type DatabricksSecretScope = ManagedObject<DatabricksSecretScopeSpec, DatabricksSecretScopeStatus>;
 type ScopeStatus = Omit<DatabricksSecretScopeStatus, 'conditions' | 'observedGeneration'>;
 
-/** What {@link reconcileSecretScope} needs besides the shared context. */
+/** What {@link secretScopeKind} needs besides the shared context. */
 export interface SecretScopeContext extends ManagedContext {
   /** The DatabricksSecretScope cache: which other object holds a scope name. */
   readonly scopes: Pick<ObjectStore<DatabricksSecretScope>, 'get' | 'keysByIndex'>;
@@ -117,13 +111,6 @@ const SHOWN_KEYS = 10;
 export function scopeNameOf(scope: DatabricksSecretScope): string {
   return scope.spec.scopeName ?? defaultScopeName(scope.metadata.namespace ?? '', scope.metadata.name);
 }
-
-/** Makes the Databricks secret scope match the DatabricksSecretScope. */
-export const reconcileSecretScope: Reconciler<DatabricksSecretScope, SecretScopeContext> = (scope, context) =>
-  reconcileManaged<DatabricksSecretScope, DatabricksSecretScopeStatus>(SECRET_SCOPES, scope, context, {
-    apply: (current, client, checkpoint) => applyScope(current, client, context, checkpoint),
-    cleanup: (current, connect) => cleanupScope(current, connect, context),
-  });
 
 async function applyScope(
   scope: DatabricksSecretScope,
@@ -329,34 +316,28 @@ function shown(keys: readonly string[]): string {
   return more > 0 ? `${keys.slice(0, SHOWN_KEYS).join(', ')} and ${more} more` : keys.join(', ');
 }
 
-/** Runs the DatabricksSecretScope controller, woken also when its workspace becomes Ready or changes. */
-export function registerSecretScopeController(setup: OperatorSetup): void {
-  const { informers, manager } = setup;
-  const informer = informers.DatabricksSecretScope;
-  informer.addIndex(WORKSPACE_INDEX, workspaceKeyOf);
-  informer.addIndex(SCOPE_NAME_INDEX, (scope) => [scopeNameOf(scope)]);
-  const controller = manager.controller<DatabricksSecretScope, SecretScopeContext>({
-    name: 'databrickssecretscope',
-    informer,
-    reconcile: reconcileSecretScope,
-    workers: setup.config.workers,
-    context: {
-      ...setup.shared,
-      status: new StatusWriter(manager.kube, SECRET_SCOPES),
-      scopes: informer.store,
-      written: new Map(),
-      hashKey: new SecretHashKey(
-        hashKeyStore(manager.kube),
-        setup.config.leaderElectionNamespace,
-        secretHashKeyName(setup.config.leaderElectionId),
-      ),
-      contentsCycle: new StaggeredCycle(setup.config.slowResyncPeriodMs),
-      view: freshUntilResync(informer, setup.config.resyncPeriodMs),
-    },
-  });
-  controller.watch(
-    informers.DatabricksWorkspace,
-    keysReferencing(informer, WORKSPACE_INDEX),
-    workspaceReadinessChanged,
-  );
-}
+/** The DatabricksSecretScope kind, for `managedController`: woken by its workspace only. */
+export const secretScopeKind: ManagedKind<
+  DatabricksSecretScope,
+  DatabricksSecretScopeStatus,
+  SecretScopeContext
+> = {
+  kind: 'DatabricksSecretScope',
+  informer: ({ DatabricksSecretScope }) => DatabricksSecretScope,
+  resource: SECRET_SCOPES,
+  indexes: [{ name: SCOPE_NAME_INDEX, indexFunction: (scope) => [scopeNameOf(scope)] }],
+  context: ({ informer, config, manager }, base) => ({
+    ...base,
+    scopes: informer.store,
+    written: new Map(),
+    hashKey: new SecretHashKey(
+      hashKeyStore(manager.kube),
+      config.leaderElectionNamespace,
+      secretHashKeyName(config.leaderElectionId),
+    ),
+    contentsCycle: new StaggeredCycle(config.slowResyncPeriodMs),
+    view: freshUntilResync(informer, config.resyncPeriodMs),
+  }),
+  apply: applyScope,
+  cleanup: cleanupScope,
+};

@@ -94,6 +94,12 @@ export interface WorkspaceProbeTiming {
   readonly probeRetryBudgetMs?: number;
 }
 
+/** What the operator's options say to the DatabricksWorkspace controller. */
+export interface WorkspaceOptions {
+  /** How often workspaces are probed (tests shorten it). */
+  readonly workspaceTiming?: WorkspaceProbeTiming;
+}
+
 export const defaultWorkspaceProbeTiming: WorkspaceProbeTiming = {
   readyMs: 300_000,
   minBackoffMs: 5_000,
@@ -460,9 +466,7 @@ function probeFailure(error: unknown, spec: DatabricksWorkspaceSpec): ProbeFailu
  * Runs the DatabricksWorkspace controller; a deleted workspace's client is closed and dropped. A
  * workspace being deleted is woken when one of its dependents goes away or stops needing it.
  */
-export function registerWorkspaceController(
-  setup: OperatorSetup<{ readonly workspaceTiming?: WorkspaceProbeTiming }>,
-): void {
+export function registerWorkspaceController(setup: OperatorSetup<WorkspaceOptions>): void {
   const informer = setup.informers.DatabricksWorkspace;
   informer.addEventHandler({ onDelete: (workspace) => setup.shared.clients.forget(objectKey(workspace)) });
   const deletedWorkspaceOf = (object: Dependent): string[] => {
