@@ -1799,6 +1799,13 @@ export interface DatabricksDbfsFileSpec {
    * @schema DatabricksDbfsFileSpec#deletionPolicy
    */
   readonly deletionPolicy?: DatabricksDbfsFileSpecDeletionPolicy;
+
+  /**
+   * Manage (default): the controller makes the Databricks object match the spec. Observe: it only reads the object (the one the spec names by ID, the one status recorded, or the one carrying this object's marker), reports in status its ID, the InSync condition and driftedFields, and never writes to Databricks: nothing is created, changed, marked or deleted, whatever deletionPolicy says. Switching to Manage makes the controller take the object over.
+   *
+   * @schema DatabricksDbfsFileSpec#managementPolicy
+   */
+  readonly managementPolicy?: DatabricksDbfsFileSpecManagementPolicy;
 }
 
 /**
@@ -1814,6 +1821,7 @@ export function toJson_DatabricksDbfsFileSpec(obj: DatabricksDbfsFileSpec | unde
     'contentsFrom': toJson_DatabricksDbfsFileSpecContentsFrom(obj.contentsFrom),
     'overwrite': obj.overwrite,
     'deletionPolicy': obj.deletionPolicy,
+    'managementPolicy': obj.managementPolicy,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -1894,6 +1902,18 @@ export enum DatabricksDbfsFileSpecDeletionPolicy {
   DELETE = "Delete",
   /** Retain */
   RETAIN = "Retain",
+}
+
+/**
+ * Manage (default): the controller makes the Databricks object match the spec. Observe: it only reads the object (the one the spec names by ID, the one status recorded, or the one carrying this object's marker), reports in status its ID, the InSync condition and driftedFields, and never writes to Databricks: nothing is created, changed, marked or deleted, whatever deletionPolicy says. Switching to Manage makes the controller take the object over.
+ *
+ * @schema DatabricksDbfsFileSpecManagementPolicy
+ */
+export enum DatabricksDbfsFileSpecManagementPolicy {
+  /** Manage */
+  MANAGE = "Manage",
+  /** Observe */
+  OBSERVE = "Observe",
 }
 
 /**
@@ -15107,6 +15127,13 @@ export interface DatabricksNotebookSpec {
    * @schema DatabricksNotebookSpec#deletionPolicy
    */
   readonly deletionPolicy?: DatabricksNotebookSpecDeletionPolicy;
+
+  /**
+   * Manage (default): the controller makes the Databricks object match the spec. Observe: it only reads the object (the one the spec names by ID, the one status recorded, or the one carrying this object's marker), reports in status its ID, the InSync condition and driftedFields, and never writes to Databricks: nothing is created, changed, marked or deleted, whatever deletionPolicy says. Switching to Manage makes the controller take the object over.
+   *
+   * @schema DatabricksNotebookSpec#managementPolicy
+   */
+  readonly managementPolicy?: DatabricksNotebookSpecManagementPolicy;
 }
 
 /**
@@ -15124,6 +15151,7 @@ export function toJson_DatabricksNotebookSpec(obj: DatabricksNotebookSpec | unde
     'contentFrom': toJson_DatabricksNotebookSpecContentFrom(obj.contentFrom),
     'overwrite': obj.overwrite,
     'deletionPolicy': obj.deletionPolicy,
+    'managementPolicy': obj.managementPolicy,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -15241,6 +15269,18 @@ export enum DatabricksNotebookSpecDeletionPolicy {
   DELETE = "Delete",
   /** Retain */
   RETAIN = "Retain",
+}
+
+/**
+ * Manage (default): the controller makes the Databricks object match the spec. Observe: it only reads the object (the one the spec names by ID, the one status recorded, or the one carrying this object's marker), reports in status its ID, the InSync condition and driftedFields, and never writes to Databricks: nothing is created, changed, marked or deleted, whatever deletionPolicy says. Switching to Manage makes the controller take the object over.
+ *
+ * @schema DatabricksNotebookSpecManagementPolicy
+ */
+export enum DatabricksNotebookSpecManagementPolicy {
+  /** Manage */
+  MANAGE = "Manage",
+  /** Observe */
+  OBSERVE = "Observe",
 }
 
 /**
@@ -27373,6 +27413,13 @@ export interface DatabricksSecretScopeSpec {
    * @schema DatabricksSecretScopeSpec#deletionPolicy
    */
   readonly deletionPolicy?: DatabricksSecretScopeSpecDeletionPolicy;
+
+  /**
+   * Manage (default): the controller makes the Databricks object match the spec. Observe: it only reads the object (the one the spec names by ID, the one status recorded, or the one carrying this object's marker), reports in status its ID, the InSync condition and driftedFields, and never writes to Databricks: nothing is created, changed, marked or deleted, whatever deletionPolicy says. Switching to Manage makes the controller take the object over.
+   *
+   * @schema DatabricksSecretScopeSpec#managementPolicy
+   */
+  readonly managementPolicy?: DatabricksSecretScopeSpecManagementPolicy;
 }
 
 /**
@@ -27389,6 +27436,7 @@ export function toJson_DatabricksSecretScopeSpec(obj: DatabricksSecretScopeSpec 
     'secrets': obj.secrets?.map(y => toJson_DatabricksSecretScopeSpecSecrets(y)),
     'acls': obj.acls?.map(y => toJson_DatabricksSecretScopeSpecAcls(y)),
     'deletionPolicy': obj.deletionPolicy,
+    'managementPolicy': obj.managementPolicy,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -27558,6 +27606,18 @@ export enum DatabricksSecretScopeSpecDeletionPolicy {
   DELETE = "Delete",
   /** Retain */
   RETAIN = "Retain",
+}
+
+/**
+ * Manage (default): the controller makes the Databricks object match the spec. Observe: it only reads the object (the one the spec names by ID, the one status recorded, or the one carrying this object's marker), reports in status its ID, the InSync condition and driftedFields, and never writes to Databricks: nothing is created, changed, marked or deleted, whatever deletionPolicy says. Switching to Manage makes the controller take the object over.
+ *
+ * @schema DatabricksSecretScopeSpecManagementPolicy
+ */
+export enum DatabricksSecretScopeSpecManagementPolicy {
+  /** Manage */
+  MANAGE = "Manage",
+  /** Observe */
+  OBSERVE = "Observe",
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Construct } from 'constructs';
 import type { DatabricksDbfsFileSpec } from './crds/databricks-dbfs-file.js';
 import { DatabricksApiObject, type DatabricksObjectProps } from './databricks-api-object.js';
 import type { IDatabricksWorkspace, SecretKeyReference } from './databricks-workspace.js';
-import type { DeletionPolicy } from './deletion-policy.js';
+import type { DeletionPolicy, ManagementPolicy } from './deletion-policy.js';
 import {
   type ConfigMapContent,
   contentSizeProblem,
@@ -40,6 +40,13 @@ export interface DatabricksDbfsFileProps extends DatabricksObjectProps {
    * @default 'Delete'
    */
   readonly deletionPolicy?: DeletionPolicy;
+  /**
+   * `Observe` to only read the file and report in status where it differs from the spec, never writing
+   * to Databricks.
+   *
+   * @default 'Manage'
+   */
+  readonly managementPolicy?: ManagementPolicy;
 }
 
 /** Options of {@link DatabricksDbfsFile.fromFile}. */
@@ -120,6 +127,7 @@ export class DatabricksDbfsFile extends DatabricksApiObject<DatabricksDbfsFileSp
       contentsFrom,
       overwrite: this.fileProps.overwrite,
       deletionPolicy: this.fileProps.deletionPolicy,
+      managementPolicy: this.fileProps.managementPolicy,
     };
   }
 }

@@ -3,7 +3,7 @@ import type { Construct } from 'constructs';
 import type { DatabricksNotebookSpec } from './crds/databricks-notebook.js';
 import { DatabricksApiObject, type DatabricksObjectProps } from './databricks-api-object.js';
 import type { IDatabricksWorkspace, SecretKeyReference } from './databricks-workspace.js';
-import type { DeletionPolicy } from './deletion-policy.js';
+import type { DeletionPolicy, ManagementPolicy } from './deletion-policy.js';
 import {
   type ConfigMapContent,
   contentSizeProblem,
@@ -70,6 +70,13 @@ export interface DatabricksNotebookProps extends DatabricksObjectProps {
    * @default 'Delete'
    */
   readonly deletionPolicy?: DeletionPolicy;
+  /**
+   * `Observe` to only read the notebook and report in status where it differs from the spec, never writing
+   * to Databricks.
+   *
+   * @default 'Manage'
+   */
+  readonly managementPolicy?: ManagementPolicy;
 }
 
 /** Options of {@link DatabricksNotebook.fromFile}. */
@@ -199,6 +206,7 @@ export class DatabricksNotebook
       contentFrom,
       overwrite: props.overwrite,
       deletionPolicy: props.deletionPolicy,
+      managementPolicy: props.managementPolicy,
     };
   }
 }

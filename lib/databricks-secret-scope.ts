@@ -2,7 +2,7 @@ import type { Construct } from 'constructs';
 import type { DatabricksSecretScopeSpec } from './crds/databricks-secret-scope.js';
 import { DatabricksApiObject, type DatabricksObjectProps } from './databricks-api-object.js';
 import type { IDatabricksWorkspace, SecretKeyReference } from './databricks-workspace.js';
-import type { DeletionPolicy } from './deletion-policy.js';
+import type { DeletionPolicy, ManagementPolicy } from './deletion-policy.js';
 
 /** One entry of `spec.secrets`. */
 export type SecretScopeSecret = NonNullable<DatabricksSecretScopeSpec['secrets']>[number];
@@ -54,6 +54,13 @@ export interface DatabricksSecretScopeProps extends DatabricksObjectProps {
    * @default 'Delete'
    */
   readonly deletionPolicy?: DeletionPolicy;
+  /**
+   * `Observe` to only read the scope and report in status where it differs from the spec, never writing
+   * to Databricks.
+   *
+   * @default 'Manage'
+   */
+  readonly managementPolicy?: ManagementPolicy;
 }
 
 /** A secret of a scope, as Spark configuration and cluster environment variables refer to it. */
@@ -172,6 +179,7 @@ export class DatabricksSecretScope extends DatabricksApiObject<DatabricksSecretS
       secrets: this.secrets.length > 0 ? this.secrets : undefined,
       acls: props.acls ? [...props.acls] : undefined,
       deletionPolicy: props.deletionPolicy,
+      managementPolicy: props.managementPolicy,
     };
   }
 }

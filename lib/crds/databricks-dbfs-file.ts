@@ -3,6 +3,7 @@ import { celValidations, exactlyOneOf } from './cel-rules.js';
 import { Conditions, ObservedGeneration } from './conditions.js';
 import { READY_COLUMN, REASON_COLUMN, type KindDefinition } from './custom-resource-definition.js';
 import { DeletionPolicy } from './deletion-policy.js';
+import { DriftedFields, ManagementPolicy } from './management-policy.js';
 import { ConfigMapKeySelector, SecretKeySelector, WorkspaceReference } from './object-references.js';
 import { Bool, Int64, Opt, Str, Struct } from './schema-types.js';
 
@@ -36,6 +37,7 @@ export const DatabricksDbfsFileSpec = Struct(
     ),
     overwrite: Opt(Bool('Replace a file that already exists at path. Defaults to true.', { default: true })),
     deletionPolicy: Opt(DeletionPolicy),
+    managementPolicy: Opt(ManagementPolicy),
   },
   'The desired DBFS file. Set exactly one of contents, contentsFrom.',
   celValidations(exactlyOneOf(['contents', 'contentsFrom'], 'spec')),
@@ -47,6 +49,7 @@ export const DatabricksDbfsFileStatus = Struct(
   {
     observedGeneration: Opt(ObservedGeneration),
     conditions: Opt(Conditions),
+    driftedFields: Opt(DriftedFields),
     path: Opt(Str('DBFS path written.')),
     fileSize: Opt(Int64('Size in bytes reported by DBFS.')),
     contentHash: Opt(Str('SHA-256 of the content written, hex.')),

@@ -3,6 +3,7 @@ import { celValidations, exactlyOneOf, requiredWhen } from './cel-rules.js';
 import { Conditions, ObservedGeneration } from './conditions.js';
 import { READY_COLUMN, REASON_COLUMN, type KindDefinition } from './custom-resource-definition.js';
 import { DeletionPolicy } from './deletion-policy.js';
+import { DriftedFields, ManagementPolicy } from './management-policy.js';
 import { ConfigMapKeySelector, SecretKeySelector, WorkspaceReference } from './object-references.js';
 import { Bool, Int64, Opt, Str, StringEnum, Struct } from './schema-types.js';
 
@@ -70,6 +71,7 @@ export const DatabricksNotebookSpec = Struct(
       ),
     ),
     deletionPolicy: Opt(DeletionPolicy),
+    managementPolicy: Opt(ManagementPolicy),
   },
   'The desired notebook (or workspace file). Set exactly one of content, contentFrom.',
   celValidations(
@@ -93,6 +95,7 @@ export const DatabricksNotebookStatus = Struct(
   {
     observedGeneration: Opt(ObservedGeneration),
     conditions: Opt(Conditions),
+    driftedFields: Opt(DriftedFields),
     path: Opt(Str('Workspace path written.')),
     objectId: Opt(Int64('Workspace object ID.')),
     objectType: Opt(

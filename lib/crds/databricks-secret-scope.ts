@@ -4,6 +4,7 @@ import { celValidations, exactlyOneOf, unchanged } from './cel-rules.js';
 import { Conditions, ObservedGeneration } from './conditions.js';
 import { READY_COLUMN, REASON_COLUMN, type KindDefinition } from './custom-resource-definition.js';
 import { DeletionPolicy } from './deletion-policy.js';
+import { DriftedFields, ManagementPolicy } from './management-policy.js';
 import { SecretKeySelector, SecretReference, WorkspaceReference } from './object-references.js';
 import {
   Bool,
@@ -154,6 +155,7 @@ export const DatabricksSecretScopeSpec = Struct(
       }),
     ),
     deletionPolicy: Opt(DeletionPolicy),
+    managementPolicy: Opt(ManagementPolicy),
   },
   'The desired secret scope, its secrets and its ACLs.',
   celValidations(
@@ -177,6 +179,7 @@ export const DatabricksSecretScopeStatus = Struct(
   {
     observedGeneration: Opt(ObservedGeneration),
     conditions: Opt(Conditions),
+    driftedFields: Opt(DriftedFields),
     scopeName: Opt(Str('Name of the scope in Databricks.')),
     scopeCreatePending: Opt(
       Bool(

@@ -6,9 +6,9 @@
  * `spec.state` asks for. A cluster another DatabricksCluster owns is refused, as when managed.
  */
 import type { ClusterDetails, DatabricksClient } from '../../databricks/index.js';
-import { IN_SYNC_CONDITION, type DatabricksClusterStatus } from '../../../lib/crds/index.js';
-import { shortList } from '../managed/event-notes.js';
+import type { DatabricksClusterStatus } from '../../../lib/crds/index.js';
 import { NotReadyError, type Applied } from '../managed/managed.js';
+import { OBSERVED_REASON, inSyncCondition, observedMessage } from '../managed/observation.js';
 import { isLeftBehindFor, refuseIfOwnedElsewhere, withoutOwnerTags } from '../managed/ownership.js';
 import type { ClusterContext, DatabricksCluster } from './cluster.js';
 import { clusterSettingsDifferences } from './cluster-decision.js';
@@ -73,24 +73,15 @@ export async function observeCluster(
   );
   return {
     status: { ...status, driftedFields: fields },
-    reason: 'Observed',
-    message: `cluster ${clusterId} is ${state} and observed (managementPolicy Observe): nothing is written to Databricks`,
+    reason: OBSERVED_REASON,
+    message: observedMessage(`cluster ${clusterId} (${state})`),
     conditions: [
-      fields.length === 0
-        ? {
-            type: IN_SYNC_CONDITION,
-            status: 'True',
-            reason: 'InSync',
-            message: `cluster ${clusterId} matches spec.settings and spec.state`,
-            observedGeneration: cluster.metadata.generation,
-          }
-        : {
-            type: IN_SYNC_CONDITION,
-            status: 'False',
-            reason: 'Drifted',
-            message: `cluster ${clusterId} differs from the spec in ${shortList(fields)}${stateDiffers ? ` (it is ${state}; spec.state is ${wanted})` : ''}`,
-            observedGeneration: cluster.metadata.generation,
-          },
+      inSyncCondition(
+        `cluster ${clusterId}`,
+        'spec.settings and spec.state',
+        fields,
+        cluster.metadata.generation,
+      ),
     ],
   };
 }

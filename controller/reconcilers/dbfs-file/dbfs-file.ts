@@ -44,6 +44,7 @@ import {
   type ManagedObject,
   type CleanedUp,
 } from '../managed/managed.js';
+import { OBSERVED_REASON, inSyncCondition, observedMessage } from '../managed/observation.js';
 import { resourceOf } from '../managed/resources.js';
 import {
   defaultListingFreshness,
@@ -77,6 +78,46 @@ function dbfsDirectories(client: DatabricksClient, freshness?: ListingFreshness)
     directoryViews.set(client, directories);
   }
   return directories;
+}
+
+/**
+ * `managementPolicy: Observe`: reads the file at `spec.path` and says whether it holds the spec's content,
+ * uploading nothing. Status records no content hash, so taking the file over later (policy Manage) is the
+ * first-write case.
+ */
+async function observeDbfsFile(
+  file: DatabricksDbfsFile,
+  client: DatabricksClient,
+  context: DbfsFileContext,
+): Promise<Applied<DatabricksDbfsFileStatus>> {
+  const path = file.spec.path;
+  const content = await readContent(
+    context.kube,
+    file.metadata.namespace ?? '',
+    { inline: file.spec.contents, ...file.spec.contentsFrom },
+    { inline: 'spec.contents', from: 'spec.contentsFrom' },
+  );
+  const observed = await fileStatus(client, path);
+  if (!observed || observed.is_dir) {
+    throw new NotReadyError(
+      'NotFound',
+      `spec.path: ${observed ? `${path} is a directory` : `no file is at ${path}`} in ${client.host}; managementPolicy Observe never uploads anything`,
+    );
+  }
+  const drifted = (await holdsContent(client, path, observed, content)) ? [] : ['contents'];
+  return {
+    status: {
+      path,
+      ...(observed.file_size === undefined ? {} : { fileSize: observed.file_size }),
+      ...(observed.modification_time === undefined
+        ? {}
+        : { modificationTime: new Date(observed.modification_time).toISOString() }),
+      driftedFields: drifted,
+    },
+    reason: OBSERVED_REASON,
+    message: observedMessage(`file ${path}`),
+    conditions: [inSyncCondition(`file ${path}`, 'the spec', drifted, file.metadata.generation)],
+  };
 }
 
 async function applyDbfsFile(
@@ -295,4 +336,5 @@ export const dbfsFileKind: ManagedKind<DatabricksDbfsFile, DatabricksDbfsFileSta
   }),
   apply: applyDbfsFile,
   cleanup: cleanupDbfsFile,
+  observe: observeDbfsFile,
 };

@@ -7,9 +7,9 @@
  * Bundle owns is refused as it is when managed, so that switching to Manage later cannot take it.
  */
 import { formatId, type DatabricksClient, type Job, type JobSettings } from '../../databricks/index.js';
-import { IN_SYNC_CONDITION, type DatabricksJobStatus } from '../../../lib/crds/index.js';
-import { shortList } from '../managed/event-notes.js';
+import type { DatabricksJobStatus } from '../../../lib/crds/index.js';
 import { NotReadyError, WORKSPACE_INDEX, workspaceKeyOf, type Applied } from '../managed/managed.js';
+import { OBSERVED_REASON, inSyncCondition, observedMessage } from '../managed/observation.js';
 import { isLeftBehindFor, withoutOwnerTags } from '../managed/ownership.js';
 import type { DatabricksJob, JobContext } from './job.js';
 import { decideJob, jobSettingsDifferences } from './job-decision.js';
@@ -65,24 +65,8 @@ export async function observeJob(
   );
   return {
     status: { jobId: Number(jobId), url: `${client.host}/jobs/${jobId}`, driftedFields: drifted },
-    reason: 'Observed',
-    message: `job ${jobId} is observed (managementPolicy Observe): nothing is written to Databricks`,
-    conditions: [
-      drifted.length === 0
-        ? {
-            type: IN_SYNC_CONDITION,
-            status: 'True',
-            reason: 'InSync',
-            message: `job ${jobId} matches spec.settings`,
-            observedGeneration: job.metadata.generation,
-          }
-        : {
-            type: IN_SYNC_CONDITION,
-            status: 'False',
-            reason: 'Drifted',
-            message: `job ${jobId} differs from spec.settings in ${shortList(drifted)}`,
-            observedGeneration: job.metadata.generation,
-          },
-    ],
+    reason: OBSERVED_REASON,
+    message: observedMessage(`job ${jobId}`),
+    conditions: [inSyncCondition(`job ${jobId}`, 'spec.settings', drifted, job.metadata.generation)],
   };
 }

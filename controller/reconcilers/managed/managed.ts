@@ -174,6 +174,15 @@ export interface ManagedActions<
   observe?(object: T, client: DatabricksClient): Promise<Applied<S>>;
 }
 
+/**
+ * What observing reports, over what status recorded while the object was managed (its hashes, a scope's
+ * claim): kept, so that switching back to Manage finds the object as this one left it.
+ */
+function keepingRecord<S extends ManagedStatus>(object: { status?: S }, observed: Applied<S>): Applied<S> {
+  const { conditions: _conditions, observedGeneration: _generation, ...recorded } = object.status ?? {};
+  return { ...observed, status: { ...recorded, ...observed.status } };
+}
+
 /** Whether `object` asks only to be observed (`spec.managementPolicy: Observe`). */
 export function isObserveOnly(object: { spec: object }): boolean {
   return (object.spec as { managementPolicy?: unknown }).managementPolicy === 'Observe';
@@ -217,7 +226,7 @@ export async function reconcileManaged<
         const client = await connect();
         const applied =
           isObserveOnly(current) && actions.observe
-            ? await actions.observe(current, client)
+            ? keepingRecord(current, await actions.observe(current, client))
             : await actions.apply(current, client, checkpoint);
         await writeApplied(latest, applied, context);
         return applied.requeueAfterMs ? requeueAfter(applied.requeueAfterMs) : done;

@@ -57,6 +57,7 @@ import {
   type ManagedObject,
   type CleanedUp,
 } from '../managed/managed.js';
+import { OBSERVED_REASON, inSyncCondition, observedMessage } from '../managed/observation.js';
 import { resourceOf } from '../managed/resources.js';
 import {
   defaultListingFreshness,
@@ -100,6 +101,68 @@ function workspaceFolders(
 }
 
 type Format = NonNullable<DatabricksNotebookSpec['format']>;
+
+/**
+ * `managementPolicy: Observe`: reads what is at `spec.path` and says whether it holds the spec's content
+ * and language, importing nothing. Status records no content hash, so taking the path over later (policy
+ * Manage) is the first-write case: what is there is kept when it holds the content, else `spec.overwrite`
+ * decides.
+ */
+async function observeNotebook(
+  notebook: DatabricksNotebook,
+  client: DatabricksClient,
+  context: NotebookContext,
+): Promise<Applied<DatabricksNotebookStatus>> {
+  const { spec } = notebook;
+  const format = spec.format ?? 'SOURCE';
+  const content = await readContent(
+    context.kube,
+    notebook.metadata.namespace ?? '',
+    { inline: spec.content, ...spec.contentFrom },
+    { inline: 'spec.content', from: 'spec.contentFrom' },
+  );
+  const observed = await findObject(client, importedPaths(workspacePath(spec.path), format));
+  if (!observed) {
+    throw new NotReadyError(
+      'NotFound',
+      `spec.path: nothing is at ${spec.path} in ${client.host}; managementPolicy Observe never imports anything`,
+    );
+  }
+  const path = observed.path ?? spec.path;
+  const drifted: string[] = [];
+  if (spec.language !== undefined && observed.language !== undefined && observed.language !== spec.language) {
+    drifted.push('language');
+  }
+  const holds = await holdsContent(client, observed, content, spec);
+  if (holds === false) drifted.push('content');
+  const objectType = statusObjectType(observed.object_type);
+  const subject = `${(objectType ?? 'object').toLowerCase()} ${path}`;
+  return {
+    status: {
+      path,
+      ...(observed.object_id === undefined ? {} : { objectId: Number(observed.object_id) }),
+      ...(objectType ? { objectType } : {}),
+      url:
+        objectType === 'NOTEBOOK'
+          ? `${client.host}/#notebook/${String(observed.object_id)}`
+          : `${client.host}/#workspace${path}`,
+      driftedFields: drifted,
+    },
+    reason: OBSERVED_REASON,
+    message: observedMessage(subject),
+    conditions: [
+      inSyncCondition(
+        subject,
+        'the spec',
+        drifted,
+        notebook.metadata.generation,
+        holds === undefined
+          ? `a ${format} import cannot be compared with what Databricks exports`
+          : undefined,
+      ),
+    ],
+  };
+}
 
 async function applyNotebook(
   notebook: DatabricksNotebook,
@@ -420,4 +483,5 @@ export const notebookKind: ManagedKind<DatabricksNotebook, DatabricksNotebookSta
   }),
   apply: applyNotebook,
   cleanup: cleanupNotebook,
+  observe: observeNotebook,
 };

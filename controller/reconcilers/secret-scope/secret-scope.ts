@@ -60,6 +60,7 @@ import {
   type SecretValueHasher,
 } from './secret-scope-hash-key.js';
 import { putSecretRequest, readDesiredSecrets, type DesiredSecrets } from './secret-scope-values.js';
+import { OBSERVED_REASON, inSyncCondition, observedMessage } from '../managed/observation.js';
 import { resourceOf } from '../managed/resources.js';
 import { freshUntilResync, type ListingFreshness } from '../managed/shared-listing.js';
 import { StaggeredCycle } from '../managed/staggered-cycle.js';
@@ -110,6 +111,54 @@ const SHOWN_KEYS = 10;
 /** The scope's name in Databricks: `spec.scopeName`, or the {@link defaultScopeName}. */
 export function scopeNameOf(scope: DatabricksSecretScope): string {
   return scope.spec.scopeName ?? defaultScopeName(scope.metadata.namespace ?? '', scope.metadata.name);
+}
+
+/**
+ * `managementPolicy: Observe`: reads whether the scope exists, which keys it holds and, when the spec has
+ * ACLs, who may do what, and says where that differs from the spec; nothing is put, claimed or deleted.
+ * Values cannot be compared (Databricks never returns them). Status records no scope name: that is the
+ * claim, and an observed scope is not claimed, so taking it over later still needs `spec.adopt` unless
+ * this object creates it.
+ */
+async function observeScope(
+  scope: DatabricksSecretScope,
+  client: DatabricksClient,
+  context: SecretScopeContext,
+): Promise<Applied<DatabricksSecretScopeStatus>> {
+  const name = scopeNameOf(scope);
+  if (!(await scopeListing(client, context.view).find(name))) {
+    throw new NotReadyError(
+      'NotFound',
+      `secret scope ${name} does not exist in ${client.host}; managementPolicy Observe never creates one`,
+    );
+  }
+  const drifted: string[] = [];
+  if (scope.spec.backend?.type !== 'AzureKeyVault' && (scope.spec.secrets ?? []).length > 0) {
+    const desired = await readDesiredSecrets(scope.spec, scope.metadata.namespace ?? '', context.kube);
+    const held = new Set((await client.secrets.listSecrets(name)).map((secret) => secret.key));
+    for (const key of [...desired.values.keys()].sort()) if (!held.has(key)) drifted.push(`secrets[${key}]`);
+  }
+  if (scope.spec.acls) {
+    const held = new Map((await client.secrets.listAcls(name)).map((acl) => [acl.principal, acl.permission]));
+    const wanted = new Map(scope.spec.acls.map((acl) => [acl.principal, acl.permission]));
+    for (const principal of [...new Set([...held.keys(), ...wanted.keys()])].sort()) {
+      if (held.get(principal) !== wanted.get(principal)) drifted.push(`acls[${principal}]`);
+    }
+  }
+  const subject = `secret scope ${name}`;
+  return {
+    status: { driftedFields: drifted },
+    reason: OBSERVED_REASON,
+    message: observedMessage(subject),
+    conditions: [
+      inSyncCondition(
+        subject,
+        'the keys and ACLs of the spec (values are never compared)',
+        drifted,
+        scope.metadata.generation,
+      ),
+    ],
+  };
 }
 
 async function applyScope(
@@ -340,4 +389,5 @@ export const secretScopeKind: ManagedKind<
   }),
   apply: applyScope,
   cleanup: cleanupScope,
+  observe: observeScope,
 };

@@ -1,7 +1,7 @@
 import type { DatabricksCluster } from '../../../../controller/reconcilers/cluster/cluster.js';
 import type { DatabricksJob } from '../../../../controller/reconcilers/job/job.js';
 import { pollUntil } from '../../../control-plane/poll-until.js';
-import { useOperatorTestBed } from '../../operator-test-bed.js';
+import { RESOURCES, useOperatorTestBed } from '../../operator-test-bed.js';
 import { CLUSTERS, QUICK_CLUSTERS, clusterSettings, clusterSpec } from '../cluster/cluster-fixtures.js';
 import { JOBS, jobSpec, notebookTask, remoteJob } from '../job/job-fixtures.js';
 
@@ -131,5 +131,98 @@ describe('managementPolicy Observe: read and report, never write', () => {
     await bed.delete(CLUSTERS, 'watched-cluster');
     await bed.waitForGone(CLUSTERS, 'watched-cluster');
     expect(writesTo(bed.fake.requests())).toEqual([]);
+  });
+
+  it('observes content at a path and a secret scope: drift by field, nothing imported, uploaded or put', async () => {
+    const source = '# Databricks notebook source\nprint("observed")\n';
+    await bed.fake.ui.call('workspace/mkdirs', { path: '/Shared/watched' });
+    await bed.fake.ui.call('workspace/import', {
+      path: '/Shared/watched/nb',
+      language: 'PYTHON',
+      format: 'SOURCE',
+      content: Buffer.from(source).toString('base64'),
+    });
+    await bed.fake.ui.call('dbfs/put', {
+      path: '/FileStore/watched.json',
+      contents: Buffer.from('{}\n').toString('base64'),
+      overwrite: true,
+    });
+    await bed.fake.ui.call('secrets/scopes/create', { scope: 'watched-scope' });
+    await bed.fake.ui.call('secrets/put', { scope: 'watched-scope', key: 'token', string_value: 'v' });
+    await bed.fake.ui.call('secrets/acls/put', {
+      scope: 'watched-scope',
+      principal: 'data',
+      permission: 'READ',
+    });
+    bed.fake.clearRequests();
+
+    const observe = { workspaceRef: { name: 'ws' }, managementPolicy: 'Observe' };
+    await bed.create(RESOURCES.DatabricksNotebook, 'DatabricksNotebook', 'nb', {
+      ...observe,
+      path: '/Shared/watched/nb',
+      language: 'PYTHON',
+      content: Buffer.from(source).toString('base64'),
+    });
+    await bed.create(RESOURCES.DatabricksDbfsFile, 'DatabricksDbfsFile', 'file', {
+      ...observe,
+      path: '/FileStore/watched.json',
+      contents: Buffer.from('{"other": true}\n').toString('base64'),
+    });
+    await bed.create(RESOURCES.DatabricksSecretScope, 'DatabricksSecretScope', 'scope', {
+      ...observe,
+      scopeName: 'watched-scope',
+      secrets: [
+        { key: 'token', value: 'v' },
+        { key: 'missing', value: 'w' },
+      ],
+      // Its creator got MANAGE, as Databricks gives it.
+      acls: [
+        { principal: 'data', permission: 'READ' },
+        { principal: bed.fake.userName, permission: 'MANAGE' },
+      ],
+    });
+
+    const notebook = await bed.waitForCondition(RESOURCES.DatabricksNotebook, 'nb', { type: 'InSync' });
+    expect(notebook.status).toMatchObject({ path: '/Shared/watched/nb', driftedFields: [] });
+    const file = await bed.waitForCondition(RESOURCES.DatabricksDbfsFile, 'file', {
+      type: 'InSync',
+      status: 'False',
+      reason: 'Drifted',
+    });
+    expect(file.status).toMatchObject({ driftedFields: ['contents'] });
+    const scope = await bed.waitForCondition(RESOURCES.DatabricksSecretScope, 'scope', {
+      type: 'InSync',
+      status: 'False',
+      reason: 'Drifted',
+    });
+    expect(scope.status).toMatchObject({ driftedFields: ['secrets[missing]'] });
+    expect(scope.status).not.toHaveProperty('scopeName');
+
+    await bed.fake.ui.call('workspace/import', {
+      path: '/Shared/watched/nb',
+      language: 'PYTHON',
+      format: 'SOURCE',
+      overwrite: true,
+      content: Buffer.from('print("changed")\n').toString('base64'),
+    });
+    const changed = await bed.waitForCondition(RESOURCES.DatabricksNotebook, 'nb', {
+      type: 'InSync',
+      status: 'False',
+      reason: 'Drifted',
+    });
+    expect(changed.status).toMatchObject({ driftedFields: ['content'] });
+
+    for (const [resource, name] of [
+      [RESOURCES.DatabricksNotebook, 'nb'],
+      [RESOURCES.DatabricksDbfsFile, 'file'],
+      [RESOURCES.DatabricksSecretScope, 'scope'],
+    ] as const) {
+      await bed.delete(resource, name);
+      await bed.waitForGone(resource, name);
+    }
+    expect(writesTo(bed.fake.requests())).toEqual([]);
+    expect(await bed.fake.ui.call('secrets/list', { scope: 'watched-scope' })).toEqual({
+      secrets: [expect.objectContaining({ key: 'token' })],
+    });
   });
 });
