@@ -8,19 +8,12 @@ import { DatabricksApiObject, type DatabricksObjectProps } from './databricks-ap
 import type { IDatabricksWorkspace } from './databricks-workspace.js';
 import type { JobDeletionPolicy, ManagementPolicy } from './deletion-policy.js';
 import { JobCluster } from './job-cluster.js';
+import type { IDatabricksJob } from './job-member.js';
 import type { JobSchedule } from './job-schedule.js';
 import { taskGraphProblems } from './task-graph.js';
 import { Task, type TaskProps } from './task.js';
 
-/** A job that tasks and runs can refer to: anything with the name of a `DatabricksJob`. */
-export interface IDatabricksJob {
-  /** The kind, so that only a DatabricksJob (or its fromName) can stand here. */
-  readonly kind: 'DatabricksJob';
-  /** The name of the `DatabricksJob` object, in the same namespace. */
-  readonly name: string;
-  /** The workspace the job lives in, if known; runs of the job default to it. */
-  readonly workspace?: IDatabricksWorkspace;
-}
+export type { IDatabricksJob } from './job-member.js';
 
 /** Who is e-mailed about the job's runs (`settings.email_notifications`). */
 export interface JobNotifications {

@@ -1,5 +1,5 @@
 import type { ClusterSpec } from './crds/cluster-spec.js';
-import type { DatabricksJob } from './databricks-job.js';
+import type { JobOfMember } from './job-member.js';
 
 /** The `settings.job_clusters[]` payload of a job. */
 export interface JobClusterPayload {
@@ -15,7 +15,7 @@ export class JobCluster {
   /** @internal use DatabricksJob.addJobCluster */
   constructor(
     /** The job that owns this cluster. */
-    readonly job: DatabricksJob,
+    readonly job: JobOfMember,
     /** The `job_cluster_key` tasks use to run on it. */
     readonly key: string,
     /** The cluster spec (Clusters API `new_cluster`), verbatim. */

@@ -2,9 +2,9 @@ import type { Duration } from 'cdk8s';
 import type { Library } from './crds/library.js';
 import { TASK_COMPUTE_FIELDS, TASK_TYPE_FIELDS, type Task as TaskPayload } from './crds/task.js';
 import type { IDatabricksCluster } from './databricks-cluster.js';
-import type { DatabricksJob, IDatabricksJob } from './databricks-job.js';
 import type { IDatabricksNotebook } from './databricks-notebook.js';
 import { JobCluster } from './job-cluster.js';
+import type { IDatabricksJob, JobOfMember } from './job-member.js';
 import { referenceScopeProblem, type ReferenceTarget } from './reference-scope.js';
 
 export type { TaskPayload };
@@ -196,7 +196,7 @@ export class Task {
   /** @internal use DatabricksJob.addTask */
   constructor(
     /** The job this task belongs to. */
-    readonly job: DatabricksJob,
+    readonly job: JobOfMember,
     /** The `task_key`, unique in the job. */
     readonly key: string,
     private readonly props: TaskProps = {},

@@ -1,5 +1,6 @@
 import { type TSchema } from '@sinclair/typebox';
 import { API_CATEGORY, API_GROUP, API_VERSION } from './api-group.js';
+import type { JsonValue } from './json-value.js';
 import { structuralSchema } from './structural-schema.js';
 
 /** A column of `kubectl get` output. */
@@ -39,9 +40,6 @@ export type SpecOf<D extends KindDefinition> = D extends KindDefinition<string, 
 /** The static type of a kind's `status`. */
 export type StatusOf<D extends KindDefinition> =
   D extends KindDefinition<string, unknown, infer Status> ? Status : never;
-
-/** A JSON value, the shape a CRD takes once the TypeBox symbols are gone. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /** An apiextensions.k8s.io/v1 CustomResourceDefinition as a plain object. */
 export interface CustomResourceDefinition {

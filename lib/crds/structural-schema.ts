@@ -1,5 +1,5 @@
 import { type TSchema } from '@sinclair/typebox';
-import { type JsonValue } from './custom-resource-definition.js';
+import type { JsonValue } from './json-value.js';
 
 type JsonObject = { [key: string]: JsonValue };
 
