@@ -10,7 +10,7 @@ import type { DatabricksClusterStatus } from '../../../lib/crds/index.js';
 import { NotReadyError, type Applied } from '../managed/managed.js';
 import { OBSERVED_REASON, inSyncCondition, observedMessage } from '../managed/observation.js';
 import { isLeftBehindFor, refuseIfOwnedElsewhere, withoutOwnerTags } from '../managed/ownership.js';
-import type { ClusterContext, DatabricksCluster } from './cluster.js';
+import type { ClusterContext, DatabricksCluster } from './cluster-types.js';
 import { clusterSettingsDifferences } from './cluster-decision.js';
 import { observedStatus } from './cluster-state.js';
 import { ClusterView } from './cluster-view.js';

@@ -4,7 +4,7 @@
  */
 import type { ClusterDetails, ClusterSpec, DatabricksClient } from '../../databricks/index.js';
 import type { EventNote } from '../../runtime/events.js';
-import type { ClusterContext, DatabricksCluster } from './cluster.js';
+import type { ClusterContext, DatabricksCluster } from './cluster-types.js';
 import { ClusterView } from './cluster-view.js';
 import { note, shortList, warning } from '../managed/event-notes.js';
 import { NotReadyError, type Checkpoint } from '../managed/managed.js';

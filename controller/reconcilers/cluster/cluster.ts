@@ -29,16 +29,10 @@ import {
   type ClusterSpec,
   type DatabricksClient,
 } from '../../databricks/index.js';
-import {
-  DATABRICKS_CLUSTER,
-  type DatabricksClusterSpec,
-  type DatabricksClusterStatus,
-} from '../../../lib/crds/index.js';
+import { type DatabricksClusterStatus } from '../../../lib/crds/index.js';
 import type { ManagedKind } from '../managed/managed-kind.js';
 import { findCondition } from '../../runtime/conditions.js';
 import type { EventNote } from '../../runtime/events.js';
-import type { ResourceType } from '../../runtime/kube-client.js';
-import type { ObjectStore } from '../../runtime/object-store.js';
 import { done } from '../../runtime/outcome.js';
 import {
   decideClusterSettings,
@@ -58,30 +52,14 @@ import {
   defaultNotReadyBackoff,
   describeApiError,
   type Applied,
-  type ManagedContext,
-  type ManagedObject,
   type CleanedUp,
   type Checkpoint,
 } from '../managed/managed.js';
 import { withOwnerTags } from '../managed/ownership.js';
-import { resourceOf } from '../managed/resources.js';
-import { freshUntilResync, type ListingFreshness } from '../managed/shared-listing.js';
+import { freshUntilResync } from '../managed/shared-listing.js';
+import { CLUSTERS, type DatabricksCluster, type ClusterContext } from './cluster-types.js';
 
-/** The `databricksclusters` resource. */
-export const CLUSTERS: ResourceType = resourceOf(DATABRICKS_CLUSTER);
-
-/** A DatabricksCluster as the informer holds it. */
-export type DatabricksCluster = ManagedObject<DatabricksClusterSpec, DatabricksClusterStatus>;
-
-/** What {@link clusterKind} needs besides the shared context. */
-export interface ClusterContext extends ManagedContext {
-  /** The DatabricksCluster cache: tells a live owner of a cluster from one that is gone. */
-  readonly clusters: Pick<ObjectStore<DatabricksCluster>, 'get'>;
-  /** How often a cluster that is changing state is looked at. @default notReadyBackoff.minMs */
-  readonly transitionPollMs?: number;
-  /** How fresh the shared clusters listing must be. @default defaultListingFreshness */
-  readonly view?: ListingFreshness;
-}
+export { CLUSTERS, type DatabricksCluster, type ClusterContext } from './cluster-types.js';
 
 /** Custom tags a cluster may carry, the two marker tags included (BEHAVIOUR.md §2). */
 const MAX_CUSTOM_TAGS = 45;

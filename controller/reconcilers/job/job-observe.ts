@@ -11,7 +11,7 @@ import type { DatabricksJobStatus } from '../../../lib/crds/index.js';
 import { NotReadyError, WORKSPACE_INDEX, workspaceKeyOf, type Applied } from '../managed/managed.js';
 import { OBSERVED_REASON, inSyncCondition, observedMessage } from '../managed/observation.js';
 import { isLeftBehindFor, withoutOwnerTags } from '../managed/ownership.js';
-import type { DatabricksJob, JobContext } from './job.js';
+import type { DatabricksJob, JobContext } from './job-types.js';
 import { decideJob, jobSettingsDifferences } from './job-decision.js';
 import { jobName } from './job-placement.js';
 import { JobView } from './job-view.js';

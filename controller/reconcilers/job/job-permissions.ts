@@ -13,7 +13,7 @@ import type {
 import type { EventNote } from '../../runtime/events.js';
 import { contentHash } from '../managed/content-hash.js';
 import { note, shortList, warning } from '../managed/event-notes.js';
-import type { DatabricksJob } from './job.js';
+import type { DatabricksJob } from './job-types.js';
 import { NotReadyError } from '../managed/managed.js';
 import type { StaggeredCycle } from '../managed/staggered-cycle.js';
 

@@ -14,7 +14,7 @@ import type { EventNote } from '../../runtime/events.js';
 import { note, shortList, warning } from '../managed/event-notes.js';
 import { NotReadyError, WORKSPACE_INDEX, describeApiError, workspaceKeyOf } from '../managed/managed.js';
 import { OWNER_TAG, OWNER_UID_TAG, describeMarker, isLeftBehindFor } from '../managed/ownership.js';
-import type { DatabricksJob, JobContext } from './job.js';
+import type { DatabricksJob, JobContext } from './job-types.js';
 import {
   decideJob,
   jobReads,

@@ -19,12 +19,10 @@ import {
   type JobSettings,
   type Run,
 } from '../../databricks/index.js';
-import { DATABRICKS_JOB, type DatabricksJobSpec, type DatabricksJobStatus } from '../../../lib/crds/index.js';
+import { type DatabricksJobStatus } from '../../../lib/crds/index.js';
 import type { ManagedKind } from '../managed/managed-kind.js';
 import { kubeTime } from '../../runtime/conditions.js';
 import type { EventNote } from '../../runtime/events.js';
-import type { ResourceType } from '../../runtime/kube-client.js';
-import type { ObjectStore } from '../../runtime/object-store.js';
 import { done } from '../../runtime/outcome.js';
 import { contentHash } from '../managed/content-hash.js';
 import { deleteUnlessGone, leftInPlace } from '../managed/deletion-policy.js';
@@ -32,25 +30,15 @@ import { note } from '../managed/event-notes.js';
 import { observeJob } from './job-observe.js';
 import { applyPermissions } from './job-permissions.js';
 import { jobName, placeJob } from './job-placement.js';
-import { JobView, defaultJobViewOptions, isActiveRun, type JobViewOptions } from './job-view.js';
-import {
-  type Applied,
-  type ManagedContext,
-  type ManagedObject,
-  type CleanedUp,
-  type Checkpoint,
-} from '../managed/managed.js';
+import { JobView, defaultJobViewOptions, isActiveRun } from './job-view.js';
+import { type Applied, type CleanedUp, type Checkpoint } from '../managed/managed.js';
 import { withOwnerTags } from '../managed/ownership.js';
-import { referenceWatches, resolveTaskReferences, type ReferenceStores } from '../managed/references.js';
-import { resourceOf } from '../managed/resources.js';
+import { referenceWatches, resolveTaskReferences } from '../managed/references.js';
 import { freshUntilResync } from '../managed/shared-listing.js';
 import { StaggeredCycle } from '../managed/staggered-cycle.js';
+import { JOBS, type DatabricksJob, type JobContext } from './job-types.js';
 
-/** The `databricksjobs` resource. */
-export const JOBS: ResourceType = resourceOf(DATABRICKS_JOB);
-
-/** A DatabricksJob as the informer holds it. */
-export type DatabricksJob = ManagedObject<DatabricksJobSpec, DatabricksJobStatus>;
+export { JOBS, type DatabricksJob, type JobContext } from './job-types.js';
 
 /** How often the DatabricksJob controller looks at Databricks besides resyncs. */
 export interface JobTiming {
@@ -59,18 +47,6 @@ export interface JobTiming {
 }
 
 export const defaultJobTiming: JobTiming = { activeRunPollMs: 60_000 };
-
-/** What {@link jobKind} needs besides the shared context. */
-export interface JobContext extends ManagedContext {
-  /** The DatabricksJob cache: counts the jobs of a workspace and tells live owners from gone ones. */
-  readonly jobs: Pick<ObjectStore<DatabricksJob>, 'get' | 'keysByIndex'>;
-  readonly references: ReferenceStores;
-  readonly view?: JobViewOptions;
-  /** How often a job whose newest run is still active is looked at again. @default 60_000 */
-  readonly activeRunPollMs?: number;
-  /** When each job's permissions are read to find grants changed in Databricks. */
-  readonly permissionsCycle: StaggeredCycle;
-}
 
 async function applyJob(
   job: DatabricksJob,

@@ -15,7 +15,7 @@ import {
   type ManagedObject,
   type ManagedStatus,
 } from './managed.js';
-import type { DatabricksWorkspace } from '../workspace/workspace.js';
+import type { DatabricksWorkspace } from '../workspace/workspace-types.js';
 
 /** How a cleanup's Events name the Databricks object it leaves or deletes. */
 export interface Leftover {

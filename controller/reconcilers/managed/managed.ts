@@ -39,7 +39,7 @@ import {
 import type { ObjectStore } from '../../runtime/object-store.js';
 import { done, requeueAfter, type Outcome } from '../../runtime/outcome.js';
 import type { StatusWriter } from '../../runtime/status.js';
-import type { DatabricksWorkspace } from '../workspace/workspace.js';
+import type { DatabricksWorkspace } from '../workspace/workspace-types.js';
 import {
   MissingSecretError,
   readReferencedSecrets,

@@ -30,7 +30,7 @@ import type { ResourceType } from '../../runtime/kube-client.js';
 import type { ObjectStore } from '../../runtime/object-store.js';
 import { done, requeueAfter, type Outcome } from '../../runtime/outcome.js';
 import { unreachableWorkspace } from '../managed/deletion-policy.js';
-import type { DatabricksJob } from '../job/job.js';
+import type { DatabricksJob } from '../job/job-types.js';
 import {
   NotReadyError,
   resolveReference,

@@ -20,7 +20,7 @@ import type { EventNote } from '../../runtime/events.js';
 import { note, warning } from '../managed/event-notes.js';
 import { NotReadyError, workspaceKeyOf, type Checkpoint } from '../managed/managed.js';
 import { decideScope, needsScopeListing } from './scope-decision.js';
-import type { DatabricksSecretScope, SecretScopeContext } from './secret-scope.js';
+import type { DatabricksSecretScope, SecretScopeContext } from './secret-scope-types.js';
 import { SharedListing, defaultListingFreshness, type ListingFreshness } from '../managed/shared-listing.js';
 
 /** Index of DatabricksSecretScopes by the scope name they want. */

@@ -22,16 +22,9 @@
  * - Deleted: `deletionPolicy` Delete (default) deletes the scope, Retain leaves it.
  */
 import type { DatabricksClient } from '../../databricks/index.js';
-import {
-  DATABRICKS_SECRET_SCOPE,
-  type DatabricksSecretScopeSpec,
-  type DatabricksSecretScopeStatus,
-  defaultScopeName,
-} from '../../../lib/crds/index.js';
+import { type DatabricksSecretScopeStatus, defaultScopeName } from '../../../lib/crds/index.js';
 import type { ManagedKind } from '../managed/managed-kind.js';
 import type { EventNote } from '../../runtime/events.js';
-import type { ResourceType } from '../../runtime/kube-client.js';
-import type { ObjectStore } from '../../runtime/object-store.js';
 import { done } from '../../runtime/outcome.js';
 import { contentHash } from '../managed/content-hash.js';
 import { deleteUnlessGone, leftInPlace } from '../managed/deletion-policy.js';
@@ -40,8 +33,6 @@ import {
   NotReadyError,
   describeApiError,
   type Applied,
-  type ManagedContext,
-  type ManagedObject,
   type CleanedUp,
   type Checkpoint,
 } from '../managed/managed.js';
@@ -61,41 +52,23 @@ import {
 } from './secret-scope-hash-key.js';
 import { putSecretRequest, readDesiredSecrets, type DesiredSecrets } from './secret-scope-values.js';
 import { OBSERVED_REASON, inSyncCondition, observedMessage } from '../managed/observation.js';
-import { resourceOf } from '../managed/resources.js';
-import { freshUntilResync, type ListingFreshness } from '../managed/shared-listing.js';
+import { freshUntilResync } from '../managed/shared-listing.js';
 import { StaggeredCycle } from '../managed/staggered-cycle.js';
+import {
+  SECRET_SCOPES,
+  type DatabricksSecretScope,
+  type SecretScopeContext,
+  type WrittenScope,
+} from './secret-scope-types.js';
 
-/** The `databrickssecretscopes` resource. */
-export const SECRET_SCOPES: ResourceType = resourceOf(DATABRICKS_SECRET_SCOPE);
+export {
+  SECRET_SCOPES,
+  type DatabricksSecretScope,
+  type SecretScopeContext,
+  type WrittenScope,
+} from './secret-scope-types.js';
 
-/** A DatabricksSecretScope as the informer holds it. */
-export type DatabricksSecretScope = ManagedObject<DatabricksSecretScopeSpec, DatabricksSecretScopeStatus>;
 type ScopeStatus = Omit<DatabricksSecretScopeStatus, 'conditions' | 'observedGeneration'>;
-
-/** What {@link secretScopeKind} needs besides the shared context. */
-export interface SecretScopeContext extends ManagedContext {
-  /** The DatabricksSecretScope cache: which other object holds a scope name. */
-  readonly scopes: Pick<ObjectStore<DatabricksSecretScope>, 'get' | 'keysByIndex'>;
-  /**
-   * What this process claimed and put, by owner UID. Status says the same once the informer has seen
-   * the write, but a reconcile can start before that (a resync just after a change): without this it
-   * would take its own scope for someone else's, or put every secret again.
-   */
-  readonly written: Map<string, WrittenScope>;
-  /** The controller's key for `status.secretHashes`. */
-  readonly hashKey: Pick<SecretHashKey, 'get'>;
-  /** When each scope's keys and ACLs are read to find what was changed in Databricks. */
-  readonly contentsCycle: StaggeredCycle;
-  /** How fresh the shared scope listing must be. @default one minute, no resync */
-  readonly view?: ListingFreshness;
-}
-
-/** What this process knows it claimed and put into one object's scope. */
-export interface WrittenScope {
-  readonly scopeName: string;
-  /** The hash of each key's value as put (updated as each put or removal succeeds). */
-  readonly secretHashes: Record<string, string>;
-}
 
 /** How an Event names each kind of put. */
 const WRITTEN_KINDS = {

@@ -19,7 +19,7 @@ import type { V1Secret } from '@kubernetes/client-node';
 import type { DatabricksWorkspaceStatus } from '../../../lib/crds/index.js';
 import { apiStatusCode, type JsonPatchOperation, type KubeClient } from '../../runtime/kube-client.js';
 import type { StatusWriter } from '../../runtime/status.js';
-import type { DatabricksWorkspace } from './workspace.js';
+import type { DatabricksWorkspace } from './workspace-types.js';
 import { referencedSecretKeys } from './workspace-clients.js';
 
 /** The API group finalizers of this operator are named under. */

@@ -32,11 +32,7 @@ import {
   UnauthenticatedError,
   type DatabricksClient,
 } from '../../databricks/index.js';
-import {
-  DATABRICKS_WORKSPACE,
-  type DatabricksWorkspaceSpec,
-  type DatabricksWorkspaceStatus,
-} from '../../../lib/crds/index.js';
+import { type DatabricksWorkspaceSpec, type DatabricksWorkspaceStatus } from '../../../lib/crds/index.js';
 import {
   findCondition,
   kubeTime,
@@ -47,9 +43,8 @@ import {
 import type { Controller, ReconcileContext, Reconciler } from '../../runtime/controller.js';
 import type { EventNote, EventRecorder } from '../../runtime/events.js';
 import { withFinalizer } from '../../runtime/finalizer.js';
-import { objectKey, type KubeClient, type ResourceType } from '../../runtime/kube-client.js';
+import { objectKey, type KubeClient } from '../../runtime/kube-client.js';
 import { done, requeueAfter, type Outcome } from '../../runtime/outcome.js';
-import type { ObjectOfKind } from '../../runtime/kind-object.js';
 import { StatusWriter } from '../../runtime/status.js';
 import type { Informer } from '../../runtime/informer.js';
 import type { OperatorSetup } from '../managed/setup.js';
@@ -72,13 +67,9 @@ import {
   type DependentStores,
 } from './workspace-dependents.js';
 import { MissingSecretError, referencedSecretKeys, type WorkspaceClients } from './workspace-clients.js';
-import { resourceOf } from '../managed/resources.js';
+import { WORKSPACES, type DatabricksWorkspace } from './workspace-types.js';
 
-/** The `databricksworkspaces` resource. */
-export const WORKSPACES: ResourceType = resourceOf(DATABRICKS_WORKSPACE);
-
-/** A DatabricksWorkspace as the informer holds it. */
-export type DatabricksWorkspace = ObjectOfKind<typeof DATABRICKS_WORKSPACE>;
+export { WORKSPACES, type DatabricksWorkspace } from './workspace-types.js';
 
 /** How often a workspace is probed again. */
 export interface WorkspaceProbeTiming {
