@@ -18,8 +18,14 @@ const CACHE_LAG_LIMIT_MS = 30_000;
 export class StatusWriter {
   /** How many patches were sent (for tests and debugging). */
   writes = 0;
-  /** By object UID: the resourceVersion this writer last wrote over, and when. */
-  private readonly writtenOver = new Map<string, { readonly resourceVersion: string; readonly at: number }>();
+  /**
+   * By object UID: the resourceVersions this writer's writes made stale (each one it wrote over, and what
+   * its earlier writes produced), what its last write produced, and when that was.
+   */
+  private readonly writtenOver = new Map<
+    string,
+    { readonly stale: ReadonlySet<string>; readonly produced?: string; readonly at: number }
+  >();
 
   constructor(
     private readonly kube: Pick<KubeClient, 'patchCustomObjectStatus'>,
@@ -35,10 +41,23 @@ export class StatusWriter {
     const patch = mergePatchBetween(object.status ?? {}, desired);
     if (patch === undefined) return false;
     const { namespace = '', name, uid, resourceVersion } = object.metadata;
-    await this.kube.patchCustomObjectStatus(this.resource, namespace, name, { status: patch });
+    const written: KubeObject | undefined = await this.kube.patchCustomObjectStatus(
+      this.resource,
+      namespace,
+      name,
+      { status: patch },
+    );
     this.writes++;
     if (uid !== undefined && resourceVersion !== undefined) {
-      this.writtenOver.set(uid, { resourceVersion, at: Date.now() });
+      // Two writes in one reconcile (a checkpoint, then the result) both start from the object as it was
+      // read: the version the first one produced is stale after the second, though nobody wrote over it.
+      const earlier = this.writtenOver.get(uid);
+      const recent = earlier !== undefined && Date.now() - earlier.at < CACHE_LAG_LIMIT_MS;
+      const stale = new Set(recent ? earlier.stale : []);
+      stale.add(resourceVersion);
+      if (recent && earlier.produced !== undefined) stale.add(earlier.produced);
+      const produced = written?.metadata?.resourceVersion;
+      this.writtenOver.set(uid, { stale, ...(produced === undefined ? {} : { produced }), at: Date.now() });
       if (this.writes % 1_000 === 0) this.forgetOldWrites();
     }
     return true;
@@ -55,7 +74,8 @@ export class StatusWriter {
     const written = uid === undefined ? undefined : this.writtenOver.get(uid);
     return (
       written !== undefined &&
-      written.resourceVersion === resourceVersion &&
+      resourceVersion !== undefined &&
+      written.stale.has(resourceVersion) &&
       Date.now() - written.at < CACHE_LAG_LIMIT_MS
     );
   }

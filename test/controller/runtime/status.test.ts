@@ -91,4 +91,29 @@ describe('StatusWriter', () => {
     await writer.update(at('6'), { jobId: 1 });
     expect(writer.precedesOwnWrite(at('6'))).toBe(false);
   });
+
+  it('knows the version its own first write produced as stale once a second write went over it', async () => {
+    // The API server numbers each write: the patch of a copy at 5 produces 6, the next one 7.
+    let version = 5;
+    const writer = new StatusWriter(
+      {
+        async patchCustomObjectStatus<T extends KubeObject>(): Promise<T> {
+          version++;
+          return { metadata: { name: 'w', resourceVersion: String(version) } } as T;
+        },
+      },
+      resource,
+    );
+    const at = (resourceVersion: string, status: Record<string, unknown>) => ({
+      ...object(status),
+      metadata: { namespace: 'ns', name: 'w', uid: 'u-1', resourceVersion },
+    });
+    // A checkpoint and then the result, both written from the copy the reconcile read (5).
+    await writer.update(at('5', { step: 0 }), { step: 1 });
+    await writer.update(at('5', { step: 1 }), { step: 2 });
+    // The cache may still hold what the checkpoint produced (6): a reconcile from it would redo step 2.
+    expect(writer.precedesOwnWrite(at('6', { step: 1 }))).toBe(true);
+    expect(writer.precedesOwnWrite(at('5', { step: 0 }))).toBe(true);
+    expect(writer.precedesOwnWrite(at('7', { step: 2 }))).toBe(false);
+  });
 });
