@@ -82,21 +82,26 @@ function dbfsDirectories(client: DatabricksClient, freshness?: ListingFreshness)
 
 /**
  * `managementPolicy: Observe`: reads the file at `spec.path` and says whether it holds the spec's content,
- * uploading nothing. Status records no content hash, so taking the file over later (policy Manage) is the
- * first-write case.
+ * uploading nothing. Observing records no content hash of its own, so taking a file this object never wrote
+ * over later (policy Manage) is the first-write case.
  */
+/** The content the spec names: inline, or from its ConfigMap or Secret key. */
+function specContent(file: DatabricksDbfsFile, context: DbfsFileContext): Promise<Content> {
+  return readContent(
+    context.kube,
+    file.metadata.namespace ?? '',
+    { inline: file.spec.contents, ...file.spec.contentsFrom },
+    { inline: 'spec.contents', from: 'spec.contentsFrom' },
+  );
+}
+
 async function observeDbfsFile(
   file: DatabricksDbfsFile,
   client: DatabricksClient,
   context: DbfsFileContext,
 ): Promise<Applied<DatabricksDbfsFileStatus>> {
   const path = file.spec.path;
-  const content = await readContent(
-    context.kube,
-    file.metadata.namespace ?? '',
-    { inline: file.spec.contents, ...file.spec.contentsFrom },
-    { inline: 'spec.contents', from: 'spec.contentsFrom' },
-  );
+  const content = await specContent(file, context);
   const observed = await fileStatus(client, path);
   if (!observed || observed.is_dir) {
     throw new NotReadyError(
@@ -126,12 +131,7 @@ async function applyDbfsFile(
   context: DbfsFileContext,
 ): Promise<Applied<DatabricksDbfsFileStatus>> {
   const path = file.spec.path;
-  const content = await readContent(
-    context.kube,
-    file.metadata.namespace ?? '',
-    { inline: file.spec.contents, ...file.spec.contentsFrom },
-    { inline: 'spec.contents', from: 'spec.contentsFrom' },
-  );
+  const content = await specContent(file, context);
   const previous = file.status ?? {};
   const ours = previous.path !== undefined && samePath(previous.path, path) && !!previous.contentHash;
   const events: EventNote[] = [];

@@ -104,10 +104,21 @@ type Format = NonNullable<DatabricksNotebookSpec['format']>;
 
 /**
  * `managementPolicy: Observe`: reads what is at `spec.path` and says whether it holds the spec's content
- * and language, importing nothing. Status records no content hash, so taking the path over later (policy
- * Manage) is the first-write case: what is there is kept when it holds the content, else `spec.overwrite`
- * decides.
+ * and language, importing nothing. Observing records no content hash of its own, so taking a path this
+ * object never wrote over later (policy Manage) is the first-write case: what is there is kept when it
+ * holds the content, else `spec.overwrite` decides.
  */
+/** The content the spec names: inline, or from its ConfigMap or Secret key. */
+function specContent(notebook: DatabricksNotebook, context: NotebookContext): Promise<Content> {
+  const { spec } = notebook;
+  return readContent(
+    context.kube,
+    notebook.metadata.namespace ?? '',
+    { inline: spec.content, ...spec.contentFrom },
+    { inline: 'spec.content', from: 'spec.contentFrom' },
+  );
+}
+
 async function observeNotebook(
   notebook: DatabricksNotebook,
   client: DatabricksClient,
@@ -115,12 +126,7 @@ async function observeNotebook(
 ): Promise<Applied<DatabricksNotebookStatus>> {
   const { spec } = notebook;
   const format = spec.format ?? 'SOURCE';
-  const content = await readContent(
-    context.kube,
-    notebook.metadata.namespace ?? '',
-    { inline: spec.content, ...spec.contentFrom },
-    { inline: 'spec.content', from: 'spec.contentFrom' },
-  );
+  const content = await specContent(notebook, context);
   const observed = await findObject(client, importedPaths(workspacePath(spec.path), format));
   if (!observed) {
     throw new NotReadyError(
@@ -171,12 +177,7 @@ async function applyNotebook(
 ): Promise<Applied<DatabricksNotebookStatus>> {
   const { spec } = notebook;
   const format = spec.format ?? 'SOURCE';
-  const content = await readContent(
-    context.kube,
-    notebook.metadata.namespace ?? '',
-    { inline: spec.content, ...spec.contentFrom },
-    { inline: 'spec.content', from: 'spec.contentFrom' },
-  );
+  const content = await specContent(notebook, context);
   const previous = notebook.status ?? {};
   const folders = workspaceFolders(client, context.view);
   const candidates = importedPaths(workspacePath(spec.path), format);
