@@ -56,7 +56,9 @@ describe('Deleting an app, its workspace and its Secret at once', () => {
       expect.stringMatching(/^DatabricksWorkspace\/ws Released: no object needs this workspace any more/),
     );
     expect(bed.fake.requestCount('jobs/update', 200)).toBe(1);
-    expect(bed.fake.requestCount('jobs/runs/cancel', 200)).toBe(1);
+    // The run (of job etl) ended CANCELED, as expectCleanedUp checked: cancelled by its own cleanup, or
+    // by the deletion of etl when that came first (Databricks cancels a deleted job's runs), never twice.
+    expect(bed.fake.requestCount('jobs/runs/cancel', 200)).toBeLessThanOrEqual(1);
   });
 
   it('with the controller stopped before the delete and started after: the same, with no client left in memory', async () => {
