@@ -8,6 +8,7 @@ import { DatabricksApiObject, type DatabricksObjectProps } from './databricks-ap
 import type { IDatabricksWorkspace } from './databricks-workspace.js';
 import type { JobDeletionPolicy, ManagementPolicy } from './deletion-policy.js';
 import { JobCluster } from './job-cluster.js';
+import { Grants, type Principal } from './permission-grants.js';
 import type { IDatabricksJob } from './job-member.js';
 import type { JobSchedule } from './job-schedule.js';
 import { taskGraphProblems } from './task-graph.js';
@@ -56,8 +57,7 @@ export type JobAccessControlEntry = JobPermissions['access_control_list'][number
 /** What a principal may do with a job. */
 export type JobPermissionLevel = JobAccessControlEntry['permission_level'];
 /** Who a permission is granted to: a user (e-mail), a group, or a service principal (application ID). */
-export type JobPrincipal =
-  { readonly user: string } | { readonly group: string } | { readonly servicePrincipal: string };
+export type JobPrincipal = Principal;
 
 /** Props of {@link DatabricksJob}. */
 export interface DatabricksJobProps extends DatabricksObjectProps {
@@ -184,7 +184,7 @@ export class DatabricksJob extends DatabricksApiObject<DatabricksJobSpec> implem
   private readonly addedJobClusters: JobCluster[] = [];
   private readonly addedParameters: Record<string, string>;
   private readonly addedTags: Record<string, string>;
-  private readonly grants: JobAccessControlEntry[] = [];
+  private readonly grants: Grants<JobPermissionLevel>;
 
   constructor(scope: Construct, id: string, props: DatabricksJobProps) {
     super(scope, id, 'DatabricksJob', props);
@@ -192,6 +192,7 @@ export class DatabricksJob extends DatabricksApiObject<DatabricksJobSpec> implem
     this.jobProps = props;
     this.addedParameters = { ...props.parameters };
     this.addedTags = { ...props.tags };
+    this.grants = new Grants(props.permissions);
     this.node.addValidation({ validate: () => this.problems() });
   }
 
@@ -241,21 +242,13 @@ export class DatabricksJob extends DatabricksApiObject<DatabricksJobSpec> implem
    * job.grant({ group: 'data-engineers' }, 'CAN_MANAGE_RUN');
    */
   grant(principal: JobPrincipal, level: JobPermissionLevel): this {
-    if ('user' in principal) this.grants.push({ user_name: principal.user, permission_level: level });
-    else if ('group' in principal) this.grants.push({ group_name: principal.group, permission_level: level });
-    else this.grants.push({ service_principal_name: principal.servicePrincipal, permission_level: level });
+    this.grants.add(principal, level);
     return this;
   }
 
   /** The permissions this job synthesizes, or undefined if none were given. */
   renderPermissions(): JobPermissions | undefined {
-    const given = this.jobProps.permissions;
-    if (!given && this.grants.length === 0) return undefined;
-    return {
-      // Grants alone get the CRD's default mode, written out: the API server would store it anyway.
-      mode: given?.mode ?? 'Additive',
-      access_control_list: [...(given?.access_control_list ?? []), ...this.grants],
-    };
+    return this.grants.render();
   }
 
   /** Adds a tag (`settings.tags`). */

@@ -12,6 +12,7 @@ export { CONTENT_MAX_BYTES, type ConfigMapContent, INLINE_CONTENT_MAX_BYTES } fr
 export * from './job-cluster.js';
 export * from './job-schedule.js';
 export * from './operator-install.js';
+export * from './permission-grants.js';
 export * from './quartz-cron.js';
 export * from './task.js';
 export * as crds from './crds/index.js';

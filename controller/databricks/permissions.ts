@@ -6,6 +6,7 @@
  * {@link PERMISSION_OBJECT_TYPES} says, per object type, which levels it accepts and who may own it, so
  * a reconciler can check and complete an access control list before Databricks refuses it.
  */
+import { PERMISSION_LEVELS, type PermissionObjectKind } from '../../lib/crds/permissions.js';
 import type { ApiCaller } from './api-caller.js';
 import type { Open } from './open-enum.js';
 import { formatId, type Int64IdInput } from './int64-json.js';
@@ -18,26 +19,23 @@ import { formatId, type Int64IdInput } from './int64-json.js';
 export type OwnerRule = 'none' | 'exactly-one' | 'kept';
 
 /**
- * The object types and the levels each accepts (the SDK's `*PermissionLevel` enums), in the order
- * Databricks lists them. The key is the path segment of `/api/2.0/permissions/{type}/{id}`.
+ * The object types, the levels each accepts (written once, in `lib/crds/permissions.ts`, for the schemas
+ * too) and who may own each. The key is the path segment of `/api/2.0/permissions/{type}/{id}`.
  */
 export const PERMISSION_OBJECT_TYPES = {
-  jobs: { levels: ['CAN_VIEW', 'CAN_MANAGE_RUN', 'IS_OWNER', 'CAN_MANAGE'], owner: 'exactly-one' },
-  clusters: { levels: ['CAN_ATTACH_TO', 'CAN_RESTART', 'CAN_MANAGE'], owner: 'none' },
-  'instance-pools': { levels: ['CAN_ATTACH_TO', 'CAN_MANAGE'], owner: 'none' },
-  'cluster-policies': { levels: ['CAN_USE'], owner: 'none' },
-  pipelines: { levels: ['CAN_VIEW', 'CAN_RUN', 'CAN_MANAGE', 'IS_OWNER'], owner: 'exactly-one' },
-  repos: { levels: ['CAN_READ', 'CAN_RUN', 'CAN_EDIT', 'CAN_MANAGE'], owner: 'none' },
+  jobs: { levels: PERMISSION_LEVELS.jobs, owner: 'exactly-one' },
+  clusters: { levels: PERMISSION_LEVELS.clusters, owner: 'none' },
+  'instance-pools': { levels: PERMISSION_LEVELS['instance-pools'], owner: 'none' },
+  'cluster-policies': { levels: PERMISSION_LEVELS['cluster-policies'], owner: 'none' },
+  pipelines: { levels: PERMISSION_LEVELS.pipelines, owner: 'exactly-one' },
+  repos: { levels: PERMISSION_LEVELS.repos, owner: 'none' },
   /** Also reachable as `warehouses`, the SDK's path; Databricks reports the object as `/sql/warehouses/{id}`. */
-  'sql/warehouses': {
-    levels: ['CAN_VIEW', 'CAN_MONITOR', 'CAN_USE', 'CAN_MANAGE', 'IS_OWNER'],
-    owner: 'kept',
-  },
-  notebooks: { levels: ['CAN_READ', 'CAN_RUN', 'CAN_EDIT', 'CAN_MANAGE'], owner: 'none' },
-  directories: { levels: ['CAN_READ', 'CAN_RUN', 'CAN_EDIT', 'CAN_MANAGE'], owner: 'none' },
-  files: { levels: ['CAN_READ', 'CAN_RUN', 'CAN_EDIT', 'CAN_MANAGE'], owner: 'none' },
+  'sql/warehouses': { levels: PERMISSION_LEVELS['sql/warehouses'], owner: 'kept' },
+  notebooks: { levels: PERMISSION_LEVELS.notebooks, owner: 'none' },
+  directories: { levels: PERMISSION_LEVELS.directories, owner: 'none' },
+  files: { levels: PERMISSION_LEVELS.files, owner: 'none' },
 } as const satisfies Readonly<
-  Record<string, { readonly levels: readonly string[]; readonly owner: OwnerRule }>
+  Record<PermissionObjectKind, { readonly levels: readonly string[]; readonly owner: OwnerRule }>
 >;
 
 /** An object type this client knows the levels of. */

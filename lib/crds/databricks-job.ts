@@ -1,51 +1,27 @@
 import { type Static } from '@sinclair/typebox';
-import { celValidations, exactlyOneOf, unchanged } from './cel-rules.js';
+import { celValidations, unchanged } from './cel-rules.js';
 import { Conditions, ObservedGeneration } from './conditions.js';
 import { READY_COLUMN, REASON_COLUMN, type KindDefinition } from './custom-resource-definition.js';
 import { JobDeletionPolicy } from './deletion-policy.js';
 import { JobSettings } from './job-settings.js';
 import { DriftedFields, ManagementPolicy } from './management-policy.js';
 import { WorkspaceReference } from './object-references.js';
-import { Bool, Int64, List, Opt, Str, StringEnum, Struct } from './schema-types.js';
+import { accessControlEntry, objectPermissions, PERMISSION_LEVELS, PermissionsHash } from './permissions.js';
+import { Bool, Int64, Opt, Str, Struct } from './schema-types.js';
+
+const JOB_PERMISSIONS_WORDING = {
+  level: 'Permission level. A job has exactly one IS_OWNER.',
+  permissions: 'Who may view, run, manage or own the job.',
+};
 
 /** One entry of a job's or a run's access control list (the Jobs API's JobAccessControlRequest). */
-export const JobAccessControlEntry = Struct(
-  {
-    user_name: Opt(Str('User (email) granted the level.')),
-    group_name: Opt(Str('Group granted the level.')),
-    service_principal_name: Opt(Str('Service principal (application ID) granted the level.')),
-    permission_level: StringEnum(
-      ['CAN_VIEW', 'CAN_MANAGE_RUN', 'CAN_MANAGE', 'IS_OWNER'] as const,
-      'Permission level. A job has exactly one IS_OWNER.',
-    ),
-  },
-  'A permission for one principal. Set exactly one of user_name, group_name, service_principal_name.',
-  celValidations(exactlyOneOf(['user_name', 'group_name', 'service_principal_name'], 'access control entry')),
+export const JobAccessControlEntry = accessControlEntry(
+  PERMISSION_LEVELS.jobs,
+  JOB_PERMISSIONS_WORDING.level,
 );
 
 /** `spec.permissions` of a DatabricksJob: the access control list and how it is applied. */
-export const JobPermissions = Struct(
-  {
-    mode: StringEnum(
-      ['Additive', 'Authoritative'] as const,
-      'Additive grants the listed permissions and leaves others alone; Authoritative makes the list the complete set of direct permissions.',
-      { default: 'Additive' },
-    ),
-    access_control_list: List(
-      JobAccessControlEntry,
-      'The permissions, verbatim as the Permissions API takes them.',
-      {
-        maxItems: 200,
-      },
-    ),
-  },
-  'Who may view, run, manage or own the job.',
-  celValidations({
-    rule: "self.access_control_list.filter(e, e.permission_level == 'IS_OWNER').size() <= 1",
-    message: 'permissions.access_control_list: at most one entry may have permission_level IS_OWNER',
-    fieldPath: '.access_control_list',
-  }),
-);
+export const JobPermissions = objectPermissions('jobs', JOB_PERMISSIONS_WORDING);
 
 /** `spec` of a DatabricksJob: the Jobs API 2.2 settings plus operator fields. */
 export const DatabricksJobSpec = Struct(
@@ -81,7 +57,7 @@ export const DatabricksJobStatus = Struct(
     jobId: Opt(Int64('Databricks job ID.')),
     url: Opt(Str('Link to the job in the workspace UI.')),
     settingsHash: Opt(Str('Hash of the settings last applied, to detect spec changes.')),
-    permissionsHash: Opt(Str('Hash of the permissions last applied.')),
+    permissionsHash: Opt(PermissionsHash),
     paused: Opt(Bool('True when deletionPolicy Pause paused the job.')),
     driftedFields: Opt(DriftedFields),
     lastSyncTime: Opt(

@@ -51,6 +51,19 @@ export {
   MAX_INLINE_NOTEBOOK_BASE64,
 } from './databricks-notebook.js';
 export {
+  PERMISSION_LEVELS,
+  PERMISSIONS_MODES,
+  PermissionsHash,
+  accessControlEntry,
+  objectPermissions,
+  type AnyPermissionsSpec,
+  type ObjectPermissionsSpec,
+  type PermissionLevelOf,
+  type PermissionObjectKind,
+  type PermissionsMode,
+  type PermissionsWording,
+} from './permissions.js';
+export {
   DATABRICKS_RUN,
   DatabricksRunSpec,
   DatabricksRunStatus,

@@ -28,7 +28,7 @@ import { contentHash } from '../managed/content-hash.js';
 import { deleteUnlessGone, leftInPlace } from '../managed/deletion-policy.js';
 import { note } from '../managed/event-notes.js';
 import { observeJob } from './job-observe.js';
-import { applyPermissions } from './job-permissions.js';
+import { applyObjectPermissions } from '../managed/permissions.js';
 import { jobName, placeJob } from './job-placement.js';
 import { JobView, defaultJobViewOptions, isActiveRun } from './job-view.js';
 import { type Applied, type CleanedUp, type Checkpoint } from '../managed/managed.js';
@@ -71,7 +71,13 @@ async function applyJob(
   // would look for it again and reset it again.
   if (wrote) await checkpoint(synced, placement.events);
   const events: EventNote[] = wrote ? [] : [...placement.events];
-  const permissionsHash = await applyPermissions(job, jobId, client, events, context.permissionsCycle);
+  const permissionsHash = await applyObjectPermissions(
+    job,
+    { objectType: 'jobs', objectId: jobId, noun: 'job' },
+    client,
+    events,
+    context.permissionsCycle,
+  );
   const run = created ? undefined : await view.lastRun(jobId);
   const lastRun = run ? summarizeRun(run) : knownLastRun(job, jobId);
   const active = run !== undefined && isActiveRun(run);

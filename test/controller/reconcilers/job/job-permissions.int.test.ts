@@ -233,7 +233,7 @@ describe('DatabricksJob reconciler: permissions', () => {
         reason: 'InvalidSettings',
       });
       expect(refused.status?.conditions?.find((c) => c.type === 'Ready')?.message).toBe(
-        `spec.permissions.access_control_list[1] gives user ${owner()}, the owner of job ${job.status?.jobId}, CAN_MANAGE and no entry is IS_OWNER; a job has exactly one owner: list user ${owner()} as IS_OWNER, or add an IS_OWNER entry for the principal that should own the job`,
+        `spec.permissions.access_control_list[1] gives user ${owner()}, the owner of job ${job.status?.jobId}, CAN_MANAGE and no entry is IS_OWNER; a job keeps its one owner: list user ${owner()} as IS_OWNER, or add an IS_OWNER entry for the principal that should own the job`,
       );
       // Nothing was sent: the job keeps its owner and no other grant is half applied.
       expect(bed.fake.requestCount('permissions/put')).toBe(putsBefore);
