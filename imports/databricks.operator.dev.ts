@@ -121,6 +121,13 @@ export interface DatabricksClusterSpec {
   readonly state?: DatabricksClusterSpecState;
 
   /**
+   * Who may attach to, restart or manage the cluster.
+   *
+   * @schema DatabricksClusterSpec#permissions
+   */
+  readonly permissions?: DatabricksClusterSpecPermissions;
+
+  /**
    * What happens to the Databricks object when this object is deleted: Delete removes it, Retain leaves it.
    *
    * @schema DatabricksClusterSpec#deletionPolicy
@@ -152,6 +159,7 @@ export function toJson_DatabricksClusterSpec(obj: DatabricksClusterSpec | undefi
     'workspaceRef': toJson_DatabricksClusterSpecWorkspaceRef(obj.workspaceRef),
     'settings': toJson_DatabricksClusterSpecSettings(obj.settings),
     'state': obj.state,
+    'permissions': toJson_DatabricksClusterSpecPermissions(obj.permissions),
     'deletionPolicy': obj.deletionPolicy,
     'managementPolicy': obj.managementPolicy,
     'clusterId': obj.clusterId,
@@ -501,6 +509,42 @@ export enum DatabricksClusterSpecState {
   /** Terminated */
   TERMINATED = "Terminated",
 }
+
+/**
+ * Who may attach to, restart or manage the cluster.
+ *
+ * @schema DatabricksClusterSpecPermissions
+ */
+export interface DatabricksClusterSpecPermissions {
+  /**
+   * Additive grants the listed permissions and leaves others alone; Authoritative makes the list the complete set of direct permissions.
+   *
+   * @schema DatabricksClusterSpecPermissions#mode
+   */
+  readonly mode: DatabricksClusterSpecPermissionsMode;
+
+  /**
+   * The permissions, verbatim as the Permissions API takes them.
+   *
+   * @schema DatabricksClusterSpecPermissions#access_control_list
+   */
+  readonly accessControlList: DatabricksClusterSpecPermissionsAccessControlList[];
+}
+
+/**
+ * Converts an object of type 'DatabricksClusterSpecPermissions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksClusterSpecPermissions(obj: DatabricksClusterSpecPermissions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'mode': obj.mode,
+    'access_control_list': obj.accessControlList?.map(y => toJson_DatabricksClusterSpecPermissionsAccessControlList(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
  * What happens to the Databricks object when this object is deleted: Delete removes it, Retain leaves it.
@@ -1113,6 +1157,70 @@ export function toJson_DatabricksClusterSpecSettingsWorkerNodeTypeFlexibility(ob
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Additive grants the listed permissions and leaves others alone; Authoritative makes the list the complete set of direct permissions.
+ *
+ * @schema DatabricksClusterSpecPermissionsMode
+ */
+export enum DatabricksClusterSpecPermissionsMode {
+  /** Additive */
+  ADDITIVE = "Additive",
+  /** Authoritative */
+  AUTHORITATIVE = "Authoritative",
+}
+
+/**
+ * A permission for one principal. Set exactly one of user_name, group_name, service_principal_name.
+ *
+ * @schema DatabricksClusterSpecPermissionsAccessControlList
+ */
+export interface DatabricksClusterSpecPermissionsAccessControlList {
+  /**
+   * User (email) granted the level.
+   *
+   * @schema DatabricksClusterSpecPermissionsAccessControlList#user_name
+   */
+  readonly userName?: string;
+
+  /**
+   * Group granted the level.
+   *
+   * @schema DatabricksClusterSpecPermissionsAccessControlList#group_name
+   */
+  readonly groupName?: string;
+
+  /**
+   * Service principal (application ID) granted the level.
+   *
+   * @schema DatabricksClusterSpecPermissionsAccessControlList#service_principal_name
+   */
+  readonly servicePrincipalName?: string;
+
+  /**
+   * Permission level. Clusters have no owner level.
+   *
+   * @schema DatabricksClusterSpecPermissionsAccessControlList#permission_level
+   */
+  readonly permissionLevel: DatabricksClusterSpecPermissionsAccessControlListPermissionLevel;
+}
+
+/**
+ * Converts an object of type 'DatabricksClusterSpecPermissionsAccessControlList' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksClusterSpecPermissionsAccessControlList(obj: DatabricksClusterSpecPermissionsAccessControlList | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'user_name': obj.userName,
+    'group_name': obj.groupName,
+    'service_principal_name': obj.servicePrincipalName,
+    'permission_level': obj.permissionLevel,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * Instance availability for nodes after the first_on_demand ones.
  *
  * @schema DatabricksClusterSpecSettingsAwsAttributesAvailability
@@ -1661,6 +1769,20 @@ export function toJson_DatabricksClusterSpecSettingsWorkloadTypeClients(obj: Dat
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Permission level. Clusters have no owner level.
+ *
+ * @schema DatabricksClusterSpecPermissionsAccessControlListPermissionLevel
+ */
+export enum DatabricksClusterSpecPermissionsAccessControlListPermissionLevel {
+  /** CAN_ATTACH_TO */
+  CAN_UNDERSCORE_ATTACH_UNDERSCORE_TO = "CAN_ATTACH_TO",
+  /** CAN_RESTART */
+  CAN_UNDERSCORE_RESTART = "CAN_RESTART",
+  /** CAN_MANAGE */
+  CAN_UNDERSCORE_MANAGE = "CAN_MANAGE",
+}
 
 
 /**

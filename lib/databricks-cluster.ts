@@ -4,6 +4,7 @@ import type { DatabricksClusterSpec, DesiredClusterState } from './crds/databric
 import { DatabricksApiObject, type DatabricksObjectProps } from './databricks-api-object.js';
 import type { IDatabricksWorkspace } from './databricks-workspace.js';
 import type { DeletionPolicy, ManagementPolicy } from './deletion-policy.js';
+import { Grants, type Principal } from './permission-grants.js';
 
 /** An all-purpose cluster that tasks can run on: anything with the name of a `DatabricksCluster`. */
 export interface IDatabricksCluster {
@@ -17,6 +18,11 @@ export interface IDatabricksCluster {
 
 /** Whether the controller keeps the cluster running or terminated (`spec.state`). */
 export type ClusterState = DesiredClusterState;
+
+/** The permissions of a cluster (`spec.permissions`). */
+export type ClusterPermissions = NonNullable<DatabricksClusterSpec['permissions']>;
+/** What a principal may do with a cluster. */
+export type ClusterPermissionLevel = ClusterPermissions['access_control_list'][number]['permission_level'];
 
 /** Props of {@link DatabricksCluster}. */
 export interface DatabricksClusterProps extends DatabricksObjectProps {
@@ -33,6 +39,13 @@ export interface DatabricksClusterProps extends DatabricksObjectProps {
    * @default 'Running'
    */
   readonly state?: ClusterState;
+  /**
+   * Who may attach to, restart or manage the cluster (`spec.permissions`); {@link DatabricksCluster.grant}
+   * adds entries.
+   *
+   * @default - permissions are left as Databricks has them
+   */
+  readonly permissions?: ClusterPermissions;
   /**
    * What happens to the Databricks cluster when this object is deleted.
    *
@@ -87,6 +100,7 @@ export class DatabricksCluster
   private readonly deletionPolicy?: DeletionPolicy;
   private readonly managementPolicy?: ManagementPolicy;
   private readonly clusterId?: string;
+  private readonly grants: Grants<ClusterPermissionLevel>;
 
   constructor(scope: Construct, id: string, props: DatabricksClusterProps) {
     super(scope, id, 'DatabricksCluster', props);
@@ -96,7 +110,19 @@ export class DatabricksCluster
     this.deletionPolicy = props.deletionPolicy;
     this.managementPolicy = props.managementPolicy;
     this.clusterId = props.clusterId;
+    this.grants = new Grants(props.permissions);
     this.node.addValidation({ validate: () => clusterSpecProblems(this.settings, 'settings') });
+  }
+
+  /**
+   * Grants a permission on the cluster (`spec.permissions.access_control_list`).
+   *
+   * @example
+   * cluster.grant({ group: 'analysts' }, 'CAN_ATTACH_TO');
+   */
+  grant(principal: Principal, level: ClusterPermissionLevel): this {
+    this.grants.add(principal, level);
+    return this;
   }
 
   protected renderSpec(): DatabricksClusterSpec {
@@ -104,6 +130,7 @@ export class DatabricksCluster
       workspaceRef: { name: this.workspace.name },
       settings: this.settings,
       state: this.state,
+      permissions: this.grants.render(),
       deletionPolicy: this.deletionPolicy,
       managementPolicy: this.managementPolicy,
       clusterId: this.clusterId,

@@ -6,6 +6,7 @@ import { READY_COLUMN, REASON_COLUMN, type KindDefinition } from './custom-resou
 import { DeletionPolicy } from './deletion-policy.js';
 import { DriftedFields, ManagementPolicy } from './management-policy.js';
 import { WorkspaceReference } from './object-references.js';
+import { objectPermissions, PermissionsHash } from './permissions.js';
 import { Int, Opt, Str, StringEnum, StringMap, Struct } from './schema-types.js';
 
 /** The settings of an all-purpose cluster: a cluster spec in which spark_version is required. */
@@ -43,6 +44,12 @@ export const DatabricksClusterSpec = Struct(
         'Whether the cluster should be running. Terminated keeps its configuration without cost. Defaults to Running.',
         { default: 'Running' },
       ),
+    ),
+    permissions: Opt(
+      objectPermissions('clusters', {
+        level: 'Permission level. Clusters have no owner level.',
+        permissions: 'Who may attach to, restart or manage the cluster.',
+      }),
     ),
     deletionPolicy: Opt(DeletionPolicy),
     managementPolicy: Opt(ManagementPolicy),
@@ -105,6 +112,7 @@ export const DatabricksClusterStatus = Struct(
       ),
     ),
     settingsHash: Opt(Str('Hash of the settings last applied, to detect spec changes.')),
+    permissionsHash: Opt(PermissionsHash),
   },
   'What the controller observed about the cluster.',
 );

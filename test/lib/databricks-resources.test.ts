@@ -147,6 +147,40 @@ describe('DatabricksCluster', () => {
     });
   });
 
+  it('synthesizes permissions: the given list, then each grant, in the given mode', () => {
+    const { chart, workspace } = setup();
+    new DatabricksCluster(chart, 'c', {
+      workspace,
+      settings: SETTINGS,
+      permissions: {
+        mode: 'Authoritative',
+        access_control_list: [{ group_name: 'admins-ops', permission_level: 'CAN_MANAGE' }],
+      },
+    })
+      .grant({ group: 'analysts' }, 'CAN_ATTACH_TO')
+      .grant({ servicePrincipal: '33333333-3333-3333-3333-333333333333' }, 'CAN_RESTART');
+    expect(manifest(chart, 'DatabricksCluster').spec.permissions).toEqual({
+      mode: 'Authoritative',
+      access_control_list: [
+        { group_name: 'admins-ops', permission_level: 'CAN_MANAGE' },
+        { group_name: 'analysts', permission_level: 'CAN_ATTACH_TO' },
+        { service_principal_name: '33333333-3333-3333-3333-333333333333', permission_level: 'CAN_RESTART' },
+      ],
+    });
+  });
+
+  it('grants alone are Additive', () => {
+    const { chart, workspace } = setup();
+    new DatabricksCluster(chart, 'c', { workspace, settings: SETTINGS }).grant(
+      { user: 'a@example.com' },
+      'CAN_MANAGE',
+    );
+    expect(manifest(chart, 'DatabricksCluster').spec.permissions).toEqual({
+      mode: 'Additive',
+      access_control_list: [{ user_name: 'a@example.com', permission_level: 'CAN_MANAGE' }],
+    });
+  });
+
   it.each([
     [
       { ...SETTINGS, autoscale: { min_workers: 1, max_workers: 2 } },

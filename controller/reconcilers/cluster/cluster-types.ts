@@ -12,6 +12,7 @@ import type { ObjectStore } from '../../runtime/object-store.js';
 import { type ManagedContext, type ManagedObject } from '../managed/managed.js';
 import { resourceOf } from '../managed/resources.js';
 import { type ListingFreshness } from '../managed/shared-listing.js';
+import type { StaggeredCycle } from '../managed/staggered-cycle.js';
 
 /** The `databricksclusters` resource. */
 export const CLUSTERS: ResourceType = resourceOf(DATABRICKS_CLUSTER);
@@ -27,4 +28,6 @@ export interface ClusterContext extends ManagedContext {
   readonly transitionPollMs?: number;
   /** How fresh the shared clusters listing must be. @default defaultListingFreshness */
   readonly view?: ListingFreshness;
+  /** When each cluster's permissions are read again (those with `spec.permissions` only). */
+  readonly permissionsCycle: StaggeredCycle;
 }

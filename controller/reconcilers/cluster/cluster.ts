@@ -56,7 +56,9 @@ import {
   type Checkpoint,
 } from '../managed/managed.js';
 import { withOwnerTags } from '../managed/ownership.js';
+import { applyObjectPermissions } from '../managed/permissions.js';
 import { freshUntilResync } from '../managed/shared-listing.js';
+import { StaggeredCycle } from '../managed/staggered-cycle.js';
 import { CLUSTERS, type DatabricksCluster, type ClusterContext } from './cluster-types.js';
 
 export { CLUSTERS, type DatabricksCluster, type ClusterContext } from './cluster-types.js';
@@ -90,8 +92,11 @@ async function applyCluster(
   };
   let state = observed.state ?? 'UNKNOWN';
   let appliedHash = previous.settingsHash;
-  const statusNow = (): ClusterStatusFields =>
-    observedStatus(observed, state, `${client.host}/compute/clusters/${clusterId}`, appliedHash);
+  let permissionsHash = previous.permissionsHash;
+  const statusNow = (): ClusterStatusFields => ({
+    ...observedStatus(observed, state, `${client.host}/compute/clusters/${clusterId}`, appliedHash),
+    permissionsHash,
+  });
   const moving = (message: string): NotReadyError =>
     clusterMoving(clusterId, state, message, statusNow(), pollMs);
   const refusedForNow = (error: unknown, what: string): NotReadyError => {
@@ -133,6 +138,16 @@ async function applyCluster(
     appliedHash = settingsHash;
     edited = true;
   }
+  // Grants hold in any state; set before waiting on one, so a cluster that takes long to start has them.
+  const events: EventNote[] = [];
+  permissionsHash = await applyObjectPermissions(
+    cluster,
+    { objectType: 'clusters', objectId: clusterId, noun: 'cluster' },
+    client,
+    events,
+    context.permissionsCycle,
+  );
+  if (events.length > 0) await checkpoint({ permissionsHash }, events);
   const later =
     settingsDecision.action !== 'none' && !edited
       ? '; spec.settings are applied once it is RUNNING or TERMINATED'
@@ -153,6 +168,10 @@ async function applyCluster(
         status: statusNow(),
         reason: stateDecision.reason,
         message: readyMessage(stateDecision.reason, clusterId, observed),
+        // At its moment of the slow cycle, its permissions are read again.
+        ...(permissionsHash === undefined
+          ? {}
+          : { requeueAfterMs: context.permissionsCycle.untilNext(cluster.metadata.uid ?? '') }),
       };
     case 'wait':
       throw moving(
@@ -296,6 +315,7 @@ async function cleanupCluster(
     (cluster.spec.clusterId === undefined
       ? (await findOwnedCluster(client, cluster.metadata.uid ?? '', context.view))?.cluster_id
       : undefined);
+  context.permissionsCycle.forget(cluster.metadata.uid ?? '');
   if (!clusterId) return done;
   await deleteUnlessGone(() => client.clusters.permanentDelete(clusterId));
   ClusterView.of(client, context.view).wrote(clusterId);
@@ -311,6 +331,7 @@ export const clusterKind: ManagedKind<DatabricksCluster, DatabricksClusterStatus
     ...base,
     clusters: informer.store,
     view: freshUntilResync(informer, config.resyncPeriodMs),
+    permissionsCycle: new StaggeredCycle(config.slowResyncPeriodMs),
   }),
   apply: applyCluster,
   cleanup: cleanupCluster,
