@@ -2112,6 +2112,320 @@ export function toJson_DatabricksDbfsFileSpecContentsFromSecretKeyRef(obj: Datab
 
 
 /**
+ * DatabricksGitCredential is the Git credential (provider, user name, token from a Kubernetes Secret) of the principal its DatabricksWorkspace authenticates as; Databricks uses it for that principal's Git folders.
+ *
+ * @schema DatabricksGitCredential
+ */
+export class DatabricksGitCredential extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "DatabricksGitCredential"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'databricks.operator.dev/v1alpha1',
+    kind: 'DatabricksGitCredential',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "DatabricksGitCredential".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: DatabricksGitCredentialProps): any {
+    return {
+      ...DatabricksGitCredential.GVK,
+      ...toJson_DatabricksGitCredentialProps(props),
+    };
+  }
+
+  /**
+   * Defines a "DatabricksGitCredential" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: DatabricksGitCredentialProps) {
+    super(scope, id, {
+      ...DatabricksGitCredential.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...DatabricksGitCredential.GVK,
+      ...toJson_DatabricksGitCredentialProps(resolved),
+    };
+  }
+}
+
+/**
+ * DatabricksGitCredential is the Git credential (provider, user name, token from a Kubernetes Secret) of the principal its DatabricksWorkspace authenticates as; Databricks uses it for that principal's Git folders.
+ *
+ * @schema DatabricksGitCredential
+ */
+export interface DatabricksGitCredentialProps {
+  /**
+   * @schema DatabricksGitCredential#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * The Git credential of the principal the DatabricksWorkspace authenticates as: what Databricks uses to clone and pull that principal's Git folders. One per principal.
+   *
+   * @schema DatabricksGitCredential#spec
+   */
+  readonly spec: DatabricksGitCredentialSpec;
+}
+
+/**
+ * Converts an object of type 'DatabricksGitCredentialProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksGitCredentialProps(obj: DatabricksGitCredentialProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_DatabricksGitCredentialSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The Git credential of the principal the DatabricksWorkspace authenticates as: what Databricks uses to clone and pull that principal's Git folders. One per principal.
+ *
+ * @schema DatabricksGitCredentialSpec
+ */
+export interface DatabricksGitCredentialSpec {
+  /**
+   * The DatabricksWorkspace (host and credentials) this object lives in. It must be in the same namespace, and cannot change: to move an object to another workspace, delete it and create a new one.
+   *
+   * @schema DatabricksGitCredentialSpec#workspaceRef
+   */
+  readonly workspaceRef: DatabricksGitCredentialSpecWorkspaceRef;
+
+  /**
+   * The Git provider the token is for, as the Git Credentials API spells it.
+   *
+   * @schema DatabricksGitCredentialSpec#git_provider
+   */
+  readonly gitProvider: DatabricksGitCredentialSpecGitProvider;
+
+  /**
+   * User name at the Git provider. Required for awsCodeCommit; optional for the others.
+   *
+   * @schema DatabricksGitCredentialSpec#git_username
+   */
+  readonly gitUsername?: string;
+
+  /**
+   * Email of the Git user, for commits made from Git folders.
+   *
+   * @schema DatabricksGitCredentialSpec#git_email
+   */
+  readonly gitEmail?: string;
+
+  /**
+   * Where the personal access token (or app password) is: a key of a Kubernetes Secret in this namespace, never inline. The controller reads the Secret at every reconcile and sends a changed token to Databricks (rotation) at the latest one resync period after the Secret changed; status keeps only a keyed hash of it.
+   *
+   * @schema DatabricksGitCredentialSpec#personal_access_token
+   */
+  readonly personalAccessToken: DatabricksGitCredentialSpecPersonalAccessToken;
+
+  /**
+   * Take over the Git credential the workspace's principal already has in Databricks, when this object did not create it, instead of refusing it (CredentialExists). Databricks allows one Git credential per principal: adopting replaces its provider, user name and token with this spec's. Defaults to false.
+   *
+   * @default false.
+   * @schema DatabricksGitCredentialSpec#adopt
+   */
+  readonly adopt?: boolean;
+
+  /**
+   * What happens to the Databricks object when this object is deleted: Delete removes it, Retain leaves it.
+   *
+   * @schema DatabricksGitCredentialSpec#deletionPolicy
+   */
+  readonly deletionPolicy?: DatabricksGitCredentialSpecDeletionPolicy;
+
+  /**
+   * Manage (default): the controller makes the Databricks object match the spec. Observe: it only reads the object (the one the spec names by ID, the one status recorded, or the one carrying this object's marker), reports in status its ID, the InSync condition and driftedFields, and never writes to Databricks: nothing is created, changed, marked or deleted, whatever deletionPolicy says. Switching to Manage makes the controller take the object over.
+   *
+   * @schema DatabricksGitCredentialSpec#managementPolicy
+   */
+  readonly managementPolicy?: DatabricksGitCredentialSpecManagementPolicy;
+}
+
+/**
+ * Converts an object of type 'DatabricksGitCredentialSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksGitCredentialSpec(obj: DatabricksGitCredentialSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'workspaceRef': toJson_DatabricksGitCredentialSpecWorkspaceRef(obj.workspaceRef),
+    'git_provider': obj.gitProvider,
+    'git_username': obj.gitUsername,
+    'git_email': obj.gitEmail,
+    'personal_access_token': toJson_DatabricksGitCredentialSpecPersonalAccessToken(obj.personalAccessToken),
+    'adopt': obj.adopt,
+    'deletionPolicy': obj.deletionPolicy,
+    'managementPolicy': obj.managementPolicy,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The DatabricksWorkspace (host and credentials) this object lives in. It must be in the same namespace, and cannot change: to move an object to another workspace, delete it and create a new one.
+ *
+ * @schema DatabricksGitCredentialSpecWorkspaceRef
+ */
+export interface DatabricksGitCredentialSpecWorkspaceRef {
+  /**
+   * Name of the DatabricksWorkspace in the same namespace.
+   *
+   * @schema DatabricksGitCredentialSpecWorkspaceRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksGitCredentialSpecWorkspaceRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksGitCredentialSpecWorkspaceRef(obj: DatabricksGitCredentialSpecWorkspaceRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The Git provider the token is for, as the Git Credentials API spells it.
+ *
+ * @schema DatabricksGitCredentialSpecGitProvider
+ */
+export enum DatabricksGitCredentialSpecGitProvider {
+  /** gitHub */
+  GIT_HUB = "gitHub",
+  /** bitbucketCloud */
+  BITBUCKET_CLOUD = "bitbucketCloud",
+  /** gitLab */
+  GIT_LAB = "gitLab",
+  /** azureDevOpsServices */
+  AZURE_DEV_OPS_SERVICES = "azureDevOpsServices",
+  /** gitHubEnterprise */
+  GIT_HUB_ENTERPRISE = "gitHubEnterprise",
+  /** bitbucketServer */
+  BITBUCKET_SERVER = "bitbucketServer",
+  /** gitLabEnterpriseEdition */
+  GIT_LAB_ENTERPRISE_EDITION = "gitLabEnterpriseEdition",
+  /** awsCodeCommit */
+  AWS_CODE_COMMIT = "awsCodeCommit",
+}
+
+/**
+ * Where the personal access token (or app password) is: a key of a Kubernetes Secret in this namespace, never inline. The controller reads the Secret at every reconcile and sends a changed token to Databricks (rotation) at the latest one resync period after the Secret changed; status keeps only a keyed hash of it.
+ *
+ * @schema DatabricksGitCredentialSpecPersonalAccessToken
+ */
+export interface DatabricksGitCredentialSpecPersonalAccessToken {
+  /**
+   * A key of a Kubernetes Secret in the same namespace.
+   *
+   * @schema DatabricksGitCredentialSpecPersonalAccessToken#secretKeyRef
+   */
+  readonly secretKeyRef: DatabricksGitCredentialSpecPersonalAccessTokenSecretKeyRef;
+}
+
+/**
+ * Converts an object of type 'DatabricksGitCredentialSpecPersonalAccessToken' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksGitCredentialSpecPersonalAccessToken(obj: DatabricksGitCredentialSpecPersonalAccessToken | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'secretKeyRef': toJson_DatabricksGitCredentialSpecPersonalAccessTokenSecretKeyRef(obj.secretKeyRef),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * What happens to the Databricks object when this object is deleted: Delete removes it, Retain leaves it.
+ *
+ * @schema DatabricksGitCredentialSpecDeletionPolicy
+ */
+export enum DatabricksGitCredentialSpecDeletionPolicy {
+  /** Delete */
+  DELETE = "Delete",
+  /** Retain */
+  RETAIN = "Retain",
+}
+
+/**
+ * Manage (default): the controller makes the Databricks object match the spec. Observe: it only reads the object (the one the spec names by ID, the one status recorded, or the one carrying this object's marker), reports in status its ID, the InSync condition and driftedFields, and never writes to Databricks: nothing is created, changed, marked or deleted, whatever deletionPolicy says. Switching to Manage makes the controller take the object over.
+ *
+ * @schema DatabricksGitCredentialSpecManagementPolicy
+ */
+export enum DatabricksGitCredentialSpecManagementPolicy {
+  /** Manage */
+  MANAGE = "Manage",
+  /** Observe */
+  OBSERVE = "Observe",
+}
+
+/**
+ * A key of a Kubernetes Secret in the same namespace.
+ *
+ * @schema DatabricksGitCredentialSpecPersonalAccessTokenSecretKeyRef
+ */
+export interface DatabricksGitCredentialSpecPersonalAccessTokenSecretKeyRef {
+  /**
+   * Name of the Secret in the same namespace.
+   *
+   * @schema DatabricksGitCredentialSpecPersonalAccessTokenSecretKeyRef#name
+   */
+  readonly name: string;
+
+  /**
+   * Key within the Secret.
+   *
+   * @schema DatabricksGitCredentialSpecPersonalAccessTokenSecretKeyRef#key
+   */
+  readonly key: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksGitCredentialSpecPersonalAccessTokenSecretKeyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksGitCredentialSpecPersonalAccessTokenSecretKeyRef(obj: DatabricksGitCredentialSpecPersonalAccessTokenSecretKeyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'key': obj.key,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
  * DatabricksJob is a Databricks job: spec.settings is the Jobs API 2.2 JobSettings, verbatim. The controller keeps the job in the workspace equal to it.
  *
  * @schema DatabricksJob

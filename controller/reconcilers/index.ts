@@ -4,6 +4,7 @@
  */
 import { clusterKind } from './cluster/cluster.js';
 import { dbfsFileKind } from './dbfs-file/dbfs-file.js';
+import { gitCredentialKind } from './git-credential/git-credential.js';
 import { jobKind, type JobOptions } from './job/job.js';
 import { managedController } from './managed/managed-kind.js';
 import type { KindController } from './managed/setup.js';
@@ -25,4 +26,5 @@ export const CONTROLLERS: readonly KindController<KindOptions>[] = [
   managedController(dbfsFileKind),
   managedController(notebookKind),
   managedController(clusterKind),
+  managedController(gitCredentialKind),
 ];

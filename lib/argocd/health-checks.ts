@@ -88,6 +88,7 @@ end`,
   DatabricksSecretScope: {},
   DatabricksDbfsFile: {},
   DatabricksNotebook: {},
+  DatabricksGitCredential: {},
 };
 
 /** The Lua health check of `kind`, as Argo CD runs it. */

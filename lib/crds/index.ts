@@ -36,6 +36,12 @@ export {
   DatabricksDbfsFileStatus,
   MAX_INLINE_CONTENT_BASE64,
 } from './databricks-dbfs-file.js';
+export {
+  DATABRICKS_GIT_CREDENTIAL,
+  DatabricksGitCredentialSpec,
+  DatabricksGitCredentialStatus,
+} from './databricks-git-credential.js';
+export { GIT_PROVIDERS, KNOWN_GIT_HOSTS, providerOfUrl, type GitProvider } from './git-providers.js';
 export { DATABRICKS_JOB, DatabricksJobSpec, DatabricksJobStatus, JobPermissions } from './databricks-job.js';
 export {
   DATABRICKS_NOTEBOOK,

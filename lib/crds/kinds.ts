@@ -6,6 +6,7 @@ import {
 } from './custom-resource-definition.js';
 import { DATABRICKS_CLUSTER } from './databricks-cluster.js';
 import { DATABRICKS_DBFS_FILE } from './databricks-dbfs-file.js';
+import { DATABRICKS_GIT_CREDENTIAL } from './databricks-git-credential.js';
 import { DATABRICKS_JOB } from './databricks-job.js';
 import { DATABRICKS_NOTEBOOK } from './databricks-notebook.js';
 import { DATABRICKS_RUN } from './databricks-run.js';
@@ -21,6 +22,7 @@ export const KINDS = [
   DATABRICKS_SECRET_SCOPE,
   DATABRICKS_DBFS_FILE,
   DATABRICKS_NOTEBOOK,
+  DATABRICKS_GIT_CREDENTIAL,
 ] as const satisfies readonly KindDefinition[];
 
 /** A kind's name. */

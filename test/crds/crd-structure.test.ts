@@ -36,11 +36,12 @@ const EXPECTED_SHORT_NAMES: Record<string, string> = {
   DatabricksSecretScope: 'dbscope',
   DatabricksDbfsFile: 'dbfsfile',
   DatabricksNotebook: 'dbnotebook',
+  DatabricksGitCredential: 'dbgitcred',
 };
 const KIND_NAMES = Object.keys(EXPECTED_SHORT_NAMES);
 
-describe('the seven CustomResourceDefinitions', () => {
-  it('defines exactly the seven kinds of the API', () => {
+describe('the CustomResourceDefinitions', () => {
+  it('defines exactly the kinds of the API', () => {
     expect([...byKind.keys()].sort()).toEqual([...KIND_NAMES].sort());
     expect(Object.keys(KIND_TABLE).sort()).toEqual([...KIND_NAMES].sort());
   });

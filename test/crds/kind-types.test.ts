@@ -40,7 +40,7 @@ import {
 // expect-error directives below: each must stay a compile error, or the kinds have lost their types.
 
 describe('typed kind definitions', () => {
-  it('name each kind with its literal, so the kind table has exactly the seven kinds', () => {
+  it('name each kind with its literal, so the kind table has exactly the kinds of the API', () => {
     const names: DatabricksKind[] = KINDS.map((definition) => definition.kind);
     expect(names).toEqual([
       'DatabricksWorkspace',
@@ -50,6 +50,7 @@ describe('typed kind definitions', () => {
       'DatabricksSecretScope',
       'DatabricksDbfsFile',
       'DatabricksNotebook',
+      'DatabricksGitCredential',
     ]);
     // @ts-expect-error not a kind of this API
     const unknownKind: DatabricksKind = 'DatabricksPipeline';

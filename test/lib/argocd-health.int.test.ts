@@ -102,6 +102,20 @@ describe('Argo CD health checks on the status the controller wrote', () => {
         content: base64('print(1)\n'),
       }),
     );
+    await core().createNamespacedSecret({
+      namespace: bed.namespace,
+      body: { metadata: { name: 'git-token' }, stringData: { token: 'ghp_health' } },
+    });
+    await bed.create(
+      RESOURCES.DatabricksGitCredential,
+      'DatabricksGitCredential',
+      'git',
+      spec({
+        git_provider: 'gitHub',
+        git_username: 'etl-bot',
+        personal_access_token: { secretKeyRef: { name: 'git-token', key: 'token' } },
+      }),
+    );
 
     const healthy = {
       DatabricksWorkspace: await bed.waitForCondition(RESOURCES.DatabricksWorkspace, 'ws'),
@@ -111,6 +125,7 @@ describe('Argo CD health checks on the status the controller wrote', () => {
       DatabricksSecretScope: await bed.waitForCondition(RESOURCES.DatabricksSecretScope, 'creds'),
       DatabricksDbfsFile: await bed.waitForCondition(RESOURCES.DatabricksDbfsFile, 'config'),
       DatabricksNotebook: await bed.waitForCondition(RESOURCES.DatabricksNotebook, 'ingest'),
+      DatabricksGitCredential: await bed.waitForCondition(RESOURCES.DatabricksGitCredential, 'git'),
     };
     const verdicts = Object.fromEntries(
       Object.entries(healthy).map(([kind, object]) => [kind, healthOf(object).status]),

@@ -63,7 +63,7 @@ function expandArgs(args: readonly string[], env: Record<string, string>): strin
   return args.map((arg) => arg.replace(/\$\(([A-Z_]+)\)/g, (_match, name: string) => env[name] ?? ''));
 }
 
-const SEVEN_PLURALS = [
+const KIND_PLURALS = [
   'databricksworkspaces',
   'databricksjobs',
   'databricksruns',
@@ -71,18 +71,19 @@ const SEVEN_PLURALS = [
   'databrickssecretscopes',
   'databricksdbfsfiles',
   'databricksnotebooks',
+  'databricksgitcredentials',
 ];
 
 /** The rules of the watched namespaces, written out so that any widening shows up here. */
 const WATCHED_RULES = [
   {
     apiGroups: ['databricks.operator.dev'],
-    resources: SEVEN_PLURALS,
+    resources: KIND_PLURALS,
     verbs: ['get', 'list', 'watch', 'patch'],
   },
   {
     apiGroups: ['databricks.operator.dev'],
-    resources: SEVEN_PLURALS.map((plural) => `${plural}/status`),
+    resources: KIND_PLURALS.map((plural) => `${plural}/status`),
     verbs: ['patch'],
   },
   // patch: a workspace's finalizer on the Secrets its credentials come from (never their data).

@@ -2,6 +2,7 @@
 import {
   DATABRICKS_CLUSTER,
   DATABRICKS_DBFS_FILE,
+  DATABRICKS_GIT_CREDENTIAL,
   DATABRICKS_JOB,
   DATABRICKS_NOTEBOOK,
   DATABRICKS_RUN,
@@ -33,5 +34,6 @@ export function kindInformers(manager: Manager, options: Omit<InformerOptions, '
     DatabricksSecretScope: informerOf(DATABRICKS_SECRET_SCOPE),
     DatabricksDbfsFile: informerOf(DATABRICKS_DBFS_FILE),
     DatabricksNotebook: informerOf(DATABRICKS_NOTEBOOK),
+    DatabricksGitCredential: informerOf(DATABRICKS_GIT_CREDENTIAL),
   };
 }

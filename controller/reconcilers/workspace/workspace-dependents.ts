@@ -22,6 +22,7 @@ export const DEPENDENT_KINDS = [
   'DatabricksSecretScope',
   'DatabricksNotebook',
   'DatabricksDbfsFile',
+  'DatabricksGitCredential',
 ] as const;
 
 export type DependentKind = (typeof DEPENDENT_KINDS)[number];

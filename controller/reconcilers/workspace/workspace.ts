@@ -474,6 +474,7 @@ export function registerWorkspaceController(setup: OperatorSetup<WorkspaceOption
     DatabricksSecretScope: source('DatabricksSecretScope', informers.DatabricksSecretScope),
     DatabricksNotebook: source('DatabricksNotebook', informers.DatabricksNotebook),
     DatabricksDbfsFile: source('DatabricksDbfsFile', informers.DatabricksDbfsFile),
+    DatabricksGitCredential: source('DatabricksGitCredential', informers.DatabricksGitCredential),
   };
   const dependents: DependentStores = {
     DatabricksJob: sources.DatabricksJob.store,
@@ -482,6 +483,7 @@ export function registerWorkspaceController(setup: OperatorSetup<WorkspaceOption
     DatabricksSecretScope: sources.DatabricksSecretScope.store,
     DatabricksNotebook: sources.DatabricksNotebook.store,
     DatabricksDbfsFile: sources.DatabricksDbfsFile.store,
+    DatabricksGitCredential: sources.DatabricksGitCredential.store,
   };
   const controller = setup.manager.controller<DatabricksWorkspace, WorkspaceContext>({
     name: 'databricksworkspace',
