@@ -17,7 +17,7 @@ import {
 import type { Informer } from '../../runtime/informer.js';
 import type { KubeClient, KubeObject, ResourceType } from '../../runtime/kube-client.js';
 import type { IndexFunction } from '../../runtime/object-store.js';
-import type { Outcome } from '../../runtime/outcome.js';
+import { done } from '../../runtime/outcome.js';
 import { StatusWriter } from '../../runtime/status.js';
 import {
   WORKSPACE_INDEX,
@@ -117,14 +117,20 @@ export interface ManagedKind<
   /** Reports the Databricks object without writing to it, for `managementPolicy: Observe` (see {@link ManagedActions.observe}). */
   observe?(object: T, client: DatabricksClient, context: C & ReconcileContext): Promise<Applied<S>>;
   /**
-   * The outcome for an object that needs no reconcile at all (a run that has ended), before the finalizer
-   * or the workspace is looked at; `undefined` to reconcile as usual.
+   * For an object that needs no reconcile at all (a run that has ended): what to keep in its status, if
+   * anything, decided before the finalizer or the workspace is looked at; `undefined` to reconcile as
+   * usual. The builder writes it: a kind writes no status and records no Event itself.
    */
-  settled?(object: T, context: C & ReconcileContext): Promise<Outcome> | undefined;
+  settled?(object: T): Settled<S> | undefined;
   /** Indexes besides the workspace index (e.g. a scope's name), for the kind's own lookups. */
   readonly indexes?: readonly KindIndex<T>[];
   /** Kinds besides the workspace whose changes wake this one (e.g. referenced objects). */
   readonly watches?: readonly KindWatch<T>[];
+}
+
+/** What a settled object still needs: its status rewritten (e.g. a new `observedGeneration`), or nothing. */
+export interface Settled<S extends ManagedStatus> {
+  readonly status?: S;
 }
 
 /** The reconcile of a managed kind: its `settled` shortcut, else {@link reconcileManaged} with its halves. */
@@ -135,13 +141,18 @@ export function managedReconciler<
   Options,
 >(kind: ManagedKind<T, S, C, Options>): Reconciler<T, C> {
   const observe = kind.observe?.bind(kind);
-  return (object, context) =>
-    kind.settled?.(object, context) ??
-    reconcileManaged<T, S>(kind.resource, object, context, {
+  return async (object, context) => {
+    const settled = kind.settled?.(object);
+    if (settled) {
+      if (settled.status) await context.status.update<S>(object, settled.status);
+      return done;
+    }
+    return reconcileManaged<T, S>(kind.resource, object, context, {
       apply: (current, client, checkpoint) => kind.apply(current, client, context, checkpoint),
       cleanup: (current, connect) => kind.cleanup(current, connect, context),
       observe: observe && ((current, client) => observe(current, client, context)),
     });
+  };
 }
 
 /**

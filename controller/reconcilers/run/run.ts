@@ -23,12 +23,12 @@ import {
 } from '../../databricks/index.js';
 import { DATABRICKS_RUN, RUN_JOB_NOT_FOUND, type DatabricksRunSpec } from '../../../lib/crds/index.js';
 import type { DatabricksRunStatus } from '../../../lib/crds/databricks-run.js';
-import { watchOf, type ManagedKind } from '../managed/managed-kind.js';
+import { watchOf, type ManagedKind, type Settled } from '../managed/managed-kind.js';
 import { findCondition, type ConditionUpdate } from '../../runtime/conditions.js';
 import type { EventNote } from '../../runtime/events.js';
 import type { ResourceType } from '../../runtime/kube-client.js';
 import type { ObjectStore } from '../../runtime/object-store.js';
-import { done, requeueAfter, type Outcome } from '../../runtime/outcome.js';
+import { requeueAfter } from '../../runtime/outcome.js';
 import { unreachableWorkspace } from '../managed/deletion-policy.js';
 import type { DatabricksJob } from '../job/job-types.js';
 import {
@@ -295,18 +295,19 @@ function hasEnded(run: DatabricksRun): boolean {
 
 /**
  * After the end only `cancelOnDelete` can still change (CEL refuses the rest): the status stays as it
- * is, marked as computed from the new generation.
+ * is, marked as computed from the new generation (nothing to write when it already is).
  */
-async function recordGeneration(run: DatabricksRun, context: RunContext): Promise<Outcome> {
+function settledRun(run: DatabricksRun): Settled<DatabricksRunStatus> {
   const generation = run.metadata.generation;
   const status = run.status ?? {};
-  if (status.observedGeneration === generation) return done;
-  await context.status.update<DatabricksRunStatus>(run, {
-    ...status,
-    observedGeneration: generation,
-    conditions: status.conditions?.map((condition) => ({ ...condition, observedGeneration: generation })),
-  });
-  return done;
+  if (status.observedGeneration === generation) return {};
+  return {
+    status: {
+      ...status,
+      observedGeneration: generation,
+      conditions: status.conditions?.map((condition) => ({ ...condition, observedGeneration: generation })),
+    },
+  };
 }
 
 function note(reason: string, action: string, text: string): EventNote {
@@ -352,8 +353,7 @@ export const runKind: ManagedKind<DatabricksRun, DatabricksRunStatus, RunContext
     };
   },
   // A run whose end is in status is never looked at again: no client, no call, no requeue.
-  settled: (run, context) =>
-    hasEnded(run) && !run.metadata.deletionTimestamp ? recordGeneration(run, context) : undefined,
+  settled: (run) => (hasEnded(run) && !run.metadata.deletionTimestamp ? settledRun(run) : undefined),
   apply: applyRun,
   cleanup: cleanupRun,
 };

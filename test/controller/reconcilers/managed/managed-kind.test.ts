@@ -27,7 +27,7 @@ import { Informer } from '../../../../controller/runtime/informer.js';
 import type { ListWatchClient } from '../../../../controller/runtime/reflector.js';
 import type { KubeObject, ResourceType } from '../../../../controller/runtime/kube-client.js';
 import type { Manager } from '../../../../controller/runtime/manager.js';
-import { done, requeueAfter } from '../../../../controller/runtime/outcome.js';
+import { done } from '../../../../controller/runtime/outcome.js';
 import { StatusWriter } from '../../../../controller/runtime/status.js';
 import { DATABRICKS_FINALIZER } from '../../../../controller/runtime/finalizer.js';
 import { inMemoryContext, workspaceObject } from './in-memory-context.js';
@@ -226,21 +226,29 @@ describe('managedReconciler', () => {
     return { context: { ...bed.context, built: 1, enqueue: () => undefined }, journal: bed.journal };
   }
 
-  it('answers a settled object with its outcome, before the finalizer or the workspace is looked at', async () => {
+  it('answers a settled object without a reconcile, writing only the status it asks for', async () => {
     const calls: string[] = [];
     const kind = widgetKind({
-      settled: (object) =>
-        object.metadata.name === 'ended' ? Promise.resolve(requeueAfter(1_234)) : undefined,
+      settled: (object) => {
+        if (object.metadata.name === 'ended') return { status: { widgetId: 'w-1', observedGeneration: 2 } };
+        return object.metadata.name === 'quiet' ? {} : undefined;
+      },
       apply: async () => {
         calls.push('apply');
         return { status: {}, message: 'applied' };
       },
     });
     const ended = widget('ended');
-    const { context, journal } = await contextFor(ended);
-    await expect(managedReconciler(kind)(ended, context)).resolves.toEqual(requeueAfter(1_234));
+    const bed = await contextFor(ended);
+    await expect(managedReconciler(kind)(ended, bed.context)).resolves.toEqual(done);
+    expect(bed.journal).toEqual(['status {"widgetId":"w-1","observedGeneration":2}']);
+
+    const quiet = widget('quiet');
+    const quietBed = await contextFor(quiet);
+    await expect(managedReconciler(kind)(quiet, quietBed.context)).resolves.toEqual(done);
+    // No finalizer, no workspace, no status: nothing left the process.
+    expect(quietBed.journal).toEqual([]);
     expect(calls).toEqual([]);
-    expect(journal).toEqual([]);
   });
 
   it('applies with the kind’s context and a checkpoint, and writes what apply returns', async () => {
