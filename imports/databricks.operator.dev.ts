@@ -28221,6 +28221,516 @@ export function toJson_DatabricksSecretScopeSpecSecretsValueFromSecretKeyRef(obj
 
 
 /**
+ * DatabricksSqlWarehouse is a Databricks SQL warehouse: spec.settings is the warehouse specification, verbatim, and spec.state says whether it should run.
+ *
+ * @schema DatabricksSqlWarehouse
+ */
+export class DatabricksSqlWarehouse extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "DatabricksSqlWarehouse"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'databricks.operator.dev/v1alpha1',
+    kind: 'DatabricksSqlWarehouse',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "DatabricksSqlWarehouse".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: DatabricksSqlWarehouseProps): any {
+    return {
+      ...DatabricksSqlWarehouse.GVK,
+      ...toJson_DatabricksSqlWarehouseProps(props),
+    };
+  }
+
+  /**
+   * Defines a "DatabricksSqlWarehouse" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: DatabricksSqlWarehouseProps) {
+    super(scope, id, {
+      ...DatabricksSqlWarehouse.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...DatabricksSqlWarehouse.GVK,
+      ...toJson_DatabricksSqlWarehouseProps(resolved),
+    };
+  }
+}
+
+/**
+ * DatabricksSqlWarehouse is a Databricks SQL warehouse: spec.settings is the warehouse specification, verbatim, and spec.state says whether it should run.
+ *
+ * @schema DatabricksSqlWarehouse
+ */
+export interface DatabricksSqlWarehouseProps {
+  /**
+   * @schema DatabricksSqlWarehouse#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * The desired SQL warehouse. The controller creates or edits it to match settings and starts or stops it to match state.
+   *
+   * @schema DatabricksSqlWarehouse#spec
+   */
+  readonly spec: DatabricksSqlWarehouseSpec;
+}
+
+/**
+ * Converts an object of type 'DatabricksSqlWarehouseProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksSqlWarehouseProps(obj: DatabricksSqlWarehouseProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_DatabricksSqlWarehouseSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The desired SQL warehouse. The controller creates or edits it to match settings and starts or stops it to match state.
+ *
+ * @schema DatabricksSqlWarehouseSpec
+ */
+export interface DatabricksSqlWarehouseSpec {
+  /**
+   * The DatabricksWorkspace (host and credentials) this object lives in. It must be in the same namespace, and cannot change: to move an object to another workspace, delete it and create a new one.
+   *
+   * @schema DatabricksSqlWarehouseSpec#workspaceRef
+   */
+  readonly workspaceRef: DatabricksSqlWarehouseSpecWorkspaceRef;
+
+  /**
+   * The warehouse settings, verbatim (snake_case), as sql/warehouses create and edit take them. A field left out is Databricks' to choose, and is not corrected.
+   *
+   * @schema DatabricksSqlWarehouseSpec#settings
+   */
+  readonly settings: DatabricksSqlWarehouseSpecSettings;
+
+  /**
+   * Whether the warehouse should be running. Running starts it when it is created or the spec changes; one that stopped itself after auto_stop_mins idle stays stopped (a query starts it). Stopped keeps it stopped. Defaults to Running.
+   *
+   * @default Running.
+   * @schema DatabricksSqlWarehouseSpec#state
+   */
+  readonly state?: DatabricksSqlWarehouseSpecState;
+
+  /**
+   * What happens to the Databricks object when this object is deleted: Delete removes it, Retain leaves it.
+   *
+   * @schema DatabricksSqlWarehouseSpec#deletionPolicy
+   */
+  readonly deletionPolicy?: DatabricksSqlWarehouseSpecDeletionPolicy;
+
+  /**
+   * Manage (default): the controller makes the Databricks object match the spec. Observe: it only reads the object (the one the spec names by ID, the one status recorded, or the one carrying this object's marker), reports in status its ID, the InSync condition and driftedFields, and never writes to Databricks: nothing is created, changed, marked or deleted, whatever deletionPolicy says. Switching to Manage makes the controller take the object over.
+   *
+   * @schema DatabricksSqlWarehouseSpec#managementPolicy
+   */
+  readonly managementPolicy?: DatabricksSqlWarehouseSpecManagementPolicy;
+
+  /**
+   * Adopt this existing warehouse instead of creating one. The fields spec.settings sets replace its own.
+   *
+   * @schema DatabricksSqlWarehouseSpec#warehouseId
+   */
+  readonly warehouseId?: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksSqlWarehouseSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksSqlWarehouseSpec(obj: DatabricksSqlWarehouseSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'workspaceRef': toJson_DatabricksSqlWarehouseSpecWorkspaceRef(obj.workspaceRef),
+    'settings': toJson_DatabricksSqlWarehouseSpecSettings(obj.settings),
+    'state': obj.state,
+    'deletionPolicy': obj.deletionPolicy,
+    'managementPolicy': obj.managementPolicy,
+    'warehouseId': obj.warehouseId,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The DatabricksWorkspace (host and credentials) this object lives in. It must be in the same namespace, and cannot change: to move an object to another workspace, delete it and create a new one.
+ *
+ * @schema DatabricksSqlWarehouseSpecWorkspaceRef
+ */
+export interface DatabricksSqlWarehouseSpecWorkspaceRef {
+  /**
+   * Name of the DatabricksWorkspace in the same namespace.
+   *
+   * @schema DatabricksSqlWarehouseSpecWorkspaceRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksSqlWarehouseSpecWorkspaceRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksSqlWarehouseSpecWorkspaceRef(obj: DatabricksSqlWarehouseSpecWorkspaceRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The warehouse settings, verbatim (snake_case), as sql/warehouses create and edit take them. A field left out is Databricks' to choose, and is not corrected.
+ *
+ * @schema DatabricksSqlWarehouseSpecSettings
+ */
+export interface DatabricksSqlWarehouseSpecSettings {
+  /**
+   * Name of the warehouse; unique in the workspace. Defaults to the DatabricksSqlWarehouse object name.
+   *
+   * @default the DatabricksSqlWarehouse object name.
+   * @schema DatabricksSqlWarehouseSpecSettings#name
+   */
+  readonly name?: string;
+
+  /**
+   * Size of each of the warehouse clusters.
+   *
+   * @schema DatabricksSqlWarehouseSpecSettings#cluster_size
+   */
+  readonly clusterSize: DatabricksSqlWarehouseSpecSettingsClusterSize;
+
+  /**
+   * Clusters kept for the warehouse, 1 to min(max_num_clusters, 30); 1 when unset.
+   *
+   * @schema DatabricksSqlWarehouseSpecSettings#min_num_clusters
+   */
+  readonly minNumClusters?: number;
+
+  /**
+   * Clusters the warehouse scales up to under load, at most 40; min_num_clusters when unset.
+   *
+   * @schema DatabricksSqlWarehouseSpecSettings#max_num_clusters
+   */
+  readonly maxNumClusters?: number;
+
+  /**
+   * Minutes idle before the warehouse stops: 0 never stops it, otherwise at least 10; 120 when unset.
+   *
+   * @schema DatabricksSqlWarehouseSpecSettings#auto_stop_mins
+   */
+  readonly autoStopMins?: number;
+
+  /**
+   * Run on Photon.
+   *
+   * @schema DatabricksSqlWarehouseSpecSettings#enable_photon
+   */
+  readonly enablePhoton?: boolean;
+
+  /**
+   * Serverless compute; needs warehouse_type PRO.
+   *
+   * @schema DatabricksSqlWarehouseSpecSettings#enable_serverless_compute
+   */
+  readonly enableServerlessCompute?: boolean;
+
+  /**
+   * Warehouse type; PRO for serverless.
+   *
+   * @schema DatabricksSqlWarehouseSpecSettings#warehouse_type
+   */
+  readonly warehouseType?: DatabricksSqlWarehouseSpecSettingsWarehouseType;
+
+  /**
+   * Whether spot instances are used (classic warehouses).
+   *
+   * @schema DatabricksSqlWarehouseSpecSettings#spot_instance_policy
+   */
+  readonly spotInstancePolicy?: DatabricksSqlWarehouseSpecSettingsSpotInstancePolicy;
+
+  /**
+   * Release channel of the warehouse.
+   *
+   * @schema DatabricksSqlWarehouseSpecSettings#channel
+   */
+  readonly channel?: DatabricksSqlWarehouseSpecSettingsChannel;
+
+  /**
+   * Tags of the warehouse.
+   *
+   * @schema DatabricksSqlWarehouseSpecSettings#tags
+   */
+  readonly tags?: DatabricksSqlWarehouseSpecSettingsTags;
+
+  /**
+   * AWS instance profile of a classic warehouse (deprecated by Databricks).
+   *
+   * @schema DatabricksSqlWarehouseSpecSettings#instance_profile_arn
+   */
+  readonly instanceProfileArn?: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksSqlWarehouseSpecSettings' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksSqlWarehouseSpecSettings(obj: DatabricksSqlWarehouseSpecSettings | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'cluster_size': obj.clusterSize,
+    'min_num_clusters': obj.minNumClusters,
+    'max_num_clusters': obj.maxNumClusters,
+    'auto_stop_mins': obj.autoStopMins,
+    'enable_photon': obj.enablePhoton,
+    'enable_serverless_compute': obj.enableServerlessCompute,
+    'warehouse_type': obj.warehouseType,
+    'spot_instance_policy': obj.spotInstancePolicy,
+    'channel': toJson_DatabricksSqlWarehouseSpecSettingsChannel(obj.channel),
+    'tags': toJson_DatabricksSqlWarehouseSpecSettingsTags(obj.tags),
+    'instance_profile_arn': obj.instanceProfileArn,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Whether the warehouse should be running. Running starts it when it is created or the spec changes; one that stopped itself after auto_stop_mins idle stays stopped (a query starts it). Stopped keeps it stopped. Defaults to Running.
+ *
+ * @default Running.
+ * @schema DatabricksSqlWarehouseSpecState
+ */
+export enum DatabricksSqlWarehouseSpecState {
+  /** Running */
+  RUNNING = "Running",
+  /** Stopped */
+  STOPPED = "Stopped",
+}
+
+/**
+ * What happens to the Databricks object when this object is deleted: Delete removes it, Retain leaves it.
+ *
+ * @schema DatabricksSqlWarehouseSpecDeletionPolicy
+ */
+export enum DatabricksSqlWarehouseSpecDeletionPolicy {
+  /** Delete */
+  DELETE = "Delete",
+  /** Retain */
+  RETAIN = "Retain",
+}
+
+/**
+ * Manage (default): the controller makes the Databricks object match the spec. Observe: it only reads the object (the one the spec names by ID, the one status recorded, or the one carrying this object's marker), reports in status its ID, the InSync condition and driftedFields, and never writes to Databricks: nothing is created, changed, marked or deleted, whatever deletionPolicy says. Switching to Manage makes the controller take the object over.
+ *
+ * @schema DatabricksSqlWarehouseSpecManagementPolicy
+ */
+export enum DatabricksSqlWarehouseSpecManagementPolicy {
+  /** Manage */
+  MANAGE = "Manage",
+  /** Observe */
+  OBSERVE = "Observe",
+}
+
+/**
+ * Size of each of the warehouse clusters.
+ *
+ * @schema DatabricksSqlWarehouseSpecSettingsClusterSize
+ */
+export enum DatabricksSqlWarehouseSpecSettingsClusterSize {
+  /** 2X-Small */
+  VALUE_2_X_HYPHEN_SMALL = "2X-Small",
+  /** X-Small */
+  X_HYPHEN_SMALL = "X-Small",
+  /** Small */
+  SMALL = "Small",
+  /** Medium */
+  MEDIUM = "Medium",
+  /** Large */
+  LARGE = "Large",
+  /** X-Large */
+  X_HYPHEN_LARGE = "X-Large",
+  /** 2X-Large */
+  VALUE_2_X_HYPHEN_LARGE = "2X-Large",
+  /** 3X-Large */
+  VALUE_3_X_HYPHEN_LARGE = "3X-Large",
+  /** 4X-Large */
+  VALUE_4_X_HYPHEN_LARGE = "4X-Large",
+}
+
+/**
+ * Warehouse type; PRO for serverless.
+ *
+ * @schema DatabricksSqlWarehouseSpecSettingsWarehouseType
+ */
+export enum DatabricksSqlWarehouseSpecSettingsWarehouseType {
+  /** CLASSIC */
+  CLASSIC = "CLASSIC",
+  /** PRO */
+  PRO = "PRO",
+  /** TYPE_UNSPECIFIED */
+  TYPE_UNDERSCORE_UNSPECIFIED = "TYPE_UNSPECIFIED",
+}
+
+/**
+ * Whether spot instances are used (classic warehouses).
+ *
+ * @schema DatabricksSqlWarehouseSpecSettingsSpotInstancePolicy
+ */
+export enum DatabricksSqlWarehouseSpecSettingsSpotInstancePolicy {
+  /** COST_OPTIMIZED */
+  COST_UNDERSCORE_OPTIMIZED = "COST_OPTIMIZED",
+  /** RELIABILITY_OPTIMIZED */
+  RELIABILITY_UNDERSCORE_OPTIMIZED = "RELIABILITY_OPTIMIZED",
+  /** POLICY_UNSPECIFIED */
+  POLICY_UNDERSCORE_UNSPECIFIED = "POLICY_UNSPECIFIED",
+}
+
+/**
+ * Release channel of the warehouse.
+ *
+ * @schema DatabricksSqlWarehouseSpecSettingsChannel
+ */
+export interface DatabricksSqlWarehouseSpecSettingsChannel {
+  /**
+   * The channel.
+   *
+   * @schema DatabricksSqlWarehouseSpecSettingsChannel#name
+   */
+  readonly name?: DatabricksSqlWarehouseSpecSettingsChannelName;
+
+  /**
+   * DBSQL version, with CHANNEL_NAME_CUSTOM.
+   *
+   * @schema DatabricksSqlWarehouseSpecSettingsChannel#dbsql_version
+   */
+  readonly dbsqlVersion?: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksSqlWarehouseSpecSettingsChannel' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksSqlWarehouseSpecSettingsChannel(obj: DatabricksSqlWarehouseSpecSettingsChannel | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'dbsql_version': obj.dbsqlVersion,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Tags of the warehouse.
+ *
+ * @schema DatabricksSqlWarehouseSpecSettingsTags
+ */
+export interface DatabricksSqlWarehouseSpecSettingsTags {
+  /**
+   * Tags of the warehouse and its cloud resources, at most 42 (Databricks allows 44, and the controller adds its two ownership tags).
+   *
+   * @schema DatabricksSqlWarehouseSpecSettingsTags#custom_tags
+   */
+  readonly customTags?: DatabricksSqlWarehouseSpecSettingsTagsCustomTags[];
+}
+
+/**
+ * Converts an object of type 'DatabricksSqlWarehouseSpecSettingsTags' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksSqlWarehouseSpecSettingsTags(obj: DatabricksSqlWarehouseSpecSettingsTags | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'custom_tags': obj.customTags?.map(y => toJson_DatabricksSqlWarehouseSpecSettingsTagsCustomTags(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The channel.
+ *
+ * @schema DatabricksSqlWarehouseSpecSettingsChannelName
+ */
+export enum DatabricksSqlWarehouseSpecSettingsChannelName {
+  /** CHANNEL_NAME_CURRENT */
+  CHANNEL_UNDERSCORE_NAME_UNDERSCORE_CURRENT = "CHANNEL_NAME_CURRENT",
+  /** CHANNEL_NAME_PREVIEW */
+  CHANNEL_UNDERSCORE_NAME_UNDERSCORE_PREVIEW = "CHANNEL_NAME_PREVIEW",
+  /** CHANNEL_NAME_PREVIOUS */
+  CHANNEL_UNDERSCORE_NAME_UNDERSCORE_PREVIOUS = "CHANNEL_NAME_PREVIOUS",
+  /** CHANNEL_NAME_CUSTOM */
+  CHANNEL_UNDERSCORE_NAME_UNDERSCORE_CUSTOM = "CHANNEL_NAME_CUSTOM",
+}
+
+/**
+ * One tag.
+ *
+ * @schema DatabricksSqlWarehouseSpecSettingsTagsCustomTags
+ */
+export interface DatabricksSqlWarehouseSpecSettingsTagsCustomTags {
+  /**
+   * Tag key.
+   *
+   * @schema DatabricksSqlWarehouseSpecSettingsTagsCustomTags#key
+   */
+  readonly key: string;
+
+  /**
+   * Tag value.
+   *
+   * @schema DatabricksSqlWarehouseSpecSettingsTagsCustomTags#value
+   */
+  readonly value?: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksSqlWarehouseSpecSettingsTagsCustomTags' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksSqlWarehouseSpecSettingsTagsCustomTags(obj: DatabricksSqlWarehouseSpecSettingsTagsCustomTags | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
  * DatabricksWorkspace is a connection to one Databricks workspace: its URL and the Secret holding credentials. The other kinds name it in spec.workspaceRef.
  *
  * @schema DatabricksWorkspace

@@ -157,7 +157,7 @@ const LOG_LEVELS: readonly OperatorLogLevel[] = ['debug', 'info', 'warn', 'error
 
 /**
  * What the controller does to the objects it reconciles, in each namespace it watches: read and watch
- * the seven kinds, patch them (finalizers) and their status; read single Secrets and ConfigMaps named
+ * every kind, patch them (finalizers) and their status; read single Secrets and ConfigMaps named
  * by a spec (never list or watch them: it would hold every Secret of the cluster in memory); record
  * `events.k8s.io` Events and bump their count.
  *

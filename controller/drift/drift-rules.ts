@@ -66,3 +66,34 @@ export const clusterDriftRules: DriftRules = {
   backendDefaults: clusterBackendDefaults.map((field) => ({ field })),
   keyedArrays: {},
 };
+
+/**
+ * Drift rules for pipeline settings (pipelines/get `spec` against `spec.settings`). The backend fills in
+ * `channel`, `edition`, a DBFS `storage` for a Hive metastore pipeline, the node types of each cluster and
+ * the event log's catalog and schema (resources.yml; the fake's `effectiveSpec`).
+ */
+export const pipelineDriftRules: DriftRules = {
+  ignoreRemote: ['id', ...under(['clusters[*]'], [...clusterManaged, ...clusterNotReturned])],
+  backendDefaults: [
+    { field: 'channel', values: ['CURRENT'] },
+    { field: 'edition', values: ['ADVANCED'] },
+    { field: 'storage' },
+    { field: 'event_log.catalog' },
+    { field: 'event_log.schema' },
+    ...under(['clusters[*]'], ['node_type_id', 'driver_node_type_id', 'enable_local_disk_encryption']).map(
+      (field) => ({ field }),
+    ),
+  ],
+  keyedArrays: { clusters: 'label' },
+};
+
+/**
+ * Drift rules for SQL warehouse settings (sql/warehouses/get against `spec.settings`). Only the fields the
+ * spec sets are compared (an edit keeps the fields it leaves out), so the rules cover what lies inside them:
+ * tags matched by key, and the DBSQL version Databricks reports for a channel.
+ */
+export const warehouseDriftRules: DriftRules = {
+  ignoreRemote: [],
+  backendDefaults: [{ field: 'channel.dbsql_version' }],
+  keyedArrays: { 'tags.custom_tags': 'key' },
+};

@@ -11,6 +11,7 @@ import type { KindController } from './managed/setup.js';
 import { notebookKind } from './notebook/notebook.js';
 import { runKind } from './run/run.js';
 import { secretScopeKind } from './secret-scope/secret-scope.js';
+import { warehouseKind } from './sql-warehouse/warehouse.js';
 import { registerWorkspaceController, type WorkspaceOptions } from './workspace/workspace.js';
 
 /** What the operator's options say to the kinds: each kind's own part. */
@@ -27,4 +28,5 @@ export const CONTROLLERS: readonly KindController<KindOptions>[] = [
   managedController(notebookKind),
   managedController(clusterKind),
   managedController(gitCredentialKind),
+  managedController(warehouseKind),
 ];

@@ -1,5 +1,5 @@
 /**
- * Argo CD health checks for the seven kinds: one Lua script per kind, as the `argocd-cm` entries
+ * Argo CD health checks for every kind: one Lua script per kind, as the `argocd-cm` entries
  * `resource.customizations.health.<group>_<kind>`. Argo CD runs each in gopher-lua (Lua 5.1) with the
  * object as the global `obj` and reads the `status` and `message` of the table it returns; only the
  * base, table, package and a reduced os library are open, so the scripts use no `string` or `math`.
@@ -19,6 +19,7 @@ import { API_GROUP } from '../crds/api-group.js';
 import {
   CLUSTER_MOVING_REASONS,
   CLUSTER_WAITING,
+  WAREHOUSE_MOVING_REASONS,
   RUN_JOB_NOT_FOUND,
   WAITING_FOR_DEPENDENCY,
 } from '../crds/condition-reasons.js';
@@ -89,6 +90,14 @@ end`,
   DatabricksDbfsFile: {},
   DatabricksNotebook: {},
   DatabricksGitCredential: {},
+  DatabricksSqlWarehouse: {
+    // A warehouse on its way between states (warehouse-state.ts).
+    transient: Object.values(WAREHOUSE_MOVING_REASONS),
+    before: `-- A warehouse stopped because spec.state asks for it is idle on purpose: Suspended.
+if ready.status == "True" and obj.spec ~= nil and obj.spec.state == "Stopped" then
+  return verdict("Suspended", describe(ready))
+end`,
+  },
 };
 
 /** The Lua health check of `kind`, as Argo CD runs it. */

@@ -18,5 +18,21 @@ export const CLUSTER_MOVING_REASONS = {
   TERMINATING: 'Terminating',
 } as const satisfies Partial<Record<ClusterState, string>>;
 
+/** A DatabricksSqlWarehouse between states on its own: the reason for each Databricks state it passes. */
+export const WAREHOUSE_MOVING_REASONS = {
+  STARTING: 'Starting',
+  STOPPING: 'Stopping',
+  DELETING: 'Deleting',
+} as const;
+
+/** A DatabricksPipeline whose continuous update is starting or restarting on its own. */
+export const PIPELINE_MOVING_REASONS = {
+  STARTING: 'Starting',
+  DEPLOYING: 'Deploying',
+  RESETTING: 'Resetting',
+  STOPPING: 'Stopping',
+  RECOVERING: 'Recovering',
+} as const;
+
 /** A DatabricksCluster in any other state it waits out (an error state it may leave, say). */
 export const CLUSTER_WAITING = 'Waiting';

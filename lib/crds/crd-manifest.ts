@@ -12,7 +12,7 @@ const HEADER = [
 ].join('\n');
 
 /**
- * The seven CRDs as one multi-document YAML file with a generated-file header, each in Argo CD sync
+ * Every CRD as one multi-document YAML file with a generated-file header, each in Argo CD sync
  * wave {@link CRD_SYNC_WAVE}. Deterministic.
  */
 export function renderCrdManifest(): string {

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { customResourceDefinitions } from './kinds.js';
 
 /**
- * The seven CustomResourceDefinitions of cdk8s-databricks as cdk8s objects, for an app (or the
+ * The CustomResourceDefinitions of cdk8s-databricks as cdk8s objects, for an app (or the
  * operator's install manifests) that ships the API together with objects that use it.
  *
  * @example

@@ -6,6 +6,8 @@ export { ClusterSpec, InitScriptInfo } from './cluster-spec.js';
 export {
   CLUSTER_MOVING_REASONS,
   CLUSTER_WAITING,
+  PIPELINE_MOVING_REASONS,
+  WAREHOUSE_MOVING_REASONS,
   RUN_JOB_NOT_FOUND,
   WAITING_FOR_DEPENDENCY,
 } from './condition-reasons.js';
@@ -70,6 +72,26 @@ export {
   type PermissionsWording,
 } from './permissions.js';
 export {
+  DATABRICKS_PIPELINE,
+  DatabricksPipelineSpec,
+  DatabricksPipelineStatus,
+  PIPELINE_STATES,
+  isPipelineState,
+  type PipelineStateName,
+} from './databricks-pipeline.js';
+export {
+  DATABRICKS_SQL_WAREHOUSE,
+  DESIRED_WAREHOUSE_STATES,
+  type DesiredWarehouseState,
+  DatabricksSqlWarehouseSpec,
+  DatabricksSqlWarehouseStatus,
+  WAREHOUSE_CLUSTER_SIZES,
+  WAREHOUSE_STATES,
+  isWarehouseState,
+  type WarehouseStateName,
+  WarehouseSettings,
+} from './databricks-sql-warehouse.js';
+export {
   DATABRICKS_RUN,
   DatabricksRunSpec,
   DatabricksRunStatus,
@@ -111,6 +133,7 @@ export {
   type KindInfo,
 } from './kinds.js';
 export { Library } from './library.js';
+export { PipelineCluster, PipelineLibrary, PipelineSettings } from './pipeline-settings.js';
 export {
   DriftedFields,
   IN_SYNC_CONDITION,

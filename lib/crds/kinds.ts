@@ -11,6 +11,7 @@ import { DATABRICKS_JOB } from './databricks-job.js';
 import { DATABRICKS_NOTEBOOK } from './databricks-notebook.js';
 import { DATABRICKS_RUN } from './databricks-run.js';
 import { DATABRICKS_SECRET_SCOPE } from './databricks-secret-scope.js';
+import { DATABRICKS_SQL_WAREHOUSE } from './databricks-sql-warehouse.js';
 import { DATABRICKS_WORKSPACE } from './databricks-workspace.js';
 
 /** Every kind of the API, in the order they are documented and synthesized. */
@@ -23,6 +24,7 @@ export const KINDS = [
   DATABRICKS_DBFS_FILE,
   DATABRICKS_NOTEBOOK,
   DATABRICKS_GIT_CREDENTIAL,
+  DATABRICKS_SQL_WAREHOUSE,
 ] as const satisfies readonly KindDefinition[];
 
 /** A kind's name. */
@@ -49,7 +51,7 @@ export const KIND_TABLE = Object.fromEntries(
   ]),
 ) as Record<DatabricksKind, KindInfo>;
 
-/** The seven CustomResourceDefinitions, ready to apply. */
+/** Every kind's CustomResourceDefinition, ready to apply. */
 export function customResourceDefinitions(): CustomResourceDefinition[] {
   return KINDS.map((definition) => customResourceDefinition(definition));
 }

@@ -37,6 +37,7 @@ const EXPECTED_SHORT_NAMES: Record<string, string> = {
   DatabricksDbfsFile: 'dbfsfile',
   DatabricksNotebook: 'dbnotebook',
   DatabricksGitCredential: 'dbgitcred',
+  DatabricksSqlWarehouse: 'dbwarehouse',
 };
 const KIND_NAMES = Object.keys(EXPECTED_SHORT_NAMES);
 

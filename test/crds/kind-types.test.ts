@@ -51,9 +51,10 @@ describe('typed kind definitions', () => {
       'DatabricksDbfsFile',
       'DatabricksNotebook',
       'DatabricksGitCredential',
+      'DatabricksSqlWarehouse',
     ]);
     // @ts-expect-error not a kind of this API
-    const unknownKind: DatabricksKind = 'DatabricksPipeline';
+    const unknownKind: DatabricksKind = 'DatabricksDashboard';
     expect(unknownKind).toBeDefined();
   });
 

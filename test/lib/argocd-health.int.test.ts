@@ -116,6 +116,12 @@ describe('Argo CD health checks on the status the controller wrote', () => {
         personal_access_token: { secretKeyRef: { name: 'git-token', key: 'token' } },
       }),
     );
+    await bed.create(
+      RESOURCES.DatabricksSqlWarehouse,
+      'DatabricksSqlWarehouse',
+      'bi',
+      spec({ settings: { cluster_size: '2X-Small', auto_stop_mins: 0 } }),
+    );
 
     const healthy = {
       DatabricksWorkspace: await bed.waitForCondition(RESOURCES.DatabricksWorkspace, 'ws'),
@@ -126,6 +132,7 @@ describe('Argo CD health checks on the status the controller wrote', () => {
       DatabricksDbfsFile: await bed.waitForCondition(RESOURCES.DatabricksDbfsFile, 'config'),
       DatabricksNotebook: await bed.waitForCondition(RESOURCES.DatabricksNotebook, 'ingest'),
       DatabricksGitCredential: await bed.waitForCondition(RESOURCES.DatabricksGitCredential, 'git'),
+      DatabricksSqlWarehouse: await bed.waitForCondition(RESOURCES.DatabricksSqlWarehouse, 'bi'),
     };
     const verdicts = Object.fromEntries(
       Object.entries(healthy).map(([kind, object]) => [kind, healthOf(object).status]),

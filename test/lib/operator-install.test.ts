@@ -72,6 +72,7 @@ const KIND_PLURALS = [
   'databricksdbfsfiles',
   'databricksnotebooks',
   'databricksgitcredentials',
+  'databrickssqlwarehouses',
 ];
 
 /** The rules of the watched namespaces, written out so that any widening shows up here. */
@@ -117,7 +118,7 @@ describe('DatabricksOperator', () => {
     }
   });
 
-  it('grants, cluster-wide, only what the controller does: the seven kinds and their status, single Secrets (read, and patched for finalizers) and ConfigMaps, Events', () => {
+  it('grants, cluster-wide, only what the controller does: every kind and its status, single Secrets (read, and patched for finalizers) and ConfigMaps, Events', () => {
     const manifests = synth();
     expect(only(manifests, 'ClusterRole').rules).toEqual(WATCHED_RULES);
     expect(only(manifests, 'ClusterRoleBinding')).toMatchObject({

@@ -5,6 +5,7 @@ import {
   DATABRICKS_GIT_CREDENTIAL,
   DATABRICKS_JOB,
   DATABRICKS_NOTEBOOK,
+  DATABRICKS_SQL_WAREHOUSE,
   DATABRICKS_RUN,
   DATABRICKS_SECRET_SCOPE,
   DATABRICKS_WORKSPACE,
@@ -35,5 +36,6 @@ export function kindInformers(manager: Manager, options: Omit<InformerOptions, '
     DatabricksDbfsFile: informerOf(DATABRICKS_DBFS_FILE),
     DatabricksNotebook: informerOf(DATABRICKS_NOTEBOOK),
     DatabricksGitCredential: informerOf(DATABRICKS_GIT_CREDENTIAL),
+    DatabricksSqlWarehouse: informerOf(DATABRICKS_SQL_WAREHOUSE),
   };
 }

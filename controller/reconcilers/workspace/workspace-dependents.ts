@@ -23,6 +23,7 @@ export const DEPENDENT_KINDS = [
   'DatabricksNotebook',
   'DatabricksDbfsFile',
   'DatabricksGitCredential',
+  'DatabricksSqlWarehouse',
 ] as const;
 
 export type DependentKind = (typeof DEPENDENT_KINDS)[number];

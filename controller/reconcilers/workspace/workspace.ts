@@ -475,6 +475,7 @@ export function registerWorkspaceController(setup: OperatorSetup<WorkspaceOption
     DatabricksNotebook: source('DatabricksNotebook', informers.DatabricksNotebook),
     DatabricksDbfsFile: source('DatabricksDbfsFile', informers.DatabricksDbfsFile),
     DatabricksGitCredential: source('DatabricksGitCredential', informers.DatabricksGitCredential),
+    DatabricksSqlWarehouse: source('DatabricksSqlWarehouse', informers.DatabricksSqlWarehouse),
   };
   const dependents: DependentStores = {
     DatabricksJob: sources.DatabricksJob.store,
@@ -484,6 +485,7 @@ export function registerWorkspaceController(setup: OperatorSetup<WorkspaceOption
     DatabricksNotebook: sources.DatabricksNotebook.store,
     DatabricksDbfsFile: sources.DatabricksDbfsFile.store,
     DatabricksGitCredential: sources.DatabricksGitCredential.store,
+    DatabricksSqlWarehouse: sources.DatabricksSqlWarehouse.store,
   };
   const controller = setup.manager.controller<DatabricksWorkspace, WorkspaceContext>({
     name: 'databricksworkspace',
