@@ -126,6 +126,28 @@ interface ProbeFailure {
   readonly message: string;
 }
 
+/**
+ * What one reconcile of a workspace decided: the Events to record, the status to write (none when it
+ * stays as it is) and when to look again. Only {@link recorded} sends them, Events first; the one write
+ * before that is the Secrets' hold, a checkpoint of its own (see `CredentialSecrets`).
+ */
+interface WorkspaceResult {
+  readonly events: readonly EventNote[];
+  readonly status?: DatabricksWorkspaceStatus;
+  readonly outcome: Outcome;
+}
+
+/** Records a result's Events, then writes its status; the outcome is the reconcile's. */
+async function recorded(
+  workspace: DatabricksWorkspace,
+  context: Pick<WorkspaceContext, 'status' | 'events'>,
+  result: WorkspaceResult,
+): Promise<Outcome> {
+  for (const event of result.events) await context.events.record(workspace, event);
+  if (result.status) await context.status.update<DatabricksWorkspaceStatus>(workspace, result.status);
+  return result.outcome;
+}
+
 /** What the Events about a workspace's verdict say the controller did. */
 const VERIFY_ACTION = 'VerifyCredentials';
 /** What the Events about a deleted workspace's wait for its dependents say the controller did. */
@@ -144,14 +166,15 @@ export const reconcileWorkspace: Reconciler<DatabricksWorkspace, WorkspaceContex
   try {
     return await withFinalizer(context.kube, WORKSPACES, workspace, {
       apply: (current) => applyWorkspace(current, context),
-      cleanup: (current) => releaseWhenUnused(current, context),
+      cleanup: async (current) => recorded(current, context, await releaseWhenUnused(current, context)),
     });
   } catch (error) {
     if (isTransientError(error)) throw error;
-    await recordVerdict(workspace, context, {
+    const verdict = notReadyVerdict(workspace, {
       reason: 'ReconcileError',
       message: reconcileErrorMessage(error),
-    }).catch((writeError: unknown) =>
+    });
+    await recorded(workspace, context, { ...verdict, outcome: done }).catch((writeError: unknown) =>
       context.log.warn('could not record the reconcile error in status', { error: writeError }),
     );
     throw error;
@@ -164,17 +187,15 @@ async function applyWorkspace(
   context: WorkspaceContext & ReconcileContext,
 ): Promise<Outcome> {
   const held = await new CredentialSecrets(context.kube, context.status).hold(workspace);
-  for (const problem of held.problems) {
-    await context.events.record(
-      held.workspace,
-      warning(
-        'SecretNotHeld',
-        'HoldSecret',
-        `${problem}; until it is held, deleting that Secret together with this workspace's objects may leave their Databricks objects behind (the controller needs patch on secrets)`,
-      ),
-    );
-  }
-  return verifyWorkspace(held.workspace, context, held.secrets);
+  const notHeld = held.problems.map((problem) =>
+    warning(
+      'SecretNotHeld',
+      'HoldSecret',
+      `${problem}; until it is held, deleting that Secret together with this workspace's objects may leave their Databricks objects behind (the controller needs patch on secrets)`,
+    ),
+  );
+  const verdict = await verifyWorkspace(held.workspace, context, held.secrets);
+  return recorded(held.workspace, context, { ...verdict, events: [...notHeld, ...verdict.events] });
 }
 
 /**
@@ -185,17 +206,16 @@ async function applyWorkspace(
 async function releaseWhenUnused(
   workspace: DatabricksWorkspace,
   context: WorkspaceContext & ReconcileContext,
-): Promise<Outcome> {
+): Promise<WorkspaceResult> {
   const secrets = new CredentialSecrets(context.kube, context.status);
   const waiting = dependentsNeeding(context.key, context.dependents);
   if (waiting.length === 0) {
     const released = await secrets.releaseAll(workspace);
     const fromSecrets = released.length > 0 ? `; its finalizer is off Secret ${released.join(', ')}` : '';
-    await context.events.record(
-      workspace,
-      note('Released', RELEASE_ACTION, `no object needs this workspace any more${fromSecrets}`),
-    );
-    return done;
+    return {
+      events: [note('Released', RELEASE_ACTION, `no object needs this workspace any more${fromSecrets}`)],
+      outcome: done,
+    };
   }
   const deleting: ConditionUpdate = {
     type: 'Deleting',
@@ -204,16 +224,20 @@ async function releaseWhenUnused(
     message: `waiting for ${waiting.length} object(s) that need this workspace to clean up in Databricks: ${describeDependents(waiting)}. It stays usable, and the Secrets it reads stay readable, until they are deleted (deletionPolicy Retain objects and ended runs do not hold it)`,
     observedGeneration: workspace.metadata.generation,
   };
-  if (findCondition(workspace.status?.conditions, 'Deleting')?.status !== 'True') {
-    await context.events.record(workspace, note('WaitingForDependents', RELEASE_ACTION, deleting.message));
-  }
+  const waitingNow =
+    findCondition(workspace.status?.conditions, 'Deleting')?.status === 'True'
+      ? []
+      : [note('WaitingForDependents', RELEASE_ACTION, deleting.message)];
   const dueInMs = probeDueInMs(workspace, context);
-  if (dueInMs <= 0) return verifyWorkspace(workspace, context, await secrets.read(workspace), [deleting]);
-  await context.status.update<DatabricksWorkspaceStatus>(workspace, {
-    ...workspace.status,
-    conditions: setCondition(workspace.status?.conditions, deleting),
-  });
-  return requeueAfter(dueInMs);
+  if (dueInMs <= 0) {
+    const verdict = await verifyWorkspace(workspace, context, await secrets.read(workspace), [deleting]);
+    return { ...verdict, events: [...waitingNow, ...verdict.events] };
+  }
+  return {
+    events: waitingNow,
+    status: { ...workspace.status, conditions: setCondition(workspace.status?.conditions, deleting) },
+    outcome: requeueAfter(dueInMs),
+  };
 }
 
 /**
@@ -232,23 +256,24 @@ function probeDueInMs(workspace: DatabricksWorkspace, context: WorkspaceContext 
 
 /**
  * Probes the workspace with the credentials in `secrets` (the Secrets `spec.auth` names that exist) and
- * writes the verdict, with the conditions `also` alongside `Ready`.
+ * returns the verdict, with the conditions `also` alongside `Ready`.
  */
 async function verifyWorkspace(
   workspace: DatabricksWorkspace,
   context: WorkspaceContext & ReconcileContext,
   secrets: ReadonlyMap<string, V1Secret>,
   also: readonly ConditionUpdate[] = [],
-): Promise<Outcome> {
+): Promise<WorkspaceResult> {
   const timing = context.timing ?? defaultWorkspaceProbeTiming;
   const { namespace = '', generation } = workspace.metadata;
   const previous = workspace.status ?? {};
+  const events: EventNote[] = [];
 
   const hostProblem = hostFailure(workspace.spec);
   if (hostProblem) return notReady(hostProblem);
   if (/^http:\/\//i.test(workspace.spec.host) && previous.observedGeneration !== generation) {
     // Once per spec generation: the CRD let it through because the spec asked for it in so many words.
-    await context.events.record(workspace, {
+    events.push({
       type: 'Warning',
       reason: 'InsecureHttp',
       action: VERIFY_ACTION,
@@ -273,7 +298,7 @@ async function verifyWorkspace(
     context.clients.isVerified(context.key) &&
     sinceVerifiedMs < timing.readyMs
   ) {
-    return requeueAfter(timing.readyMs - sinceVerifiedMs);
+    return { events, outcome: requeueAfter(timing.readyMs - sinceVerifiedMs) };
   }
 
   let userName: string;
@@ -292,12 +317,7 @@ async function verifyWorkspace(
   const authType = client.credentials.kind;
   const message = `authenticated as ${userName}${workspaceId === undefined ? '' : ` in workspace ${workspaceId}`}`;
   if (!isReady(workspace)) {
-    await context.events.record(workspace, {
-      type: 'Normal',
-      reason: 'Authenticated',
-      action: VERIFY_ACTION,
-      note: message,
-    });
+    events.push({ type: 'Normal', reason: 'Authenticated', action: VERIFY_ACTION, note: message });
   }
   let conditions = setCondition(previous.conditions, {
     type: 'Ready',
@@ -307,23 +327,30 @@ async function verifyWorkspace(
     observedGeneration: generation,
   });
   for (const condition of also) conditions = setCondition(conditions, condition);
-  await context.status.update<DatabricksWorkspaceStatus>(workspace, {
-    observedGeneration: generation,
-    conditions,
-    authType,
-    ...(workspaceId === undefined ? {} : { workspaceId }),
-    lastVerifiedTime: kubeTime(new Date()),
-    ...(previous.heldSecrets ? { heldSecrets: previous.heldSecrets } : {}),
-  });
-  return requeueAfter(timing.readyMs);
+  return {
+    events,
+    status: {
+      observedGeneration: generation,
+      conditions,
+      authType,
+      ...(workspaceId === undefined ? {} : { workspaceId }),
+      lastVerifiedTime: kubeTime(new Date()),
+      ...(previous.heldSecrets ? { heldSecrets: previous.heldSecrets } : {}),
+    },
+    outcome: requeueAfter(timing.readyMs),
+  };
 
-  async function notReady(failure: ProbeFailure): Promise<Outcome> {
+  function notReady(failure: ProbeFailure): WorkspaceResult {
     context.log.info('workspace not ready', { reason: failure.reason, message: failure.message });
-    const conditions = await recordVerdict(workspace, context, failure, also);
-    const since = Date.parse(findCondition(conditions, 'Ready')?.lastTransitionTime ?? '');
+    const verdict = notReadyVerdict(workspace, failure, also);
+    const since = Date.parse(findCondition(verdict.status.conditions, 'Ready')?.lastTransitionTime ?? '');
     const failingForMs = Number.isNaN(since) ? 0 : Date.now() - since;
-    // Waiting as long as it has been failing doubles the interval without keeping a counter anywhere.
-    return requeueAfter(Math.min(timing.maxBackoffMs, Math.max(timing.minBackoffMs, failingForMs)));
+    return {
+      events: [...events, ...verdict.events],
+      status: verdict.status,
+      // Waiting as long as it has been failing doubles the interval without keeping a counter anywhere.
+      outcome: requeueAfter(Math.min(timing.maxBackoffMs, Math.max(timing.minBackoffMs, failingForMs))),
+    };
   }
 }
 
@@ -332,27 +359,21 @@ function isReady(workspace: DatabricksWorkspace): boolean {
 }
 
 /**
- * Writes `Ready=False` for `failure` (redacted), with a Warning Event when the reason changes: once per
+ * `Ready=False` for `failure` (redacted), with a Warning Event when the reason changes: once per
  * transition, not at every retry, and not again after a controller restart.
  */
-async function recordVerdict(
+function notReadyVerdict(
   workspace: DatabricksWorkspace,
-  context: Pick<WorkspaceContext, 'status' | 'events'>,
   failure: ProbeFailure,
   also: readonly ConditionUpdate[] = [],
-): Promise<Condition[]> {
+): { events: EventNote[]; status: DatabricksWorkspaceStatus & { conditions: Condition[] } } {
   const previous = workspace.status ?? {};
   const message = redactCredentials(failure.message);
   const before = findCondition(previous.conditions, 'Ready');
-  if (before?.status !== 'False' || before.reason !== failure.reason) {
-    const event: EventNote = {
-      type: 'Warning',
-      reason: failure.reason,
-      action: VERIFY_ACTION,
-      note: message,
-    };
-    await context.events.record(workspace, event);
-  }
+  const events: EventNote[] =
+    before?.status !== 'False' || before.reason !== failure.reason
+      ? [{ type: 'Warning', reason: failure.reason, action: VERIFY_ACTION, note: message }]
+      : [];
   let conditions = setCondition(previous.conditions, {
     type: 'Ready',
     status: 'False',
@@ -362,12 +383,10 @@ async function recordVerdict(
   });
   for (const condition of also) conditions = setCondition(conditions, condition);
   // authType, workspaceId and lastVerifiedTime stay as last verified: they say what last worked.
-  await context.status.update<DatabricksWorkspaceStatus>(workspace, {
-    ...previous,
-    observedGeneration: workspace.metadata.generation,
-    conditions,
-  });
-  return conditions;
+  return {
+    events,
+    status: { ...previous, observedGeneration: workspace.metadata.generation, conditions },
+  };
 }
 
 /**
