@@ -40,6 +40,7 @@ import type { ObjectStore } from '../../runtime/object-store.js';
 import { done, requeueAfter, type Outcome } from '../../runtime/outcome.js';
 import type { StatusWriter } from '../../runtime/status.js';
 import type { DatabricksWorkspace } from '../workspace/workspace-types.js';
+import { StatusRecord, type Checkpoint } from './checkpoint.js';
 import {
   MissingSecretError,
   readReferencedSecrets,
@@ -129,16 +130,8 @@ export interface Applied<S extends ManagedStatus> {
   readonly events?: readonly EventNote[];
 }
 
-/**
- * Records a step before the next one, so that a retry after a failure (or a crash) starts from it instead
- * of doing it again: writes `fields` into status at once (merged over what this reconcile last wrote;
- * a field given as undefined is removed) and records `events`. Ready is left as it is; the end of the
- * reconcile sets it. A job created, a secret scope claimed before it is created: checkpoint, then go on.
- */
-export type Checkpoint<S extends ManagedStatus> = (
-  fields: Partial<Omit<S, 'conditions' | 'observedGeneration'>>,
-  events?: readonly EventNote[],
-) => Promise<void>;
+/** See `checkpoint.ts`: the one helper for "write status (and Events) before the next step". */
+export type { Checkpoint } from './checkpoint.js';
 
 /** What `cleanup` reports: the outcome (`done` only once Databricks confirmed) and its Events. */
 export interface CleanedUp extends Outcome {
@@ -211,24 +204,19 @@ export async function reconcileManaged<
   // what it recorded would be done again (a job found and reset again, a notebook taken for a stranger's).
   if (context.status.precedesOwnWrite(object)) return requeueAfter(CACHE_CATCH_UP_MS);
   const connect = (): Promise<DatabricksClient> => workspaceClient(object, context);
-  // The object with the status this reconcile last wrote: checkpoints, then Ready, build on it.
-  let latest: T = object;
-  const checkpoint: Checkpoint<S> = async (fields, events = []) => {
-    for (const event of events) await context.events.record(latest, event);
-    const status = { ...latest.status, ...fields } as S;
-    await context.status.update<S>(latest, status);
-    latest = { ...latest, status };
-  };
+  // Checkpoints, then Ready, build on the status this reconcile last wrote.
+  const record = new StatusRecord<T, S>(object, context.status, context.events);
+  const { checkpoint } = record;
   try {
     return await withFinalizer(context.kube, resource, object, {
       apply: async (current) => {
-        latest = current;
+        record.startFrom(current);
         const client = await connect();
         const applied =
           isObserveOnly(current) && actions.observe
             ? keepingRecord(current, await actions.observe(current, client))
             : await actions.apply(current, client, checkpoint);
-        await writeApplied(latest, applied, context);
+        await writeApplied(record.object, applied, context);
         return applied.requeueAfterMs ? requeueAfter(applied.requeueAfterMs) : done;
       },
       cleanup: async (current) => {
@@ -246,8 +234,8 @@ export async function reconcileManaged<
     if (error instanceof UnauthenticatedError)
       await refreshCredentials(object, context).catch(() => undefined);
     const notReady = asNotReady(error);
-    if (notReady) return reportNotReady(latest, notReady, context);
-    if (!isTransientError(error)) await reportReconcileError(latest, error, context);
+    if (notReady) return reportNotReady(record.object, notReady, context);
+    if (!isTransientError(error)) await reportReconcileError(record.object, error, context);
     throw error;
   }
 }

@@ -21,6 +21,7 @@ import { apiStatusCode, type JsonPatchOperation, type KubeClient } from '../../r
 import type { StatusWriter } from '../../runtime/status.js';
 import type { DatabricksWorkspace } from './workspace-types.js';
 import { referencedSecretKeys } from './workspace-clients.js';
+import { StatusRecord } from '../managed/checkpoint.js';
 
 /** The API group finalizers of this operator are named under. */
 const FINALIZER_DOMAIN = 'databricks.operator.dev';
@@ -55,7 +56,7 @@ export interface HeldSecrets {
 export class CredentialSecrets {
   constructor(
     private readonly kube: Pick<KubeClient, 'readSecret' | 'patchSecret'>,
-    private readonly status: StatusWriter,
+    private readonly status: Pick<StatusWriter, 'update'>,
   ) {}
 
   /**
@@ -68,9 +69,12 @@ export class CredentialSecrets {
     const finalizer = credentialsFinalizer(workspace.metadata.name);
     const named = secretNames(workspace);
     const recorded = workspace.status?.heldSecrets ?? [];
+    const record = new StatusRecord<DatabricksWorkspace, DatabricksWorkspaceStatus>(workspace, this.status);
+    const recordHeld = (heldSecrets: string[]) =>
+      record.checkpoint({ heldSecrets: heldSecrets.length > 0 ? heldSecrets : undefined });
     // Recorded first: a finalizer is never on a Secret that status does not list.
     if (named.some((name) => !recorded.includes(name))) {
-      workspace = await this.recordHeld(workspace, [...new Set([...recorded, ...named])].sort());
+      await recordHeld([...new Set([...recorded, ...named])].sort());
     }
     const secrets = new Map<string, V1Secret>();
     const problems: string[] = [];
@@ -93,8 +97,8 @@ export class CredentialSecrets {
     }
     const unnamed = recorded.filter((name) => !named.includes(name));
     for (const name of unnamed) await this.releaseOne(namespace, name, finalizer);
-    if (unnamed.length > 0) workspace = await this.recordHeld(workspace, named);
-    return { workspace, secrets, problems };
+    if (unnamed.length > 0) await recordHeld(named);
+    return { workspace: record.object, secrets, problems };
   }
 
   /** The Secrets `spec.auth` names that exist, read without holding them (a workspace being deleted). */
@@ -126,16 +130,6 @@ export class CredentialSecrets {
       ];
     });
     if (failure) throw failure;
-  }
-
-  private async recordHeld(
-    workspace: DatabricksWorkspace,
-    heldSecrets: string[],
-  ): Promise<DatabricksWorkspace> {
-    const { heldSecrets: _previous, ...rest } = workspace.status ?? {};
-    const status: DatabricksWorkspaceStatus = heldSecrets.length > 0 ? { ...rest, heldSecrets } : rest;
-    await this.status.update<DatabricksWorkspaceStatus>(workspace, status);
-    return { ...workspace, status };
   }
 
   /**
