@@ -15793,6 +15793,462 @@ export function toJson_DatabricksNotebookSpecContentFromSecretKeyRef(obj: Databr
 
 
 /**
+ * DatabricksRepo is a Databricks Git folder: a Git repository checked out at a workspace path and kept on a branch or tag.
+ *
+ * @schema DatabricksRepo
+ */
+export class DatabricksRepo extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "DatabricksRepo"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'databricks.operator.dev/v1alpha1',
+    kind: 'DatabricksRepo',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "DatabricksRepo".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: DatabricksRepoProps): any {
+    return {
+      ...DatabricksRepo.GVK,
+      ...toJson_DatabricksRepoProps(props),
+    };
+  }
+
+  /**
+   * Defines a "DatabricksRepo" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: DatabricksRepoProps) {
+    super(scope, id, {
+      ...DatabricksRepo.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...DatabricksRepo.GVK,
+      ...toJson_DatabricksRepoProps(resolved),
+    };
+  }
+}
+
+/**
+ * DatabricksRepo is a Databricks Git folder: a Git repository checked out at a workspace path and kept on a branch or tag.
+ *
+ * @schema DatabricksRepo
+ */
+export interface DatabricksRepoProps {
+  /**
+   * @schema DatabricksRepo#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * The desired Git folder: where it is, which repository, and which branch or tag it is kept on.
+   *
+   * @schema DatabricksRepo#spec
+   */
+  readonly spec: DatabricksRepoSpec;
+}
+
+/**
+ * Converts an object of type 'DatabricksRepoProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksRepoProps(obj: DatabricksRepoProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_DatabricksRepoSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The desired Git folder: where it is, which repository, and which branch or tag it is kept on.
+ *
+ * @schema DatabricksRepoSpec
+ */
+export interface DatabricksRepoSpec {
+  /**
+   * The DatabricksWorkspace (host and credentials) this object lives in. It must be in the same namespace, and cannot change: to move an object to another workspace, delete it and create a new one.
+   *
+   * @schema DatabricksRepoSpec#workspaceRef
+   */
+  readonly workspaceRef: DatabricksRepoSpecWorkspaceRef;
+
+  /**
+   * Workspace path of the Git folder: /Repos/{folder}/{name}, or a folder elsewhere such as /Workspace/Users/{user}/{name} (whose parent must exist). Immutable.
+   *
+   * @schema DatabricksRepoSpec#path
+   */
+  readonly path: string;
+
+  /**
+   * Clone URL of the Git repository, e.g. https://github.com/org/repo.git. Immutable.
+   *
+   * @schema DatabricksRepoSpec#url
+   */
+  readonly url: string;
+
+  /**
+   * The repository's Git provider, as the Repos API spells it. Defaults to the provider of the URL's host (github.com, gitlab.com, bitbucket.org, dev.azure.com, *.visualstudio.com, git-codecommit.*.amazonaws.com); required for any other host. Immutable.
+   *
+   * @default the provider of the URL's host (github.com, gitlab.com, bitbucket.org, dev.azure.com, *.visualstudio.com, git-codecommit.*.amazonaws.com); required for any other host. Immutable.
+   * @schema DatabricksRepoSpec#provider
+   */
+  readonly provider?: DatabricksRepoSpecProvider;
+
+  /**
+   * Branch to keep the Git folder on: checked out when it changes, and again when someone switched the folder to another branch or tag. At most one of branch and tag; with neither, the folder stays where it is (a new one on the default branch).
+   *
+   * @schema DatabricksRepoSpec#branch
+   */
+  readonly branch?: string;
+
+  /**
+   * Tag to keep the Git folder on (detached), checked out like branch. At most one of branch and tag.
+   *
+   * @schema DatabricksRepoSpec#tag
+   */
+  readonly tag?: string;
+
+  /**
+   * Check out only these folders. Databricks takes sparse checkout only when the Git folder is created: it cannot be added or removed later, only its patterns changed.
+   *
+   * @schema DatabricksRepoSpec#sparse_checkout
+   */
+  readonly sparseCheckout?: DatabricksRepoSpecSparseCheckout;
+
+  /**
+   * Reference to a DatabricksGitCredential in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksRepoSpec#gitCredentialRef
+   */
+  readonly gitCredentialRef?: DatabricksRepoSpecGitCredentialRef;
+
+  /**
+   * Take over a Git folder that already exists at path, of the same URL, instead of refusing it (RepoExists). From then on it is checked out as the spec says, and deletionPolicy Delete deletes it. A Git folder another DatabricksRepo holds is still refused. Defaults to false.
+   *
+   * @default false.
+   * @schema DatabricksRepoSpec#adopt
+   */
+  readonly adopt?: boolean;
+
+  /**
+   * Who may read, run, edit or manage the Git folder.
+   *
+   * @schema DatabricksRepoSpec#permissions
+   */
+  readonly permissions?: DatabricksRepoSpecPermissions;
+
+  /**
+   * What happens to the Databricks object when this object is deleted: Delete removes it, Retain leaves it.
+   *
+   * @schema DatabricksRepoSpec#deletionPolicy
+   */
+  readonly deletionPolicy?: DatabricksRepoSpecDeletionPolicy;
+
+  /**
+   * Manage (default): the controller makes the Databricks object match the spec. Observe: it only reads the object (the one the spec names by ID, the one status recorded, or the one carrying this object's marker), reports in status its ID, the InSync condition and driftedFields, and never writes to Databricks: nothing is created, changed, marked or deleted, whatever deletionPolicy says. Switching to Manage makes the controller take the object over.
+   *
+   * @schema DatabricksRepoSpec#managementPolicy
+   */
+  readonly managementPolicy?: DatabricksRepoSpecManagementPolicy;
+}
+
+/**
+ * Converts an object of type 'DatabricksRepoSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksRepoSpec(obj: DatabricksRepoSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'workspaceRef': toJson_DatabricksRepoSpecWorkspaceRef(obj.workspaceRef),
+    'path': obj.path,
+    'url': obj.url,
+    'provider': obj.provider,
+    'branch': obj.branch,
+    'tag': obj.tag,
+    'sparse_checkout': toJson_DatabricksRepoSpecSparseCheckout(obj.sparseCheckout),
+    'gitCredentialRef': toJson_DatabricksRepoSpecGitCredentialRef(obj.gitCredentialRef),
+    'adopt': obj.adopt,
+    'permissions': toJson_DatabricksRepoSpecPermissions(obj.permissions),
+    'deletionPolicy': obj.deletionPolicy,
+    'managementPolicy': obj.managementPolicy,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The DatabricksWorkspace (host and credentials) this object lives in. It must be in the same namespace, and cannot change: to move an object to another workspace, delete it and create a new one.
+ *
+ * @schema DatabricksRepoSpecWorkspaceRef
+ */
+export interface DatabricksRepoSpecWorkspaceRef {
+  /**
+   * Name of the DatabricksWorkspace in the same namespace.
+   *
+   * @schema DatabricksRepoSpecWorkspaceRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksRepoSpecWorkspaceRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksRepoSpecWorkspaceRef(obj: DatabricksRepoSpecWorkspaceRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The repository's Git provider, as the Repos API spells it. Defaults to the provider of the URL's host (github.com, gitlab.com, bitbucket.org, dev.azure.com, *.visualstudio.com, git-codecommit.*.amazonaws.com); required for any other host. Immutable.
+ *
+ * @default the provider of the URL's host (github.com, gitlab.com, bitbucket.org, dev.azure.com, *.visualstudio.com, git-codecommit.*.amazonaws.com); required for any other host. Immutable.
+ * @schema DatabricksRepoSpecProvider
+ */
+export enum DatabricksRepoSpecProvider {
+  /** gitHub */
+  GIT_HUB = "gitHub",
+  /** bitbucketCloud */
+  BITBUCKET_CLOUD = "bitbucketCloud",
+  /** gitLab */
+  GIT_LAB = "gitLab",
+  /** azureDevOpsServices */
+  AZURE_DEV_OPS_SERVICES = "azureDevOpsServices",
+  /** gitHubEnterprise */
+  GIT_HUB_ENTERPRISE = "gitHubEnterprise",
+  /** bitbucketServer */
+  BITBUCKET_SERVER = "bitbucketServer",
+  /** gitLabEnterpriseEdition */
+  GIT_LAB_ENTERPRISE_EDITION = "gitLabEnterpriseEdition",
+  /** awsCodeCommit */
+  AWS_CODE_COMMIT = "awsCodeCommit",
+}
+
+/**
+ * Check out only these folders. Databricks takes sparse checkout only when the Git folder is created: it cannot be added or removed later, only its patterns changed.
+ *
+ * @schema DatabricksRepoSpecSparseCheckout
+ */
+export interface DatabricksRepoSpecSparseCheckout {
+  /**
+   * Cone patterns: the folders checked out.
+   *
+   * @schema DatabricksRepoSpecSparseCheckout#patterns
+   */
+  readonly patterns: string[];
+}
+
+/**
+ * Converts an object of type 'DatabricksRepoSpecSparseCheckout' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksRepoSpecSparseCheckout(obj: DatabricksRepoSpecSparseCheckout | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'patterns': obj.patterns?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Reference to a DatabricksGitCredential in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksRepoSpecGitCredentialRef
+ */
+export interface DatabricksRepoSpecGitCredentialRef {
+  /**
+   * Name of the DatabricksGitCredential in the same namespace.
+   *
+   * @schema DatabricksRepoSpecGitCredentialRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksRepoSpecGitCredentialRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksRepoSpecGitCredentialRef(obj: DatabricksRepoSpecGitCredentialRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Who may read, run, edit or manage the Git folder.
+ *
+ * @schema DatabricksRepoSpecPermissions
+ */
+export interface DatabricksRepoSpecPermissions {
+  /**
+   * Additive grants the listed permissions and leaves others alone; Authoritative makes the list the complete set of direct permissions.
+   *
+   * @schema DatabricksRepoSpecPermissions#mode
+   */
+  readonly mode: DatabricksRepoSpecPermissionsMode;
+
+  /**
+   * The permissions, verbatim as the Permissions API takes them.
+   *
+   * @schema DatabricksRepoSpecPermissions#access_control_list
+   */
+  readonly accessControlList: DatabricksRepoSpecPermissionsAccessControlList[];
+}
+
+/**
+ * Converts an object of type 'DatabricksRepoSpecPermissions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksRepoSpecPermissions(obj: DatabricksRepoSpecPermissions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'mode': obj.mode,
+    'access_control_list': obj.accessControlList?.map(y => toJson_DatabricksRepoSpecPermissionsAccessControlList(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * What happens to the Databricks object when this object is deleted: Delete removes it, Retain leaves it.
+ *
+ * @schema DatabricksRepoSpecDeletionPolicy
+ */
+export enum DatabricksRepoSpecDeletionPolicy {
+  /** Delete */
+  DELETE = "Delete",
+  /** Retain */
+  RETAIN = "Retain",
+}
+
+/**
+ * Manage (default): the controller makes the Databricks object match the spec. Observe: it only reads the object (the one the spec names by ID, the one status recorded, or the one carrying this object's marker), reports in status its ID, the InSync condition and driftedFields, and never writes to Databricks: nothing is created, changed, marked or deleted, whatever deletionPolicy says. Switching to Manage makes the controller take the object over.
+ *
+ * @schema DatabricksRepoSpecManagementPolicy
+ */
+export enum DatabricksRepoSpecManagementPolicy {
+  /** Manage */
+  MANAGE = "Manage",
+  /** Observe */
+  OBSERVE = "Observe",
+}
+
+/**
+ * Additive grants the listed permissions and leaves others alone; Authoritative makes the list the complete set of direct permissions.
+ *
+ * @schema DatabricksRepoSpecPermissionsMode
+ */
+export enum DatabricksRepoSpecPermissionsMode {
+  /** Additive */
+  ADDITIVE = "Additive",
+  /** Authoritative */
+  AUTHORITATIVE = "Authoritative",
+}
+
+/**
+ * A permission for one principal. Set exactly one of user_name, group_name, service_principal_name.
+ *
+ * @schema DatabricksRepoSpecPermissionsAccessControlList
+ */
+export interface DatabricksRepoSpecPermissionsAccessControlList {
+  /**
+   * User (email) granted the level.
+   *
+   * @schema DatabricksRepoSpecPermissionsAccessControlList#user_name
+   */
+  readonly userName?: string;
+
+  /**
+   * Group granted the level.
+   *
+   * @schema DatabricksRepoSpecPermissionsAccessControlList#group_name
+   */
+  readonly groupName?: string;
+
+  /**
+   * Service principal (application ID) granted the level.
+   *
+   * @schema DatabricksRepoSpecPermissionsAccessControlList#service_principal_name
+   */
+  readonly servicePrincipalName?: string;
+
+  /**
+   * Permission level. Git folders have no owner level.
+   *
+   * @schema DatabricksRepoSpecPermissionsAccessControlList#permission_level
+   */
+  readonly permissionLevel: DatabricksRepoSpecPermissionsAccessControlListPermissionLevel;
+}
+
+/**
+ * Converts an object of type 'DatabricksRepoSpecPermissionsAccessControlList' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksRepoSpecPermissionsAccessControlList(obj: DatabricksRepoSpecPermissionsAccessControlList | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'user_name': obj.userName,
+    'group_name': obj.groupName,
+    'service_principal_name': obj.servicePrincipalName,
+    'permission_level': obj.permissionLevel,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Permission level. Git folders have no owner level.
+ *
+ * @schema DatabricksRepoSpecPermissionsAccessControlListPermissionLevel
+ */
+export enum DatabricksRepoSpecPermissionsAccessControlListPermissionLevel {
+  /** CAN_READ */
+  CAN_UNDERSCORE_READ = "CAN_READ",
+  /** CAN_RUN */
+  CAN_UNDERSCORE_RUN = "CAN_RUN",
+  /** CAN_EDIT */
+  CAN_UNDERSCORE_EDIT = "CAN_EDIT",
+  /** CAN_MANAGE */
+  CAN_UNDERSCORE_MANAGE = "CAN_MANAGE",
+}
+
+
+/**
  * DatabricksRun is one run: a run-now of a DatabricksJob (spec.jobRef) or a one-time runs/submit (spec.submit). Conditions Succeeded and Failed report its outcome.
  *
  * @schema DatabricksRun

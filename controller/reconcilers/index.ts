@@ -9,6 +9,7 @@ import { jobKind, type JobOptions } from './job/job.js';
 import { managedController } from './managed/managed-kind.js';
 import type { KindController } from './managed/setup.js';
 import { notebookKind } from './notebook/notebook.js';
+import { repoKind } from './repo/repo.js';
 import { runKind } from './run/run.js';
 import { secretScopeKind } from './secret-scope/secret-scope.js';
 import { warehouseKind } from './sql-warehouse/warehouse.js';
@@ -29,4 +30,5 @@ export const CONTROLLERS: readonly KindController<KindOptions>[] = [
   managedController(clusterKind),
   managedController(gitCredentialKind),
   managedController(warehouseKind),
+  managedController(repoKind),
 ];

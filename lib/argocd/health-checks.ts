@@ -98,6 +98,7 @@ if ready.status == "True" and obj.spec ~= nil and obj.spec.state == "Stopped" th
   return verdict("Suspended", describe(ready))
 end`,
   },
+  DatabricksRepo: {},
 };
 
 /** The Lua health check of `kind`, as Argo CD runs it. */

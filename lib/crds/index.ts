@@ -43,6 +43,12 @@ export {
   DatabricksGitCredentialSpec,
   DatabricksGitCredentialStatus,
 } from './databricks-git-credential.js';
+export {
+  DATABRICKS_REPO,
+  DatabricksRepoSpec,
+  DatabricksRepoStatus,
+  GIT_URL_PATTERN,
+} from './databricks-repo.js';
 export { GIT_PROVIDERS, KNOWN_GIT_HOSTS, providerOfUrl, type GitProvider } from './git-providers.js';
 export { DATABRICKS_JOB, DatabricksJobSpec, DatabricksJobStatus, JobPermissions } from './databricks-job.js';
 export {

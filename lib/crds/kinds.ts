@@ -9,6 +9,7 @@ import { DATABRICKS_DBFS_FILE } from './databricks-dbfs-file.js';
 import { DATABRICKS_GIT_CREDENTIAL } from './databricks-git-credential.js';
 import { DATABRICKS_JOB } from './databricks-job.js';
 import { DATABRICKS_NOTEBOOK } from './databricks-notebook.js';
+import { DATABRICKS_REPO } from './databricks-repo.js';
 import { DATABRICKS_RUN } from './databricks-run.js';
 import { DATABRICKS_SECRET_SCOPE } from './databricks-secret-scope.js';
 import { DATABRICKS_SQL_WAREHOUSE } from './databricks-sql-warehouse.js';
@@ -25,6 +26,7 @@ export const KINDS = [
   DATABRICKS_NOTEBOOK,
   DATABRICKS_GIT_CREDENTIAL,
   DATABRICKS_SQL_WAREHOUSE,
+  DATABRICKS_REPO,
 ] as const satisfies readonly KindDefinition[];
 
 /** A kind's name. */

@@ -38,6 +38,7 @@ const EXPECTED_SHORT_NAMES: Record<string, string> = {
   DatabricksNotebook: 'dbnotebook',
   DatabricksGitCredential: 'dbgitcred',
   DatabricksSqlWarehouse: 'dbwarehouse',
+  DatabricksRepo: 'dbrepo',
 };
 const KIND_NAMES = Object.keys(EXPECTED_SHORT_NAMES);
 

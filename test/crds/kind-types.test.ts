@@ -52,6 +52,7 @@ describe('typed kind definitions', () => {
       'DatabricksNotebook',
       'DatabricksGitCredential',
       'DatabricksSqlWarehouse',
+      'DatabricksRepo',
     ]);
     // @ts-expect-error not a kind of this API
     const unknownKind: DatabricksKind = 'DatabricksDashboard';

@@ -122,6 +122,12 @@ describe('Argo CD health checks on the status the controller wrote', () => {
       'bi',
       spec({ settings: { cluster_size: '2X-Small', auto_stop_mins: 0 } }),
     );
+    await bed.create(
+      RESOURCES.DatabricksRepo,
+      'DatabricksRepo',
+      'code',
+      spec({ path: '/Shared/health-code', url: 'https://github.com/acme/etl.git', branch: 'main' }),
+    );
 
     const healthy = {
       DatabricksWorkspace: await bed.waitForCondition(RESOURCES.DatabricksWorkspace, 'ws'),
@@ -133,6 +139,7 @@ describe('Argo CD health checks on the status the controller wrote', () => {
       DatabricksNotebook: await bed.waitForCondition(RESOURCES.DatabricksNotebook, 'ingest'),
       DatabricksGitCredential: await bed.waitForCondition(RESOURCES.DatabricksGitCredential, 'git'),
       DatabricksSqlWarehouse: await bed.waitForCondition(RESOURCES.DatabricksSqlWarehouse, 'bi'),
+      DatabricksRepo: await bed.waitForCondition(RESOURCES.DatabricksRepo, 'code'),
     };
     const verdicts = Object.fromEntries(
       Object.entries(healthy).map(([kind, object]) => [kind, healthOf(object).status]),

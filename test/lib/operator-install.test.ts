@@ -73,6 +73,7 @@ const KIND_PLURALS = [
   'databricksnotebooks',
   'databricksgitcredentials',
   'databrickssqlwarehouses',
+  'databricksrepos',
 ];
 
 /** The rules of the watched namespaces, written out so that any widening shows up here. */

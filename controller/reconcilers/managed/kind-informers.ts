@@ -6,6 +6,7 @@ import {
   DATABRICKS_JOB,
   DATABRICKS_NOTEBOOK,
   DATABRICKS_SQL_WAREHOUSE,
+  DATABRICKS_REPO,
   DATABRICKS_RUN,
   DATABRICKS_SECRET_SCOPE,
   DATABRICKS_WORKSPACE,
@@ -37,5 +38,6 @@ export function kindInformers(manager: Manager, options: Omit<InformerOptions, '
     DatabricksNotebook: informerOf(DATABRICKS_NOTEBOOK),
     DatabricksGitCredential: informerOf(DATABRICKS_GIT_CREDENTIAL),
     DatabricksSqlWarehouse: informerOf(DATABRICKS_SQL_WAREHOUSE),
+    DatabricksRepo: informerOf(DATABRICKS_REPO),
   };
 }

@@ -24,6 +24,7 @@ export const DEPENDENT_KINDS = [
   'DatabricksDbfsFile',
   'DatabricksGitCredential',
   'DatabricksSqlWarehouse',
+  'DatabricksRepo',
 ] as const;
 
 export type DependentKind = (typeof DEPENDENT_KINDS)[number];

@@ -495,6 +495,7 @@ export function registerWorkspaceController(setup: OperatorSetup<WorkspaceOption
     DatabricksDbfsFile: source('DatabricksDbfsFile', informers.DatabricksDbfsFile),
     DatabricksGitCredential: source('DatabricksGitCredential', informers.DatabricksGitCredential),
     DatabricksSqlWarehouse: source('DatabricksSqlWarehouse', informers.DatabricksSqlWarehouse),
+    DatabricksRepo: source('DatabricksRepo', informers.DatabricksRepo),
   };
   const dependents: DependentStores = {
     DatabricksJob: sources.DatabricksJob.store,
@@ -505,6 +506,7 @@ export function registerWorkspaceController(setup: OperatorSetup<WorkspaceOption
     DatabricksDbfsFile: sources.DatabricksDbfsFile.store,
     DatabricksGitCredential: sources.DatabricksGitCredential.store,
     DatabricksSqlWarehouse: sources.DatabricksSqlWarehouse.store,
+    DatabricksRepo: sources.DatabricksRepo.store,
   };
   const controller = setup.manager.controller<DatabricksWorkspace, WorkspaceContext>({
     name: 'databricksworkspace',
