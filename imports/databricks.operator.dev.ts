@@ -330,6 +330,13 @@ export interface DatabricksClusterSpecSettings {
   readonly instancePoolId?: string;
 
   /**
+   * Reference to a DatabricksInstancePool in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksClusterSpecSettings#instance_pool_ref
+   */
+  readonly instancePoolRef?: DatabricksClusterSpecSettingsInstancePoolRef;
+
+  /**
    * Instance pool for the driver.
    *
    * @schema DatabricksClusterSpecSettings#driver_instance_pool_id
@@ -337,11 +344,25 @@ export interface DatabricksClusterSpecSettings {
   readonly driverInstancePoolId?: string;
 
   /**
+   * Reference to a DatabricksInstancePool in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksClusterSpecSettings#driver_instance_pool_ref
+   */
+  readonly driverInstancePoolRef?: DatabricksClusterSpecSettingsDriverInstancePoolRef;
+
+  /**
    * Cluster policy the spec is validated against.
    *
    * @schema DatabricksClusterSpecSettings#policy_id
    */
   readonly policyId?: string;
+
+  /**
+   * Reference to a DatabricksClusterPolicy in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksClusterSpecSettings#policy_ref
+   */
+  readonly policyRef?: DatabricksClusterSpecSettingsPolicyRef;
 
   /**
    * Fill unset fields from the policy defaults.
@@ -474,8 +495,11 @@ export function toJson_DatabricksClusterSpecSettings(obj: DatabricksClusterSpecS
     'azure_attributes': toJson_DatabricksClusterSpecSettingsAzureAttributes(obj.azureAttributes),
     'gcp_attributes': toJson_DatabricksClusterSpecSettingsGcpAttributes(obj.gcpAttributes),
     'instance_pool_id': obj.instancePoolId,
+    'instance_pool_ref': toJson_DatabricksClusterSpecSettingsInstancePoolRef(obj.instancePoolRef),
     'driver_instance_pool_id': obj.driverInstancePoolId,
+    'driver_instance_pool_ref': toJson_DatabricksClusterSpecSettingsDriverInstancePoolRef(obj.driverInstancePoolRef),
     'policy_id': obj.policyId,
+    'policy_ref': toJson_DatabricksClusterSpecSettingsPolicyRef(obj.policyRef),
     'apply_policy_default_values': obj.applyPolicyDefaultValues,
     'enable_elastic_disk': obj.enableElasticDisk,
     'enable_local_disk_encryption': obj.enableLocalDiskEncryption,
@@ -854,6 +878,90 @@ export function toJson_DatabricksClusterSpecSettingsGcpAttributes(obj: Databrick
     'zone_id': obj.zoneId,
     'use_preemptible_executors': obj.usePreemptibleExecutors,
     'confidential_compute_type': obj.confidentialComputeType,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Reference to a DatabricksInstancePool in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksClusterSpecSettingsInstancePoolRef
+ */
+export interface DatabricksClusterSpecSettingsInstancePoolRef {
+  /**
+   * Name of the DatabricksInstancePool in the same namespace.
+   *
+   * @schema DatabricksClusterSpecSettingsInstancePoolRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksClusterSpecSettingsInstancePoolRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksClusterSpecSettingsInstancePoolRef(obj: DatabricksClusterSpecSettingsInstancePoolRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Reference to a DatabricksInstancePool in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksClusterSpecSettingsDriverInstancePoolRef
+ */
+export interface DatabricksClusterSpecSettingsDriverInstancePoolRef {
+  /**
+   * Name of the DatabricksInstancePool in the same namespace.
+   *
+   * @schema DatabricksClusterSpecSettingsDriverInstancePoolRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksClusterSpecSettingsDriverInstancePoolRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksClusterSpecSettingsDriverInstancePoolRef(obj: DatabricksClusterSpecSettingsDriverInstancePoolRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Reference to a DatabricksClusterPolicy in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksClusterSpecSettingsPolicyRef
+ */
+export interface DatabricksClusterSpecSettingsPolicyRef {
+  /**
+   * Name of the DatabricksClusterPolicy in the same namespace.
+   *
+   * @schema DatabricksClusterSpecSettingsPolicyRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksClusterSpecSettingsPolicyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksClusterSpecSettingsPolicyRef(obj: DatabricksClusterSpecSettingsPolicyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -1786,6 +1894,677 @@ export enum DatabricksClusterSpecPermissionsAccessControlListPermissionLevel {
 
 
 /**
+ * DatabricksClusterPolicy is a Databricks cluster policy: rules that the clusters using it must follow, written as a typed definition (or a policy family with overrides).
+ *
+ * @schema DatabricksClusterPolicy
+ */
+export class DatabricksClusterPolicy extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "DatabricksClusterPolicy"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'databricks.operator.dev/v1alpha1',
+    kind: 'DatabricksClusterPolicy',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "DatabricksClusterPolicy".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: DatabricksClusterPolicyProps): any {
+    return {
+      ...DatabricksClusterPolicy.GVK,
+      ...toJson_DatabricksClusterPolicyProps(props),
+    };
+  }
+
+  /**
+   * Defines a "DatabricksClusterPolicy" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: DatabricksClusterPolicyProps) {
+    super(scope, id, {
+      ...DatabricksClusterPolicy.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...DatabricksClusterPolicy.GVK,
+      ...toJson_DatabricksClusterPolicyProps(resolved),
+    };
+  }
+}
+
+/**
+ * DatabricksClusterPolicy is a Databricks cluster policy: rules that the clusters using it must follow, written as a typed definition (or a policy family with overrides).
+ *
+ * @schema DatabricksClusterPolicy
+ */
+export interface DatabricksClusterPolicyProps {
+  /**
+   * @schema DatabricksClusterPolicy#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * The desired cluster policy. Set definition, or policy_family_id (with optional policy_family_definition_overrides).
+   *
+   * @schema DatabricksClusterPolicy#spec
+   */
+  readonly spec: DatabricksClusterPolicySpec;
+}
+
+/**
+ * Converts an object of type 'DatabricksClusterPolicyProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksClusterPolicyProps(obj: DatabricksClusterPolicyProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_DatabricksClusterPolicySpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The desired cluster policy. Set definition, or policy_family_id (with optional policy_family_definition_overrides).
+ *
+ * @schema DatabricksClusterPolicySpec
+ */
+export interface DatabricksClusterPolicySpec {
+  /**
+   * The DatabricksWorkspace (host and credentials) this object lives in. It must be in the same namespace, and cannot change: to move an object to another workspace, delete it and create a new one.
+   *
+   * @schema DatabricksClusterPolicySpec#workspaceRef
+   */
+  readonly workspaceRef: DatabricksClusterPolicySpecWorkspaceRef;
+
+  /**
+   * Name of the policy in Databricks, unique in the workspace. Defaults to this object's name.
+   *
+   * @default this object's name.
+   * @schema DatabricksClusterPolicySpec#name
+   */
+  readonly name?: string;
+
+  /**
+   * Description of the policy.
+   *
+   * @schema DatabricksClusterPolicySpec#description
+   */
+  readonly description?: string;
+
+  /**
+   * The policy definition: each key a cluster attribute path (spark_version, autoscale.max_workers, spark_conf.spark.databricks.io.cache.enabled, custom_tags.team), each value its rule. The controller sends it to Databricks as the JSON document the API wants. Not with policy_family_id.
+   *
+   * @schema DatabricksClusterPolicySpec#definition
+   */
+  readonly definition?: { [key: string]: DatabricksClusterPolicySpecDefinition };
+
+  /**
+   * Base the policy on this policy family (job-cluster, personal-vm, power-user, shared-compute, ...): the family provides the definition. Not with definition.
+   *
+   * @schema DatabricksClusterPolicySpec#policy_family_id
+   */
+  readonly policyFamilyId?: string;
+
+  /**
+   * Rules merged over the family's definition, path by path, written as definition is. Only with policy_family_id.
+   *
+   * @schema DatabricksClusterPolicySpec#policy_family_definition_overrides
+   */
+  readonly policyFamilyDefinitionOverrides?: { [key: string]: DatabricksClusterPolicySpecPolicyFamilyDefinitionOverrides };
+
+  /**
+   * At most this many clusters per user may use the policy; absent for no limit.
+   *
+   * @schema DatabricksClusterPolicySpec#max_clusters_per_user
+   */
+  readonly maxClustersPerUser?: number;
+
+  /**
+   * Libraries installed on every cluster that uses the policy.
+   *
+   * @schema DatabricksClusterPolicySpec#libraries
+   */
+  readonly libraries?: DatabricksClusterPolicySpecLibraries[];
+
+  /**
+   * Take over a policy of this name that already exists in Databricks instead of refusing it (PolicyExists): its settings are replaced by this spec, and deletionPolicy Delete deletes it. A policy another DatabricksClusterPolicy holds is still refused (OwnedElsewhere). Defaults to false.
+   *
+   * @default false.
+   * @schema DatabricksClusterPolicySpec#adopt
+   */
+  readonly adopt?: boolean;
+
+  /**
+   * What happens to the Databricks object when this object is deleted: Delete removes it, Retain leaves it.
+   *
+   * @schema DatabricksClusterPolicySpec#deletionPolicy
+   */
+  readonly deletionPolicy?: DatabricksClusterPolicySpecDeletionPolicy;
+
+  /**
+   * Manage (default): the controller makes the Databricks object match the spec. Observe: it only reads the object (the one the spec names by ID, the one status recorded, or the one carrying this object's marker), reports in status its ID, the InSync condition and driftedFields, and never writes to Databricks: nothing is created, changed, marked or deleted, whatever deletionPolicy says. Switching to Manage makes the controller take the object over.
+   *
+   * @schema DatabricksClusterPolicySpec#managementPolicy
+   */
+  readonly managementPolicy?: DatabricksClusterPolicySpecManagementPolicy;
+}
+
+/**
+ * Converts an object of type 'DatabricksClusterPolicySpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksClusterPolicySpec(obj: DatabricksClusterPolicySpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'workspaceRef': toJson_DatabricksClusterPolicySpecWorkspaceRef(obj.workspaceRef),
+    'name': obj.name,
+    'description': obj.description,
+    'definition': ((obj.definition) === undefined) ? undefined : (Object.entries(obj.definition).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_DatabricksClusterPolicySpecDefinition(i[1]) }), {})),
+    'policy_family_id': obj.policyFamilyId,
+    'policy_family_definition_overrides': ((obj.policyFamilyDefinitionOverrides) === undefined) ? undefined : (Object.entries(obj.policyFamilyDefinitionOverrides).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_DatabricksClusterPolicySpecPolicyFamilyDefinitionOverrides(i[1]) }), {})),
+    'max_clusters_per_user': obj.maxClustersPerUser,
+    'libraries': obj.libraries?.map(y => toJson_DatabricksClusterPolicySpecLibraries(y)),
+    'adopt': obj.adopt,
+    'deletionPolicy': obj.deletionPolicy,
+    'managementPolicy': obj.managementPolicy,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The DatabricksWorkspace (host and credentials) this object lives in. It must be in the same namespace, and cannot change: to move an object to another workspace, delete it and create a new one.
+ *
+ * @schema DatabricksClusterPolicySpecWorkspaceRef
+ */
+export interface DatabricksClusterPolicySpecWorkspaceRef {
+  /**
+   * Name of the DatabricksWorkspace in the same namespace.
+   *
+   * @schema DatabricksClusterPolicySpecWorkspaceRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksClusterPolicySpecWorkspaceRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksClusterPolicySpecWorkspaceRef(obj: DatabricksClusterPolicySpecWorkspaceRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * A rule of the policy on one cluster attribute, as the Databricks policy definition language writes it.
+ *
+ * @schema DatabricksClusterPolicySpecDefinition
+ */
+export interface DatabricksClusterPolicySpecDefinition {
+  /**
+   * fixed: the attribute is value. forbidden: it may not be set. allowlist / blocklist: one of / none of values. regex: it matches pattern. range: a number within minValue..maxValue. unlimited: anything (with defaultValue or isOptional).
+   *
+   * @schema DatabricksClusterPolicySpecDefinition#type
+   */
+  readonly type: DatabricksClusterPolicySpecDefinitionType;
+
+  /**
+   * With type fixed: the value the attribute is fixed to (a string, number or boolean).
+   *
+   * @schema DatabricksClusterPolicySpecDefinition#value
+   */
+  readonly value?: any;
+
+  /**
+   * With type allowlist or blocklist: the values.
+   *
+   * @schema DatabricksClusterPolicySpecDefinition#values
+   */
+  readonly values?: any[];
+
+  /**
+   * With type range: the least value allowed.
+   *
+   * @schema DatabricksClusterPolicySpecDefinition#minValue
+   */
+  readonly minValue?: number;
+
+  /**
+   * With type range: the greatest value allowed.
+   *
+   * @schema DatabricksClusterPolicySpecDefinition#maxValue
+   */
+  readonly maxValue?: number;
+
+  /**
+   * With type regex: the regular expression the attribute must match.
+   *
+   * @schema DatabricksClusterPolicySpecDefinition#pattern
+   */
+  readonly pattern?: string;
+
+  /**
+   * The value the attribute gets when the cluster spec leaves it out (not with fixed or forbidden).
+   *
+   * @schema DatabricksClusterPolicySpecDefinition#defaultValue
+   */
+  readonly defaultValue?: any;
+
+  /**
+   * The attribute may be left out of the cluster spec (not with fixed or forbidden).
+   *
+   * @schema DatabricksClusterPolicySpecDefinition#isOptional
+   */
+  readonly isOptional?: boolean;
+
+  /**
+   * Hide the attribute from the cluster creation form in the UI.
+   *
+   * @schema DatabricksClusterPolicySpecDefinition#hidden
+   */
+  readonly hidden?: boolean;
+}
+
+/**
+ * Converts an object of type 'DatabricksClusterPolicySpecDefinition' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksClusterPolicySpecDefinition(obj: DatabricksClusterPolicySpecDefinition | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'type': obj.type,
+    'value': obj.value,
+    'values': obj.values?.map(y => y),
+    'minValue': obj.minValue,
+    'maxValue': obj.maxValue,
+    'pattern': obj.pattern,
+    'defaultValue': obj.defaultValue,
+    'isOptional': obj.isOptional,
+    'hidden': obj.hidden,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * A rule of the policy on one cluster attribute, as the Databricks policy definition language writes it.
+ *
+ * @schema DatabricksClusterPolicySpecPolicyFamilyDefinitionOverrides
+ */
+export interface DatabricksClusterPolicySpecPolicyFamilyDefinitionOverrides {
+  /**
+   * fixed: the attribute is value. forbidden: it may not be set. allowlist / blocklist: one of / none of values. regex: it matches pattern. range: a number within minValue..maxValue. unlimited: anything (with defaultValue or isOptional).
+   *
+   * @schema DatabricksClusterPolicySpecPolicyFamilyDefinitionOverrides#type
+   */
+  readonly type: DatabricksClusterPolicySpecPolicyFamilyDefinitionOverridesType;
+
+  /**
+   * With type fixed: the value the attribute is fixed to (a string, number or boolean).
+   *
+   * @schema DatabricksClusterPolicySpecPolicyFamilyDefinitionOverrides#value
+   */
+  readonly value?: any;
+
+  /**
+   * With type allowlist or blocklist: the values.
+   *
+   * @schema DatabricksClusterPolicySpecPolicyFamilyDefinitionOverrides#values
+   */
+  readonly values?: any[];
+
+  /**
+   * With type range: the least value allowed.
+   *
+   * @schema DatabricksClusterPolicySpecPolicyFamilyDefinitionOverrides#minValue
+   */
+  readonly minValue?: number;
+
+  /**
+   * With type range: the greatest value allowed.
+   *
+   * @schema DatabricksClusterPolicySpecPolicyFamilyDefinitionOverrides#maxValue
+   */
+  readonly maxValue?: number;
+
+  /**
+   * With type regex: the regular expression the attribute must match.
+   *
+   * @schema DatabricksClusterPolicySpecPolicyFamilyDefinitionOverrides#pattern
+   */
+  readonly pattern?: string;
+
+  /**
+   * The value the attribute gets when the cluster spec leaves it out (not with fixed or forbidden).
+   *
+   * @schema DatabricksClusterPolicySpecPolicyFamilyDefinitionOverrides#defaultValue
+   */
+  readonly defaultValue?: any;
+
+  /**
+   * The attribute may be left out of the cluster spec (not with fixed or forbidden).
+   *
+   * @schema DatabricksClusterPolicySpecPolicyFamilyDefinitionOverrides#isOptional
+   */
+  readonly isOptional?: boolean;
+
+  /**
+   * Hide the attribute from the cluster creation form in the UI.
+   *
+   * @schema DatabricksClusterPolicySpecPolicyFamilyDefinitionOverrides#hidden
+   */
+  readonly hidden?: boolean;
+}
+
+/**
+ * Converts an object of type 'DatabricksClusterPolicySpecPolicyFamilyDefinitionOverrides' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksClusterPolicySpecPolicyFamilyDefinitionOverrides(obj: DatabricksClusterPolicySpecPolicyFamilyDefinitionOverrides | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'type': obj.type,
+    'value': obj.value,
+    'values': obj.values?.map(y => y),
+    'minValue': obj.minValue,
+    'maxValue': obj.maxValue,
+    'pattern': obj.pattern,
+    'defaultValue': obj.defaultValue,
+    'isOptional': obj.isOptional,
+    'hidden': obj.hidden,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * A library to install on the cluster that runs the task. Set exactly one source.
+ *
+ * @schema DatabricksClusterPolicySpecLibraries
+ */
+export interface DatabricksClusterPolicySpecLibraries {
+  /**
+   * URI of a JAR in the workspace, a volume or cloud storage.
+   *
+   * @schema DatabricksClusterPolicySpecLibraries#jar
+   */
+  readonly jar?: string;
+
+  /**
+   * Deprecated by Databricks: URI of a Python egg.
+   *
+   * @schema DatabricksClusterPolicySpecLibraries#egg
+   */
+  readonly egg?: string;
+
+  /**
+   * URI of a Python wheel in the workspace, a volume or cloud storage.
+   *
+   * @schema DatabricksClusterPolicySpecLibraries#whl
+   */
+  readonly whl?: string;
+
+  /**
+   * Path of a requirements.txt file in the workspace or a volume.
+   *
+   * @schema DatabricksClusterPolicySpecLibraries#requirements
+   */
+  readonly requirements?: string;
+
+  /**
+   * A PyPI package.
+   *
+   * @schema DatabricksClusterPolicySpecLibraries#pypi
+   */
+  readonly pypi?: DatabricksClusterPolicySpecLibrariesPypi;
+
+  /**
+   * A Maven artifact.
+   *
+   * @schema DatabricksClusterPolicySpecLibraries#maven
+   */
+  readonly maven?: DatabricksClusterPolicySpecLibrariesMaven;
+
+  /**
+   * An R package from CRAN.
+   *
+   * @schema DatabricksClusterPolicySpecLibraries#cran
+   */
+  readonly cran?: DatabricksClusterPolicySpecLibrariesCran;
+}
+
+/**
+ * Converts an object of type 'DatabricksClusterPolicySpecLibraries' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksClusterPolicySpecLibraries(obj: DatabricksClusterPolicySpecLibraries | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'jar': obj.jar,
+    'egg': obj.egg,
+    'whl': obj.whl,
+    'requirements': obj.requirements,
+    'pypi': toJson_DatabricksClusterPolicySpecLibrariesPypi(obj.pypi),
+    'maven': toJson_DatabricksClusterPolicySpecLibrariesMaven(obj.maven),
+    'cran': toJson_DatabricksClusterPolicySpecLibrariesCran(obj.cran),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * What happens to the Databricks object when this object is deleted: Delete removes it, Retain leaves it.
+ *
+ * @schema DatabricksClusterPolicySpecDeletionPolicy
+ */
+export enum DatabricksClusterPolicySpecDeletionPolicy {
+  /** Delete */
+  DELETE = "Delete",
+  /** Retain */
+  RETAIN = "Retain",
+}
+
+/**
+ * Manage (default): the controller makes the Databricks object match the spec. Observe: it only reads the object (the one the spec names by ID, the one status recorded, or the one carrying this object's marker), reports in status its ID, the InSync condition and driftedFields, and never writes to Databricks: nothing is created, changed, marked or deleted, whatever deletionPolicy says. Switching to Manage makes the controller take the object over.
+ *
+ * @schema DatabricksClusterPolicySpecManagementPolicy
+ */
+export enum DatabricksClusterPolicySpecManagementPolicy {
+  /** Manage */
+  MANAGE = "Manage",
+  /** Observe */
+  OBSERVE = "Observe",
+}
+
+/**
+ * fixed: the attribute is value. forbidden: it may not be set. allowlist / blocklist: one of / none of values. regex: it matches pattern. range: a number within minValue..maxValue. unlimited: anything (with defaultValue or isOptional).
+ *
+ * @schema DatabricksClusterPolicySpecDefinitionType
+ */
+export enum DatabricksClusterPolicySpecDefinitionType {
+  /** fixed */
+  FIXED = "fixed",
+  /** forbidden */
+  FORBIDDEN = "forbidden",
+  /** allowlist */
+  ALLOWLIST = "allowlist",
+  /** blocklist */
+  BLOCKLIST = "blocklist",
+  /** regex */
+  REGEX = "regex",
+  /** range */
+  RANGE = "range",
+  /** unlimited */
+  UNLIMITED = "unlimited",
+}
+
+/**
+ * fixed: the attribute is value. forbidden: it may not be set. allowlist / blocklist: one of / none of values. regex: it matches pattern. range: a number within minValue..maxValue. unlimited: anything (with defaultValue or isOptional).
+ *
+ * @schema DatabricksClusterPolicySpecPolicyFamilyDefinitionOverridesType
+ */
+export enum DatabricksClusterPolicySpecPolicyFamilyDefinitionOverridesType {
+  /** fixed */
+  FIXED = "fixed",
+  /** forbidden */
+  FORBIDDEN = "forbidden",
+  /** allowlist */
+  ALLOWLIST = "allowlist",
+  /** blocklist */
+  BLOCKLIST = "blocklist",
+  /** regex */
+  REGEX = "regex",
+  /** range */
+  RANGE = "range",
+  /** unlimited */
+  UNLIMITED = "unlimited",
+}
+
+/**
+ * A PyPI package.
+ *
+ * @schema DatabricksClusterPolicySpecLibrariesPypi
+ */
+export interface DatabricksClusterPolicySpecLibrariesPypi {
+  /**
+   * Package name with an optional version specifier, e.g. simplejson==3.8.0.
+   *
+   * @schema DatabricksClusterPolicySpecLibrariesPypi#package
+   */
+  readonly package: string;
+
+  /**
+   * Package index URL; defaults to PyPI.
+   *
+   * @schema DatabricksClusterPolicySpecLibrariesPypi#repo
+   */
+  readonly repo?: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksClusterPolicySpecLibrariesPypi' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksClusterPolicySpecLibrariesPypi(obj: DatabricksClusterPolicySpecLibrariesPypi | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'package': obj.package,
+    'repo': obj.repo,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * A Maven artifact.
+ *
+ * @schema DatabricksClusterPolicySpecLibrariesMaven
+ */
+export interface DatabricksClusterPolicySpecLibrariesMaven {
+  /**
+   * Maven coordinates groupId:artifactId:version.
+   *
+   * @schema DatabricksClusterPolicySpecLibrariesMaven#coordinates
+   */
+  readonly coordinates: string;
+
+  /**
+   * Maven repository URL; defaults to Maven Central.
+   *
+   * @schema DatabricksClusterPolicySpecLibrariesMaven#repo
+   */
+  readonly repo?: string;
+
+  /**
+   * Dependencies to exclude, as groupId:artifactId.
+   *
+   * @schema DatabricksClusterPolicySpecLibrariesMaven#exclusions
+   */
+  readonly exclusions?: string[];
+}
+
+/**
+ * Converts an object of type 'DatabricksClusterPolicySpecLibrariesMaven' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksClusterPolicySpecLibrariesMaven(obj: DatabricksClusterPolicySpecLibrariesMaven | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'coordinates': obj.coordinates,
+    'repo': obj.repo,
+    'exclusions': obj.exclusions?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * An R package from CRAN.
+ *
+ * @schema DatabricksClusterPolicySpecLibrariesCran
+ */
+export interface DatabricksClusterPolicySpecLibrariesCran {
+  /**
+   * CRAN package name.
+   *
+   * @schema DatabricksClusterPolicySpecLibrariesCran#package
+   */
+  readonly package: string;
+
+  /**
+   * CRAN mirror URL; defaults to the default mirror.
+   *
+   * @schema DatabricksClusterPolicySpecLibrariesCran#repo
+   */
+  readonly repo?: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksClusterPolicySpecLibrariesCran' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksClusterPolicySpecLibrariesCran(obj: DatabricksClusterPolicySpecLibrariesCran | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'package': obj.package,
+    'repo': obj.repo,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
  * DatabricksDbfsFile is one file on DBFS, with content inline or from a ConfigMap or Secret key.
  *
  * @schema DatabricksDbfsFile
@@ -2423,6 +3202,748 @@ export function toJson_DatabricksGitCredentialSpecPersonalAccessTokenSecretKeyRe
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
+ * DatabricksInstancePool is a Databricks instance pool: idle instances kept ready so that clusters start faster. spec.settings is the pool, verbatim.
+ *
+ * @schema DatabricksInstancePool
+ */
+export class DatabricksInstancePool extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "DatabricksInstancePool"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'databricks.operator.dev/v1alpha1',
+    kind: 'DatabricksInstancePool',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "DatabricksInstancePool".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: DatabricksInstancePoolProps): any {
+    return {
+      ...DatabricksInstancePool.GVK,
+      ...toJson_DatabricksInstancePoolProps(props),
+    };
+  }
+
+  /**
+   * Defines a "DatabricksInstancePool" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: DatabricksInstancePoolProps) {
+    super(scope, id, {
+      ...DatabricksInstancePool.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...DatabricksInstancePool.GVK,
+      ...toJson_DatabricksInstancePoolProps(resolved),
+    };
+  }
+}
+
+/**
+ * DatabricksInstancePool is a Databricks instance pool: idle instances kept ready so that clusters start faster. spec.settings is the pool, verbatim.
+ *
+ * @schema DatabricksInstancePool
+ */
+export interface DatabricksInstancePoolProps {
+  /**
+   * @schema DatabricksInstancePool#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * The desired instance pool.
+   *
+   * @schema DatabricksInstancePool#spec
+   */
+  readonly spec: DatabricksInstancePoolSpec;
+}
+
+/**
+ * Converts an object of type 'DatabricksInstancePoolProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksInstancePoolProps(obj: DatabricksInstancePoolProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_DatabricksInstancePoolSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The desired instance pool.
+ *
+ * @schema DatabricksInstancePoolSpec
+ */
+export interface DatabricksInstancePoolSpec {
+  /**
+   * The DatabricksWorkspace (host and credentials) this object lives in. It must be in the same namespace, and cannot change: to move an object to another workspace, delete it and create a new one.
+   *
+   * @schema DatabricksInstancePoolSpec#workspaceRef
+   */
+  readonly workspaceRef: DatabricksInstancePoolSpecWorkspaceRef;
+
+  /**
+   * The pool settings, verbatim (snake_case), as instance-pools/create takes them. node_type_id, disks, preloaded versions and images and the cloud attributes are fixed at creation; the rest is edited in place.
+   *
+   * @schema DatabricksInstancePoolSpec#settings
+   */
+  readonly settings: DatabricksInstancePoolSpecSettings;
+
+  /**
+   * Take over a pool of this name that already exists in Databricks and carries no other object's marker, instead of refusing it (PoolExists): its editable settings are replaced by spec.settings and this object's marker is added to its custom_tags. Its fixed settings must already match. Defaults to false.
+   *
+   * @default false.
+   * @schema DatabricksInstancePoolSpec#adopt
+   */
+  readonly adopt?: boolean;
+
+  /**
+   * What happens to the Databricks object when this object is deleted: Delete removes it, Retain leaves it.
+   *
+   * @schema DatabricksInstancePoolSpec#deletionPolicy
+   */
+  readonly deletionPolicy?: DatabricksInstancePoolSpecDeletionPolicy;
+
+  /**
+   * Manage (default): the controller makes the Databricks object match the spec. Observe: it only reads the object (the one the spec names by ID, the one status recorded, or the one carrying this object's marker), reports in status its ID, the InSync condition and driftedFields, and never writes to Databricks: nothing is created, changed, marked or deleted, whatever deletionPolicy says. Switching to Manage makes the controller take the object over.
+   *
+   * @schema DatabricksInstancePoolSpec#managementPolicy
+   */
+  readonly managementPolicy?: DatabricksInstancePoolSpecManagementPolicy;
+}
+
+/**
+ * Converts an object of type 'DatabricksInstancePoolSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksInstancePoolSpec(obj: DatabricksInstancePoolSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'workspaceRef': toJson_DatabricksInstancePoolSpecWorkspaceRef(obj.workspaceRef),
+    'settings': toJson_DatabricksInstancePoolSpecSettings(obj.settings),
+    'adopt': obj.adopt,
+    'deletionPolicy': obj.deletionPolicy,
+    'managementPolicy': obj.managementPolicy,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The DatabricksWorkspace (host and credentials) this object lives in. It must be in the same namespace, and cannot change: to move an object to another workspace, delete it and create a new one.
+ *
+ * @schema DatabricksInstancePoolSpecWorkspaceRef
+ */
+export interface DatabricksInstancePoolSpecWorkspaceRef {
+  /**
+   * Name of the DatabricksWorkspace in the same namespace.
+   *
+   * @schema DatabricksInstancePoolSpecWorkspaceRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksInstancePoolSpecWorkspaceRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksInstancePoolSpecWorkspaceRef(obj: DatabricksInstancePoolSpecWorkspaceRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The pool settings, verbatim (snake_case), as instance-pools/create takes them. node_type_id, disks, preloaded versions and images and the cloud attributes are fixed at creation; the rest is edited in place.
+ *
+ * @schema DatabricksInstancePoolSpecSettings
+ */
+export interface DatabricksInstancePoolSpecSettings {
+  /**
+   * Name of the pool, unique in the workspace. Defaults to this object's name.
+   *
+   * @default this object's name.
+   * @schema DatabricksInstancePoolSpecSettings#instance_pool_name
+   */
+  readonly instancePoolName?: string;
+
+  /**
+   * Instance type of the pool, e.g. i3.xlarge or Standard_DS3_v2. Fixed at creation.
+   *
+   * @schema DatabricksInstancePoolSpecSettings#node_type_id
+   */
+  readonly nodeTypeId: string;
+
+  /**
+   * Idle instances the pool keeps ready. Defaults to 0.
+   *
+   * @default 0.
+   * @schema DatabricksInstancePoolSpecSettings#min_idle_instances
+   */
+  readonly minIdleInstances?: number;
+
+  /**
+   * Most instances, used and idle, the pool holds; absent for no limit.
+   *
+   * @schema DatabricksInstancePoolSpecSettings#max_capacity
+   */
+  readonly maxCapacity?: number;
+
+  /**
+   * Minutes an idle instance above min_idle_instances waits before it terminates (0 to 10000). Databricks defaults it to 60.
+   *
+   * @schema DatabricksInstancePoolSpecSettings#idle_instance_autotermination_minutes
+   */
+  readonly idleInstanceAutoterminationMinutes?: number;
+
+  /**
+   * Tags of the pool instances (at most 43 besides the two ownership tags the controller adds).
+   *
+   * @schema DatabricksInstancePoolSpecSettings#custom_tags
+   */
+  readonly customTags?: { [key: string]: string };
+
+  /**
+   * Grow local storage automatically when disk runs low. Databricks defaults it to true. Fixed at creation.
+   *
+   * @schema DatabricksInstancePoolSpecSettings#enable_elastic_disk
+   */
+  readonly enableElasticDisk?: boolean;
+
+  /**
+   * Disks attached to each instance besides its root disk; fixed at creation.
+   *
+   * @schema DatabricksInstancePoolSpecSettings#disk_spec
+   */
+  readonly diskSpec?: DatabricksInstancePoolSpecSettingsDiskSpec;
+
+  /**
+   * Databricks Runtime version preloaded on idle instances (at most one). Fixed at creation.
+   *
+   * @schema DatabricksInstancePoolSpecSettings#preloaded_spark_versions
+   */
+  readonly preloadedSparkVersions?: string[];
+
+  /**
+   * Container images preloaded on idle instances. Fixed at creation.
+   *
+   * @schema DatabricksInstancePoolSpecSettings#preloaded_docker_images
+   */
+  readonly preloadedDockerImages?: DatabricksInstancePoolSpecSettingsPreloadedDockerImages[];
+
+  /**
+   * AWS settings of the pool instances; fixed at creation.
+   *
+   * @schema DatabricksInstancePoolSpecSettings#aws_attributes
+   */
+  readonly awsAttributes?: DatabricksInstancePoolSpecSettingsAwsAttributes;
+
+  /**
+   * Azure settings of the pool instances; fixed at creation.
+   *
+   * @schema DatabricksInstancePoolSpecSettings#azure_attributes
+   */
+  readonly azureAttributes?: DatabricksInstancePoolSpecSettingsAzureAttributes;
+
+  /**
+   * Google Cloud settings of the pool instances; fixed at creation.
+   *
+   * @schema DatabricksInstancePoolSpecSettings#gcp_attributes
+   */
+  readonly gcpAttributes?: DatabricksInstancePoolSpecSettingsGcpAttributes;
+
+  /**
+   * Fallback node types.
+   *
+   * @schema DatabricksInstancePoolSpecSettings#node_type_flexibility
+   */
+  readonly nodeTypeFlexibility?: DatabricksInstancePoolSpecSettingsNodeTypeFlexibility;
+
+  /**
+   * Remote disk throughput per instance in MB/s (supported disk types only).
+   *
+   * @schema DatabricksInstancePoolSpecSettings#remote_disk_throughput
+   */
+  readonly remoteDiskThroughput?: number;
+
+  /**
+   * Initial remote disk size per instance in GB (supported disk types only).
+   *
+   * @schema DatabricksInstancePoolSpecSettings#total_initial_remote_disk_size
+   */
+  readonly totalInitialRemoteDiskSize?: number;
+}
+
+/**
+ * Converts an object of type 'DatabricksInstancePoolSpecSettings' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksInstancePoolSpecSettings(obj: DatabricksInstancePoolSpecSettings | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'instance_pool_name': obj.instancePoolName,
+    'node_type_id': obj.nodeTypeId,
+    'min_idle_instances': obj.minIdleInstances,
+    'max_capacity': obj.maxCapacity,
+    'idle_instance_autotermination_minutes': obj.idleInstanceAutoterminationMinutes,
+    'custom_tags': ((obj.customTags) === undefined) ? undefined : (Object.entries(obj.customTags).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'enable_elastic_disk': obj.enableElasticDisk,
+    'disk_spec': toJson_DatabricksInstancePoolSpecSettingsDiskSpec(obj.diskSpec),
+    'preloaded_spark_versions': obj.preloadedSparkVersions?.map(y => y),
+    'preloaded_docker_images': obj.preloadedDockerImages?.map(y => toJson_DatabricksInstancePoolSpecSettingsPreloadedDockerImages(y)),
+    'aws_attributes': toJson_DatabricksInstancePoolSpecSettingsAwsAttributes(obj.awsAttributes),
+    'azure_attributes': toJson_DatabricksInstancePoolSpecSettingsAzureAttributes(obj.azureAttributes),
+    'gcp_attributes': toJson_DatabricksInstancePoolSpecSettingsGcpAttributes(obj.gcpAttributes),
+    'node_type_flexibility': toJson_DatabricksInstancePoolSpecSettingsNodeTypeFlexibility(obj.nodeTypeFlexibility),
+    'remote_disk_throughput': obj.remoteDiskThroughput,
+    'total_initial_remote_disk_size': obj.totalInitialRemoteDiskSize,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * What happens to the Databricks object when this object is deleted: Delete removes it, Retain leaves it.
+ *
+ * @schema DatabricksInstancePoolSpecDeletionPolicy
+ */
+export enum DatabricksInstancePoolSpecDeletionPolicy {
+  /** Delete */
+  DELETE = "Delete",
+  /** Retain */
+  RETAIN = "Retain",
+}
+
+/**
+ * Manage (default): the controller makes the Databricks object match the spec. Observe: it only reads the object (the one the spec names by ID, the one status recorded, or the one carrying this object's marker), reports in status its ID, the InSync condition and driftedFields, and never writes to Databricks: nothing is created, changed, marked or deleted, whatever deletionPolicy says. Switching to Manage makes the controller take the object over.
+ *
+ * @schema DatabricksInstancePoolSpecManagementPolicy
+ */
+export enum DatabricksInstancePoolSpecManagementPolicy {
+  /** Manage */
+  MANAGE = "Manage",
+  /** Observe */
+  OBSERVE = "Observe",
+}
+
+/**
+ * Disks attached to each instance besides its root disk; fixed at creation.
+ *
+ * @schema DatabricksInstancePoolSpecSettingsDiskSpec
+ */
+export interface DatabricksInstancePoolSpecSettingsDiskSpec {
+  /**
+   * The type of the disks.
+   *
+   * @schema DatabricksInstancePoolSpecSettingsDiskSpec#disk_type
+   */
+  readonly diskType?: DatabricksInstancePoolSpecSettingsDiskSpecDiskType;
+
+  /**
+   * Disks attached to each instance.
+   *
+   * @schema DatabricksInstancePoolSpecSettingsDiskSpec#disk_count
+   */
+  readonly diskCount?: number;
+
+  /**
+   * Size of each disk in GiB.
+   *
+   * @schema DatabricksInstancePoolSpecSettingsDiskSpec#disk_size
+   */
+  readonly diskSize?: number;
+
+  /**
+   * AWS gp3: IOPS of each disk.
+   *
+   * @schema DatabricksInstancePoolSpecSettingsDiskSpec#disk_iops
+   */
+  readonly diskIops?: number;
+
+  /**
+   * AWS gp3: throughput of each disk in MiB/s.
+   *
+   * @schema DatabricksInstancePoolSpecSettingsDiskSpec#disk_throughput
+   */
+  readonly diskThroughput?: number;
+}
+
+/**
+ * Converts an object of type 'DatabricksInstancePoolSpecSettingsDiskSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksInstancePoolSpecSettingsDiskSpec(obj: DatabricksInstancePoolSpecSettingsDiskSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'disk_type': toJson_DatabricksInstancePoolSpecSettingsDiskSpecDiskType(obj.diskType),
+    'disk_count': obj.diskCount,
+    'disk_size': obj.diskSize,
+    'disk_iops': obj.diskIops,
+    'disk_throughput': obj.diskThroughput,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Custom container image for Databricks Container Services.
+ *
+ * @schema DatabricksInstancePoolSpecSettingsPreloadedDockerImages
+ */
+export interface DatabricksInstancePoolSpecSettingsPreloadedDockerImages {
+  /**
+   * Image reference, e.g. registry.example.com/spark:1.2.
+   *
+   * @schema DatabricksInstancePoolSpecSettingsPreloadedDockerImages#url
+   */
+  readonly url?: string;
+
+  /**
+   * Registry credentials.
+   *
+   * @schema DatabricksInstancePoolSpecSettingsPreloadedDockerImages#basic_auth
+   */
+  readonly basicAuth?: DatabricksInstancePoolSpecSettingsPreloadedDockerImagesBasicAuth;
+}
+
+/**
+ * Converts an object of type 'DatabricksInstancePoolSpecSettingsPreloadedDockerImages' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksInstancePoolSpecSettingsPreloadedDockerImages(obj: DatabricksInstancePoolSpecSettingsPreloadedDockerImages | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'url': obj.url,
+    'basic_auth': toJson_DatabricksInstancePoolSpecSettingsPreloadedDockerImagesBasicAuth(obj.basicAuth),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * AWS settings of the pool instances; fixed at creation.
+ *
+ * @schema DatabricksInstancePoolSpecSettingsAwsAttributes
+ */
+export interface DatabricksInstancePoolSpecSettingsAwsAttributes {
+  /**
+   * Spot or on-demand instances.
+   *
+   * @schema DatabricksInstancePoolSpecSettingsAwsAttributes#availability
+   */
+  readonly availability?: DatabricksInstancePoolSpecSettingsAwsAttributesAvailability;
+
+  /**
+   * Availability zone, e.g. us-west-2a, or auto.
+   *
+   * @schema DatabricksInstancePoolSpecSettingsAwsAttributes#zone_id
+   */
+  readonly zoneId?: string;
+
+  /**
+   * Spot bid as a percentage of the on-demand price.
+   *
+   * @schema DatabricksInstancePoolSpecSettingsAwsAttributes#spot_bid_price_percent
+   */
+  readonly spotBidPricePercent?: number;
+
+  /**
+   * Instance profile the pool instances run with.
+   *
+   * @schema DatabricksInstancePoolSpecSettingsAwsAttributes#instance_profile_arn
+   */
+  readonly instanceProfileArn?: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksInstancePoolSpecSettingsAwsAttributes' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksInstancePoolSpecSettingsAwsAttributes(obj: DatabricksInstancePoolSpecSettingsAwsAttributes | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'availability': obj.availability,
+    'zone_id': obj.zoneId,
+    'spot_bid_price_percent': obj.spotBidPricePercent,
+    'instance_profile_arn': obj.instanceProfileArn,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Azure settings of the pool instances; fixed at creation.
+ *
+ * @schema DatabricksInstancePoolSpecSettingsAzureAttributes
+ */
+export interface DatabricksInstancePoolSpecSettingsAzureAttributes {
+  /**
+   * Spot or on-demand virtual machines.
+   *
+   * @schema DatabricksInstancePoolSpecSettingsAzureAttributes#availability
+   */
+  readonly availability?: DatabricksInstancePoolSpecSettingsAzureAttributesAvailability;
+
+  /**
+   * Highest spot price in US dollars, or -1 for up to the on-demand price.
+   *
+   * @schema DatabricksInstancePoolSpecSettingsAzureAttributes#spot_bid_max_price
+   */
+  readonly spotBidMaxPrice?: number;
+}
+
+/**
+ * Converts an object of type 'DatabricksInstancePoolSpecSettingsAzureAttributes' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksInstancePoolSpecSettingsAzureAttributes(obj: DatabricksInstancePoolSpecSettingsAzureAttributes | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'availability': obj.availability,
+    'spot_bid_max_price': obj.spotBidMaxPrice,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Google Cloud settings of the pool instances; fixed at creation.
+ *
+ * @schema DatabricksInstancePoolSpecSettingsGcpAttributes
+ */
+export interface DatabricksInstancePoolSpecSettingsGcpAttributes {
+  /**
+   * Preemptible or on-demand instances.
+   *
+   * @schema DatabricksInstancePoolSpecSettingsGcpAttributes#gcp_availability
+   */
+  readonly gcpAvailability?: DatabricksInstancePoolSpecSettingsGcpAttributesGcpAvailability;
+
+  /**
+   * Local SSDs attached to each instance.
+   *
+   * @schema DatabricksInstancePoolSpecSettingsGcpAttributes#local_ssd_count
+   */
+  readonly localSsdCount?: number;
+
+  /**
+   * Zone, e.g. us-central1-a.
+   *
+   * @schema DatabricksInstancePoolSpecSettingsGcpAttributes#zone_id
+   */
+  readonly zoneId?: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksInstancePoolSpecSettingsGcpAttributes' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksInstancePoolSpecSettingsGcpAttributes(obj: DatabricksInstancePoolSpecSettingsGcpAttributes | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'gcp_availability': obj.gcpAvailability,
+    'local_ssd_count': obj.localSsdCount,
+    'zone_id': obj.zoneId,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Fallback node types.
+ *
+ * @schema DatabricksInstancePoolSpecSettingsNodeTypeFlexibility
+ */
+export interface DatabricksInstancePoolSpecSettingsNodeTypeFlexibility {
+  /**
+   * Node types to fall back to when the primary one is unavailable.
+   *
+   * @schema DatabricksInstancePoolSpecSettingsNodeTypeFlexibility#alternate_node_type_ids
+   */
+  readonly alternateNodeTypeIds?: string[];
+}
+
+/**
+ * Converts an object of type 'DatabricksInstancePoolSpecSettingsNodeTypeFlexibility' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksInstancePoolSpecSettingsNodeTypeFlexibility(obj: DatabricksInstancePoolSpecSettingsNodeTypeFlexibility | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'alternate_node_type_ids': obj.alternateNodeTypeIds?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The type of the disks.
+ *
+ * @schema DatabricksInstancePoolSpecSettingsDiskSpecDiskType
+ */
+export interface DatabricksInstancePoolSpecSettingsDiskSpecDiskType {
+  /**
+   * AWS: EBS volume type.
+   *
+   * @schema DatabricksInstancePoolSpecSettingsDiskSpecDiskType#ebs_volume_type
+   */
+  readonly ebsVolumeType?: DatabricksInstancePoolSpecSettingsDiskSpecDiskTypeEbsVolumeType;
+
+  /**
+   * Azure: managed disk type.
+   *
+   * @schema DatabricksInstancePoolSpecSettingsDiskSpecDiskType#azure_disk_volume_type
+   */
+  readonly azureDiskVolumeType?: DatabricksInstancePoolSpecSettingsDiskSpecDiskTypeAzureDiskVolumeType;
+}
+
+/**
+ * Converts an object of type 'DatabricksInstancePoolSpecSettingsDiskSpecDiskType' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksInstancePoolSpecSettingsDiskSpecDiskType(obj: DatabricksInstancePoolSpecSettingsDiskSpecDiskType | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'ebs_volume_type': obj.ebsVolumeType,
+    'azure_disk_volume_type': obj.azureDiskVolumeType,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Registry credentials.
+ *
+ * @schema DatabricksInstancePoolSpecSettingsPreloadedDockerImagesBasicAuth
+ */
+export interface DatabricksInstancePoolSpecSettingsPreloadedDockerImagesBasicAuth {
+  /**
+   * Registry user name.
+   *
+   * @schema DatabricksInstancePoolSpecSettingsPreloadedDockerImagesBasicAuth#username
+   */
+  readonly username?: string;
+
+  /**
+   * Registry password. Consider a {{secrets/scope/key}} reference.
+   *
+   * @schema DatabricksInstancePoolSpecSettingsPreloadedDockerImagesBasicAuth#password
+   */
+  readonly password?: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksInstancePoolSpecSettingsPreloadedDockerImagesBasicAuth' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksInstancePoolSpecSettingsPreloadedDockerImagesBasicAuth(obj: DatabricksInstancePoolSpecSettingsPreloadedDockerImagesBasicAuth | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'username': obj.username,
+    'password': obj.password,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Spot or on-demand instances.
+ *
+ * @schema DatabricksInstancePoolSpecSettingsAwsAttributesAvailability
+ */
+export enum DatabricksInstancePoolSpecSettingsAwsAttributesAvailability {
+  /** SPOT */
+  SPOT = "SPOT",
+  /** ON_DEMAND */
+  ON_UNDERSCORE_DEMAND = "ON_DEMAND",
+}
+
+/**
+ * Spot or on-demand virtual machines.
+ *
+ * @schema DatabricksInstancePoolSpecSettingsAzureAttributesAvailability
+ */
+export enum DatabricksInstancePoolSpecSettingsAzureAttributesAvailability {
+  /** SPOT_AZURE */
+  SPOT_UNDERSCORE_AZURE = "SPOT_AZURE",
+  /** ON_DEMAND_AZURE */
+  ON_UNDERSCORE_DEMAND_UNDERSCORE_AZURE = "ON_DEMAND_AZURE",
+}
+
+/**
+ * Preemptible or on-demand instances.
+ *
+ * @schema DatabricksInstancePoolSpecSettingsGcpAttributesGcpAvailability
+ */
+export enum DatabricksInstancePoolSpecSettingsGcpAttributesGcpAvailability {
+  /** PREEMPTIBLE_GCP */
+  PREEMPTIBLE_UNDERSCORE_GCP = "PREEMPTIBLE_GCP",
+  /** ON_DEMAND_GCP */
+  ON_UNDERSCORE_DEMAND_UNDERSCORE_GCP = "ON_DEMAND_GCP",
+  /** PREEMPTIBLE_WITH_FALLBACK_GCP */
+  PREEMPTIBLE_UNDERSCORE_WITH_UNDERSCORE_FALLBACK_UNDERSCORE_GCP = "PREEMPTIBLE_WITH_FALLBACK_GCP",
+}
+
+/**
+ * AWS: EBS volume type.
+ *
+ * @schema DatabricksInstancePoolSpecSettingsDiskSpecDiskTypeEbsVolumeType
+ */
+export enum DatabricksInstancePoolSpecSettingsDiskSpecDiskTypeEbsVolumeType {
+  /** GENERAL_PURPOSE_SSD */
+  GENERAL_UNDERSCORE_PURPOSE_UNDERSCORE_SSD = "GENERAL_PURPOSE_SSD",
+  /** THROUGHPUT_OPTIMIZED_HDD */
+  THROUGHPUT_UNDERSCORE_OPTIMIZED_UNDERSCORE_HDD = "THROUGHPUT_OPTIMIZED_HDD",
+}
+
+/**
+ * Azure: managed disk type.
+ *
+ * @schema DatabricksInstancePoolSpecSettingsDiskSpecDiskTypeAzureDiskVolumeType
+ */
+export enum DatabricksInstancePoolSpecSettingsDiskSpecDiskTypeAzureDiskVolumeType {
+  /** PREMIUM_LRS */
+  PREMIUM_UNDERSCORE_LRS = "PREMIUM_LRS",
+  /** STANDARD_LRS */
+  STANDARD_UNDERSCORE_LRS = "STANDARD_LRS",
+}
 
 
 /**
@@ -4322,6 +5843,13 @@ export interface DatabricksJobSpecSettingsTasksNewCluster {
   readonly instancePoolId?: string;
 
   /**
+   * Reference to a DatabricksInstancePool in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksJobSpecSettingsTasksNewCluster#instance_pool_ref
+   */
+  readonly instancePoolRef?: DatabricksJobSpecSettingsTasksNewClusterInstancePoolRef;
+
+  /**
    * Instance pool for the driver.
    *
    * @schema DatabricksJobSpecSettingsTasksNewCluster#driver_instance_pool_id
@@ -4329,11 +5857,25 @@ export interface DatabricksJobSpecSettingsTasksNewCluster {
   readonly driverInstancePoolId?: string;
 
   /**
+   * Reference to a DatabricksInstancePool in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksJobSpecSettingsTasksNewCluster#driver_instance_pool_ref
+   */
+  readonly driverInstancePoolRef?: DatabricksJobSpecSettingsTasksNewClusterDriverInstancePoolRef;
+
+  /**
    * Cluster policy the spec is validated against.
    *
    * @schema DatabricksJobSpecSettingsTasksNewCluster#policy_id
    */
   readonly policyId?: string;
+
+  /**
+   * Reference to a DatabricksClusterPolicy in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksJobSpecSettingsTasksNewCluster#policy_ref
+   */
+  readonly policyRef?: DatabricksJobSpecSettingsTasksNewClusterPolicyRef;
 
   /**
    * Fill unset fields from the policy defaults.
@@ -4466,8 +6008,11 @@ export function toJson_DatabricksJobSpecSettingsTasksNewCluster(obj: DatabricksJ
     'azure_attributes': toJson_DatabricksJobSpecSettingsTasksNewClusterAzureAttributes(obj.azureAttributes),
     'gcp_attributes': toJson_DatabricksJobSpecSettingsTasksNewClusterGcpAttributes(obj.gcpAttributes),
     'instance_pool_id': obj.instancePoolId,
+    'instance_pool_ref': toJson_DatabricksJobSpecSettingsTasksNewClusterInstancePoolRef(obj.instancePoolRef),
     'driver_instance_pool_id': obj.driverInstancePoolId,
+    'driver_instance_pool_ref': toJson_DatabricksJobSpecSettingsTasksNewClusterDriverInstancePoolRef(obj.driverInstancePoolRef),
     'policy_id': obj.policyId,
+    'policy_ref': toJson_DatabricksJobSpecSettingsTasksNewClusterPolicyRef(obj.policyRef),
     'apply_policy_default_values': obj.applyPolicyDefaultValues,
     'enable_elastic_disk': obj.enableElasticDisk,
     'enable_local_disk_encryption': obj.enableLocalDiskEncryption,
@@ -6066,6 +7611,13 @@ export interface DatabricksJobSpecSettingsJobClustersNewCluster {
   readonly instancePoolId?: string;
 
   /**
+   * Reference to a DatabricksInstancePool in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksJobSpecSettingsJobClustersNewCluster#instance_pool_ref
+   */
+  readonly instancePoolRef?: DatabricksJobSpecSettingsJobClustersNewClusterInstancePoolRef;
+
+  /**
    * Instance pool for the driver.
    *
    * @schema DatabricksJobSpecSettingsJobClustersNewCluster#driver_instance_pool_id
@@ -6073,11 +7625,25 @@ export interface DatabricksJobSpecSettingsJobClustersNewCluster {
   readonly driverInstancePoolId?: string;
 
   /**
+   * Reference to a DatabricksInstancePool in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksJobSpecSettingsJobClustersNewCluster#driver_instance_pool_ref
+   */
+  readonly driverInstancePoolRef?: DatabricksJobSpecSettingsJobClustersNewClusterDriverInstancePoolRef;
+
+  /**
    * Cluster policy the spec is validated against.
    *
    * @schema DatabricksJobSpecSettingsJobClustersNewCluster#policy_id
    */
   readonly policyId?: string;
+
+  /**
+   * Reference to a DatabricksClusterPolicy in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksJobSpecSettingsJobClustersNewCluster#policy_ref
+   */
+  readonly policyRef?: DatabricksJobSpecSettingsJobClustersNewClusterPolicyRef;
 
   /**
    * Fill unset fields from the policy defaults.
@@ -6210,8 +7776,11 @@ export function toJson_DatabricksJobSpecSettingsJobClustersNewCluster(obj: Datab
     'azure_attributes': toJson_DatabricksJobSpecSettingsJobClustersNewClusterAzureAttributes(obj.azureAttributes),
     'gcp_attributes': toJson_DatabricksJobSpecSettingsJobClustersNewClusterGcpAttributes(obj.gcpAttributes),
     'instance_pool_id': obj.instancePoolId,
+    'instance_pool_ref': toJson_DatabricksJobSpecSettingsJobClustersNewClusterInstancePoolRef(obj.instancePoolRef),
     'driver_instance_pool_id': obj.driverInstancePoolId,
+    'driver_instance_pool_ref': toJson_DatabricksJobSpecSettingsJobClustersNewClusterDriverInstancePoolRef(obj.driverInstancePoolRef),
     'policy_id': obj.policyId,
+    'policy_ref': toJson_DatabricksJobSpecSettingsJobClustersNewClusterPolicyRef(obj.policyRef),
     'apply_policy_default_values': obj.applyPolicyDefaultValues,
     'enable_elastic_disk': obj.enableElasticDisk,
     'enable_local_disk_encryption': obj.enableLocalDiskEncryption,
@@ -7557,6 +9126,90 @@ export function toJson_DatabricksJobSpecSettingsTasksNewClusterGcpAttributes(obj
     'zone_id': obj.zoneId,
     'use_preemptible_executors': obj.usePreemptibleExecutors,
     'confidential_compute_type': obj.confidentialComputeType,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Reference to a DatabricksInstancePool in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksJobSpecSettingsTasksNewClusterInstancePoolRef
+ */
+export interface DatabricksJobSpecSettingsTasksNewClusterInstancePoolRef {
+  /**
+   * Name of the DatabricksInstancePool in the same namespace.
+   *
+   * @schema DatabricksJobSpecSettingsTasksNewClusterInstancePoolRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksJobSpecSettingsTasksNewClusterInstancePoolRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksJobSpecSettingsTasksNewClusterInstancePoolRef(obj: DatabricksJobSpecSettingsTasksNewClusterInstancePoolRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Reference to a DatabricksInstancePool in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksJobSpecSettingsTasksNewClusterDriverInstancePoolRef
+ */
+export interface DatabricksJobSpecSettingsTasksNewClusterDriverInstancePoolRef {
+  /**
+   * Name of the DatabricksInstancePool in the same namespace.
+   *
+   * @schema DatabricksJobSpecSettingsTasksNewClusterDriverInstancePoolRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksJobSpecSettingsTasksNewClusterDriverInstancePoolRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksJobSpecSettingsTasksNewClusterDriverInstancePoolRef(obj: DatabricksJobSpecSettingsTasksNewClusterDriverInstancePoolRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Reference to a DatabricksClusterPolicy in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksJobSpecSettingsTasksNewClusterPolicyRef
+ */
+export interface DatabricksJobSpecSettingsTasksNewClusterPolicyRef {
+  /**
+   * Name of the DatabricksClusterPolicy in the same namespace.
+   *
+   * @schema DatabricksJobSpecSettingsTasksNewClusterPolicyRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksJobSpecSettingsTasksNewClusterPolicyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksJobSpecSettingsTasksNewClusterPolicyRef(obj: DatabricksJobSpecSettingsTasksNewClusterPolicyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -9468,6 +11121,90 @@ export function toJson_DatabricksJobSpecSettingsJobClustersNewClusterGcpAttribut
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Reference to a DatabricksInstancePool in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksJobSpecSettingsJobClustersNewClusterInstancePoolRef
+ */
+export interface DatabricksJobSpecSettingsJobClustersNewClusterInstancePoolRef {
+  /**
+   * Name of the DatabricksInstancePool in the same namespace.
+   *
+   * @schema DatabricksJobSpecSettingsJobClustersNewClusterInstancePoolRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksJobSpecSettingsJobClustersNewClusterInstancePoolRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksJobSpecSettingsJobClustersNewClusterInstancePoolRef(obj: DatabricksJobSpecSettingsJobClustersNewClusterInstancePoolRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Reference to a DatabricksInstancePool in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksJobSpecSettingsJobClustersNewClusterDriverInstancePoolRef
+ */
+export interface DatabricksJobSpecSettingsJobClustersNewClusterDriverInstancePoolRef {
+  /**
+   * Name of the DatabricksInstancePool in the same namespace.
+   *
+   * @schema DatabricksJobSpecSettingsJobClustersNewClusterDriverInstancePoolRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksJobSpecSettingsJobClustersNewClusterDriverInstancePoolRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksJobSpecSettingsJobClustersNewClusterDriverInstancePoolRef(obj: DatabricksJobSpecSettingsJobClustersNewClusterDriverInstancePoolRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Reference to a DatabricksClusterPolicy in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksJobSpecSettingsJobClustersNewClusterPolicyRef
+ */
+export interface DatabricksJobSpecSettingsJobClustersNewClusterPolicyRef {
+  /**
+   * Name of the DatabricksClusterPolicy in the same namespace.
+   *
+   * @schema DatabricksJobSpecSettingsJobClustersNewClusterPolicyRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksJobSpecSettingsJobClustersNewClusterPolicyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksJobSpecSettingsJobClustersNewClusterPolicyRef(obj: DatabricksJobSpecSettingsJobClustersNewClusterPolicyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * Data governance (access) mode of the cluster.
  *
  * @schema DatabricksJobSpecSettingsJobClustersNewClusterDataSecurityMode
@@ -10928,6 +12665,13 @@ export interface DatabricksJobSpecSettingsTasksForEachTaskTaskNewCluster {
   readonly instancePoolId?: string;
 
   /**
+   * Reference to a DatabricksInstancePool in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskNewCluster#instance_pool_ref
+   */
+  readonly instancePoolRef?: DatabricksJobSpecSettingsTasksForEachTaskTaskNewClusterInstancePoolRef;
+
+  /**
    * Instance pool for the driver.
    *
    * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskNewCluster#driver_instance_pool_id
@@ -10935,11 +12679,25 @@ export interface DatabricksJobSpecSettingsTasksForEachTaskTaskNewCluster {
   readonly driverInstancePoolId?: string;
 
   /**
+   * Reference to a DatabricksInstancePool in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskNewCluster#driver_instance_pool_ref
+   */
+  readonly driverInstancePoolRef?: DatabricksJobSpecSettingsTasksForEachTaskTaskNewClusterDriverInstancePoolRef;
+
+  /**
    * Cluster policy the spec is validated against.
    *
    * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskNewCluster#policy_id
    */
   readonly policyId?: string;
+
+  /**
+   * Reference to a DatabricksClusterPolicy in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskNewCluster#policy_ref
+   */
+  readonly policyRef?: DatabricksJobSpecSettingsTasksForEachTaskTaskNewClusterPolicyRef;
 
   /**
    * Fill unset fields from the policy defaults.
@@ -11072,8 +12830,11 @@ export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskNewCluster(o
     'azure_attributes': toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskNewClusterAzureAttributes(obj.azureAttributes),
     'gcp_attributes': toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskNewClusterGcpAttributes(obj.gcpAttributes),
     'instance_pool_id': obj.instancePoolId,
+    'instance_pool_ref': toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskNewClusterInstancePoolRef(obj.instancePoolRef),
     'driver_instance_pool_id': obj.driverInstancePoolId,
+    'driver_instance_pool_ref': toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskNewClusterDriverInstancePoolRef(obj.driverInstancePoolRef),
     'policy_id': obj.policyId,
+    'policy_ref': toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskNewClusterPolicyRef(obj.policyRef),
     'apply_policy_default_values': obj.applyPolicyDefaultValues,
     'enable_elastic_disk': obj.enableElasticDisk,
     'enable_local_disk_encryption': obj.enableLocalDiskEncryption,
@@ -13343,6 +15104,90 @@ export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskNewClusterGc
     'zone_id': obj.zoneId,
     'use_preemptible_executors': obj.usePreemptibleExecutors,
     'confidential_compute_type': obj.confidentialComputeType,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Reference to a DatabricksInstancePool in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskNewClusterInstancePoolRef
+ */
+export interface DatabricksJobSpecSettingsTasksForEachTaskTaskNewClusterInstancePoolRef {
+  /**
+   * Name of the DatabricksInstancePool in the same namespace.
+   *
+   * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskNewClusterInstancePoolRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksJobSpecSettingsTasksForEachTaskTaskNewClusterInstancePoolRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskNewClusterInstancePoolRef(obj: DatabricksJobSpecSettingsTasksForEachTaskTaskNewClusterInstancePoolRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Reference to a DatabricksInstancePool in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskNewClusterDriverInstancePoolRef
+ */
+export interface DatabricksJobSpecSettingsTasksForEachTaskTaskNewClusterDriverInstancePoolRef {
+  /**
+   * Name of the DatabricksInstancePool in the same namespace.
+   *
+   * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskNewClusterDriverInstancePoolRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksJobSpecSettingsTasksForEachTaskTaskNewClusterDriverInstancePoolRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskNewClusterDriverInstancePoolRef(obj: DatabricksJobSpecSettingsTasksForEachTaskTaskNewClusterDriverInstancePoolRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Reference to a DatabricksClusterPolicy in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskNewClusterPolicyRef
+ */
+export interface DatabricksJobSpecSettingsTasksForEachTaskTaskNewClusterPolicyRef {
+  /**
+   * Name of the DatabricksClusterPolicy in the same namespace.
+   *
+   * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskNewClusterPolicyRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksJobSpecSettingsTasksForEachTaskTaskNewClusterPolicyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskNewClusterPolicyRef(obj: DatabricksJobSpecSettingsTasksForEachTaskTaskNewClusterPolicyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -17859,6 +19704,13 @@ export interface DatabricksRunSpecSubmitTasksNewCluster {
   readonly instancePoolId?: string;
 
   /**
+   * Reference to a DatabricksInstancePool in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksRunSpecSubmitTasksNewCluster#instance_pool_ref
+   */
+  readonly instancePoolRef?: DatabricksRunSpecSubmitTasksNewClusterInstancePoolRef;
+
+  /**
    * Instance pool for the driver.
    *
    * @schema DatabricksRunSpecSubmitTasksNewCluster#driver_instance_pool_id
@@ -17866,11 +19718,25 @@ export interface DatabricksRunSpecSubmitTasksNewCluster {
   readonly driverInstancePoolId?: string;
 
   /**
+   * Reference to a DatabricksInstancePool in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksRunSpecSubmitTasksNewCluster#driver_instance_pool_ref
+   */
+  readonly driverInstancePoolRef?: DatabricksRunSpecSubmitTasksNewClusterDriverInstancePoolRef;
+
+  /**
    * Cluster policy the spec is validated against.
    *
    * @schema DatabricksRunSpecSubmitTasksNewCluster#policy_id
    */
   readonly policyId?: string;
+
+  /**
+   * Reference to a DatabricksClusterPolicy in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksRunSpecSubmitTasksNewCluster#policy_ref
+   */
+  readonly policyRef?: DatabricksRunSpecSubmitTasksNewClusterPolicyRef;
 
   /**
    * Fill unset fields from the policy defaults.
@@ -18003,8 +19869,11 @@ export function toJson_DatabricksRunSpecSubmitTasksNewCluster(obj: DatabricksRun
     'azure_attributes': toJson_DatabricksRunSpecSubmitTasksNewClusterAzureAttributes(obj.azureAttributes),
     'gcp_attributes': toJson_DatabricksRunSpecSubmitTasksNewClusterGcpAttributes(obj.gcpAttributes),
     'instance_pool_id': obj.instancePoolId,
+    'instance_pool_ref': toJson_DatabricksRunSpecSubmitTasksNewClusterInstancePoolRef(obj.instancePoolRef),
     'driver_instance_pool_id': obj.driverInstancePoolId,
+    'driver_instance_pool_ref': toJson_DatabricksRunSpecSubmitTasksNewClusterDriverInstancePoolRef(obj.driverInstancePoolRef),
     'policy_id': obj.policyId,
+    'policy_ref': toJson_DatabricksRunSpecSubmitTasksNewClusterPolicyRef(obj.policyRef),
     'apply_policy_default_values': obj.applyPolicyDefaultValues,
     'enable_elastic_disk': obj.enableElasticDisk,
     'enable_local_disk_encryption': obj.enableLocalDiskEncryption,
@@ -19603,6 +21472,13 @@ export interface DatabricksRunSpecSubmitJobClustersNewCluster {
   readonly instancePoolId?: string;
 
   /**
+   * Reference to a DatabricksInstancePool in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksRunSpecSubmitJobClustersNewCluster#instance_pool_ref
+   */
+  readonly instancePoolRef?: DatabricksRunSpecSubmitJobClustersNewClusterInstancePoolRef;
+
+  /**
    * Instance pool for the driver.
    *
    * @schema DatabricksRunSpecSubmitJobClustersNewCluster#driver_instance_pool_id
@@ -19610,11 +21486,25 @@ export interface DatabricksRunSpecSubmitJobClustersNewCluster {
   readonly driverInstancePoolId?: string;
 
   /**
+   * Reference to a DatabricksInstancePool in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksRunSpecSubmitJobClustersNewCluster#driver_instance_pool_ref
+   */
+  readonly driverInstancePoolRef?: DatabricksRunSpecSubmitJobClustersNewClusterDriverInstancePoolRef;
+
+  /**
    * Cluster policy the spec is validated against.
    *
    * @schema DatabricksRunSpecSubmitJobClustersNewCluster#policy_id
    */
   readonly policyId?: string;
+
+  /**
+   * Reference to a DatabricksClusterPolicy in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksRunSpecSubmitJobClustersNewCluster#policy_ref
+   */
+  readonly policyRef?: DatabricksRunSpecSubmitJobClustersNewClusterPolicyRef;
 
   /**
    * Fill unset fields from the policy defaults.
@@ -19747,8 +21637,11 @@ export function toJson_DatabricksRunSpecSubmitJobClustersNewCluster(obj: Databri
     'azure_attributes': toJson_DatabricksRunSpecSubmitJobClustersNewClusterAzureAttributes(obj.azureAttributes),
     'gcp_attributes': toJson_DatabricksRunSpecSubmitJobClustersNewClusterGcpAttributes(obj.gcpAttributes),
     'instance_pool_id': obj.instancePoolId,
+    'instance_pool_ref': toJson_DatabricksRunSpecSubmitJobClustersNewClusterInstancePoolRef(obj.instancePoolRef),
     'driver_instance_pool_id': obj.driverInstancePoolId,
+    'driver_instance_pool_ref': toJson_DatabricksRunSpecSubmitJobClustersNewClusterDriverInstancePoolRef(obj.driverInstancePoolRef),
     'policy_id': obj.policyId,
+    'policy_ref': toJson_DatabricksRunSpecSubmitJobClustersNewClusterPolicyRef(obj.policyRef),
     'apply_policy_default_values': obj.applyPolicyDefaultValues,
     'enable_elastic_disk': obj.enableElasticDisk,
     'enable_local_disk_encryption': obj.enableLocalDiskEncryption,
@@ -20438,6 +22331,90 @@ export function toJson_DatabricksRunSpecSubmitTasksNewClusterGcpAttributes(obj: 
     'zone_id': obj.zoneId,
     'use_preemptible_executors': obj.usePreemptibleExecutors,
     'confidential_compute_type': obj.confidentialComputeType,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Reference to a DatabricksInstancePool in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksRunSpecSubmitTasksNewClusterInstancePoolRef
+ */
+export interface DatabricksRunSpecSubmitTasksNewClusterInstancePoolRef {
+  /**
+   * Name of the DatabricksInstancePool in the same namespace.
+   *
+   * @schema DatabricksRunSpecSubmitTasksNewClusterInstancePoolRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksRunSpecSubmitTasksNewClusterInstancePoolRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksRunSpecSubmitTasksNewClusterInstancePoolRef(obj: DatabricksRunSpecSubmitTasksNewClusterInstancePoolRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Reference to a DatabricksInstancePool in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksRunSpecSubmitTasksNewClusterDriverInstancePoolRef
+ */
+export interface DatabricksRunSpecSubmitTasksNewClusterDriverInstancePoolRef {
+  /**
+   * Name of the DatabricksInstancePool in the same namespace.
+   *
+   * @schema DatabricksRunSpecSubmitTasksNewClusterDriverInstancePoolRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksRunSpecSubmitTasksNewClusterDriverInstancePoolRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksRunSpecSubmitTasksNewClusterDriverInstancePoolRef(obj: DatabricksRunSpecSubmitTasksNewClusterDriverInstancePoolRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Reference to a DatabricksClusterPolicy in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksRunSpecSubmitTasksNewClusterPolicyRef
+ */
+export interface DatabricksRunSpecSubmitTasksNewClusterPolicyRef {
+  /**
+   * Name of the DatabricksClusterPolicy in the same namespace.
+   *
+   * @schema DatabricksRunSpecSubmitTasksNewClusterPolicyRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksRunSpecSubmitTasksNewClusterPolicyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksRunSpecSubmitTasksNewClusterPolicyRef(obj: DatabricksRunSpecSubmitTasksNewClusterPolicyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -22349,6 +24326,90 @@ export function toJson_DatabricksRunSpecSubmitJobClustersNewClusterGcpAttributes
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Reference to a DatabricksInstancePool in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksRunSpecSubmitJobClustersNewClusterInstancePoolRef
+ */
+export interface DatabricksRunSpecSubmitJobClustersNewClusterInstancePoolRef {
+  /**
+   * Name of the DatabricksInstancePool in the same namespace.
+   *
+   * @schema DatabricksRunSpecSubmitJobClustersNewClusterInstancePoolRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksRunSpecSubmitJobClustersNewClusterInstancePoolRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksRunSpecSubmitJobClustersNewClusterInstancePoolRef(obj: DatabricksRunSpecSubmitJobClustersNewClusterInstancePoolRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Reference to a DatabricksInstancePool in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksRunSpecSubmitJobClustersNewClusterDriverInstancePoolRef
+ */
+export interface DatabricksRunSpecSubmitJobClustersNewClusterDriverInstancePoolRef {
+  /**
+   * Name of the DatabricksInstancePool in the same namespace.
+   *
+   * @schema DatabricksRunSpecSubmitJobClustersNewClusterDriverInstancePoolRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksRunSpecSubmitJobClustersNewClusterDriverInstancePoolRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksRunSpecSubmitJobClustersNewClusterDriverInstancePoolRef(obj: DatabricksRunSpecSubmitJobClustersNewClusterDriverInstancePoolRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Reference to a DatabricksClusterPolicy in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksRunSpecSubmitJobClustersNewClusterPolicyRef
+ */
+export interface DatabricksRunSpecSubmitJobClustersNewClusterPolicyRef {
+  /**
+   * Name of the DatabricksClusterPolicy in the same namespace.
+   *
+   * @schema DatabricksRunSpecSubmitJobClustersNewClusterPolicyRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksRunSpecSubmitJobClustersNewClusterPolicyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksRunSpecSubmitJobClustersNewClusterPolicyRef(obj: DatabricksRunSpecSubmitJobClustersNewClusterPolicyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * Data governance (access) mode of the cluster.
  *
  * @schema DatabricksRunSpecSubmitJobClustersNewClusterDataSecurityMode
@@ -23677,6 +25738,13 @@ export interface DatabricksRunSpecSubmitTasksForEachTaskTaskNewCluster {
   readonly instancePoolId?: string;
 
   /**
+   * Reference to a DatabricksInstancePool in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskNewCluster#instance_pool_ref
+   */
+  readonly instancePoolRef?: DatabricksRunSpecSubmitTasksForEachTaskTaskNewClusterInstancePoolRef;
+
+  /**
    * Instance pool for the driver.
    *
    * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskNewCluster#driver_instance_pool_id
@@ -23684,11 +25752,25 @@ export interface DatabricksRunSpecSubmitTasksForEachTaskTaskNewCluster {
   readonly driverInstancePoolId?: string;
 
   /**
+   * Reference to a DatabricksInstancePool in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskNewCluster#driver_instance_pool_ref
+   */
+  readonly driverInstancePoolRef?: DatabricksRunSpecSubmitTasksForEachTaskTaskNewClusterDriverInstancePoolRef;
+
+  /**
    * Cluster policy the spec is validated against.
    *
    * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskNewCluster#policy_id
    */
   readonly policyId?: string;
+
+  /**
+   * Reference to a DatabricksClusterPolicy in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskNewCluster#policy_ref
+   */
+  readonly policyRef?: DatabricksRunSpecSubmitTasksForEachTaskTaskNewClusterPolicyRef;
 
   /**
    * Fill unset fields from the policy defaults.
@@ -23821,8 +25903,11 @@ export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskNewCluster(obj
     'azure_attributes': toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskNewClusterAzureAttributes(obj.azureAttributes),
     'gcp_attributes': toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskNewClusterGcpAttributes(obj.gcpAttributes),
     'instance_pool_id': obj.instancePoolId,
+    'instance_pool_ref': toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskNewClusterInstancePoolRef(obj.instancePoolRef),
     'driver_instance_pool_id': obj.driverInstancePoolId,
+    'driver_instance_pool_ref': toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskNewClusterDriverInstancePoolRef(obj.driverInstancePoolRef),
     'policy_id': obj.policyId,
+    'policy_ref': toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskNewClusterPolicyRef(obj.policyRef),
     'apply_policy_default_values': obj.applyPolicyDefaultValues,
     'enable_elastic_disk': obj.enableElasticDisk,
     'enable_local_disk_encryption': obj.enableLocalDiskEncryption,
@@ -26092,6 +28177,90 @@ export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskNewClusterGcpA
     'zone_id': obj.zoneId,
     'use_preemptible_executors': obj.usePreemptibleExecutors,
     'confidential_compute_type': obj.confidentialComputeType,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Reference to a DatabricksInstancePool in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskNewClusterInstancePoolRef
+ */
+export interface DatabricksRunSpecSubmitTasksForEachTaskTaskNewClusterInstancePoolRef {
+  /**
+   * Name of the DatabricksInstancePool in the same namespace.
+   *
+   * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskNewClusterInstancePoolRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksRunSpecSubmitTasksForEachTaskTaskNewClusterInstancePoolRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskNewClusterInstancePoolRef(obj: DatabricksRunSpecSubmitTasksForEachTaskTaskNewClusterInstancePoolRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Reference to a DatabricksInstancePool in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskNewClusterDriverInstancePoolRef
+ */
+export interface DatabricksRunSpecSubmitTasksForEachTaskTaskNewClusterDriverInstancePoolRef {
+  /**
+   * Name of the DatabricksInstancePool in the same namespace.
+   *
+   * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskNewClusterDriverInstancePoolRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksRunSpecSubmitTasksForEachTaskTaskNewClusterDriverInstancePoolRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskNewClusterDriverInstancePoolRef(obj: DatabricksRunSpecSubmitTasksForEachTaskTaskNewClusterDriverInstancePoolRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Reference to a DatabricksClusterPolicy in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskNewClusterPolicyRef
+ */
+export interface DatabricksRunSpecSubmitTasksForEachTaskTaskNewClusterPolicyRef {
+  /**
+   * Name of the DatabricksClusterPolicy in the same namespace.
+   *
+   * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskNewClusterPolicyRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksRunSpecSubmitTasksForEachTaskTaskNewClusterPolicyRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskNewClusterPolicyRef(obj: DatabricksRunSpecSubmitTasksForEachTaskTaskNewClusterPolicyRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});

@@ -99,6 +99,8 @@ if ready.status == "True" and obj.spec ~= nil and obj.spec.state == "Stopped" th
 end`,
   },
   DatabricksRepo: {},
+  DatabricksClusterPolicy: {},
+  DatabricksInstancePool: {},
 };
 
 /** The Lua health check of `kind`, as Argo CD runs it. */

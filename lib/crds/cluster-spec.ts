@@ -1,5 +1,6 @@
 import { type Static } from '@sinclair/typebox';
-import { celValidations, exactlyOneOf } from './cel-rules.js';
+import { atMostOneOf, celValidations, exactlyOneOf, type CelRule } from './cel-rules.js';
+import { localReference } from './object-references.js';
 import { Bool, Int, List, Num, Opt, Str, StringEnum, StringList, StringMap, Struct } from './schema-types.js';
 
 // The Databricks cluster specification (compute.ClusterSpec), verbatim and snake_case, shared by
@@ -292,8 +293,11 @@ export const clusterSpecProperties = {
   instance_pool_id: Opt(
     Str('Instance pool the workers (and the driver, unless driver_instance_pool_id is set) come from.'),
   ),
+  instance_pool_ref: Opt(localReference('DatabricksInstancePool')),
   driver_instance_pool_id: Opt(Str('Instance pool for the driver.')),
+  driver_instance_pool_ref: Opt(localReference('DatabricksInstancePool')),
   policy_id: Opt(Str('Cluster policy the spec is validated against.')),
+  policy_ref: Opt(localReference('DatabricksClusterPolicy')),
   apply_policy_default_values: Opt(Bool('Fill unset fields from the policy defaults.')),
   enable_elastic_disk: Opt(Bool('Grow local storage automatically when disk runs low.')),
   enable_local_disk_encryption: Opt(Bool('Encrypt the disks attached to the nodes.')),
@@ -328,10 +332,23 @@ export const clusterSpecProperties = {
   ),
 };
 
-const clusterSpecRules = celValidations({
-  rule: '!(has(self.num_workers) && has(self.autoscale))',
-  message: 'set either num_workers or autoscale, not both',
-});
+/** The `_ref` fields of a cluster spec and the ID fields they stand in for: at most one of each pair. */
+export const CLUSTER_SPEC_REFERENCE_PAIRS = [
+  ['policy_id', 'policy_ref'],
+  ['instance_pool_id', 'instance_pool_ref'],
+  ['driver_instance_pool_id', 'driver_instance_pool_ref'],
+] as const;
+
+/** The rules every cluster spec shares: a size given one way, and an ID or a reference, not both. */
+export const clusterSpecRuleList: readonly CelRule[] = [
+  {
+    rule: '!(has(self.num_workers) && has(self.autoscale))',
+    message: 'set either num_workers or autoscale, not both',
+  },
+  ...CLUSTER_SPEC_REFERENCE_PAIRS.map((pair) => atMostOneOf(pair, 'cluster spec')),
+];
+
+const clusterSpecRules = celValidations(...clusterSpecRuleList);
 
 /** A Databricks cluster specification (compute.ClusterSpec). */
 export const ClusterSpec = Struct(

@@ -1,6 +1,6 @@
 import { type Static } from '@sinclair/typebox';
 import { celValidations, unchanged } from './cel-rules.js';
-import { clusterSpecProperties } from './cluster-spec.js';
+import { clusterSpecProperties, clusterSpecRuleList } from './cluster-spec.js';
 import { Conditions, ObservedGeneration } from './conditions.js';
 import { READY_COLUMN, REASON_COLUMN, type KindDefinition } from './custom-resource-definition.js';
 import { DeletionPolicy } from './deletion-policy.js';
@@ -22,10 +22,7 @@ export const AllPurposeClusterSettings = Struct(
     ),
   },
   'The cluster specification, verbatim (snake_case), as clusters/create and clusters/edit take it.',
-  celValidations({
-    rule: '!(has(self.num_workers) && has(self.autoscale))',
-    message: 'set either num_workers or autoscale, not both',
-  }),
+  celValidations(...clusterSpecRuleList),
 );
 
 /** The states `spec.state` asks for. */

@@ -2,7 +2,7 @@
 // wire types the controller and the constructs use.
 export { API_CATEGORY, API_GROUP, API_GROUP_VERSION, API_VERSION } from './api-group.js';
 export type { CelRule } from './cel-rules.js';
-export { ClusterSpec, InitScriptInfo } from './cluster-spec.js';
+export { CLUSTER_SPEC_REFERENCE_PAIRS, ClusterSpec, InitScriptInfo } from './cluster-spec.js';
 export {
   CLUSTER_MOVING_REASONS,
   CLUSTER_WAITING,
@@ -32,6 +32,21 @@ export {
   DatabricksClusterSpec,
   DatabricksClusterStatus,
 } from './databricks-cluster.js';
+export {
+  DATABRICKS_CLUSTER_POLICY,
+  DatabricksClusterPolicySpec,
+  DatabricksClusterPolicyStatus,
+  POLICY_RULE_TYPES,
+  PolicyRule,
+  type PolicyRuleType,
+} from './databricks-cluster-policy.js';
+export {
+  DATABRICKS_INSTANCE_POOL,
+  DatabricksInstancePoolSpec,
+  DatabricksInstancePoolStatus,
+  IMMUTABLE_POOL_FIELDS,
+  InstancePoolSettings,
+} from './databricks-instance-pool.js';
 export {
   DATABRICKS_DBFS_FILE,
   DatabricksDbfsFileSpec,

@@ -5,8 +5,10 @@ import {
   type KindDefinition,
 } from './custom-resource-definition.js';
 import { DATABRICKS_CLUSTER } from './databricks-cluster.js';
+import { DATABRICKS_CLUSTER_POLICY } from './databricks-cluster-policy.js';
 import { DATABRICKS_DBFS_FILE } from './databricks-dbfs-file.js';
 import { DATABRICKS_GIT_CREDENTIAL } from './databricks-git-credential.js';
+import { DATABRICKS_INSTANCE_POOL } from './databricks-instance-pool.js';
 import { DATABRICKS_JOB } from './databricks-job.js';
 import { DATABRICKS_NOTEBOOK } from './databricks-notebook.js';
 import { DATABRICKS_REPO } from './databricks-repo.js';
@@ -27,6 +29,8 @@ export const KINDS = [
   DATABRICKS_GIT_CREDENTIAL,
   DATABRICKS_SQL_WAREHOUSE,
   DATABRICKS_REPO,
+  DATABRICKS_CLUSTER_POLICY,
+  DATABRICKS_INSTANCE_POOL,
 ] as const satisfies readonly KindDefinition[];
 
 /** A kind's name. */

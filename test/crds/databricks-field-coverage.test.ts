@@ -43,6 +43,12 @@ const OPERATOR_FIELDS = new Set([
   'jobs.Task.existing_cluster_ref',
   'jobs.RunJobTask.job_ref',
   'jobs.NotebookTask.notebook_ref',
+  'compute.ClusterSpec.policy_ref',
+  'compute.ClusterSpec.instance_pool_ref',
+  'compute.ClusterSpec.driver_instance_pool_ref',
+  'resources.Cluster.policy_ref',
+  'resources.Cluster.instance_pool_ref',
+  'resources.Cluster.driver_instance_pool_ref',
 ]);
 
 /** Fields of the API (SDK JobSettings) that the bundle schema leaves out, because bundles set them. */

@@ -53,6 +53,8 @@ describe('typed kind definitions', () => {
       'DatabricksGitCredential',
       'DatabricksSqlWarehouse',
       'DatabricksRepo',
+      'DatabricksClusterPolicy',
+      'DatabricksInstancePool',
     ]);
     // @ts-expect-error not a kind of this API
     const unknownKind: DatabricksKind = 'DatabricksDashboard';

@@ -44,6 +44,8 @@ describe('the imported constructs', () => {
     'DatabricksSecretScope',
     'DatabricksDbfsFile',
     'DatabricksNotebook',
+    'DatabricksClusterPolicy',
+    'DatabricksInstancePool',
   ])('define the %s L1 class', (kind) => {
     expect(imported).toContain(`export class ${kind} extends ApiObject`);
   });

@@ -74,6 +74,8 @@ const KIND_PLURALS = [
   'databricksgitcredentials',
   'databrickssqlwarehouses',
   'databricksrepos',
+  'databricksclusterpolicies',
+  'databricksinstancepools',
 ];
 
 /** The rules of the watched namespaces, written out so that any widening shows up here. */

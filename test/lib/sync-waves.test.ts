@@ -10,7 +10,7 @@ import {
   TaskType,
   WorkspaceAuth,
 } from '../../lib/index.js';
-import { renderCrdManifest } from '../../lib/crds/index.js';
+import { KINDS, renderCrdManifest } from '../../lib/crds/index.js';
 
 const WAVE = 'argocd.argoproj.io/sync-wave';
 
@@ -98,6 +98,6 @@ describe('Argo CD sync waves', () => {
           WAVE
         ],
     );
-    expect(waves).toEqual(Array(7).fill('-2'));
+    expect(waves).toEqual(Array(KINDS.length).fill('-2'));
   });
 });

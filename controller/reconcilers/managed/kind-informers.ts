@@ -1,8 +1,10 @@
 /** One informer per kind, each holding its objects as the kind's schemas type them. */
 import {
   DATABRICKS_CLUSTER,
+  DATABRICKS_CLUSTER_POLICY,
   DATABRICKS_DBFS_FILE,
   DATABRICKS_GIT_CREDENTIAL,
+  DATABRICKS_INSTANCE_POOL,
   DATABRICKS_JOB,
   DATABRICKS_NOTEBOOK,
   DATABRICKS_SQL_WAREHOUSE,
@@ -39,5 +41,7 @@ export function kindInformers(manager: Manager, options: Omit<InformerOptions, '
     DatabricksGitCredential: informerOf(DATABRICKS_GIT_CREDENTIAL),
     DatabricksSqlWarehouse: informerOf(DATABRICKS_SQL_WAREHOUSE),
     DatabricksRepo: informerOf(DATABRICKS_REPO),
+    DatabricksClusterPolicy: informerOf(DATABRICKS_CLUSTER_POLICY),
+    DatabricksInstancePool: informerOf(DATABRICKS_INSTANCE_POOL),
   };
 }
