@@ -1,26 +1,76 @@
 /**
- * The `*_ref` fields of task lists (job settings, runs/submit payloads) and the Databricks field each
- * stands in for: `existing_cluster_ref` for `existing_cluster_id`, `run_job_task.job_ref` for
- * `run_job_task.job_id`, `notebook_task.notebook_ref` for `notebook_task.notebook_path`. Pure: the
- * controller resolves a reference from the target's status, `plan` from what it found in the workspace.
+ * The `*_ref` fields the controller resolves, and the Databricks field each stands in for. Two tables,
+ * by where the references sit:
+ * - {@link TASK_REFERENCE_KINDS}, relative to a task (job settings, runs/submit payloads):
+ *   `existing_cluster_ref` for `existing_cluster_id`, `run_job_task.job_ref` for `run_job_task.job_id`,
+ *   `notebook_task.notebook_ref` for `notebook_task.notebook_path`, and a task's `new_cluster` references;
+ * - {@link CLUSTER_SPEC_REFERENCE_KINDS}, relative to a cluster spec (a DatabricksCluster's settings, a job
+ *   cluster's or a task's `new_cluster`): `policy_ref`, `instance_pool_ref`, `driver_instance_pool_ref`.
+ * A payload is walked as a list of {@link ReferenceSite}s (each task, each job cluster's spec, ...), each
+ * with the table that applies there. Pure: the controller resolves a reference from the target's status,
+ * `plan` from what it found in the workspace.
  */
 
 type Json = Record<string, unknown>;
 
-/** The kinds a task may refer to. */
-export type ReferencedKind = 'DatabricksCluster' | 'DatabricksJob' | 'DatabricksNotebook';
+/** The kinds a reference may name. */
+export type ReferencedKind =
+  | 'DatabricksCluster'
+  | 'DatabricksJob'
+  | 'DatabricksNotebook'
+  | 'DatabricksClusterPolicy'
+  | 'DatabricksInstancePool';
 
-/** One kind of reference: where it sits in a task, what replaces it, and from which status field. */
+/** One kind of reference: where it sits in its site, what replaces it, and from which status field. */
 export interface TaskReferenceKind {
-  /** Name of the controller's index of referrers by target. */
+  /**
+   * Name of the controller's index of referrers by target. Entries naming the same kind share it (and
+   * the status field): one watch of that kind serves them all.
+   */
   readonly index: string;
   readonly kind: ReferencedKind;
-  /** Path of the object holding the `_ref` inside a task (empty: the task itself). */
+  /** Path of the object holding the `_ref` inside the site (empty: the site itself). */
   readonly holder: readonly string[];
   readonly ref: string;
   readonly replaceWith: string;
   /** The target's status field that holds the value. */
   readonly statusField: string;
+}
+
+/** The references of a cluster spec, relative to the spec. */
+export const CLUSTER_SPEC_REFERENCE_KINDS: readonly TaskReferenceKind[] = [
+  {
+    index: 'policyRefs',
+    kind: 'DatabricksClusterPolicy',
+    holder: [],
+    ref: 'policy_ref',
+    replaceWith: 'policy_id',
+    statusField: 'policyId',
+  },
+  {
+    index: 'instancePoolRefs',
+    kind: 'DatabricksInstancePool',
+    holder: [],
+    ref: 'instance_pool_ref',
+    replaceWith: 'instance_pool_id',
+    statusField: 'instancePoolId',
+  },
+  {
+    index: 'instancePoolRefs',
+    kind: 'DatabricksInstancePool',
+    holder: [],
+    ref: 'driver_instance_pool_ref',
+    replaceWith: 'driver_instance_pool_id',
+    statusField: 'instancePoolId',
+  },
+];
+
+/** The cluster spec references of a spec found at `holder` inside a site (a task's `new_cluster`). */
+function clusterSpecReferencesIn(holder: readonly string[]): TaskReferenceKind[] {
+  return CLUSTER_SPEC_REFERENCE_KINDS.map((reference) => ({
+    ...reference,
+    holder: [...holder, ...reference.holder],
+  }));
 }
 
 export const TASK_REFERENCE_KINDS: readonly TaskReferenceKind[] = [
@@ -48,7 +98,22 @@ export const TASK_REFERENCE_KINDS: readonly TaskReferenceKind[] = [
     replaceWith: 'notebook_path',
     statusField: 'path',
   },
+  ...clusterSpecReferencesIn(['new_cluster']),
 ];
+
+/** Every entry of both tables: what a watch of referenced objects compares. */
+export const ALL_REFERENCE_KINDS: readonly TaskReferenceKind[] = [
+  ...TASK_REFERENCE_KINDS,
+  ...CLUSTER_SPEC_REFERENCE_KINDS,
+];
+
+/** A place in a payload where references may sit: the object, its path for messages, and its table. */
+export interface ReferenceSite {
+  readonly site: Json;
+  /** Where it is: `spec.settings.tasks[ingest]`, `spec.settings.job_clusters[etl].new_cluster`. */
+  readonly path: string;
+  readonly kinds: readonly TaskReferenceKind[];
+}
 
 /** Every task of a task list, for-each inner tasks included, with its path for messages. */
 export function* tasksOf(tasks: unknown, path: string): Generator<{ task: Json; path: string }> {
@@ -61,13 +126,48 @@ export function* tasksOf(tasks: unknown, path: string): Generator<{ task: Json; 
   }
 }
 
-function holderOf(task: Json, holder: readonly string[]): Json | undefined {
-  let current: unknown = task;
+/** The sites of a task list: each task (for-each inner tasks included), with the task table. */
+export function* taskSites(tasks: unknown, path: string): Generator<ReferenceSite> {
+  for (const { task, path: at } of tasksOf(tasks, path)) {
+    yield { site: task, path: at, kinds: TASK_REFERENCE_KINDS };
+  }
+}
+
+/** The sites of a `job_clusters` list: each job cluster's `new_cluster`, with the cluster spec table. */
+export function* jobClusterSites(jobClusters: unknown, path: string): Generator<ReferenceSite> {
+  if (!Array.isArray(jobClusters)) return;
+  for (const jobCluster of jobClusters as Json[]) {
+    const spec = jobCluster.new_cluster;
+    if (!spec || typeof spec !== 'object') continue;
+    yield {
+      site: spec as Json,
+      path: `${path}[${String(jobCluster.job_cluster_key ?? '?')}].new_cluster`,
+      kinds: CLUSTER_SPEC_REFERENCE_KINDS,
+    };
+  }
+}
+
+/** The one site of a cluster spec (a DatabricksCluster's `spec.settings`). */
+export function* clusterSpecSites(spec: unknown, path: string): Generator<ReferenceSite> {
+  if (spec && typeof spec === 'object') {
+    yield { site: spec as Json, path, kinds: CLUSTER_SPEC_REFERENCE_KINDS };
+  }
+}
+
+/** The sites of job settings or a runs/submit payload at `path`: its tasks and its job clusters. */
+export function* settingsSites(settings: unknown, path: string): Generator<ReferenceSite> {
+  const value = (settings ?? {}) as Json;
+  yield* taskSites(value.tasks, `${path}.tasks`);
+  yield* jobClusterSites(value.job_clusters, `${path}.job_clusters`);
+}
+
+function holderOf(site: Json, holder: readonly string[]): Json | undefined {
+  let current: unknown = site;
   for (const field of holder) current = (current as Json | undefined)?.[field];
   return current && typeof current === 'object' ? (current as Json) : undefined;
 }
 
-/** A reference found in a task list. */
+/** A reference found in a payload. */
 export interface TaskReference {
   readonly reference: TaskReferenceKind;
   /** The referenced object's name, in the referrer's namespace. */
@@ -76,17 +176,42 @@ export interface TaskReference {
   readonly field: string;
 }
 
-/** The references `tasks` holds, each with its field path under `path`. */
-export function taskReferences(tasks: unknown, path: string): TaskReference[] {
+/** The references held at `sites`. */
+export function referencesAt(sites: Iterable<ReferenceSite>): TaskReference[] {
   const found: TaskReference[] = [];
-  for (const { task, path: at } of tasksOf(tasks, path)) {
-    for (const reference of TASK_REFERENCE_KINDS) {
-      const ref = holderOf(task, reference.holder)?.[reference.ref] as { name?: unknown } | undefined;
+  for (const { site, path, kinds } of sites) {
+    for (const reference of kinds) {
+      const ref = holderOf(site, reference.holder)?.[reference.ref] as { name?: unknown } | undefined;
       if (typeof ref?.name !== 'string') continue;
-      found.push({ reference, name: ref.name, field: [at, ...reference.holder, reference.ref].join('.') });
+      found.push({ reference, name: ref.name, field: [path, ...reference.holder, reference.ref].join('.') });
     }
   }
   return found;
+}
+
+/**
+ * Replaces, in place, every `_ref` held at `sites` by what `resolve` answers for it (an ID or a path),
+ * under the Databricks field it stands in for. `resolve` may throw to stop at an unresolvable reference.
+ */
+export function replaceReferencesAt(
+  sites: Iterable<ReferenceSite>,
+  resolve: (reference: TaskReference) => unknown,
+): void {
+  for (const { site, path, kinds } of sites) {
+    for (const reference of kinds) {
+      const holder = holderOf(site, reference.holder);
+      const ref = holder?.[reference.ref] as { name?: unknown } | undefined;
+      if (!holder || typeof ref?.name !== 'string') continue;
+      const field = [path, ...reference.holder, reference.ref].join('.');
+      holder[reference.replaceWith] = resolve({ reference, name: ref.name, field });
+      delete holder[reference.ref];
+    }
+  }
+}
+
+/** The references `tasks` holds, each with its field path under `path`. */
+export function taskReferences(tasks: unknown, path: string): TaskReference[] {
+  return referencesAt(taskSites(tasks, path));
 }
 
 /**
@@ -99,16 +224,7 @@ export function replaceTaskReferences<T>(
   resolve: (reference: TaskReference) => unknown,
 ): T[] {
   const copy: unknown = structuredClone(tasks);
-  for (const { task, path: at } of tasksOf(copy, path)) {
-    for (const reference of TASK_REFERENCE_KINDS) {
-      const holder = holderOf(task, reference.holder);
-      const ref = holder?.[reference.ref] as { name?: unknown } | undefined;
-      if (!holder || typeof ref?.name !== 'string') continue;
-      const field = [at, ...reference.holder, reference.ref].join('.');
-      holder[reference.replaceWith] = resolve({ reference, name: ref.name, field });
-      delete holder[reference.ref];
-    }
-  }
+  replaceReferencesAt(taskSites(copy, path), resolve);
   // The copy has the shape of `tasks`, with `_ref` fields swapped for the fields Databricks reads.
   return copy as T[];
 }

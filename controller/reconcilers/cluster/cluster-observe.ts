@@ -12,6 +12,7 @@ import { OBSERVED_REASON, inSyncCondition, observedMessage } from '../managed/ob
 import { isLeftBehindFor, refuseIfOwnedElsewhere, withoutOwnerTags } from '../managed/ownership.js';
 import type { ClusterContext, DatabricksCluster } from './cluster-types.js';
 import { clusterSettingsDifferences } from './cluster-decision.js';
+import { resolvedClusterSettings } from './cluster-references.js';
 import { observedStatus } from './cluster-state.js';
 import { ClusterView } from './cluster-view.js';
 
@@ -54,7 +55,10 @@ export async function observeCluster(
   const { cluster_id: clusterId } = observed;
   const remote = observed.spec ?? observed;
   const drifted = clusterSettingsDifferences(
-    { ...cluster.spec.settings, custom_tags: withoutOwnerTags(cluster.spec.settings.custom_tags) ?? {} },
+    {
+      ...resolvedClusterSettings(cluster, context.references),
+      custom_tags: withoutOwnerTags(cluster.spec.settings.custom_tags) ?? {},
+    },
     { ...remote, custom_tags: withoutOwnerTags(tagsOf(observed)) ?? {} },
   );
   const state = observed.state ?? 'UNKNOWN';

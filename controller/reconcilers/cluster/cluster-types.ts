@@ -11,6 +11,7 @@ import type { ResourceType } from '../../runtime/kube-client.js';
 import type { ObjectStore } from '../../runtime/object-store.js';
 import { type ManagedContext, type ManagedObject } from '../managed/managed.js';
 import { resourceOf } from '../managed/resources.js';
+import type { ReferenceStores } from '../managed/references.js';
 import { type ListingFreshness } from '../managed/shared-listing.js';
 import type { StaggeredCycle } from '../managed/staggered-cycle.js';
 
@@ -30,4 +31,6 @@ export interface ClusterContext extends ManagedContext {
   readonly view?: ListingFreshness;
   /** When each cluster's permissions are read again (those with `spec.permissions` only). */
   readonly permissionsCycle: StaggeredCycle;
+  /** Where `policy_ref`, `instance_pool_ref` and `driver_instance_pool_ref` are resolved from. */
+  readonly references: ReferenceStores;
 }

@@ -59,6 +59,9 @@ import { withOwnerTags } from '../managed/ownership.js';
 import { applyObjectPermissions } from '../managed/permissions.js';
 import { freshUntilResync } from '../managed/shared-listing.js';
 import { StaggeredCycle } from '../managed/staggered-cycle.js';
+import { clusterSpecSites } from '../../drift/task-references.js';
+import { resolvedClusterSettings } from './cluster-references.js';
+import { referenceStores, referenceWatches, type ReferenceStores } from '../managed/references.js';
 import { CLUSTERS, type DatabricksCluster, type ClusterContext } from './cluster-types.js';
 
 export { CLUSTERS, type DatabricksCluster, type ClusterContext } from './cluster-types.js';
@@ -72,7 +75,7 @@ async function applyCluster(
   context: ClusterContext,
   checkpoint: Checkpoint<DatabricksClusterStatus>,
 ): Promise<Applied<DatabricksClusterStatus>> {
-  const settings = desiredClusterSettings(cluster);
+  const settings = desiredClusterSettings(cluster, context.references);
   const settingsHash = contentHash(settings);
   const wanted = cluster.spec.state ?? 'Running';
   const previous = cluster.status ?? {};
@@ -271,8 +274,14 @@ async function writeSettings(
   };
 }
 
-/** `spec.settings` as Databricks should have it: the ownership marker added to `custom_tags`. */
-export function desiredClusterSettings(cluster: DatabricksCluster): ClusterSpec {
+/**
+ * `spec.settings` as Databricks should have it: references resolved from `references` (a spec without
+ * any needs none), the ownership marker added to `custom_tags`.
+ */
+export function desiredClusterSettings(
+  cluster: DatabricksCluster,
+  references?: ReferenceStores,
+): ClusterSpec {
   const customTags = withOwnerTags(cluster.spec.settings.custom_tags, cluster);
   const count = Object.keys(customTags).length;
   if (count > MAX_CUSTOM_TAGS) {
@@ -281,7 +290,7 @@ export function desiredClusterSettings(cluster: DatabricksCluster): ClusterSpec 
       `spec.settings.custom_tags: with the 2 ownership tags (k8s-owner, k8s-owner-uid) the cluster would carry ${count} custom tags, over Databricks' limit of ${MAX_CUSTOM_TAGS}; remove ${count - MAX_CUSTOM_TAGS}`,
     );
   }
-  return { ...cluster.spec.settings, custom_tags: customTags };
+  return { ...resolvedClusterSettings(cluster, references), custom_tags: customTags };
 }
 
 function sizeOf(
@@ -322,17 +331,22 @@ async function cleanupCluster(
   return { events: [note('Deleted', 'DeleteCluster', `permanently deleted cluster ${clusterId}`)] };
 }
 
-/** The DatabricksCluster kind, for `managedController`: woken by its workspace only. */
+/** The DatabricksCluster kind, for `managedController`: woken by its workspace, policy and pools. */
 export const clusterKind: ManagedKind<DatabricksCluster, DatabricksClusterStatus, ClusterContext> = {
   kind: 'DatabricksCluster',
   informer: ({ DatabricksCluster }) => DatabricksCluster,
   resource: CLUSTERS,
-  context: ({ informer, config }, base) => ({
+  context: ({ informer, informers, config }, base) => ({
     ...base,
     clusters: informer.store,
     view: freshUntilResync(informer, config.resyncPeriodMs),
     permissionsCycle: new StaggeredCycle(config.slowResyncPeriodMs),
+    references: referenceStores(informers),
   }),
+  // A cluster spec's policy and pools: their readiness and IDs wake the cluster.
+  watches: referenceWatches<DatabricksCluster>((cluster) =>
+    clusterSpecSites(cluster.spec.settings, 'spec.settings'),
+  ),
   apply: applyCluster,
   cleanup: cleanupCluster,
   observe: observeCluster,

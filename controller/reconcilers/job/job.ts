@@ -33,7 +33,8 @@ import { jobName, placeJob } from './job-placement.js';
 import { JobView, defaultJobViewOptions, isActiveRun } from './job-view.js';
 import { type Applied, type CleanedUp, type Checkpoint } from '../managed/managed.js';
 import { withOwnerTags } from '../managed/ownership.js';
-import { referenceWatches, resolveTaskReferences } from '../managed/references.js';
+import { settingsSites } from '../../drift/task-references.js';
+import { referenceStores, referenceWatches, resolveReferences } from '../managed/references.js';
 import { freshUntilResync } from '../managed/shared-listing.js';
 import { StaggeredCycle } from '../managed/staggered-cycle.js';
 import { JOBS, type DatabricksJob, type JobContext } from './job-types.js';
@@ -106,21 +107,14 @@ async function applyJob(
  * the ownership marker added.
  */
 export function desiredJobSettings(job: DatabricksJob, context: Pick<JobContext, 'references'>): JobSettings {
-  const namespace = job.metadata.namespace ?? '';
-  const settings: JobSettings = {
-    ...job.spec.settings,
-    name: jobName(job),
-    tags: withOwnerTags(job.spec.settings.tags, job),
-  };
-  const tasks = resolveTaskReferences(
-    job.spec.settings.tasks,
-    namespace,
+  const resolved = resolveReferences(
+    job.spec.settings,
+    (copy) => settingsSites(copy, 'spec.settings'),
+    job.metadata.namespace ?? '',
     context.references,
-    'spec.settings.tasks',
     { kind: 'DatabricksJob', workspace: job.spec.workspaceRef.name },
   );
-  if (tasks) settings.tasks = tasks;
-  return settings;
+  return { ...resolved, name: jobName(job), tags: withOwnerTags(job.spec.settings.tags, job) };
 }
 
 /** What status says about the newest run of job `jobId`, when the recent runs no longer show one. */
@@ -213,7 +207,7 @@ export const jobKind: ManagedKind<DatabricksJob, DatabricksJobStatus, JobContext
   kind: 'DatabricksJob',
   informer: ({ DatabricksJob }) => DatabricksJob,
   resource: JOBS,
-  watches: referenceWatches<DatabricksJob>((job) => job.spec.settings.tasks),
+  watches: referenceWatches<DatabricksJob>((job) => settingsSites(job.spec.settings, 'spec.settings')),
   context: ({ informer, informers, config, options }, base) => {
     const { activeRunPollMs } = { ...defaultJobTiming, ...options.jobTiming };
     return {
@@ -228,11 +222,7 @@ export const jobKind: ManagedKind<DatabricksJob, DatabricksJobStatus, JobContext
       },
       activeRunPollMs,
       permissionsCycle: new StaggeredCycle(config.slowResyncPeriodMs),
-      references: {
-        clusters: informers.DatabricksCluster.store,
-        jobs: informer.store,
-        notebooks: informers.DatabricksNotebook.store,
-      },
+      references: referenceStores(informers),
     };
   },
   apply: applyJob,

@@ -41,14 +41,16 @@ import {
   type CleanedUp,
 } from '../managed/managed.js';
 import {
+  referenceStores,
   referenceWatches,
   referenceTargetChanged,
-  resolveTaskReferences,
+  resolveReferences,
   type ReferenceStores,
 } from '../managed/references.js';
 import { RunPollers, defaultRunPollingOptions, isRunFinished } from './run-poller.js';
 import { describeState, fieldsOf, finishedConditions, statusOf, withOutputs } from './run-status.js';
 import { resourceOf } from '../managed/resources.js';
+import { settingsSites } from '../../drift/task-references.js';
 
 /** The `databricksruns` resource. */
 export const RUNS: ResourceType = resourceOf(DATABRICKS_RUN);
@@ -185,18 +187,14 @@ async function startRun(
   }
   const submit = run.spec.submit;
   if (!submit) throw new Error('spec has neither jobRef nor submit; the CRD requires exactly one');
-  const tasks = resolveTaskReferences(
-    submit.tasks,
+  const resolved = resolveReferences(
+    submit,
+    (copy) => settingsSites(copy, 'spec.submit'),
     namespace,
     context.references,
-    'spec.submit.tasks',
     referrer,
   );
-  const settings: RunSubmitSettings = {
-    ...submit,
-    run_name: submit.run_name ?? run.metadata.name,
-    ...(tasks ? { tasks } : {}),
-  };
+  const settings: RunSubmitSettings = { ...resolved, run_name: submit.run_name ?? run.metadata.name };
   const { run_id } = await client.jobs.submit(settings, { idempotency_token });
   const runId = formatId(run_id);
   return { runId, event: note('Started', 'SubmitRun', `submitted one-time run ${runId}`) };
@@ -336,7 +334,9 @@ export const runKind: ManagedKind<DatabricksRun, DatabricksRunStatus, RunContext
         notStarted(run) && run.spec.jobRef ? [`${run.metadata.namespace ?? ''}/${run.spec.jobRef.name}`] : [],
       referenceTargetChanged,
     ),
-    ...referenceWatches<DatabricksRun>((run) => (notStarted(run) ? run.spec.submit?.tasks : undefined)),
+    ...referenceWatches<DatabricksRun>((run) =>
+      notStarted(run) ? settingsSites(run.spec.submit, 'spec.submit') : [],
+    ),
   ],
   context: ({ manager, informers, enqueue }, base) => {
     const pollers = new RunPollers(enqueue, defaultRunPollingOptions, manager.logger);
@@ -345,11 +345,7 @@ export const runKind: ManagedKind<DatabricksRun, DatabricksRunStatus, RunContext
       ...base,
       jobs: informers.DatabricksJob.store,
       pollers,
-      references: {
-        clusters: informers.DatabricksCluster.store,
-        jobs: informers.DatabricksJob.store,
-        notebooks: informers.DatabricksNotebook.store,
-      },
+      references: referenceStores(informers),
     };
   },
   // A run whose end is in status is never looked at again: no client, no call, no requeue.

@@ -1,0 +1,119 @@
+import {
+  CLUSTER_SPEC_REFERENCE_KINDS,
+  TASK_REFERENCE_KINDS,
+  clusterSpecSites,
+  referencesAt,
+  replaceReferencesAt,
+  replaceTaskReferences,
+  settingsSites,
+  taskReferences,
+} from '../../../controller/drift/task-references.js';
+
+const settings = () => ({
+  job_clusters: [
+    {
+      job_cluster_key: 'etl',
+      new_cluster: {
+        spark_version: '15.4.x-scala2.12',
+        policy_ref: { name: 'etl-policy' },
+        instance_pool_ref: { name: 'workers' },
+        driver_instance_pool_ref: { name: 'drivers' },
+      },
+    },
+    { job_cluster_key: 'plain', new_cluster: { spark_version: '15.4.x-scala2.12', policy_id: 'ABC' } },
+  ],
+  tasks: [
+    {
+      task_key: 'ingest',
+      notebook_task: { notebook_ref: { name: 'ingest' } },
+      new_cluster: { spark_version: '15.4.x-scala2.12', policy_ref: { name: 'small' } },
+    },
+    {
+      task_key: 'loop',
+      for_each_task: {
+        inputs: '[1]',
+        task: {
+          task_key: 'inner',
+          notebook_task: { notebook_path: '/x' },
+          new_cluster: { spark_version: '15.4.x-scala2.12', instance_pool_ref: { name: 'workers' } },
+        },
+      },
+    },
+  ],
+});
+
+describe('reference sites', () => {
+  it('finds every reference of job settings: tasks, for-each inner tasks, their new_cluster, and job clusters', () => {
+    const found = referencesAt(settingsSites(settings(), 'spec.settings')).map(
+      ({ reference, name, field }) => [reference.kind, name, field],
+    );
+    expect(found).toEqual([
+      ['DatabricksNotebook', 'ingest', 'spec.settings.tasks[ingest].notebook_task.notebook_ref'],
+      ['DatabricksClusterPolicy', 'small', 'spec.settings.tasks[ingest].new_cluster.policy_ref'],
+      [
+        'DatabricksInstancePool',
+        'workers',
+        'spec.settings.tasks[loop].for_each_task.task.new_cluster.instance_pool_ref',
+      ],
+      ['DatabricksClusterPolicy', 'etl-policy', 'spec.settings.job_clusters[etl].new_cluster.policy_ref'],
+      ['DatabricksInstancePool', 'workers', 'spec.settings.job_clusters[etl].new_cluster.instance_pool_ref'],
+      [
+        'DatabricksInstancePool',
+        'drivers',
+        'spec.settings.job_clusters[etl].new_cluster.driver_instance_pool_ref',
+      ],
+    ]);
+  });
+
+  it('replaces each reference by the field it stands in for, and leaves ID fields alone', () => {
+    const copy = settings();
+    replaceReferencesAt(settingsSites(copy, 'spec.settings'), ({ reference, name }) =>
+      reference.kind === 'DatabricksNotebook' ? `/Shared/${name}` : `${reference.replaceWith}:${name}`,
+    );
+    expect(copy.job_clusters[0]?.new_cluster).toEqual({
+      spark_version: '15.4.x-scala2.12',
+      policy_id: 'policy_id:etl-policy',
+      instance_pool_id: 'instance_pool_id:workers',
+      driver_instance_pool_id: 'driver_instance_pool_id:drivers',
+    });
+    expect(copy.job_clusters[1]?.new_cluster).toEqual({
+      spark_version: '15.4.x-scala2.12',
+      policy_id: 'ABC',
+    });
+    expect(copy.tasks[0]).toEqual({
+      task_key: 'ingest',
+      notebook_task: { notebook_path: '/Shared/ingest' },
+      new_cluster: { spark_version: '15.4.x-scala2.12', policy_id: 'policy_id:small' },
+    });
+    expect(copy.tasks[1]?.for_each_task?.task.new_cluster).toEqual({
+      spark_version: '15.4.x-scala2.12',
+      instance_pool_id: 'instance_pool_id:workers',
+    });
+  });
+
+  it('finds a cluster spec’s own references at its path', () => {
+    const spec = { spark_version: '15.4.x-scala2.12', policy_ref: { name: 'p' }, instance_pool_id: 'x' };
+    expect(referencesAt(clusterSpecSites(spec, 'spec.settings')).map(({ field }) => field)).toEqual([
+      'spec.settings.policy_ref',
+    ]);
+  });
+
+  it('keeps the task-list helpers plan uses: the references of tasks, and a resolved copy', () => {
+    const { tasks } = settings();
+    expect(taskReferences(tasks, 'tasks').map(({ field }) => field)).toContain(
+      'tasks[ingest].new_cluster.policy_ref',
+    );
+    const resolved = replaceTaskReferences(tasks, 'tasks', () => 'ID');
+    expect(resolved[0]?.new_cluster).toEqual({ spark_version: '15.4.x-scala2.12', policy_id: 'ID' });
+    expect(tasks[0]?.new_cluster?.policy_ref).toEqual({ name: 'small' });
+  });
+
+  it('gives the entries naming one kind one index and one status field, so one watch serves them', () => {
+    const all = [...TASK_REFERENCE_KINDS, ...CLUSTER_SPEC_REFERENCE_KINDS];
+    const byIndex = new Map<string, Set<string>>();
+    for (const { index, kind, statusField } of all) {
+      byIndex.set(index, (byIndex.get(index) ?? new Set()).add(`${kind}.${statusField}`));
+    }
+    for (const targets of byIndex.values()) expect(targets.size).toBe(1);
+  });
+});
