@@ -24,7 +24,7 @@ import {
   type SecretScope,
 } from '../../controller/databricks/index.js';
 import { CONTENT_MAX_BYTES } from '../../lib/index.js';
-import { OWNER_TAG, OWNER_UID_TAG } from './ownership-marker.js';
+import { OWNER_TAG, OWNER_UID_TAG } from '../../controller/drift/ownership-marker.js';
 
 /** The read calls import makes, and nothing else. */
 export interface WorkspaceReads {

@@ -32,7 +32,8 @@ import {
   defaultScopeName,
 } from '../../lib/crds/index.js';
 import type { WorkspaceReads } from '../import/workspace-reader.js';
-import { OWNER_TAG, OWNER_UID_TAG } from '../import/ownership-marker.js';
+import { dbfsPath, workspacePath } from '../../controller/drift/object-paths.js';
+import { OWNER_TAG, OWNER_UID_TAG, withoutOwnerTags } from '../../controller/drift/ownership-marker.js';
 import { isKind, type KeyValues, type PlannedObject, type PlannedObjects } from './planned-objects.js';
 
 /** What the controller would do with one object. */
@@ -72,11 +73,6 @@ type Json = Record<string, unknown>;
 const keyOf = (object: { namespace: string; name: string }): string => `${object.namespace}/${object.name}`;
 
 /** `tags` without the ownership marker. */
-function unmarked(tags: Tags): Record<string, string> | undefined {
-  if (!tags) return undefined;
-  const { [OWNER_TAG]: _owner, [OWNER_UID_TAG]: _uid, ...rest } = tags;
-  return rest;
-}
 
 /** Whose a Databricks object is, by its marker, seen from `object`. */
 function ownerOf(tags: Tags, object: PlannedObject): 'ours' | 'unmarked' | { other: string } {
@@ -94,14 +90,6 @@ function sha256(bytes: Uint8Array): string {
 }
 
 /** `path` as the workspace spells it: no repeated or trailing slashes. */
-function workspacePath(path: string): string {
-  return `/${path.split('/').filter(Boolean).join('/')}`;
-}
-
-/** A DBFS path without the `dbfs:` scheme. */
-function dbfsPath(path: string): string {
-  return path.replace(/^dbfs:/, '');
-}
 
 async function unlessMissing<T>(read: Promise<T>): Promise<T | undefined> {
   try {
@@ -416,7 +404,7 @@ function planJob(
     return { action: 'refuse', target: located.target, changes: [], note: located.refused };
   if (!located.found) return { action: 'create', changes: [], ...(note ? { note } : {}) };
   const target = `job ${formatId(located.found.job_id)}`;
-  const observed = { ...located.found.settings, tags: unmarked(located.found.settings?.tags) };
+  const observed = { ...located.found.settings, tags: withoutOwnerTags(located.found.settings?.tags) };
   const paths = jobDiff.differences(settings as Json, observed as Json).map((difference) => difference.path);
   return settingsPlan(located.owner, target, paths, note);
 }
@@ -454,7 +442,7 @@ function planCluster(
   const found = located.found;
   const desired: ClusterSpec = { ...cluster.spec.settings };
   const returned = (found.spec ?? found) as Json;
-  const observed = { ...returned, custom_tags: unmarked(clusterTags(found)) };
+  const observed = { ...returned, custom_tags: withoutOwnerTags(clusterTags(found)) };
   const paths = clusterDiff.differences(desired as Json, observed).map((difference) => difference.path);
   const wanted = cluster.spec.state ?? 'Running';
   const state = found.state ?? 'UNKNOWN';

@@ -1,8 +1,6 @@
 import { clusterDriftRules, jobDriftRules } from '../../controller/drift/drift-rules.js';
 import { SettingsDiff, type SettableFieldsSchema } from '../../controller/drift/settings-diff.js';
 import { FILLED_IN, writtenClusterSettings, writtenJobSettings } from '../../cli/import/written-settings.js';
-import { OWNER_TAG, OWNER_UID_TAG } from '../../cli/import/ownership-marker.js';
-import * as ownership from '../../controller/reconcilers/managed/ownership.js';
 import { AllPurposeClusterSettings, JobSettings } from '../../lib/crds/index.js';
 
 /** Job settings as jobs/get returns them for a job made with a few settings of its own. */
@@ -157,12 +155,5 @@ describe('settings as a person would have written them', () => {
       .filter((rule) => rule.values === undefined)
       .map((rule) => rule.field.split('.').pop()!);
     expect([...new Set(valueless)].filter((field) => FILLED_IN[field] === undefined)).toEqual([]);
-  });
-
-  it("skips objects by the controller's own marker tags", () => {
-    expect({ OWNER_TAG, OWNER_UID_TAG }).toEqual({
-      OWNER_TAG: ownership.OWNER_TAG,
-      OWNER_UID_TAG: ownership.OWNER_UID_TAG,
-    });
   });
 });

@@ -16,6 +16,7 @@
  * - Deleted: `deletionPolicy` Delete (default) deletes the file status recorded (already gone is fine),
  *   Retain leaves it. A path changed in the spec moves the file the same way.
  */
+import { dbfsPath } from '../../drift/object-paths.js';
 import {
   DATABRICKS_DBFS_FILE,
   MAX_INLINE_CONTENT_BASE64,
@@ -72,7 +73,7 @@ function dbfsDirectories(client: DatabricksClient, freshness?: ListingFreshness)
   let directories = directoryViews.get(client);
   if (!directories) {
     directories = new FolderListings<FileInfo>(
-      { list: (directory) => client.dbfs.list(directory), pathOf: (item) => item.path, normalize: plainPath },
+      { list: (directory) => client.dbfs.list(directory), pathOf: (item) => item.path, normalize: dbfsPath },
       freshness ?? defaultListingFreshness,
     );
     directoryViews.set(client, directories);
@@ -314,15 +315,7 @@ async function cleanupDbfsFile(
 
 /** `dbfs:/a/b` and `/a/b` are the same file. */
 function samePath(a: string, b: string): boolean {
-  return plainPath(a) === plainPath(b);
-}
-
-/** A DBFS path without the `dbfs:` scheme, repeated slashes or a trailing slash: `/a/b`. */
-function plainPath(path: string): string {
-  return path
-    .replace(/^dbfs:/, '')
-    .replace(/\/+/g, '/')
-    .replace(/(.)\/$/, '$1');
+  return dbfsPath(a) === dbfsPath(b);
 }
 
 /** The DatabricksDbfsFile kind, for `managedController`: woken by its workspace only. */

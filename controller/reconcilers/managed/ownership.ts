@@ -8,12 +8,10 @@
  */
 import type { KubeObject } from '../../runtime/kube-client.js';
 import type { ObjectStore } from '../../runtime/object-store.js';
+import { OWNER_TAG, OWNER_UID_TAG } from '../../drift/ownership-marker.js';
 import { NotReadyError } from './managed.js';
 
-/** Tag naming the owner as `namespace/name`. */
-export const OWNER_TAG = 'k8s-owner';
-/** Tag holding the owner's `metadata.uid`. */
-export const OWNER_UID_TAG = 'k8s-owner-uid';
+export { OWNER_TAG, OWNER_UID_TAG, withoutOwnerTags } from '../../drift/ownership-marker.js';
 
 /** Databricks tag values are at most 256 characters; a longer owner name is cut (the UID decides). */
 const MAX_TAG_VALUE = 255;
@@ -30,15 +28,6 @@ export function withOwnerTags(
   owner: KubeObject,
 ): Record<string, string> {
   return { ...tags, ...ownerTags(owner) };
-}
-
-/** `tags` without the marker, as the user wrote them. */
-export function withoutOwnerTags(
-  tags: Readonly<Record<string, string>> | undefined,
-): Record<string, string> | undefined {
-  if (!tags) return undefined;
-  const { [OWNER_TAG]: _owner, [OWNER_UID_TAG]: _uid, ...rest } = tags;
-  return rest;
 }
 
 /** Who a Databricks object belongs to, judged by its tags. */

@@ -21,6 +21,7 @@
  * - Deleted: `deletionPolicy` Delete (default) deletes what status recorded (already gone is fine),
  *   Retain leaves it. A path changed in the spec moves the notebook the same way.
  */
+import { workspacePath } from '../../drift/object-paths.js';
 import {
   DATABRICKS_NOTEBOOK,
   IMPORTED_OBJECT_TYPES,
@@ -301,11 +302,6 @@ function importFor(
     default:
       return undefined;
   }
-}
-
-/** `path` as the workspace spells it: no repeated or trailing slashes. */
-function workspacePath(path: string): string {
-  return `/${path.split('/').filter(Boolean).join('/')}`;
 }
 
 /**

@@ -1,0 +1,17 @@
+/**
+ * One spelling of each path a spec names, so that two spellings of the same object compare equal: the
+ * reconcilers and `plan` both compare through these.
+ */
+
+/** A workspace path with one leading slash and no empty or trailing segments: `/Users/a/nb`. */
+export function workspacePath(path: string): string {
+  return `/${path.split('/').filter(Boolean).join('/')}`;
+}
+
+/** A DBFS path without the `dbfs:` scheme, repeated slashes or a trailing slash: `/a/b`. */
+export function dbfsPath(path: string): string {
+  return path
+    .replace(/^dbfs:/, '')
+    .replace(/\/+/g, '/')
+    .replace(/(.)\/$/, '$1');
+}
