@@ -17638,6 +17638,1944 @@ export function toJson_DatabricksNotebookSpecContentFromSecretKeyRef(obj: Databr
 
 
 /**
+ * DatabricksPipeline is a Lakeflow Declarative Pipeline (Delta Live Tables): spec.settings is the pipeline specification, verbatim.
+ *
+ * @schema DatabricksPipeline
+ */
+export class DatabricksPipeline extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "DatabricksPipeline"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'databricks.operator.dev/v1alpha1',
+    kind: 'DatabricksPipeline',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "DatabricksPipeline".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: DatabricksPipelineProps): any {
+    return {
+      ...DatabricksPipeline.GVK,
+      ...toJson_DatabricksPipelineProps(props),
+    };
+  }
+
+  /**
+   * Defines a "DatabricksPipeline" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: DatabricksPipelineProps) {
+    super(scope, id, {
+      ...DatabricksPipeline.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...DatabricksPipeline.GVK,
+      ...toJson_DatabricksPipelineProps(resolved),
+    };
+  }
+}
+
+/**
+ * DatabricksPipeline is a Lakeflow Declarative Pipeline (Delta Live Tables): spec.settings is the pipeline specification, verbatim.
+ *
+ * @schema DatabricksPipeline
+ */
+export interface DatabricksPipelineProps {
+  /**
+   * @schema DatabricksPipeline#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * The desired Lakeflow Declarative Pipeline. The controller creates or edits it to match settings; a continuous pipeline is kept running, a triggered one is updated only by jobs (pipeline_task) or users.
+   *
+   * @schema DatabricksPipeline#spec
+   */
+  readonly spec: DatabricksPipelineSpec;
+}
+
+/**
+ * Converts an object of type 'DatabricksPipelineProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksPipelineProps(obj: DatabricksPipelineProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_DatabricksPipelineSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The desired Lakeflow Declarative Pipeline. The controller creates or edits it to match settings; a continuous pipeline is kept running, a triggered one is updated only by jobs (pipeline_task) or users.
+ *
+ * @schema DatabricksPipelineSpec
+ */
+export interface DatabricksPipelineSpec {
+  /**
+   * The DatabricksWorkspace (host and credentials) this object lives in. It must be in the same namespace, and cannot change: to move an object to another workspace, delete it and create a new one.
+   *
+   * @schema DatabricksPipelineSpec#workspaceRef
+   */
+  readonly workspaceRef: DatabricksPipelineSpecWorkspaceRef;
+
+  /**
+   * The pipeline settings, verbatim (snake_case), as pipelines/create and pipelines/{id} take them.
+   *
+   * @schema DatabricksPipelineSpec#settings
+   */
+  readonly settings: DatabricksPipelineSpecSettings;
+
+  /**
+   * Who may view, run, manage or own the pipeline.
+   *
+   * @schema DatabricksPipelineSpec#permissions
+   */
+  readonly permissions?: DatabricksPipelineSpecPermissions;
+
+  /**
+   * What happens to the Databricks object when this object is deleted: Delete removes it, Retain leaves it.
+   *
+   * @schema DatabricksPipelineSpec#deletionPolicy
+   */
+  readonly deletionPolicy?: DatabricksPipelineSpecDeletionPolicy;
+
+  /**
+   * Manage (default): the controller makes the Databricks object match the spec. Observe: it only reads the object (the one the spec names by ID, the one status recorded, or the one carrying this object's marker), reports in status its ID, the InSync condition and driftedFields, and never writes to Databricks: nothing is created, changed, marked or deleted, whatever deletionPolicy says. Switching to Manage makes the controller take the object over.
+   *
+   * @schema DatabricksPipelineSpec#managementPolicy
+   */
+  readonly managementPolicy?: DatabricksPipelineSpecManagementPolicy;
+
+  /**
+   * Adopt this existing pipeline instead of creating one. Its settings are replaced by spec.settings.
+   *
+   * @schema DatabricksPipelineSpec#pipelineId
+   */
+  readonly pipelineId?: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksPipelineSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksPipelineSpec(obj: DatabricksPipelineSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'workspaceRef': toJson_DatabricksPipelineSpecWorkspaceRef(obj.workspaceRef),
+    'settings': toJson_DatabricksPipelineSpecSettings(obj.settings),
+    'permissions': toJson_DatabricksPipelineSpecPermissions(obj.permissions),
+    'deletionPolicy': obj.deletionPolicy,
+    'managementPolicy': obj.managementPolicy,
+    'pipelineId': obj.pipelineId,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The DatabricksWorkspace (host and credentials) this object lives in. It must be in the same namespace, and cannot change: to move an object to another workspace, delete it and create a new one.
+ *
+ * @schema DatabricksPipelineSpecWorkspaceRef
+ */
+export interface DatabricksPipelineSpecWorkspaceRef {
+  /**
+   * Name of the DatabricksWorkspace in the same namespace.
+   *
+   * @schema DatabricksPipelineSpecWorkspaceRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksPipelineSpecWorkspaceRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksPipelineSpecWorkspaceRef(obj: DatabricksPipelineSpecWorkspaceRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * The pipeline settings, verbatim (snake_case), as pipelines/create and pipelines/{id} take them.
+ *
+ * @schema DatabricksPipelineSpecSettings
+ */
+export interface DatabricksPipelineSpecSettings {
+  /**
+   * Name of the pipeline; unique in the workspace. Defaults to the DatabricksPipeline object name.
+   *
+   * @default the DatabricksPipeline object name.
+   * @schema DatabricksPipelineSpecSettings#name
+   */
+  readonly name?: string;
+
+  /**
+   * The sources the pipeline runs.
+   *
+   * @schema DatabricksPipelineSpecSettings#libraries
+   */
+  readonly libraries?: DatabricksPipelineSpecSettingsLibraries[];
+
+  /**
+   * Clusters of a classic pipeline.
+   *
+   * @schema DatabricksPipelineSpecSettings#clusters
+   */
+  readonly clusters?: DatabricksPipelineSpecSettingsClusters[];
+
+  /**
+   * Spark and pipeline configuration, keys kept verbatim.
+   *
+   * @schema DatabricksPipelineSpecSettings#configuration
+   */
+  readonly configuration?: { [key: string]: string };
+
+  /**
+   * Run continuously (the controller keeps an update running), rather than when triggered by a job or a user.
+   *
+   * @schema DatabricksPipelineSpecSettings#continuous
+   */
+  readonly continuous?: boolean;
+
+  /**
+   * Development mode: clusters are reused and failures are not retried.
+   *
+   * @schema DatabricksPipelineSpecSettings#development
+   */
+  readonly development?: boolean;
+
+  /**
+   * Unity Catalog catalog the pipeline publishes to.
+   *
+   * @schema DatabricksPipelineSpecSettings#catalog
+   */
+  readonly catalog?: string;
+
+  /**
+   * Default schema tables are published to (with catalog, or Hive metastore).
+   *
+   * @schema DatabricksPipelineSpecSettings#schema
+   */
+  readonly schema?: string;
+
+  /**
+   * Deprecated name of schema; set one, not both.
+   *
+   * @schema DatabricksPipelineSpecSettings#target
+   */
+  readonly target?: string;
+
+  /**
+   * DBFS root of a Hive metastore pipeline (checkpoints, tables); cannot change after creation.
+   *
+   * @schema DatabricksPipelineSpecSettings#storage
+   */
+  readonly storage?: string;
+
+  /**
+   * Root folder of the pipeline source files, added to sys.path.
+   *
+   * @schema DatabricksPipelineSpecSettings#root_path
+   */
+  readonly rootPath?: string;
+
+  /**
+   * Runtime channel; CURRENT when unset.
+   *
+   * @schema DatabricksPipelineSpecSettings#channel
+   */
+  readonly channel?: DatabricksPipelineSpecSettingsChannel;
+
+  /**
+   * Product edition; ADVANCED when unset.
+   *
+   * @schema DatabricksPipelineSpecSettings#edition
+   */
+  readonly edition?: DatabricksPipelineSpecSettingsEdition;
+
+  /**
+   * Run on Photon.
+   *
+   * @schema DatabricksPipelineSpecSettings#photon
+   */
+  readonly photon?: boolean;
+
+  /**
+   * Run on serverless compute (needs Unity Catalog; no clusters).
+   *
+   * @schema DatabricksPipelineSpecSettings#serverless
+   */
+  readonly serverless?: boolean;
+
+  /**
+   * Budget policy of a serverless pipeline.
+   *
+   * @schema DatabricksPipelineSpecSettings#budget_policy_id
+   */
+  readonly budgetPolicyId?: string;
+
+  /**
+   * Tags of the pipeline, keys kept verbatim; at most 23 (Databricks allows 25, and the controller adds its two ownership tags).
+   *
+   * @schema DatabricksPipelineSpecSettings#tags
+   */
+  readonly tags?: { [key: string]: string };
+
+  /**
+   * Notifications of pipeline events.
+   *
+   * @schema DatabricksPipelineSpecSettings#notifications
+   */
+  readonly notifications?: DatabricksPipelineSpecSettingsNotifications[];
+
+  /**
+   * Publish the event log to a Unity Catalog table.
+   *
+   * @schema DatabricksPipelineSpecSettings#event_log
+   */
+  readonly eventLog?: DatabricksPipelineSpecSettingsEventLog;
+
+  /**
+   * Who the pipeline runs as; its owner when unset.
+   *
+   * @schema DatabricksPipelineSpecSettings#run_as
+   */
+  readonly runAs?: DatabricksPipelineSpecSettingsRunAs;
+
+  /**
+   * Allow a name another pipeline uses (write-only).
+   *
+   * @schema DatabricksPipelineSpecSettings#allow_duplicate_names
+   */
+  readonly allowDuplicateNames?: boolean;
+}
+
+/**
+ * Converts an object of type 'DatabricksPipelineSpecSettings' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksPipelineSpecSettings(obj: DatabricksPipelineSpecSettings | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'libraries': obj.libraries?.map(y => toJson_DatabricksPipelineSpecSettingsLibraries(y)),
+    'clusters': obj.clusters?.map(y => toJson_DatabricksPipelineSpecSettingsClusters(y)),
+    'configuration': ((obj.configuration) === undefined) ? undefined : (Object.entries(obj.configuration).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'continuous': obj.continuous,
+    'development': obj.development,
+    'catalog': obj.catalog,
+    'schema': obj.schema,
+    'target': obj.target,
+    'storage': obj.storage,
+    'root_path': obj.rootPath,
+    'channel': obj.channel,
+    'edition': obj.edition,
+    'photon': obj.photon,
+    'serverless': obj.serverless,
+    'budget_policy_id': obj.budgetPolicyId,
+    'tags': ((obj.tags) === undefined) ? undefined : (Object.entries(obj.tags).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'notifications': obj.notifications?.map(y => toJson_DatabricksPipelineSpecSettingsNotifications(y)),
+    'event_log': toJson_DatabricksPipelineSpecSettingsEventLog(obj.eventLog),
+    'run_as': toJson_DatabricksPipelineSpecSettingsRunAs(obj.runAs),
+    'allow_duplicate_names': obj.allowDuplicateNames,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Who may view, run, manage or own the pipeline.
+ *
+ * @schema DatabricksPipelineSpecPermissions
+ */
+export interface DatabricksPipelineSpecPermissions {
+  /**
+   * Additive grants the listed permissions and leaves others alone; Authoritative makes the list the complete set of direct permissions.
+   *
+   * @schema DatabricksPipelineSpecPermissions#mode
+   */
+  readonly mode: DatabricksPipelineSpecPermissionsMode;
+
+  /**
+   * The permissions, verbatim as the Permissions API takes them.
+   *
+   * @schema DatabricksPipelineSpecPermissions#access_control_list
+   */
+  readonly accessControlList: DatabricksPipelineSpecPermissionsAccessControlList[];
+}
+
+/**
+ * Converts an object of type 'DatabricksPipelineSpecPermissions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksPipelineSpecPermissions(obj: DatabricksPipelineSpecPermissions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'mode': obj.mode,
+    'access_control_list': obj.accessControlList?.map(y => toJson_DatabricksPipelineSpecPermissionsAccessControlList(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * What happens to the Databricks object when this object is deleted: Delete removes it, Retain leaves it.
+ *
+ * @schema DatabricksPipelineSpecDeletionPolicy
+ */
+export enum DatabricksPipelineSpecDeletionPolicy {
+  /** Delete */
+  DELETE = "Delete",
+  /** Retain */
+  RETAIN = "Retain",
+}
+
+/**
+ * Manage (default): the controller makes the Databricks object match the spec. Observe: it only reads the object (the one the spec names by ID, the one status recorded, or the one carrying this object's marker), reports in status its ID, the InSync condition and driftedFields, and never writes to Databricks: nothing is created, changed, marked or deleted, whatever deletionPolicy says. Switching to Manage makes the controller take the object over.
+ *
+ * @schema DatabricksPipelineSpecManagementPolicy
+ */
+export enum DatabricksPipelineSpecManagementPolicy {
+  /** Manage */
+  MANAGE = "Manage",
+  /** Observe */
+  OBSERVE = "Observe",
+}
+
+/**
+ * A source of the pipeline. Set exactly one of notebook, file, glob, jar, whl, maven.
+ *
+ * @schema DatabricksPipelineSpecSettingsLibraries
+ */
+export interface DatabricksPipelineSpecSettingsLibraries {
+  /**
+   * A notebook holding pipeline code.
+   *
+   * @schema DatabricksPipelineSpecSettingsLibraries#notebook
+   */
+  readonly notebook?: DatabricksPipelineSpecSettingsLibrariesNotebook;
+
+  /**
+   * A source file holding pipeline code.
+   *
+   * @schema DatabricksPipelineSpecSettingsLibraries#file
+   */
+  readonly file?: DatabricksPipelineSpecSettingsLibrariesFile;
+
+  /**
+   * Every source file a path or glob matches.
+   *
+   * @schema DatabricksPipelineSpecSettingsLibraries#glob
+   */
+  readonly glob?: DatabricksPipelineSpecSettingsLibrariesGlob;
+
+  /**
+   * URI of a JAR (Scala pipelines).
+   *
+   * @schema DatabricksPipelineSpecSettingsLibraries#jar
+   */
+  readonly jar?: string;
+
+  /**
+   * URI of a Python wheel.
+   *
+   * @schema DatabricksPipelineSpecSettingsLibraries#whl
+   */
+  readonly whl?: string;
+
+  /**
+   * A Maven library.
+   *
+   * @schema DatabricksPipelineSpecSettingsLibraries#maven
+   */
+  readonly maven?: DatabricksPipelineSpecSettingsLibrariesMaven;
+}
+
+/**
+ * Converts an object of type 'DatabricksPipelineSpecSettingsLibraries' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksPipelineSpecSettingsLibraries(obj: DatabricksPipelineSpecSettingsLibraries | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'notebook': toJson_DatabricksPipelineSpecSettingsLibrariesNotebook(obj.notebook),
+    'file': toJson_DatabricksPipelineSpecSettingsLibrariesFile(obj.file),
+    'glob': toJson_DatabricksPipelineSpecSettingsLibrariesGlob(obj.glob),
+    'jar': obj.jar,
+    'whl': obj.whl,
+    'maven': toJson_DatabricksPipelineSpecSettingsLibrariesMaven(obj.maven),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * A cluster the pipeline runs on (classic compute).
+ *
+ * @schema DatabricksPipelineSpecSettingsClusters
+ */
+export interface DatabricksPipelineSpecSettingsClusters {
+  /**
+   * default (the updates) or maintenance (table maintenance); default when unset.
+   *
+   * @schema DatabricksPipelineSpecSettingsClusters#label
+   */
+  readonly label?: string;
+
+  /**
+   * Fixed number of workers; 0 with a single-node profile. Use autoscale instead to scale.
+   *
+   * @schema DatabricksPipelineSpecSettingsClusters#num_workers
+   */
+  readonly numWorkers?: number;
+
+  /**
+   * Worker range the pipeline cluster scales in.
+   *
+   * @schema DatabricksPipelineSpecSettingsClusters#autoscale
+   */
+  readonly autoscale?: DatabricksPipelineSpecSettingsClustersAutoscale;
+
+  /**
+   * Worker instance type, e.g. i3.xlarge or Standard_DS3_v2 (see clusters/list-node-types).
+   *
+   * @schema DatabricksPipelineSpecSettingsClusters#node_type_id
+   */
+  readonly nodeTypeId?: string;
+
+  /**
+   * Driver instance type; defaults to node_type_id.
+   *
+   * @schema DatabricksPipelineSpecSettingsClusters#driver_node_type_id
+   */
+  readonly driverNodeTypeId?: string;
+
+  /**
+   * Spark configuration properties, e.g. spark.sql.shuffle.partitions: "200".
+   *
+   * @schema DatabricksPipelineSpecSettingsClusters#spark_conf
+   */
+  readonly sparkConf?: { [key: string]: string };
+
+  /**
+   * Environment variables on every node, e.g. PYSPARK_PYTHON.
+   *
+   * @schema DatabricksPipelineSpecSettingsClusters#spark_env_vars
+   */
+  readonly sparkEnvVars?: { [key: string]: string };
+
+  /**
+   * Tags added to the cloud resources of the cluster (at most 45 besides the default ones).
+   *
+   * @schema DatabricksPipelineSpecSettingsClusters#custom_tags
+   */
+  readonly customTags?: { [key: string]: string };
+
+  /**
+   * SSH public keys added to each node (user ubuntu, port 2200).
+   *
+   * @schema DatabricksPipelineSpecSettingsClusters#ssh_public_keys
+   */
+  readonly sshPublicKeys?: string[];
+
+  /**
+   * Settings only meaningful on AWS.
+   *
+   * @schema DatabricksPipelineSpecSettingsClusters#aws_attributes
+   */
+  readonly awsAttributes?: DatabricksPipelineSpecSettingsClustersAwsAttributes;
+
+  /**
+   * Settings only meaningful on Azure.
+   *
+   * @schema DatabricksPipelineSpecSettingsClusters#azure_attributes
+   */
+  readonly azureAttributes?: DatabricksPipelineSpecSettingsClustersAzureAttributes;
+
+  /**
+   * Settings only meaningful on Google Cloud.
+   *
+   * @schema DatabricksPipelineSpecSettingsClusters#gcp_attributes
+   */
+  readonly gcpAttributes?: DatabricksPipelineSpecSettingsClustersGcpAttributes;
+
+  /**
+   * Instance pool the workers (and the driver, unless driver_instance_pool_id is set) come from.
+   *
+   * @schema DatabricksPipelineSpecSettingsClusters#instance_pool_id
+   */
+  readonly instancePoolId?: string;
+
+  /**
+   * Instance pool for the driver.
+   *
+   * @schema DatabricksPipelineSpecSettingsClusters#driver_instance_pool_id
+   */
+  readonly driverInstancePoolId?: string;
+
+  /**
+   * Cluster policy the spec is validated against.
+   *
+   * @schema DatabricksPipelineSpecSettingsClusters#policy_id
+   */
+  readonly policyId?: string;
+
+  /**
+   * Fill unset fields from the policy defaults.
+   *
+   * @schema DatabricksPipelineSpecSettingsClusters#apply_policy_default_values
+   */
+  readonly applyPolicyDefaultValues?: boolean;
+
+  /**
+   * Encrypt the disks attached to the nodes.
+   *
+   * @schema DatabricksPipelineSpecSettingsClusters#enable_local_disk_encryption
+   */
+  readonly enableLocalDiskEncryption?: boolean;
+
+  /**
+   * Init scripts run in order on every node at start.
+   *
+   * @schema DatabricksPipelineSpecSettingsClusters#init_scripts
+   */
+  readonly initScripts?: DatabricksPipelineSpecSettingsClustersInitScripts[];
+
+  /**
+   * Where Spark driver and worker logs are delivered (every five minutes). Set exactly one destination.
+   *
+   * @schema DatabricksPipelineSpecSettingsClusters#cluster_log_conf
+   */
+  readonly clusterLogConf?: DatabricksPipelineSpecSettingsClustersClusterLogConf;
+}
+
+/**
+ * Converts an object of type 'DatabricksPipelineSpecSettingsClusters' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksPipelineSpecSettingsClusters(obj: DatabricksPipelineSpecSettingsClusters | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'label': obj.label,
+    'num_workers': obj.numWorkers,
+    'autoscale': toJson_DatabricksPipelineSpecSettingsClustersAutoscale(obj.autoscale),
+    'node_type_id': obj.nodeTypeId,
+    'driver_node_type_id': obj.driverNodeTypeId,
+    'spark_conf': ((obj.sparkConf) === undefined) ? undefined : (Object.entries(obj.sparkConf).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'spark_env_vars': ((obj.sparkEnvVars) === undefined) ? undefined : (Object.entries(obj.sparkEnvVars).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'custom_tags': ((obj.customTags) === undefined) ? undefined : (Object.entries(obj.customTags).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'ssh_public_keys': obj.sshPublicKeys?.map(y => y),
+    'aws_attributes': toJson_DatabricksPipelineSpecSettingsClustersAwsAttributes(obj.awsAttributes),
+    'azure_attributes': toJson_DatabricksPipelineSpecSettingsClustersAzureAttributes(obj.azureAttributes),
+    'gcp_attributes': toJson_DatabricksPipelineSpecSettingsClustersGcpAttributes(obj.gcpAttributes),
+    'instance_pool_id': obj.instancePoolId,
+    'driver_instance_pool_id': obj.driverInstancePoolId,
+    'policy_id': obj.policyId,
+    'apply_policy_default_values': obj.applyPolicyDefaultValues,
+    'enable_local_disk_encryption': obj.enableLocalDiskEncryption,
+    'init_scripts': obj.initScripts?.map(y => toJson_DatabricksPipelineSpecSettingsClustersInitScripts(y)),
+    'cluster_log_conf': toJson_DatabricksPipelineSpecSettingsClustersClusterLogConf(obj.clusterLogConf),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Runtime channel; CURRENT when unset.
+ *
+ * @schema DatabricksPipelineSpecSettingsChannel
+ */
+export enum DatabricksPipelineSpecSettingsChannel {
+  /** CURRENT */
+  CURRENT = "CURRENT",
+  /** PREVIEW */
+  PREVIEW = "PREVIEW",
+}
+
+/**
+ * Product edition; ADVANCED when unset.
+ *
+ * @schema DatabricksPipelineSpecSettingsEdition
+ */
+export enum DatabricksPipelineSpecSettingsEdition {
+  /** CORE */
+  CORE = "CORE",
+  /** PRO */
+  PRO = "PRO",
+  /** ADVANCED */
+  ADVANCED = "ADVANCED",
+}
+
+/**
+ * Who is told of which pipeline events.
+ *
+ * @schema DatabricksPipelineSpecSettingsNotifications
+ */
+export interface DatabricksPipelineSpecSettingsNotifications {
+  /**
+   * Addresses to notify.
+   *
+   * @schema DatabricksPipelineSpecSettingsNotifications#email_recipients
+   */
+  readonly emailRecipients?: string[];
+
+  /**
+   * Events to notify of.
+   *
+   * @schema DatabricksPipelineSpecSettingsNotifications#alerts
+   */
+  readonly alerts?: DatabricksPipelineSpecSettingsNotificationsAlerts[];
+}
+
+/**
+ * Converts an object of type 'DatabricksPipelineSpecSettingsNotifications' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksPipelineSpecSettingsNotifications(obj: DatabricksPipelineSpecSettingsNotifications | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'email_recipients': obj.emailRecipients?.map(y => y),
+    'alerts': obj.alerts?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Publish the event log to a Unity Catalog table.
+ *
+ * @schema DatabricksPipelineSpecSettingsEventLog
+ */
+export interface DatabricksPipelineSpecSettingsEventLog {
+  /**
+   * Catalog of the event log table.
+   *
+   * @schema DatabricksPipelineSpecSettingsEventLog#catalog
+   */
+  readonly catalog?: string;
+
+  /**
+   * Schema of the event log table.
+   *
+   * @schema DatabricksPipelineSpecSettingsEventLog#schema
+   */
+  readonly schema?: string;
+
+  /**
+   * Name of the event log table.
+   *
+   * @schema DatabricksPipelineSpecSettingsEventLog#name
+   */
+  readonly name?: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksPipelineSpecSettingsEventLog' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksPipelineSpecSettingsEventLog(obj: DatabricksPipelineSpecSettingsEventLog | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'catalog': obj.catalog,
+    'schema': obj.schema,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Who the pipeline runs as; its owner when unset.
+ *
+ * @schema DatabricksPipelineSpecSettingsRunAs
+ */
+export interface DatabricksPipelineSpecSettingsRunAs {
+  /**
+   * A user of the workspace.
+   *
+   * @schema DatabricksPipelineSpecSettingsRunAs#user_name
+   */
+  readonly userName?: string;
+
+  /**
+   * Application ID of a service principal.
+   *
+   * @schema DatabricksPipelineSpecSettingsRunAs#service_principal_name
+   */
+  readonly servicePrincipalName?: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksPipelineSpecSettingsRunAs' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksPipelineSpecSettingsRunAs(obj: DatabricksPipelineSpecSettingsRunAs | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'user_name': obj.userName,
+    'service_principal_name': obj.servicePrincipalName,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Additive grants the listed permissions and leaves others alone; Authoritative makes the list the complete set of direct permissions.
+ *
+ * @schema DatabricksPipelineSpecPermissionsMode
+ */
+export enum DatabricksPipelineSpecPermissionsMode {
+  /** Additive */
+  ADDITIVE = "Additive",
+  /** Authoritative */
+  AUTHORITATIVE = "Authoritative",
+}
+
+/**
+ * A permission for one principal. Set exactly one of user_name, group_name, service_principal_name.
+ *
+ * @schema DatabricksPipelineSpecPermissionsAccessControlList
+ */
+export interface DatabricksPipelineSpecPermissionsAccessControlList {
+  /**
+   * User (email) granted the level.
+   *
+   * @schema DatabricksPipelineSpecPermissionsAccessControlList#user_name
+   */
+  readonly userName?: string;
+
+  /**
+   * Group granted the level.
+   *
+   * @schema DatabricksPipelineSpecPermissionsAccessControlList#group_name
+   */
+  readonly groupName?: string;
+
+  /**
+   * Service principal (application ID) granted the level.
+   *
+   * @schema DatabricksPipelineSpecPermissionsAccessControlList#service_principal_name
+   */
+  readonly servicePrincipalName?: string;
+
+  /**
+   * Permission level. A pipeline has exactly one IS_OWNER; a list that names none keeps the current owner.
+   *
+   * @schema DatabricksPipelineSpecPermissionsAccessControlList#permission_level
+   */
+  readonly permissionLevel: DatabricksPipelineSpecPermissionsAccessControlListPermissionLevel;
+}
+
+/**
+ * Converts an object of type 'DatabricksPipelineSpecPermissionsAccessControlList' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksPipelineSpecPermissionsAccessControlList(obj: DatabricksPipelineSpecPermissionsAccessControlList | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'user_name': obj.userName,
+    'group_name': obj.groupName,
+    'service_principal_name': obj.servicePrincipalName,
+    'permission_level': obj.permissionLevel,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * A notebook holding pipeline code.
+ *
+ * @schema DatabricksPipelineSpecSettingsLibrariesNotebook
+ */
+export interface DatabricksPipelineSpecSettingsLibrariesNotebook {
+  /**
+   * Workspace path of the notebook.
+   *
+   * @schema DatabricksPipelineSpecSettingsLibrariesNotebook#path
+   */
+  readonly path: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksPipelineSpecSettingsLibrariesNotebook' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksPipelineSpecSettingsLibrariesNotebook(obj: DatabricksPipelineSpecSettingsLibrariesNotebook | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'path': obj.path,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * A source file holding pipeline code.
+ *
+ * @schema DatabricksPipelineSpecSettingsLibrariesFile
+ */
+export interface DatabricksPipelineSpecSettingsLibrariesFile {
+  /**
+   * Workspace path of the file.
+   *
+   * @schema DatabricksPipelineSpecSettingsLibrariesFile#path
+   */
+  readonly path: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksPipelineSpecSettingsLibrariesFile' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksPipelineSpecSettingsLibrariesFile(obj: DatabricksPipelineSpecSettingsLibrariesFile | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'path': obj.path,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Every source file a path or glob matches.
+ *
+ * @schema DatabricksPipelineSpecSettingsLibrariesGlob
+ */
+export interface DatabricksPipelineSpecSettingsLibrariesGlob {
+  /**
+   * Path or glob of source files, e.g. /Workspace/etl/transformations/**.
+   *
+   * @schema DatabricksPipelineSpecSettingsLibrariesGlob#include
+   */
+  readonly include: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksPipelineSpecSettingsLibrariesGlob' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksPipelineSpecSettingsLibrariesGlob(obj: DatabricksPipelineSpecSettingsLibrariesGlob | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'include': obj.include,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * A Maven library.
+ *
+ * @schema DatabricksPipelineSpecSettingsLibrariesMaven
+ */
+export interface DatabricksPipelineSpecSettingsLibrariesMaven {
+  /**
+   * Maven coordinates, e.g. org.jsoup:jsoup:1.7.2.
+   *
+   * @schema DatabricksPipelineSpecSettingsLibrariesMaven#coordinates
+   */
+  readonly coordinates: string;
+
+  /**
+   * Maven repository; Maven Central when unset.
+   *
+   * @schema DatabricksPipelineSpecSettingsLibrariesMaven#repo
+   */
+  readonly repo?: string;
+
+  /**
+   * Dependencies to exclude, group:artifact.
+   *
+   * @schema DatabricksPipelineSpecSettingsLibrariesMaven#exclusions
+   */
+  readonly exclusions?: string[];
+}
+
+/**
+ * Converts an object of type 'DatabricksPipelineSpecSettingsLibrariesMaven' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksPipelineSpecSettingsLibrariesMaven(obj: DatabricksPipelineSpecSettingsLibrariesMaven | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'coordinates': obj.coordinates,
+    'repo': obj.repo,
+    'exclusions': obj.exclusions?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Worker range the pipeline cluster scales in.
+ *
+ * @schema DatabricksPipelineSpecSettingsClustersAutoscale
+ */
+export interface DatabricksPipelineSpecSettingsClustersAutoscale {
+  /**
+   * Fewest workers when the pipeline is underused.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersAutoscale#min_workers
+   */
+  readonly minWorkers: number;
+
+  /**
+   * Most workers under load; at least min_workers.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersAutoscale#max_workers
+   */
+  readonly maxWorkers: number;
+
+  /**
+   * Autoscaling algorithm; ENHANCED is the default.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersAutoscale#mode
+   */
+  readonly mode?: DatabricksPipelineSpecSettingsClustersAutoscaleMode;
+}
+
+/**
+ * Converts an object of type 'DatabricksPipelineSpecSettingsClustersAutoscale' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksPipelineSpecSettingsClustersAutoscale(obj: DatabricksPipelineSpecSettingsClustersAutoscale | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'min_workers': obj.minWorkers,
+    'max_workers': obj.maxWorkers,
+    'mode': obj.mode,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Settings only meaningful on AWS.
+ *
+ * @schema DatabricksPipelineSpecSettingsClustersAwsAttributes
+ */
+export interface DatabricksPipelineSpecSettingsClustersAwsAttributes {
+  /**
+   * Instance availability for nodes after the first_on_demand ones.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersAwsAttributes#availability
+   */
+  readonly availability?: DatabricksPipelineSpecSettingsClustersAwsAttributesAvailability;
+
+  /**
+   * How many nodes (driver first) are on-demand before availability applies.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersAwsAttributes#first_on_demand
+   */
+  readonly firstOnDemand?: number;
+
+  /**
+   * Maximum spot price as a percentage of the on-demand price.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersAwsAttributes#spot_bid_price_percent
+   */
+  readonly spotBidPricePercent?: number;
+
+  /**
+   * Availability zone, e.g. us-west-2a, or "auto".
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersAwsAttributes#zone_id
+   */
+  readonly zoneId?: string;
+
+  /**
+   * IAM instance profile the nodes run with.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersAwsAttributes#instance_profile_arn
+   */
+  readonly instanceProfileArn?: string;
+
+  /**
+   * Type of the extra EBS volumes.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersAwsAttributes#ebs_volume_type
+   */
+  readonly ebsVolumeType?: DatabricksPipelineSpecSettingsClustersAwsAttributesEbsVolumeType;
+
+  /**
+   * Number of extra EBS volumes per node.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersAwsAttributes#ebs_volume_count
+   */
+  readonly ebsVolumeCount?: number;
+
+  /**
+   * Size of each extra EBS volume, in GiB.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersAwsAttributes#ebs_volume_size
+   */
+  readonly ebsVolumeSize?: number;
+
+  /**
+   * IOPS of each gp3 EBS volume.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersAwsAttributes#ebs_volume_iops
+   */
+  readonly ebsVolumeIops?: number;
+
+  /**
+   * Throughput of each gp3 EBS volume, in MiB/s.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersAwsAttributes#ebs_volume_throughput
+   */
+  readonly ebsVolumeThroughput?: number;
+}
+
+/**
+ * Converts an object of type 'DatabricksPipelineSpecSettingsClustersAwsAttributes' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksPipelineSpecSettingsClustersAwsAttributes(obj: DatabricksPipelineSpecSettingsClustersAwsAttributes | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'availability': obj.availability,
+    'first_on_demand': obj.firstOnDemand,
+    'spot_bid_price_percent': obj.spotBidPricePercent,
+    'zone_id': obj.zoneId,
+    'instance_profile_arn': obj.instanceProfileArn,
+    'ebs_volume_type': obj.ebsVolumeType,
+    'ebs_volume_count': obj.ebsVolumeCount,
+    'ebs_volume_size': obj.ebsVolumeSize,
+    'ebs_volume_iops': obj.ebsVolumeIops,
+    'ebs_volume_throughput': obj.ebsVolumeThroughput,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Settings only meaningful on Azure.
+ *
+ * @schema DatabricksPipelineSpecSettingsClustersAzureAttributes
+ */
+export interface DatabricksPipelineSpecSettingsClustersAzureAttributes {
+  /**
+   * VM availability for nodes after the first_on_demand ones.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersAzureAttributes#availability
+   */
+  readonly availability?: DatabricksPipelineSpecSettingsClustersAzureAttributesAvailability;
+
+  /**
+   * How many nodes (driver first) are on-demand.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersAzureAttributes#first_on_demand
+   */
+  readonly firstOnDemand?: number;
+
+  /**
+   * Maximum spot price in USD, or -1 for the on-demand price.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersAzureAttributes#spot_bid_max_price
+   */
+  readonly spotBidMaxPrice?: number;
+
+  /**
+   * Azure Log Analytics target for cluster logs.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersAzureAttributes#log_analytics_info
+   */
+  readonly logAnalyticsInfo?: DatabricksPipelineSpecSettingsClustersAzureAttributesLogAnalyticsInfo;
+
+  /**
+   * Azure capacity reservation group resource ID to place VMs in.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersAzureAttributes#capacity_reservation_group
+   */
+  readonly capacityReservationGroup?: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksPipelineSpecSettingsClustersAzureAttributes' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksPipelineSpecSettingsClustersAzureAttributes(obj: DatabricksPipelineSpecSettingsClustersAzureAttributes | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'availability': obj.availability,
+    'first_on_demand': obj.firstOnDemand,
+    'spot_bid_max_price': obj.spotBidMaxPrice,
+    'log_analytics_info': toJson_DatabricksPipelineSpecSettingsClustersAzureAttributesLogAnalyticsInfo(obj.logAnalyticsInfo),
+    'capacity_reservation_group': obj.capacityReservationGroup,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Settings only meaningful on Google Cloud.
+ *
+ * @schema DatabricksPipelineSpecSettingsClustersGcpAttributes
+ */
+export interface DatabricksPipelineSpecSettingsClustersGcpAttributes {
+  /**
+   * VM availability for the workers.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersGcpAttributes#availability
+   */
+  readonly availability?: DatabricksPipelineSpecSettingsClustersGcpAttributesAvailability;
+
+  /**
+   * How many nodes (driver first) are on-demand.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersGcpAttributes#first_on_demand
+   */
+  readonly firstOnDemand?: number;
+
+  /**
+   * Boot disk size per node, in GB.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersGcpAttributes#boot_disk_size
+   */
+  readonly bootDiskSize?: number;
+
+  /**
+   * Google service account email the nodes run as.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersGcpAttributes#google_service_account
+   */
+  readonly googleServiceAccount?: string;
+
+  /**
+   * Number of local SSDs per node.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersGcpAttributes#local_ssd_count
+   */
+  readonly localSsdCount?: number;
+
+  /**
+   * GCP zone, "HA" or "AUTO".
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersGcpAttributes#zone_id
+   */
+  readonly zoneId?: string;
+
+  /**
+   * Deprecated by Databricks in favour of availability.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersGcpAttributes#use_preemptible_executors
+   */
+  readonly usePreemptibleExecutors?: boolean;
+
+  /**
+   * Confidential computing technology for the VMs.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersGcpAttributes#confidential_compute_type
+   */
+  readonly confidentialComputeType?: DatabricksPipelineSpecSettingsClustersGcpAttributesConfidentialComputeType;
+}
+
+/**
+ * Converts an object of type 'DatabricksPipelineSpecSettingsClustersGcpAttributes' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksPipelineSpecSettingsClustersGcpAttributes(obj: DatabricksPipelineSpecSettingsClustersGcpAttributes | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'availability': obj.availability,
+    'first_on_demand': obj.firstOnDemand,
+    'boot_disk_size': obj.bootDiskSize,
+    'google_service_account': obj.googleServiceAccount,
+    'local_ssd_count': obj.localSsdCount,
+    'zone_id': obj.zoneId,
+    'use_preemptible_executors': obj.usePreemptibleExecutors,
+    'confidential_compute_type': obj.confidentialComputeType,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * One init script, run on every node at start. Set exactly one source.
+ *
+ * @schema DatabricksPipelineSpecSettingsClustersInitScripts
+ */
+export interface DatabricksPipelineSpecSettingsClustersInitScripts {
+  /**
+   * A workspace file.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersInitScripts#workspace
+   */
+  readonly workspace?: DatabricksPipelineSpecSettingsClustersInitScriptsWorkspace;
+
+  /**
+   * A Unity Catalog volume location.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersInitScripts#volumes
+   */
+  readonly volumes?: DatabricksPipelineSpecSettingsClustersInitScriptsVolumes;
+
+  /**
+   * An Amazon S3 location. The cluster needs an instance profile that can write there.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersInitScripts#s3
+   */
+  readonly s3?: DatabricksPipelineSpecSettingsClustersInitScriptsS3;
+
+  /**
+   * A GCS location.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersInitScripts#gcs
+   */
+  readonly gcs?: DatabricksPipelineSpecSettingsClustersInitScriptsGcs;
+
+  /**
+   * An Azure Data Lake Storage Gen2 location.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersInitScripts#abfss
+   */
+  readonly abfss?: DatabricksPipelineSpecSettingsClustersInitScriptsAbfss;
+
+  /**
+   * A file on the node.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersInitScripts#file
+   */
+  readonly file?: DatabricksPipelineSpecSettingsClustersInitScriptsFile;
+
+  /**
+   * Deprecated by Databricks: init scripts on DBFS are no longer supported; use workspace or volumes.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersInitScripts#dbfs
+   */
+  readonly dbfs?: DatabricksPipelineSpecSettingsClustersInitScriptsDbfs;
+}
+
+/**
+ * Converts an object of type 'DatabricksPipelineSpecSettingsClustersInitScripts' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksPipelineSpecSettingsClustersInitScripts(obj: DatabricksPipelineSpecSettingsClustersInitScripts | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'workspace': toJson_DatabricksPipelineSpecSettingsClustersInitScriptsWorkspace(obj.workspace),
+    'volumes': toJson_DatabricksPipelineSpecSettingsClustersInitScriptsVolumes(obj.volumes),
+    's3': toJson_DatabricksPipelineSpecSettingsClustersInitScriptsS3(obj.s3),
+    'gcs': toJson_DatabricksPipelineSpecSettingsClustersInitScriptsGcs(obj.gcs),
+    'abfss': toJson_DatabricksPipelineSpecSettingsClustersInitScriptsAbfss(obj.abfss),
+    'file': toJson_DatabricksPipelineSpecSettingsClustersInitScriptsFile(obj.file),
+    'dbfs': toJson_DatabricksPipelineSpecSettingsClustersInitScriptsDbfs(obj.dbfs),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Where Spark driver and worker logs are delivered (every five minutes). Set exactly one destination.
+ *
+ * @schema DatabricksPipelineSpecSettingsClustersClusterLogConf
+ */
+export interface DatabricksPipelineSpecSettingsClustersClusterLogConf {
+  /**
+   * A DBFS location.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersClusterLogConf#dbfs
+   */
+  readonly dbfs?: DatabricksPipelineSpecSettingsClustersClusterLogConfDbfs;
+
+  /**
+   * An Amazon S3 location. The cluster needs an instance profile that can write there.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersClusterLogConf#s3
+   */
+  readonly s3?: DatabricksPipelineSpecSettingsClustersClusterLogConfS3;
+
+  /**
+   * A Unity Catalog volume location.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersClusterLogConf#volumes
+   */
+  readonly volumes?: DatabricksPipelineSpecSettingsClustersClusterLogConfVolumes;
+}
+
+/**
+ * Converts an object of type 'DatabricksPipelineSpecSettingsClustersClusterLogConf' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksPipelineSpecSettingsClustersClusterLogConf(obj: DatabricksPipelineSpecSettingsClustersClusterLogConf | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'dbfs': toJson_DatabricksPipelineSpecSettingsClustersClusterLogConfDbfs(obj.dbfs),
+    's3': toJson_DatabricksPipelineSpecSettingsClustersClusterLogConfS3(obj.s3),
+    'volumes': toJson_DatabricksPipelineSpecSettingsClustersClusterLogConfVolumes(obj.volumes),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * An event to notify of.
+ *
+ * @schema DatabricksPipelineSpecSettingsNotificationsAlerts
+ */
+export enum DatabricksPipelineSpecSettingsNotificationsAlerts {
+  /** on-update-success */
+  ON_HYPHEN_UPDATE_HYPHEN_SUCCESS = "on-update-success",
+  /** on-update-failure */
+  ON_HYPHEN_UPDATE_HYPHEN_FAILURE = "on-update-failure",
+  /** on-update-fatal-failure */
+  ON_HYPHEN_UPDATE_HYPHEN_FATAL_HYPHEN_FAILURE = "on-update-fatal-failure",
+  /** on-flow-failure */
+  ON_HYPHEN_FLOW_HYPHEN_FAILURE = "on-flow-failure",
+}
+
+/**
+ * Permission level. A pipeline has exactly one IS_OWNER; a list that names none keeps the current owner.
+ *
+ * @schema DatabricksPipelineSpecPermissionsAccessControlListPermissionLevel
+ */
+export enum DatabricksPipelineSpecPermissionsAccessControlListPermissionLevel {
+  /** CAN_VIEW */
+  CAN_UNDERSCORE_VIEW = "CAN_VIEW",
+  /** CAN_RUN */
+  CAN_UNDERSCORE_RUN = "CAN_RUN",
+  /** CAN_MANAGE */
+  CAN_UNDERSCORE_MANAGE = "CAN_MANAGE",
+  /** IS_OWNER */
+  IS_UNDERSCORE_OWNER = "IS_OWNER",
+}
+
+/**
+ * Autoscaling algorithm; ENHANCED is the default.
+ *
+ * @schema DatabricksPipelineSpecSettingsClustersAutoscaleMode
+ */
+export enum DatabricksPipelineSpecSettingsClustersAutoscaleMode {
+  /** ENHANCED */
+  ENHANCED = "ENHANCED",
+  /** LEGACY */
+  LEGACY = "LEGACY",
+}
+
+/**
+ * Instance availability for nodes after the first_on_demand ones.
+ *
+ * @schema DatabricksPipelineSpecSettingsClustersAwsAttributesAvailability
+ */
+export enum DatabricksPipelineSpecSettingsClustersAwsAttributesAvailability {
+  /** SPOT */
+  SPOT = "SPOT",
+  /** ON_DEMAND */
+  ON_UNDERSCORE_DEMAND = "ON_DEMAND",
+  /** SPOT_WITH_FALLBACK */
+  SPOT_UNDERSCORE_WITH_UNDERSCORE_FALLBACK = "SPOT_WITH_FALLBACK",
+}
+
+/**
+ * Type of the extra EBS volumes.
+ *
+ * @schema DatabricksPipelineSpecSettingsClustersAwsAttributesEbsVolumeType
+ */
+export enum DatabricksPipelineSpecSettingsClustersAwsAttributesEbsVolumeType {
+  /** GENERAL_PURPOSE_SSD */
+  GENERAL_UNDERSCORE_PURPOSE_UNDERSCORE_SSD = "GENERAL_PURPOSE_SSD",
+  /** THROUGHPUT_OPTIMIZED_HDD */
+  THROUGHPUT_UNDERSCORE_OPTIMIZED_UNDERSCORE_HDD = "THROUGHPUT_OPTIMIZED_HDD",
+}
+
+/**
+ * VM availability for nodes after the first_on_demand ones.
+ *
+ * @schema DatabricksPipelineSpecSettingsClustersAzureAttributesAvailability
+ */
+export enum DatabricksPipelineSpecSettingsClustersAzureAttributesAvailability {
+  /** SPOT_AZURE */
+  SPOT_UNDERSCORE_AZURE = "SPOT_AZURE",
+  /** ON_DEMAND_AZURE */
+  ON_UNDERSCORE_DEMAND_UNDERSCORE_AZURE = "ON_DEMAND_AZURE",
+  /** SPOT_WITH_FALLBACK_AZURE */
+  SPOT_UNDERSCORE_WITH_UNDERSCORE_FALLBACK_UNDERSCORE_AZURE = "SPOT_WITH_FALLBACK_AZURE",
+}
+
+/**
+ * Azure Log Analytics target for cluster logs.
+ *
+ * @schema DatabricksPipelineSpecSettingsClustersAzureAttributesLogAnalyticsInfo
+ */
+export interface DatabricksPipelineSpecSettingsClustersAzureAttributesLogAnalyticsInfo {
+  /**
+   * Azure Log Analytics workspace ID.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersAzureAttributesLogAnalyticsInfo#log_analytics_workspace_id
+   */
+  readonly logAnalyticsWorkspaceId?: string;
+
+  /**
+   * Primary key of that Log Analytics workspace.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersAzureAttributesLogAnalyticsInfo#log_analytics_primary_key
+   */
+  readonly logAnalyticsPrimaryKey?: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksPipelineSpecSettingsClustersAzureAttributesLogAnalyticsInfo' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksPipelineSpecSettingsClustersAzureAttributesLogAnalyticsInfo(obj: DatabricksPipelineSpecSettingsClustersAzureAttributesLogAnalyticsInfo | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'log_analytics_workspace_id': obj.logAnalyticsWorkspaceId,
+    'log_analytics_primary_key': obj.logAnalyticsPrimaryKey,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * VM availability for the workers.
+ *
+ * @schema DatabricksPipelineSpecSettingsClustersGcpAttributesAvailability
+ */
+export enum DatabricksPipelineSpecSettingsClustersGcpAttributesAvailability {
+  /** PREEMPTIBLE_GCP */
+  PREEMPTIBLE_UNDERSCORE_GCP = "PREEMPTIBLE_GCP",
+  /** ON_DEMAND_GCP */
+  ON_UNDERSCORE_DEMAND_UNDERSCORE_GCP = "ON_DEMAND_GCP",
+  /** PREEMPTIBLE_WITH_FALLBACK_GCP */
+  PREEMPTIBLE_UNDERSCORE_WITH_UNDERSCORE_FALLBACK_UNDERSCORE_GCP = "PREEMPTIBLE_WITH_FALLBACK_GCP",
+}
+
+/**
+ * Confidential computing technology for the VMs.
+ *
+ * @schema DatabricksPipelineSpecSettingsClustersGcpAttributesConfidentialComputeType
+ */
+export enum DatabricksPipelineSpecSettingsClustersGcpAttributesConfidentialComputeType {
+  /** CONFIDENTIAL_COMPUTE_TYPE_NONE */
+  CONFIDENTIAL_UNDERSCORE_COMPUTE_UNDERSCORE_TYPE_UNDERSCORE_NONE = "CONFIDENTIAL_COMPUTE_TYPE_NONE",
+  /** SEV_SNP */
+  SEV_UNDERSCORE_SNP = "SEV_SNP",
+}
+
+/**
+ * A workspace file.
+ *
+ * @schema DatabricksPipelineSpecSettingsClustersInitScriptsWorkspace
+ */
+export interface DatabricksPipelineSpecSettingsClustersInitScriptsWorkspace {
+  /**
+   * Workspace file path, e.g. /Users/me/init.sh destination.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersInitScriptsWorkspace#destination
+   */
+  readonly destination: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksPipelineSpecSettingsClustersInitScriptsWorkspace' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksPipelineSpecSettingsClustersInitScriptsWorkspace(obj: DatabricksPipelineSpecSettingsClustersInitScriptsWorkspace | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'destination': obj.destination,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * A Unity Catalog volume location.
+ *
+ * @schema DatabricksPipelineSpecSettingsClustersInitScriptsVolumes
+ */
+export interface DatabricksPipelineSpecSettingsClustersInitScriptsVolumes {
+  /**
+   * Unity Catalog volume path, e.g. /Volumes/main/default/logs destination.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersInitScriptsVolumes#destination
+   */
+  readonly destination: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksPipelineSpecSettingsClustersInitScriptsVolumes' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksPipelineSpecSettingsClustersInitScriptsVolumes(obj: DatabricksPipelineSpecSettingsClustersInitScriptsVolumes | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'destination': obj.destination,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * An Amazon S3 location. The cluster needs an instance profile that can write there.
+ *
+ * @schema DatabricksPipelineSpecSettingsClustersInitScriptsS3
+ */
+export interface DatabricksPipelineSpecSettingsClustersInitScriptsS3 {
+  /**
+   * S3 URI, e.g. s3://bucket/prefix destination.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersInitScriptsS3#destination
+   */
+  readonly destination: string;
+
+  /**
+   * AWS region of the bucket; region or endpoint is needed.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersInitScriptsS3#region
+   */
+  readonly region?: string;
+
+  /**
+   * S3 endpoint URL, used instead of region for S3-compatible stores.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersInitScriptsS3#endpoint
+   */
+  readonly endpoint?: string;
+
+  /**
+   * Encrypt objects on the server side.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersInitScriptsS3#enable_encryption
+   */
+  readonly enableEncryption?: boolean;
+
+  /**
+   * Server-side encryption type: sse-s3 or sse-kms.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersInitScriptsS3#encryption_type
+   */
+  readonly encryptionType?: string;
+
+  /**
+   * KMS key ARN when encryption_type is sse-kms.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersInitScriptsS3#kms_key
+   */
+  readonly kmsKey?: string;
+
+  /**
+   * Canned ACL applied to written objects, e.g. bucket-owner-full-control.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersInitScriptsS3#canned_acl
+   */
+  readonly cannedAcl?: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksPipelineSpecSettingsClustersInitScriptsS3' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksPipelineSpecSettingsClustersInitScriptsS3(obj: DatabricksPipelineSpecSettingsClustersInitScriptsS3 | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'destination': obj.destination,
+    'region': obj.region,
+    'endpoint': obj.endpoint,
+    'enable_encryption': obj.enableEncryption,
+    'encryption_type': obj.encryptionType,
+    'kms_key': obj.kmsKey,
+    'canned_acl': obj.cannedAcl,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * A GCS location.
+ *
+ * @schema DatabricksPipelineSpecSettingsClustersInitScriptsGcs
+ */
+export interface DatabricksPipelineSpecSettingsClustersInitScriptsGcs {
+  /**
+   * Google Cloud Storage URI, e.g. gs://bucket/init.sh destination.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersInitScriptsGcs#destination
+   */
+  readonly destination: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksPipelineSpecSettingsClustersInitScriptsGcs' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksPipelineSpecSettingsClustersInitScriptsGcs(obj: DatabricksPipelineSpecSettingsClustersInitScriptsGcs | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'destination': obj.destination,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * An Azure Data Lake Storage Gen2 location.
+ *
+ * @schema DatabricksPipelineSpecSettingsClustersInitScriptsAbfss
+ */
+export interface DatabricksPipelineSpecSettingsClustersInitScriptsAbfss {
+  /**
+   * ADLS Gen2 URI, e.g. abfss://container@account.dfs.core.windows.net/init.sh destination.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersInitScriptsAbfss#destination
+   */
+  readonly destination: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksPipelineSpecSettingsClustersInitScriptsAbfss' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksPipelineSpecSettingsClustersInitScriptsAbfss(obj: DatabricksPipelineSpecSettingsClustersInitScriptsAbfss | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'destination': obj.destination,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * A file on the node.
+ *
+ * @schema DatabricksPipelineSpecSettingsClustersInitScriptsFile
+ */
+export interface DatabricksPipelineSpecSettingsClustersInitScriptsFile {
+  /**
+   * Path on the cluster node, e.g. /databricks/init.sh destination.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersInitScriptsFile#destination
+   */
+  readonly destination: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksPipelineSpecSettingsClustersInitScriptsFile' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksPipelineSpecSettingsClustersInitScriptsFile(obj: DatabricksPipelineSpecSettingsClustersInitScriptsFile | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'destination': obj.destination,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Deprecated by Databricks: init scripts on DBFS are no longer supported; use workspace or volumes.
+ *
+ * @schema DatabricksPipelineSpecSettingsClustersInitScriptsDbfs
+ */
+export interface DatabricksPipelineSpecSettingsClustersInitScriptsDbfs {
+  /**
+   * DBFS path destination.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersInitScriptsDbfs#destination
+   */
+  readonly destination: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksPipelineSpecSettingsClustersInitScriptsDbfs' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksPipelineSpecSettingsClustersInitScriptsDbfs(obj: DatabricksPipelineSpecSettingsClustersInitScriptsDbfs | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'destination': obj.destination,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * A DBFS location.
+ *
+ * @schema DatabricksPipelineSpecSettingsClustersClusterLogConfDbfs
+ */
+export interface DatabricksPipelineSpecSettingsClustersClusterLogConfDbfs {
+  /**
+   * DBFS path, e.g. dbfs:/cluster-logs destination.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersClusterLogConfDbfs#destination
+   */
+  readonly destination: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksPipelineSpecSettingsClustersClusterLogConfDbfs' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksPipelineSpecSettingsClustersClusterLogConfDbfs(obj: DatabricksPipelineSpecSettingsClustersClusterLogConfDbfs | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'destination': obj.destination,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * An Amazon S3 location. The cluster needs an instance profile that can write there.
+ *
+ * @schema DatabricksPipelineSpecSettingsClustersClusterLogConfS3
+ */
+export interface DatabricksPipelineSpecSettingsClustersClusterLogConfS3 {
+  /**
+   * S3 URI, e.g. s3://bucket/prefix destination.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersClusterLogConfS3#destination
+   */
+  readonly destination: string;
+
+  /**
+   * AWS region of the bucket; region or endpoint is needed.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersClusterLogConfS3#region
+   */
+  readonly region?: string;
+
+  /**
+   * S3 endpoint URL, used instead of region for S3-compatible stores.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersClusterLogConfS3#endpoint
+   */
+  readonly endpoint?: string;
+
+  /**
+   * Encrypt objects on the server side.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersClusterLogConfS3#enable_encryption
+   */
+  readonly enableEncryption?: boolean;
+
+  /**
+   * Server-side encryption type: sse-s3 or sse-kms.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersClusterLogConfS3#encryption_type
+   */
+  readonly encryptionType?: string;
+
+  /**
+   * KMS key ARN when encryption_type is sse-kms.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersClusterLogConfS3#kms_key
+   */
+  readonly kmsKey?: string;
+
+  /**
+   * Canned ACL applied to written objects, e.g. bucket-owner-full-control.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersClusterLogConfS3#canned_acl
+   */
+  readonly cannedAcl?: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksPipelineSpecSettingsClustersClusterLogConfS3' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksPipelineSpecSettingsClustersClusterLogConfS3(obj: DatabricksPipelineSpecSettingsClustersClusterLogConfS3 | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'destination': obj.destination,
+    'region': obj.region,
+    'endpoint': obj.endpoint,
+    'enable_encryption': obj.enableEncryption,
+    'encryption_type': obj.encryptionType,
+    'kms_key': obj.kmsKey,
+    'canned_acl': obj.cannedAcl,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * A Unity Catalog volume location.
+ *
+ * @schema DatabricksPipelineSpecSettingsClustersClusterLogConfVolumes
+ */
+export interface DatabricksPipelineSpecSettingsClustersClusterLogConfVolumes {
+  /**
+   * Unity Catalog volume path, e.g. /Volumes/main/default/logs destination.
+   *
+   * @schema DatabricksPipelineSpecSettingsClustersClusterLogConfVolumes#destination
+   */
+  readonly destination: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksPipelineSpecSettingsClustersClusterLogConfVolumes' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksPipelineSpecSettingsClustersClusterLogConfVolumes(obj: DatabricksPipelineSpecSettingsClustersClusterLogConfVolumes | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'destination': obj.destination,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+
+/**
  * DatabricksRepo is a Databricks Git folder: a Git repository checked out at a workspace path and kept on a branch or tag.
  *
  * @schema DatabricksRepo

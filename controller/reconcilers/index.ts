@@ -13,6 +13,7 @@ import { repoKind } from './repo/repo.js';
 import { runKind } from './run/run.js';
 import { secretScopeKind } from './secret-scope/secret-scope.js';
 import { warehouseKind } from './sql-warehouse/warehouse.js';
+import { pipelineKind } from './pipeline/pipeline.js';
 import { registerWorkspaceController, type WorkspaceOptions } from './workspace/workspace.js';
 
 /** What the operator's options say to the kinds: each kind's own part. */
@@ -31,4 +32,5 @@ export const CONTROLLERS: readonly KindController<KindOptions>[] = [
   managedController(gitCredentialKind),
   managedController(warehouseKind),
   managedController(repoKind),
+  managedController(pipelineKind),
 ];

@@ -19,6 +19,7 @@ import { API_GROUP } from '../crds/api-group.js';
 import {
   CLUSTER_MOVING_REASONS,
   CLUSTER_WAITING,
+  PIPELINE_MOVING_REASONS,
   WAREHOUSE_MOVING_REASONS,
   RUN_JOB_NOT_FOUND,
   WAITING_FOR_DEPENDENCY,
@@ -90,6 +91,10 @@ end`,
   DatabricksDbfsFile: {},
   DatabricksNotebook: {},
   DatabricksGitCredential: {},
+  DatabricksPipeline: {
+    // A continuous pipeline's update on its way (pipeline.ts).
+    transient: Object.values(PIPELINE_MOVING_REASONS),
+  },
   DatabricksSqlWarehouse: {
     // A warehouse on its way between states (warehouse-state.ts).
     transient: Object.values(WAREHOUSE_MOVING_REASONS),

@@ -5,6 +5,7 @@ import { READY_COLUMN, REASON_COLUMN, type KindDefinition } from './custom-resou
 import { DeletionPolicy } from './deletion-policy.js';
 import { DriftedFields, ManagementPolicy } from './management-policy.js';
 import { WorkspaceReference } from './object-references.js';
+import { objectPermissions, PermissionsHash } from './permissions.js';
 import { PipelineSettings } from './pipeline-settings.js';
 import { Opt, Str, StringEnum, Struct } from './schema-types.js';
 
@@ -13,6 +14,13 @@ export const DatabricksPipelineSpec = Struct(
   {
     workspaceRef: WorkspaceReference,
     settings: PipelineSettings,
+    permissions: Opt(
+      objectPermissions('pipelines', {
+        level:
+          'Permission level. A pipeline has exactly one IS_OWNER; a list that names none keeps the current owner.',
+        permissions: 'Who may view, run, manage or own the pipeline.',
+      }),
+    ),
     deletionPolicy: Opt(DeletionPolicy),
     managementPolicy: Opt(ManagementPolicy),
     pipelineId: Opt(
@@ -75,7 +83,7 @@ export const DatabricksPipelineStatus = Struct(
       ),
     ),
     settingsHash: Opt(Str('Hash of the settings last applied, to detect spec changes.')),
-    permissionsHash: Opt(Str('Hash of the permissions last applied.')),
+    permissionsHash: Opt(PermissionsHash),
   },
   'What the controller observed about the pipeline.',
 );

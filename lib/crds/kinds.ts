@@ -12,6 +12,7 @@ import { DATABRICKS_INSTANCE_POOL } from './databricks-instance-pool.js';
 import { DATABRICKS_JOB } from './databricks-job.js';
 import { DATABRICKS_NOTEBOOK } from './databricks-notebook.js';
 import { DATABRICKS_REPO } from './databricks-repo.js';
+import { DATABRICKS_PIPELINE } from './databricks-pipeline.js';
 import { DATABRICKS_RUN } from './databricks-run.js';
 import { DATABRICKS_SECRET_SCOPE } from './databricks-secret-scope.js';
 import { DATABRICKS_SQL_WAREHOUSE } from './databricks-sql-warehouse.js';
@@ -31,6 +32,7 @@ export const KINDS = [
   DATABRICKS_REPO,
   DATABRICKS_CLUSTER_POLICY,
   DATABRICKS_INSTANCE_POOL,
+  DATABRICKS_PIPELINE,
 ] as const satisfies readonly KindDefinition[];
 
 /** A kind's name. */

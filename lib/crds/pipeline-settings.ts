@@ -1,7 +1,7 @@
 import { type Static } from '@sinclair/typebox';
 import { atMostOneOf, celValidations, exactlyOneOf } from './cel-rules.js';
-import { AutoScale, clusterSpecProperties } from './cluster-spec.js';
-import { Bool, List, Opt, Str, StringEnum, StringList, StringMap, Struct } from './schema-types.js';
+import { clusterSpecProperties } from './cluster-spec.js';
+import { Bool, Int, List, Opt, Str, StringEnum, StringList, StringMap, Struct } from './schema-types.js';
 
 // Pipelines API 2.0 CreatePipeline/EditPipeline settings, verbatim (snake_case), as
 // DatabricksPipeline.spec.settings. Map keys (configuration, tags, spark_conf) are kept as written.
@@ -72,12 +72,17 @@ export const PipelineCluster = Struct(
     autoscale: Opt(
       Struct(
         {
-          ...AutoScale.properties,
+          min_workers: Int('Fewest workers when the pipeline is underused.', { minimum: 0 }),
+          max_workers: Int('Most workers under load; at least min_workers.', { minimum: 0 }),
           mode: Opt(
             StringEnum(['ENHANCED', 'LEGACY'] as const, 'Autoscaling algorithm; ENHANCED is the default.'),
           ),
         },
         'Worker range the pipeline cluster scales in.',
+        celValidations({
+          rule: 'self.min_workers <= self.max_workers',
+          message: 'autoscale: min_workers must not exceed max_workers',
+        }),
       ),
     ),
     node_type_id,

@@ -41,6 +41,7 @@ const EXPECTED_SHORT_NAMES: Record<string, string> = {
   DatabricksRepo: 'dbrepo',
   DatabricksClusterPolicy: 'dbpolicy',
   DatabricksInstancePool: 'dbpool',
+  DatabricksPipeline: 'dbpipeline',
 };
 const KIND_NAMES = Object.keys(EXPECTED_SHORT_NAMES);
 

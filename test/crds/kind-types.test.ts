@@ -55,6 +55,7 @@ describe('typed kind definitions', () => {
       'DatabricksRepo',
       'DatabricksClusterPolicy',
       'DatabricksInstancePool',
+      'DatabricksPipeline',
     ]);
     // @ts-expect-error not a kind of this API
     const unknownKind: DatabricksKind = 'DatabricksDashboard';

@@ -128,6 +128,14 @@ describe('Argo CD health checks on the status the controller wrote', () => {
       'code',
       spec({ path: '/Shared/health-code', url: 'https://github.com/acme/etl.git', branch: 'main' }),
     );
+    await bed.create(
+      RESOURCES.DatabricksPipeline,
+      'DatabricksPipeline',
+      'dlt',
+      spec({
+        settings: { catalog: 'main', schema: 'etl', libraries: [{ notebook: { path: '/Shared/dlt' } }] },
+      }),
+    );
 
     const healthy = {
       DatabricksWorkspace: await bed.waitForCondition(RESOURCES.DatabricksWorkspace, 'ws'),
@@ -140,6 +148,7 @@ describe('Argo CD health checks on the status the controller wrote', () => {
       DatabricksGitCredential: await bed.waitForCondition(RESOURCES.DatabricksGitCredential, 'git'),
       DatabricksSqlWarehouse: await bed.waitForCondition(RESOURCES.DatabricksSqlWarehouse, 'bi'),
       DatabricksRepo: await bed.waitForCondition(RESOURCES.DatabricksRepo, 'code'),
+      DatabricksPipeline: await bed.waitForCondition(RESOURCES.DatabricksPipeline, 'dlt'),
     };
     const verdicts = Object.fromEntries(
       Object.entries(healthy).map(([kind, object]) => [kind, healthOf(object).status]),

@@ -76,6 +76,7 @@ const KIND_PLURALS = [
   'databricksrepos',
   'databricksclusterpolicies',
   'databricksinstancepools',
+  'databrickspipelines',
 ];
 
 /** The rules of the watched namespaces, written out so that any widening shows up here. */

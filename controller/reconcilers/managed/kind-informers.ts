@@ -9,6 +9,7 @@ import {
   DATABRICKS_NOTEBOOK,
   DATABRICKS_SQL_WAREHOUSE,
   DATABRICKS_REPO,
+  DATABRICKS_PIPELINE,
   DATABRICKS_RUN,
   DATABRICKS_SECRET_SCOPE,
   DATABRICKS_WORKSPACE,
@@ -43,5 +44,6 @@ export function kindInformers(manager: Manager, options: Omit<InformerOptions, '
     DatabricksRepo: informerOf(DATABRICKS_REPO),
     DatabricksClusterPolicy: informerOf(DATABRICKS_CLUSTER_POLICY),
     DatabricksInstancePool: informerOf(DATABRICKS_INSTANCE_POOL),
+    DatabricksPipeline: informerOf(DATABRICKS_PIPELINE),
   };
 }

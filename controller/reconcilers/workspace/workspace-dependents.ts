@@ -25,6 +25,7 @@ export const DEPENDENT_KINDS = [
   'DatabricksGitCredential',
   'DatabricksSqlWarehouse',
   'DatabricksRepo',
+  'DatabricksPipeline',
 ] as const;
 
 export type DependentKind = (typeof DEPENDENT_KINDS)[number];

@@ -496,6 +496,7 @@ export function registerWorkspaceController(setup: OperatorSetup<WorkspaceOption
     DatabricksGitCredential: source('DatabricksGitCredential', informers.DatabricksGitCredential),
     DatabricksSqlWarehouse: source('DatabricksSqlWarehouse', informers.DatabricksSqlWarehouse),
     DatabricksRepo: source('DatabricksRepo', informers.DatabricksRepo),
+    DatabricksPipeline: source('DatabricksPipeline', informers.DatabricksPipeline),
   };
   const dependents: DependentStores = {
     DatabricksJob: sources.DatabricksJob.store,
@@ -507,6 +508,7 @@ export function registerWorkspaceController(setup: OperatorSetup<WorkspaceOption
     DatabricksGitCredential: sources.DatabricksGitCredential.store,
     DatabricksSqlWarehouse: sources.DatabricksSqlWarehouse.store,
     DatabricksRepo: sources.DatabricksRepo.store,
+    DatabricksPipeline: sources.DatabricksPipeline.store,
   };
   const controller = setup.manager.controller<DatabricksWorkspace, WorkspaceContext>({
     name: 'databricksworkspace',
