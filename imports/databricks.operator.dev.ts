@@ -4621,7 +4621,7 @@ export interface DatabricksJobSpecSettingsTasks {
   readonly pythonWheelTask?: DatabricksJobSpecSettingsTasksPythonWheelTask;
 
   /**
-   * Triggers an update of a pipeline.
+   * Triggers an update of a pipeline. Set pipeline_id, or pipeline_ref to a DatabricksPipeline whose pipeline ID the controller fills in.
    *
    * @schema DatabricksJobSpecSettingsTasks#pipeline_task
    */
@@ -4642,7 +4642,7 @@ export interface DatabricksJobSpecSettingsTasks {
   readonly conditionTask?: DatabricksJobSpecSettingsTasksConditionTask;
 
   /**
-   * Runs SQL on a warehouse. Set exactly one of query, file, dashboard, alert.
+   * Runs SQL on a warehouse. Set exactly one of query, file, dashboard, alert, and warehouse_id or warehouse_ref (a DatabricksSqlWarehouse whose warehouse ID the controller fills in).
    *
    * @schema DatabricksJobSpecSettingsTasks#sql_task
    */
@@ -6577,7 +6577,7 @@ export function toJson_DatabricksJobSpecSettingsTasksPythonWheelTask(obj: Databr
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Triggers an update of a pipeline.
+ * Triggers an update of a pipeline. Set pipeline_id, or pipeline_ref to a DatabricksPipeline whose pipeline ID the controller fills in.
  *
  * @schema DatabricksJobSpecSettingsTasksPipelineTask
  */
@@ -6587,7 +6587,14 @@ export interface DatabricksJobSpecSettingsTasksPipelineTask {
    *
    * @schema DatabricksJobSpecSettingsTasksPipelineTask#pipeline_id
    */
-  readonly pipelineId: string;
+  readonly pipelineId?: string;
+
+  /**
+   * Reference to a DatabricksPipeline in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksJobSpecSettingsTasksPipelineTask#pipeline_ref
+   */
+  readonly pipelineRef?: DatabricksJobSpecSettingsTasksPipelineTaskPipelineRef;
 
   /**
    * Refresh every table fully.
@@ -6640,6 +6647,7 @@ export function toJson_DatabricksJobSpecSettingsTasksPipelineTask(obj: Databrick
   if (obj === undefined) { return undefined; }
   const result = {
     'pipeline_id': obj.pipelineId,
+    'pipeline_ref': toJson_DatabricksJobSpecSettingsTasksPipelineTaskPipelineRef(obj.pipelineRef),
     'full_refresh': obj.fullRefresh,
     'parameters': ((obj.parameters) === undefined) ? undefined : (Object.entries(obj.parameters).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'full_refresh_selection': obj.fullRefreshSelection?.map(y => y),
@@ -6805,7 +6813,7 @@ export function toJson_DatabricksJobSpecSettingsTasksConditionTask(obj: Databric
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Runs SQL on a warehouse. Set exactly one of query, file, dashboard, alert.
+ * Runs SQL on a warehouse. Set exactly one of query, file, dashboard, alert, and warehouse_id or warehouse_ref (a DatabricksSqlWarehouse whose warehouse ID the controller fills in).
  *
  * @schema DatabricksJobSpecSettingsTasksSqlTask
  */
@@ -6815,7 +6823,14 @@ export interface DatabricksJobSpecSettingsTasksSqlTask {
    *
    * @schema DatabricksJobSpecSettingsTasksSqlTask#warehouse_id
    */
-  readonly warehouseId: string;
+  readonly warehouseId?: string;
+
+  /**
+   * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksJobSpecSettingsTasksSqlTask#warehouse_ref
+   */
+  readonly warehouseRef?: DatabricksJobSpecSettingsTasksSqlTaskWarehouseRef;
 
   /**
    * Values for the query parameters.
@@ -6861,6 +6876,7 @@ export function toJson_DatabricksJobSpecSettingsTasksSqlTask(obj: DatabricksJobS
   if (obj === undefined) { return undefined; }
   const result = {
     'warehouse_id': obj.warehouseId,
+    'warehouse_ref': toJson_DatabricksJobSpecSettingsTasksSqlTaskWarehouseRef(obj.warehouseRef),
     'parameters': ((obj.parameters) === undefined) ? undefined : (Object.entries(obj.parameters).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'query': toJson_DatabricksJobSpecSettingsTasksSqlTaskQuery(obj.query),
     'file': toJson_DatabricksJobSpecSettingsTasksSqlTaskFile(obj.file),
@@ -9879,6 +9895,34 @@ export enum DatabricksJobSpecSettingsTasksSparkPythonTaskSource {
 }
 
 /**
+ * Reference to a DatabricksPipeline in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksJobSpecSettingsTasksPipelineTaskPipelineRef
+ */
+export interface DatabricksJobSpecSettingsTasksPipelineTaskPipelineRef {
+  /**
+   * Name of the DatabricksPipeline in the same namespace.
+   *
+   * @schema DatabricksJobSpecSettingsTasksPipelineTaskPipelineRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksJobSpecSettingsTasksPipelineTaskPipelineRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksJobSpecSettingsTasksPipelineTaskPipelineRef(obj: DatabricksJobSpecSettingsTasksPipelineTaskPipelineRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * Reference to a DatabricksJob in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
  *
  * @schema DatabricksJobSpecSettingsTasksRunJobTaskJobRef
@@ -9985,6 +10029,34 @@ export enum DatabricksJobSpecSettingsTasksConditionTaskOp {
   /** LESS_THAN_OR_EQUAL */
   LESS_UNDERSCORE_THAN_UNDERSCORE_OR_UNDERSCORE_EQUAL = "LESS_THAN_OR_EQUAL",
 }
+
+/**
+ * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksJobSpecSettingsTasksSqlTaskWarehouseRef
+ */
+export interface DatabricksJobSpecSettingsTasksSqlTaskWarehouseRef {
+  /**
+   * Name of the DatabricksSqlWarehouse in the same namespace.
+   *
+   * @schema DatabricksJobSpecSettingsTasksSqlTaskWarehouseRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksJobSpecSettingsTasksSqlTaskWarehouseRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksJobSpecSettingsTasksSqlTaskWarehouseRef(obj: DatabricksJobSpecSettingsTasksSqlTaskWarehouseRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
  * Runs a saved SQL query.
@@ -10679,7 +10751,7 @@ export interface DatabricksJobSpecSettingsTasksForEachTaskTask {
   readonly pythonWheelTask?: DatabricksJobSpecSettingsTasksForEachTaskTaskPythonWheelTask;
 
   /**
-   * Triggers an update of a pipeline.
+   * Triggers an update of a pipeline. Set pipeline_id, or pipeline_ref to a DatabricksPipeline whose pipeline ID the controller fills in.
    *
    * @schema DatabricksJobSpecSettingsTasksForEachTaskTask#pipeline_task
    */
@@ -10700,7 +10772,7 @@ export interface DatabricksJobSpecSettingsTasksForEachTaskTask {
   readonly conditionTask?: DatabricksJobSpecSettingsTasksForEachTaskTaskConditionTask;
 
   /**
-   * Runs SQL on a warehouse. Set exactly one of query, file, dashboard, alert.
+   * Runs SQL on a warehouse. Set exactly one of query, file, dashboard, alert, and warehouse_id or warehouse_ref (a DatabricksSqlWarehouse whose warehouse ID the controller fills in).
    *
    * @schema DatabricksJobSpecSettingsTasksForEachTaskTask#sql_task
    */
@@ -13399,7 +13471,7 @@ export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskPythonWheelT
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Triggers an update of a pipeline.
+ * Triggers an update of a pipeline. Set pipeline_id, or pipeline_ref to a DatabricksPipeline whose pipeline ID the controller fills in.
  *
  * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskPipelineTask
  */
@@ -13409,7 +13481,14 @@ export interface DatabricksJobSpecSettingsTasksForEachTaskTaskPipelineTask {
    *
    * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskPipelineTask#pipeline_id
    */
-  readonly pipelineId: string;
+  readonly pipelineId?: string;
+
+  /**
+   * Reference to a DatabricksPipeline in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskPipelineTask#pipeline_ref
+   */
+  readonly pipelineRef?: DatabricksJobSpecSettingsTasksForEachTaskTaskPipelineTaskPipelineRef;
 
   /**
    * Refresh every table fully.
@@ -13462,6 +13541,7 @@ export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskPipelineTask
   if (obj === undefined) { return undefined; }
   const result = {
     'pipeline_id': obj.pipelineId,
+    'pipeline_ref': toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskPipelineTaskPipelineRef(obj.pipelineRef),
     'full_refresh': obj.fullRefresh,
     'parameters': ((obj.parameters) === undefined) ? undefined : (Object.entries(obj.parameters).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'full_refresh_selection': obj.fullRefreshSelection?.map(y => y),
@@ -13627,7 +13707,7 @@ export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskConditionTas
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Runs SQL on a warehouse. Set exactly one of query, file, dashboard, alert.
+ * Runs SQL on a warehouse. Set exactly one of query, file, dashboard, alert, and warehouse_id or warehouse_ref (a DatabricksSqlWarehouse whose warehouse ID the controller fills in).
  *
  * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskSqlTask
  */
@@ -13637,7 +13717,14 @@ export interface DatabricksJobSpecSettingsTasksForEachTaskTaskSqlTask {
    *
    * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskSqlTask#warehouse_id
    */
-  readonly warehouseId: string;
+  readonly warehouseId?: string;
+
+  /**
+   * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskSqlTask#warehouse_ref
+   */
+  readonly warehouseRef?: DatabricksJobSpecSettingsTasksForEachTaskTaskSqlTaskWarehouseRef;
 
   /**
    * Values for the query parameters.
@@ -13683,6 +13770,7 @@ export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskSqlTask(obj:
   if (obj === undefined) { return undefined; }
   const result = {
     'warehouse_id': obj.warehouseId,
+    'warehouse_ref': toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskSqlTaskWarehouseRef(obj.warehouseRef),
     'parameters': ((obj.parameters) === undefined) ? undefined : (Object.entries(obj.parameters).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'query': toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskSqlTaskQuery(obj.query),
     'file': toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskSqlTaskFile(obj.file),
@@ -15857,6 +15945,34 @@ export enum DatabricksJobSpecSettingsTasksForEachTaskTaskSparkPythonTaskSource {
 }
 
 /**
+ * Reference to a DatabricksPipeline in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskPipelineTaskPipelineRef
+ */
+export interface DatabricksJobSpecSettingsTasksForEachTaskTaskPipelineTaskPipelineRef {
+  /**
+   * Name of the DatabricksPipeline in the same namespace.
+   *
+   * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskPipelineTaskPipelineRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksJobSpecSettingsTasksForEachTaskTaskPipelineTaskPipelineRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskPipelineTaskPipelineRef(obj: DatabricksJobSpecSettingsTasksForEachTaskTaskPipelineTaskPipelineRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * Reference to a DatabricksJob in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
  *
  * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskRunJobTaskJobRef
@@ -15963,6 +16079,34 @@ export enum DatabricksJobSpecSettingsTasksForEachTaskTaskConditionTaskOp {
   /** LESS_THAN_OR_EQUAL */
   LESS_UNDERSCORE_THAN_UNDERSCORE_OR_UNDERSCORE_EQUAL = "LESS_THAN_OR_EQUAL",
 }
+
+/**
+ * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskSqlTaskWarehouseRef
+ */
+export interface DatabricksJobSpecSettingsTasksForEachTaskTaskSqlTaskWarehouseRef {
+  /**
+   * Name of the DatabricksSqlWarehouse in the same namespace.
+   *
+   * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskSqlTaskWarehouseRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksJobSpecSettingsTasksForEachTaskTaskSqlTaskWarehouseRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskSqlTaskWarehouseRef(obj: DatabricksJobSpecSettingsTasksForEachTaskTaskSqlTaskWarehouseRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
  * Runs a saved SQL query.
@@ -20784,7 +20928,7 @@ export interface DatabricksRunSpecSubmitTasks {
   readonly pythonWheelTask?: DatabricksRunSpecSubmitTasksPythonWheelTask;
 
   /**
-   * Triggers an update of a pipeline.
+   * Triggers an update of a pipeline. Set pipeline_id, or pipeline_ref to a DatabricksPipeline whose pipeline ID the controller fills in.
    *
    * @schema DatabricksRunSpecSubmitTasks#pipeline_task
    */
@@ -20805,7 +20949,7 @@ export interface DatabricksRunSpecSubmitTasks {
   readonly conditionTask?: DatabricksRunSpecSubmitTasksConditionTask;
 
   /**
-   * Runs SQL on a warehouse. Set exactly one of query, file, dashboard, alert.
+   * Runs SQL on a warehouse. Set exactly one of query, file, dashboard, alert, and warehouse_id or warehouse_ref (a DatabricksSqlWarehouse whose warehouse ID the controller fills in).
    *
    * @schema DatabricksRunSpecSubmitTasks#sql_task
    */
@@ -22376,7 +22520,7 @@ export function toJson_DatabricksRunSpecSubmitTasksPythonWheelTask(obj: Databric
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Triggers an update of a pipeline.
+ * Triggers an update of a pipeline. Set pipeline_id, or pipeline_ref to a DatabricksPipeline whose pipeline ID the controller fills in.
  *
  * @schema DatabricksRunSpecSubmitTasksPipelineTask
  */
@@ -22386,7 +22530,14 @@ export interface DatabricksRunSpecSubmitTasksPipelineTask {
    *
    * @schema DatabricksRunSpecSubmitTasksPipelineTask#pipeline_id
    */
-  readonly pipelineId: string;
+  readonly pipelineId?: string;
+
+  /**
+   * Reference to a DatabricksPipeline in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksRunSpecSubmitTasksPipelineTask#pipeline_ref
+   */
+  readonly pipelineRef?: DatabricksRunSpecSubmitTasksPipelineTaskPipelineRef;
 
   /**
    * Refresh every table fully.
@@ -22439,6 +22590,7 @@ export function toJson_DatabricksRunSpecSubmitTasksPipelineTask(obj: DatabricksR
   if (obj === undefined) { return undefined; }
   const result = {
     'pipeline_id': obj.pipelineId,
+    'pipeline_ref': toJson_DatabricksRunSpecSubmitTasksPipelineTaskPipelineRef(obj.pipelineRef),
     'full_refresh': obj.fullRefresh,
     'parameters': ((obj.parameters) === undefined) ? undefined : (Object.entries(obj.parameters).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'full_refresh_selection': obj.fullRefreshSelection?.map(y => y),
@@ -22604,7 +22756,7 @@ export function toJson_DatabricksRunSpecSubmitTasksConditionTask(obj: Databricks
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Runs SQL on a warehouse. Set exactly one of query, file, dashboard, alert.
+ * Runs SQL on a warehouse. Set exactly one of query, file, dashboard, alert, and warehouse_id or warehouse_ref (a DatabricksSqlWarehouse whose warehouse ID the controller fills in).
  *
  * @schema DatabricksRunSpecSubmitTasksSqlTask
  */
@@ -22614,7 +22766,14 @@ export interface DatabricksRunSpecSubmitTasksSqlTask {
    *
    * @schema DatabricksRunSpecSubmitTasksSqlTask#warehouse_id
    */
-  readonly warehouseId: string;
+  readonly warehouseId?: string;
+
+  /**
+   * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksRunSpecSubmitTasksSqlTask#warehouse_ref
+   */
+  readonly warehouseRef?: DatabricksRunSpecSubmitTasksSqlTaskWarehouseRef;
 
   /**
    * Values for the query parameters.
@@ -22660,6 +22819,7 @@ export function toJson_DatabricksRunSpecSubmitTasksSqlTask(obj: DatabricksRunSpe
   if (obj === undefined) { return undefined; }
   const result = {
     'warehouse_id': obj.warehouseId,
+    'warehouse_ref': toJson_DatabricksRunSpecSubmitTasksSqlTaskWarehouseRef(obj.warehouseRef),
     'parameters': ((obj.parameters) === undefined) ? undefined : (Object.entries(obj.parameters).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'query': toJson_DatabricksRunSpecSubmitTasksSqlTaskQuery(obj.query),
     'file': toJson_DatabricksRunSpecSubmitTasksSqlTaskFile(obj.file),
@@ -25022,6 +25182,34 @@ export enum DatabricksRunSpecSubmitTasksSparkPythonTaskSource {
 }
 
 /**
+ * Reference to a DatabricksPipeline in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksRunSpecSubmitTasksPipelineTaskPipelineRef
+ */
+export interface DatabricksRunSpecSubmitTasksPipelineTaskPipelineRef {
+  /**
+   * Name of the DatabricksPipeline in the same namespace.
+   *
+   * @schema DatabricksRunSpecSubmitTasksPipelineTaskPipelineRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksRunSpecSubmitTasksPipelineTaskPipelineRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksRunSpecSubmitTasksPipelineTaskPipelineRef(obj: DatabricksRunSpecSubmitTasksPipelineTaskPipelineRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * Reference to a DatabricksJob in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
  *
  * @schema DatabricksRunSpecSubmitTasksRunJobTaskJobRef
@@ -25128,6 +25316,34 @@ export enum DatabricksRunSpecSubmitTasksConditionTaskOp {
   /** LESS_THAN_OR_EQUAL */
   LESS_UNDERSCORE_THAN_UNDERSCORE_OR_UNDERSCORE_EQUAL = "LESS_THAN_OR_EQUAL",
 }
+
+/**
+ * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksRunSpecSubmitTasksSqlTaskWarehouseRef
+ */
+export interface DatabricksRunSpecSubmitTasksSqlTaskWarehouseRef {
+  /**
+   * Name of the DatabricksSqlWarehouse in the same namespace.
+   *
+   * @schema DatabricksRunSpecSubmitTasksSqlTaskWarehouseRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksRunSpecSubmitTasksSqlTaskWarehouseRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksRunSpecSubmitTasksSqlTaskWarehouseRef(obj: DatabricksRunSpecSubmitTasksSqlTaskWarehouseRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
  * Runs a saved SQL query.
@@ -25822,7 +26038,7 @@ export interface DatabricksRunSpecSubmitTasksForEachTaskTask {
   readonly pythonWheelTask?: DatabricksRunSpecSubmitTasksForEachTaskTaskPythonWheelTask;
 
   /**
-   * Triggers an update of a pipeline.
+   * Triggers an update of a pipeline. Set pipeline_id, or pipeline_ref to a DatabricksPipeline whose pipeline ID the controller fills in.
    *
    * @schema DatabricksRunSpecSubmitTasksForEachTaskTask#pipeline_task
    */
@@ -25843,7 +26059,7 @@ export interface DatabricksRunSpecSubmitTasksForEachTaskTask {
   readonly conditionTask?: DatabricksRunSpecSubmitTasksForEachTaskTaskConditionTask;
 
   /**
-   * Runs SQL on a warehouse. Set exactly one of query, file, dashboard, alert.
+   * Runs SQL on a warehouse. Set exactly one of query, file, dashboard, alert, and warehouse_id or warehouse_ref (a DatabricksSqlWarehouse whose warehouse ID the controller fills in).
    *
    * @schema DatabricksRunSpecSubmitTasksForEachTaskTask#sql_task
    */
@@ -28410,7 +28626,7 @@ export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskPythonWheelTas
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Triggers an update of a pipeline.
+ * Triggers an update of a pipeline. Set pipeline_id, or pipeline_ref to a DatabricksPipeline whose pipeline ID the controller fills in.
  *
  * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskPipelineTask
  */
@@ -28420,7 +28636,14 @@ export interface DatabricksRunSpecSubmitTasksForEachTaskTaskPipelineTask {
    *
    * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskPipelineTask#pipeline_id
    */
-  readonly pipelineId: string;
+  readonly pipelineId?: string;
+
+  /**
+   * Reference to a DatabricksPipeline in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskPipelineTask#pipeline_ref
+   */
+  readonly pipelineRef?: DatabricksRunSpecSubmitTasksForEachTaskTaskPipelineTaskPipelineRef;
 
   /**
    * Refresh every table fully.
@@ -28473,6 +28696,7 @@ export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskPipelineTask(o
   if (obj === undefined) { return undefined; }
   const result = {
     'pipeline_id': obj.pipelineId,
+    'pipeline_ref': toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskPipelineTaskPipelineRef(obj.pipelineRef),
     'full_refresh': obj.fullRefresh,
     'parameters': ((obj.parameters) === undefined) ? undefined : (Object.entries(obj.parameters).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'full_refresh_selection': obj.fullRefreshSelection?.map(y => y),
@@ -28638,7 +28862,7 @@ export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskConditionTask(
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Runs SQL on a warehouse. Set exactly one of query, file, dashboard, alert.
+ * Runs SQL on a warehouse. Set exactly one of query, file, dashboard, alert, and warehouse_id or warehouse_ref (a DatabricksSqlWarehouse whose warehouse ID the controller fills in).
  *
  * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskSqlTask
  */
@@ -28648,7 +28872,14 @@ export interface DatabricksRunSpecSubmitTasksForEachTaskTaskSqlTask {
    *
    * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskSqlTask#warehouse_id
    */
-  readonly warehouseId: string;
+  readonly warehouseId?: string;
+
+  /**
+   * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskSqlTask#warehouse_ref
+   */
+  readonly warehouseRef?: DatabricksRunSpecSubmitTasksForEachTaskTaskSqlTaskWarehouseRef;
 
   /**
    * Values for the query parameters.
@@ -28694,6 +28925,7 @@ export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskSqlTask(obj: D
   if (obj === undefined) { return undefined; }
   const result = {
     'warehouse_id': obj.warehouseId,
+    'warehouse_ref': toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskSqlTaskWarehouseRef(obj.warehouseRef),
     'parameters': ((obj.parameters) === undefined) ? undefined : (Object.entries(obj.parameters).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'query': toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskSqlTaskQuery(obj.query),
     'file': toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskSqlTaskFile(obj.file),
@@ -30868,6 +31100,34 @@ export enum DatabricksRunSpecSubmitTasksForEachTaskTaskSparkPythonTaskSource {
 }
 
 /**
+ * Reference to a DatabricksPipeline in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskPipelineTaskPipelineRef
+ */
+export interface DatabricksRunSpecSubmitTasksForEachTaskTaskPipelineTaskPipelineRef {
+  /**
+   * Name of the DatabricksPipeline in the same namespace.
+   *
+   * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskPipelineTaskPipelineRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksRunSpecSubmitTasksForEachTaskTaskPipelineTaskPipelineRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskPipelineTaskPipelineRef(obj: DatabricksRunSpecSubmitTasksForEachTaskTaskPipelineTaskPipelineRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * Reference to a DatabricksJob in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
  *
  * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskRunJobTaskJobRef
@@ -30974,6 +31234,34 @@ export enum DatabricksRunSpecSubmitTasksForEachTaskTaskConditionTaskOp {
   /** LESS_THAN_OR_EQUAL */
   LESS_UNDERSCORE_THAN_UNDERSCORE_OR_UNDERSCORE_EQUAL = "LESS_THAN_OR_EQUAL",
 }
+
+/**
+ * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskSqlTaskWarehouseRef
+ */
+export interface DatabricksRunSpecSubmitTasksForEachTaskTaskSqlTaskWarehouseRef {
+  /**
+   * Name of the DatabricksSqlWarehouse in the same namespace.
+   *
+   * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskSqlTaskWarehouseRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksRunSpecSubmitTasksForEachTaskTaskSqlTaskWarehouseRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskSqlTaskWarehouseRef(obj: DatabricksRunSpecSubmitTasksForEachTaskTaskSqlTaskWarehouseRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
  * Runs a saved SQL query.

@@ -3,7 +3,9 @@
  * by where the references sit:
  * - {@link TASK_REFERENCE_KINDS}, relative to a task (job settings, runs/submit payloads):
  *   `existing_cluster_ref` for `existing_cluster_id`, `run_job_task.job_ref` for `run_job_task.job_id`,
- *   `notebook_task.notebook_ref` for `notebook_task.notebook_path`, and a task's `new_cluster` references;
+ *   `notebook_task.notebook_ref` for `notebook_task.notebook_path`, `pipeline_task.pipeline_ref` for
+ *   `pipeline_task.pipeline_id`, `sql_task.warehouse_ref` for `sql_task.warehouse_id`, and a task's
+ *   `new_cluster` references;
  * - {@link CLUSTER_SPEC_REFERENCE_KINDS}, relative to a cluster spec (a DatabricksCluster's settings, a job
  *   cluster's or a task's `new_cluster`): `policy_ref`, `instance_pool_ref`, `driver_instance_pool_ref`.
  * A payload is walked as a list of {@link ReferenceSite}s (each task, each job cluster's spec, ...), each
@@ -19,7 +21,9 @@ export type ReferencedKind =
   | 'DatabricksJob'
   | 'DatabricksNotebook'
   | 'DatabricksClusterPolicy'
-  | 'DatabricksInstancePool';
+  | 'DatabricksInstancePool'
+  | 'DatabricksPipeline'
+  | 'DatabricksSqlWarehouse';
 
 /** One kind of reference: where it sits in its site, what replaces it, and from which status field. */
 export interface TaskReferenceKind {
@@ -97,6 +101,22 @@ export const TASK_REFERENCE_KINDS: readonly TaskReferenceKind[] = [
     ref: 'notebook_ref',
     replaceWith: 'notebook_path',
     statusField: 'path',
+  },
+  {
+    index: 'pipelineRefs',
+    kind: 'DatabricksPipeline',
+    holder: ['pipeline_task'],
+    ref: 'pipeline_ref',
+    replaceWith: 'pipeline_id',
+    statusField: 'pipelineId',
+  },
+  {
+    index: 'warehouseRefs',
+    kind: 'DatabricksSqlWarehouse',
+    holder: ['sql_task'],
+    ref: 'warehouse_ref',
+    replaceWith: 'warehouse_id',
+    statusField: 'warehouseId',
   },
   ...clusterSpecReferencesIn(['new_cluster']),
 ];

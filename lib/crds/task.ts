@@ -117,12 +117,14 @@ const PIPELINE_SELECTIONS = {
 /** `pipeline_task` of a task (jobs.PipelineTask). */
 export const PipelineTask = Struct(
   {
-    pipeline_id: Str('ID of the Lakeflow declarative (DLT) pipeline to update.', { minLength: 1 }),
+    pipeline_id: Opt(Str('ID of the Lakeflow declarative (DLT) pipeline to update.', { minLength: 1 })),
+    pipeline_ref: Opt(localReference('DatabricksPipeline')),
     full_refresh: Opt(Bool('Refresh every table fully.')),
     parameters: Opt(StringMap('Parameters passed to the pipeline update.')),
     ...PIPELINE_SELECTIONS,
   },
-  'Triggers an update of a pipeline.',
+  'Triggers an update of a pipeline. Set pipeline_id, or pipeline_ref to a DatabricksPipeline whose pipeline ID the controller fills in.',
+  celValidations(exactlyOneOf(['pipeline_id', 'pipeline_ref'], 'pipeline_task')),
 );
 
 /** Parameters for the pipeline of a run (run-now and run_job_task). */
@@ -199,7 +201,8 @@ const SqlSubscriptions = Opt(List(SqlSubscription, 'Who gets the result.', { max
 /** `sql_task` of a task (jobs.SqlTask). */
 export const SqlTask = Struct(
   {
-    warehouse_id: Str('SQL warehouse to run on (serverless or pro).', { minLength: 1 }),
+    warehouse_id: Opt(Str('SQL warehouse to run on (serverless or pro).', { minLength: 1 })),
+    warehouse_ref: Opt(localReference('DatabricksSqlWarehouse')),
     parameters: Opt(StringMap('Values for the query parameters.')),
     query: Opt(
       Struct({ query_id: Str('ID of the saved query.', { minLength: 1 }) }, 'Runs a saved SQL query.'),
@@ -235,8 +238,11 @@ export const SqlTask = Struct(
       ),
     ),
   },
-  'Runs SQL on a warehouse. Set exactly one of query, file, dashboard, alert.',
-  celValidations(exactlyOneOf(['query', 'file', 'dashboard', 'alert'], 'sql_task')),
+  'Runs SQL on a warehouse. Set exactly one of query, file, dashboard, alert, and warehouse_id or warehouse_ref (a DatabricksSqlWarehouse whose warehouse ID the controller fills in).',
+  celValidations(
+    exactlyOneOf(['query', 'file', 'dashboard', 'alert'], 'sql_task'),
+    exactlyOneOf(['warehouse_id', 'warehouse_ref'], 'sql_task'),
+  ),
 );
 
 /** `dbt_task` of a task (jobs.DbtTask). */

@@ -43,6 +43,8 @@ const OPERATOR_FIELDS = new Set([
   'jobs.Task.existing_cluster_ref',
   'jobs.RunJobTask.job_ref',
   'jobs.NotebookTask.notebook_ref',
+  'jobs.PipelineTask.pipeline_ref',
+  'jobs.SqlTask.warehouse_ref',
   'compute.ClusterSpec.policy_ref',
   'compute.ClusterSpec.instance_pool_ref',
   'compute.ClusterSpec.driver_instance_pool_ref',

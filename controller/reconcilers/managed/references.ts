@@ -33,6 +33,8 @@ export interface ReferenceStores {
   readonly notebooks: Store;
   readonly policies: Store;
   readonly pools: Store;
+  readonly pipelines: Store;
+  readonly warehouses: Store;
 }
 
 /** The cache each referenced kind is resolved from. */
@@ -42,6 +44,8 @@ const STORE_OF: Record<ReferencedKind, keyof ReferenceStores> = {
   DatabricksNotebook: 'notebooks',
   DatabricksClusterPolicy: 'policies',
   DatabricksInstancePool: 'pools',
+  DatabricksPipeline: 'pipelines',
+  DatabricksSqlWarehouse: 'warehouses',
 };
 
 /** The reference stores of a kind's context, from the operator's informers. */
@@ -52,6 +56,8 @@ export function referenceStores(informers: KindInformers): ReferenceStores {
     notebooks: informers.DatabricksNotebook.store,
     policies: informers.DatabricksClusterPolicy.store,
     pools: informers.DatabricksInstancePool.store,
+    pipelines: informers.DatabricksPipeline.store,
+    warehouses: informers.DatabricksSqlWarehouse.store,
   };
 }
 
@@ -131,6 +137,15 @@ const WATCH_OF: {
   DatabricksInstancePool: (name, indexFunction) =>
     watchOf(
       ({ DatabricksInstancePool }) => DatabricksInstancePool,
+      name,
+      indexFunction,
+      referenceTargetChanged,
+    ),
+  DatabricksPipeline: (name, indexFunction) =>
+    watchOf(({ DatabricksPipeline }) => DatabricksPipeline, name, indexFunction, referenceTargetChanged),
+  DatabricksSqlWarehouse: (name, indexFunction) =>
+    watchOf(
+      ({ DatabricksSqlWarehouse }) => DatabricksSqlWarehouse,
       name,
       indexFunction,
       referenceTargetChanged,
