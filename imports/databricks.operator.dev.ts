@@ -4586,7 +4586,7 @@ export interface DatabricksJobSpecSettingsTasks {
   readonly health?: DatabricksJobSpecSettingsTasksHealth;
 
   /**
-   * Runs a notebook. Set notebook_path, or notebook_ref to a DatabricksNotebook whose workspace path the controller fills in.
+   * Runs a notebook. Set notebook_path, notebook_ref to a DatabricksNotebook, or repo_ref to a notebook in the Git folder of a DatabricksRepo; the controller fills in the workspace path of a reference.
    *
    * @schema DatabricksJobSpecSettingsTasks#notebook_task
    */
@@ -6339,7 +6339,7 @@ export function toJson_DatabricksJobSpecSettingsTasksHealth(obj: DatabricksJobSp
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Runs a notebook. Set notebook_path, or notebook_ref to a DatabricksNotebook whose workspace path the controller fills in.
+ * Runs a notebook. Set notebook_path, notebook_ref to a DatabricksNotebook, or repo_ref to a notebook in the Git folder of a DatabricksRepo; the controller fills in the workspace path of a reference.
  *
  * @schema DatabricksJobSpecSettingsTasksNotebookTask
  */
@@ -6357,6 +6357,13 @@ export interface DatabricksJobSpecSettingsTasksNotebookTask {
    * @schema DatabricksJobSpecSettingsTasksNotebookTask#notebook_ref
    */
   readonly notebookRef?: DatabricksJobSpecSettingsTasksNotebookTaskNotebookRef;
+
+  /**
+   * A file in the Git folder of a DatabricksRepo in the same namespace, instead of the workspace path beside it. The controller fills that in as the repo's status.path followed by path, and waits (condition reason WaitingForDependency) until the repo is Ready.
+   *
+   * @schema DatabricksJobSpecSettingsTasksNotebookTask#repo_ref
+   */
+  readonly repoRef?: DatabricksJobSpecSettingsTasksNotebookTaskRepoRef;
 
   /**
    * Where the file is read from: WORKSPACE, or GIT (the job git_source). Defaults to GIT when git_source is set.
@@ -6390,6 +6397,7 @@ export function toJson_DatabricksJobSpecSettingsTasksNotebookTask(obj: Databrick
   const result = {
     'notebook_path': obj.notebookPath,
     'notebook_ref': toJson_DatabricksJobSpecSettingsTasksNotebookTaskNotebookRef(obj.notebookRef),
+    'repo_ref': toJson_DatabricksJobSpecSettingsTasksNotebookTaskRepoRef(obj.repoRef),
     'source': obj.source,
     'base_parameters': ((obj.baseParameters) === undefined) ? undefined : (Object.entries(obj.baseParameters).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'warehouse_id': obj.warehouseId,
@@ -9869,6 +9877,42 @@ export function toJson_DatabricksJobSpecSettingsTasksNotebookTaskNotebookRef(obj
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * A file in the Git folder of a DatabricksRepo in the same namespace, instead of the workspace path beside it. The controller fills that in as the repo's status.path followed by path, and waits (condition reason WaitingForDependency) until the repo is Ready.
+ *
+ * @schema DatabricksJobSpecSettingsTasksNotebookTaskRepoRef
+ */
+export interface DatabricksJobSpecSettingsTasksNotebookTaskRepoRef {
+  /**
+   * Name of the DatabricksRepo in the same namespace.
+   *
+   * @schema DatabricksJobSpecSettingsTasksNotebookTaskRepoRef#name
+   */
+  readonly name: string;
+
+  /**
+   * Path inside the Git folder, relative to its root (notebooks without their extension), e.g. etl/main.
+   *
+   * @schema DatabricksJobSpecSettingsTasksNotebookTaskRepoRef#path
+   */
+  readonly path: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksJobSpecSettingsTasksNotebookTaskRepoRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksJobSpecSettingsTasksNotebookTaskRepoRef(obj: DatabricksJobSpecSettingsTasksNotebookTaskRepoRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'path': obj.path,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * Where the file is read from: WORKSPACE, or GIT (the job git_source). Defaults to GIT when git_source is set.
  *
  * @default GIT when git_source is set.
@@ -10716,7 +10760,7 @@ export interface DatabricksJobSpecSettingsTasksForEachTaskTask {
   readonly health?: DatabricksJobSpecSettingsTasksForEachTaskTaskHealth;
 
   /**
-   * Runs a notebook. Set notebook_path, or notebook_ref to a DatabricksNotebook whose workspace path the controller fills in.
+   * Runs a notebook. Set notebook_path, notebook_ref to a DatabricksNotebook, or repo_ref to a notebook in the Git folder of a DatabricksRepo; the controller fills in the workspace path of a reference.
    *
    * @schema DatabricksJobSpecSettingsTasksForEachTaskTask#notebook_task
    */
@@ -13233,7 +13277,7 @@ export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskHealth(obj: 
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Runs a notebook. Set notebook_path, or notebook_ref to a DatabricksNotebook whose workspace path the controller fills in.
+ * Runs a notebook. Set notebook_path, notebook_ref to a DatabricksNotebook, or repo_ref to a notebook in the Git folder of a DatabricksRepo; the controller fills in the workspace path of a reference.
  *
  * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskNotebookTask
  */
@@ -13251,6 +13295,13 @@ export interface DatabricksJobSpecSettingsTasksForEachTaskTaskNotebookTask {
    * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskNotebookTask#notebook_ref
    */
   readonly notebookRef?: DatabricksJobSpecSettingsTasksForEachTaskTaskNotebookTaskNotebookRef;
+
+  /**
+   * A file in the Git folder of a DatabricksRepo in the same namespace, instead of the workspace path beside it. The controller fills that in as the repo's status.path followed by path, and waits (condition reason WaitingForDependency) until the repo is Ready.
+   *
+   * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskNotebookTask#repo_ref
+   */
+  readonly repoRef?: DatabricksJobSpecSettingsTasksForEachTaskTaskNotebookTaskRepoRef;
 
   /**
    * Where the file is read from: WORKSPACE, or GIT (the job git_source). Defaults to GIT when git_source is set.
@@ -13284,6 +13335,7 @@ export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskNotebookTask
   const result = {
     'notebook_path': obj.notebookPath,
     'notebook_ref': toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskNotebookTaskNotebookRef(obj.notebookRef),
+    'repo_ref': toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskNotebookTaskRepoRef(obj.repoRef),
     'source': obj.source,
     'base_parameters': ((obj.baseParameters) === undefined) ? undefined : (Object.entries(obj.baseParameters).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'warehouse_id': obj.warehouseId,
@@ -15912,6 +15964,42 @@ export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskNotebookTask
   if (obj === undefined) { return undefined; }
   const result = {
     'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * A file in the Git folder of a DatabricksRepo in the same namespace, instead of the workspace path beside it. The controller fills that in as the repo's status.path followed by path, and waits (condition reason WaitingForDependency) until the repo is Ready.
+ *
+ * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskNotebookTaskRepoRef
+ */
+export interface DatabricksJobSpecSettingsTasksForEachTaskTaskNotebookTaskRepoRef {
+  /**
+   * Name of the DatabricksRepo in the same namespace.
+   *
+   * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskNotebookTaskRepoRef#name
+   */
+  readonly name: string;
+
+  /**
+   * Path inside the Git folder, relative to its root (notebooks without their extension), e.g. etl/main.
+   *
+   * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskNotebookTaskRepoRef#path
+   */
+  readonly path: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksJobSpecSettingsTasksForEachTaskTaskNotebookTaskRepoRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskNotebookTaskRepoRef(obj: DatabricksJobSpecSettingsTasksForEachTaskTaskNotebookTaskRepoRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'path': obj.path,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -20893,7 +20981,7 @@ export interface DatabricksRunSpecSubmitTasks {
   readonly health?: DatabricksRunSpecSubmitTasksHealth;
 
   /**
-   * Runs a notebook. Set notebook_path, or notebook_ref to a DatabricksNotebook whose workspace path the controller fills in.
+   * Runs a notebook. Set notebook_path, notebook_ref to a DatabricksNotebook, or repo_ref to a notebook in the Git folder of a DatabricksRepo; the controller fills in the workspace path of a reference.
    *
    * @schema DatabricksRunSpecSubmitTasks#notebook_task
    */
@@ -22282,7 +22370,7 @@ export function toJson_DatabricksRunSpecSubmitTasksHealth(obj: DatabricksRunSpec
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Runs a notebook. Set notebook_path, or notebook_ref to a DatabricksNotebook whose workspace path the controller fills in.
+ * Runs a notebook. Set notebook_path, notebook_ref to a DatabricksNotebook, or repo_ref to a notebook in the Git folder of a DatabricksRepo; the controller fills in the workspace path of a reference.
  *
  * @schema DatabricksRunSpecSubmitTasksNotebookTask
  */
@@ -22300,6 +22388,13 @@ export interface DatabricksRunSpecSubmitTasksNotebookTask {
    * @schema DatabricksRunSpecSubmitTasksNotebookTask#notebook_ref
    */
   readonly notebookRef?: DatabricksRunSpecSubmitTasksNotebookTaskNotebookRef;
+
+  /**
+   * A file in the Git folder of a DatabricksRepo in the same namespace, instead of the workspace path beside it. The controller fills that in as the repo's status.path followed by path, and waits (condition reason WaitingForDependency) until the repo is Ready.
+   *
+   * @schema DatabricksRunSpecSubmitTasksNotebookTask#repo_ref
+   */
+  readonly repoRef?: DatabricksRunSpecSubmitTasksNotebookTaskRepoRef;
 
   /**
    * Where the file is read from: WORKSPACE, or GIT (the job git_source). Defaults to GIT when git_source is set.
@@ -22333,6 +22428,7 @@ export function toJson_DatabricksRunSpecSubmitTasksNotebookTask(obj: DatabricksR
   const result = {
     'notebook_path': obj.notebookPath,
     'notebook_ref': toJson_DatabricksRunSpecSubmitTasksNotebookTaskNotebookRef(obj.notebookRef),
+    'repo_ref': toJson_DatabricksRunSpecSubmitTasksNotebookTaskRepoRef(obj.repoRef),
     'source': obj.source,
     'base_parameters': ((obj.baseParameters) === undefined) ? undefined : (Object.entries(obj.baseParameters).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'warehouse_id': obj.warehouseId,
@@ -25156,6 +25252,42 @@ export function toJson_DatabricksRunSpecSubmitTasksNotebookTaskNotebookRef(obj: 
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * A file in the Git folder of a DatabricksRepo in the same namespace, instead of the workspace path beside it. The controller fills that in as the repo's status.path followed by path, and waits (condition reason WaitingForDependency) until the repo is Ready.
+ *
+ * @schema DatabricksRunSpecSubmitTasksNotebookTaskRepoRef
+ */
+export interface DatabricksRunSpecSubmitTasksNotebookTaskRepoRef {
+  /**
+   * Name of the DatabricksRepo in the same namespace.
+   *
+   * @schema DatabricksRunSpecSubmitTasksNotebookTaskRepoRef#name
+   */
+  readonly name: string;
+
+  /**
+   * Path inside the Git folder, relative to its root (notebooks without their extension), e.g. etl/main.
+   *
+   * @schema DatabricksRunSpecSubmitTasksNotebookTaskRepoRef#path
+   */
+  readonly path: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksRunSpecSubmitTasksNotebookTaskRepoRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksRunSpecSubmitTasksNotebookTaskRepoRef(obj: DatabricksRunSpecSubmitTasksNotebookTaskRepoRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'path': obj.path,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * Where the file is read from: WORKSPACE, or GIT (the job git_source). Defaults to GIT when git_source is set.
  *
  * @default GIT when git_source is set.
@@ -26003,7 +26135,7 @@ export interface DatabricksRunSpecSubmitTasksForEachTaskTask {
   readonly health?: DatabricksRunSpecSubmitTasksForEachTaskTaskHealth;
 
   /**
-   * Runs a notebook. Set notebook_path, or notebook_ref to a DatabricksNotebook whose workspace path the controller fills in.
+   * Runs a notebook. Set notebook_path, notebook_ref to a DatabricksNotebook, or repo_ref to a notebook in the Git folder of a DatabricksRepo; the controller fills in the workspace path of a reference.
    *
    * @schema DatabricksRunSpecSubmitTasksForEachTaskTask#notebook_task
    */
@@ -28388,7 +28520,7 @@ export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskHealth(obj: Da
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Runs a notebook. Set notebook_path, or notebook_ref to a DatabricksNotebook whose workspace path the controller fills in.
+ * Runs a notebook. Set notebook_path, notebook_ref to a DatabricksNotebook, or repo_ref to a notebook in the Git folder of a DatabricksRepo; the controller fills in the workspace path of a reference.
  *
  * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskNotebookTask
  */
@@ -28406,6 +28538,13 @@ export interface DatabricksRunSpecSubmitTasksForEachTaskTaskNotebookTask {
    * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskNotebookTask#notebook_ref
    */
   readonly notebookRef?: DatabricksRunSpecSubmitTasksForEachTaskTaskNotebookTaskNotebookRef;
+
+  /**
+   * A file in the Git folder of a DatabricksRepo in the same namespace, instead of the workspace path beside it. The controller fills that in as the repo's status.path followed by path, and waits (condition reason WaitingForDependency) until the repo is Ready.
+   *
+   * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskNotebookTask#repo_ref
+   */
+  readonly repoRef?: DatabricksRunSpecSubmitTasksForEachTaskTaskNotebookTaskRepoRef;
 
   /**
    * Where the file is read from: WORKSPACE, or GIT (the job git_source). Defaults to GIT when git_source is set.
@@ -28439,6 +28578,7 @@ export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskNotebookTask(o
   const result = {
     'notebook_path': obj.notebookPath,
     'notebook_ref': toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskNotebookTaskNotebookRef(obj.notebookRef),
+    'repo_ref': toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskNotebookTaskRepoRef(obj.repoRef),
     'source': obj.source,
     'base_parameters': ((obj.baseParameters) === undefined) ? undefined : (Object.entries(obj.baseParameters).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'warehouse_id': obj.warehouseId,
@@ -31067,6 +31207,42 @@ export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskNotebookTaskNo
   if (obj === undefined) { return undefined; }
   const result = {
     'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * A file in the Git folder of a DatabricksRepo in the same namespace, instead of the workspace path beside it. The controller fills that in as the repo's status.path followed by path, and waits (condition reason WaitingForDependency) until the repo is Ready.
+ *
+ * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskNotebookTaskRepoRef
+ */
+export interface DatabricksRunSpecSubmitTasksForEachTaskTaskNotebookTaskRepoRef {
+  /**
+   * Name of the DatabricksRepo in the same namespace.
+   *
+   * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskNotebookTaskRepoRef#name
+   */
+  readonly name: string;
+
+  /**
+   * Path inside the Git folder, relative to its root (notebooks without their extension), e.g. etl/main.
+   *
+   * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskNotebookTaskRepoRef#path
+   */
+  readonly path: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksRunSpecSubmitTasksForEachTaskTaskNotebookTaskRepoRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskNotebookTaskRepoRef(obj: DatabricksRunSpecSubmitTasksForEachTaskTaskNotebookTaskRepoRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'path': obj.path,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});

@@ -3,9 +3,9 @@
  * by where the references sit:
  * - {@link TASK_REFERENCE_KINDS}, relative to a task (job settings, runs/submit payloads):
  *   `existing_cluster_ref` for `existing_cluster_id`, `run_job_task.job_ref` for `run_job_task.job_id`,
- *   `notebook_task.notebook_ref` for `notebook_task.notebook_path`, `pipeline_task.pipeline_ref` for
- *   `pipeline_task.pipeline_id`, `sql_task.warehouse_ref` for `sql_task.warehouse_id`, and a task's
- *   `new_cluster` references;
+ *   `notebook_task.notebook_ref` for `notebook_task.notebook_path`, `notebook_task.repo_ref` for a
+ *   `notebook_path` inside a Git folder, `pipeline_task.pipeline_ref` for `pipeline_task.pipeline_id`,
+ *   `sql_task.warehouse_ref` for `sql_task.warehouse_id`, and a task's `new_cluster` references;
  * - {@link CLUSTER_SPEC_REFERENCE_KINDS}, relative to a cluster spec (a DatabricksCluster's settings, a job
  *   cluster's or a task's `new_cluster`): `policy_ref`, `instance_pool_ref`, `driver_instance_pool_ref`.
  * A payload is walked as a list of {@link ReferenceSite}s (each task, each job cluster's spec, ...), each
@@ -23,7 +23,8 @@ export type ReferencedKind =
   | 'DatabricksClusterPolicy'
   | 'DatabricksInstancePool'
   | 'DatabricksPipeline'
-  | 'DatabricksSqlWarehouse';
+  | 'DatabricksSqlWarehouse'
+  | 'DatabricksRepo';
 
 /** One kind of reference: where it sits in its site, what replaces it, and from which status field. */
 export interface TaskReferenceKind {
@@ -39,6 +40,11 @@ export interface TaskReferenceKind {
   readonly replaceWith: string;
   /** The target's status field that holds the value. */
   readonly statusField: string;
+  /**
+   * A field of the `_ref` object holding a path relative to the target's value: the value put in place is
+   * `<target value>/<that path>` (a notebook inside a Git folder). Absent: the target's value as it is.
+   */
+  readonly relativePath?: string;
 }
 
 /** The references of a cluster spec, relative to the spec. */
@@ -117,6 +123,15 @@ export const TASK_REFERENCE_KINDS: readonly TaskReferenceKind[] = [
     ref: 'warehouse_ref',
     replaceWith: 'warehouse_id',
     statusField: 'warehouseId',
+  },
+  {
+    index: 'repoRefs',
+    kind: 'DatabricksRepo',
+    holder: ['notebook_task'],
+    ref: 'repo_ref',
+    replaceWith: 'notebook_path',
+    statusField: 'path',
+    relativePath: 'path',
   },
   ...clusterSpecReferencesIn(['new_cluster']),
 ];
@@ -223,7 +238,9 @@ export function replaceReferencesAt(
       const ref = holder?.[reference.ref] as { name?: unknown } | undefined;
       if (!holder || typeof ref?.name !== 'string') continue;
       const field = [path, ...reference.holder, reference.ref].join('.');
-      holder[reference.replaceWith] = resolve({ reference, name: ref.name, field });
+      const value = resolve({ reference, name: ref.name, field });
+      const relative = reference.relativePath && (ref as Json)[reference.relativePath];
+      holder[reference.replaceWith] = typeof relative === 'string' ? joinPath(value, relative) : value;
       delete holder[reference.ref];
     }
   }
@@ -247,4 +264,9 @@ export function replaceTaskReferences<T>(
   replaceReferencesAt(taskSites(copy, path), resolve);
   // The copy has the shape of `tasks`, with `_ref` fields swapped for the fields Databricks reads.
   return copy as T[];
+}
+
+/** `<base>/<relative>`, with one slash between them whatever either ends or starts with. */
+export function joinPath(base: unknown, relative: string): string {
+  return `${String(base).replace(/\/+$/, '')}/${relative.replace(/^\/+/, '')}`;
 }

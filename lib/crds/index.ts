@@ -165,6 +165,7 @@ export { EmailNotifications, WebhookNotifications } from './notifications.js';
 export {
   ConfigMapKeySelector,
   ObjectNameReference,
+  RepoPathReference,
   SecretKeySelector,
   SecretReference,
   WorkspaceReference,

@@ -25,6 +25,24 @@ export const WorkspaceReference = Struct(
 );
 export type WorkspaceReference = Static<typeof WorkspaceReference>;
 
+/** A file inside a DatabricksRepo's Git folder: the repo by name, and the path relative to the folder's root. */
+export const RepoPathReference = Struct(
+  {
+    name: Str('Name of the DatabricksRepo in the same namespace.', DNS_SUBDOMAIN),
+    path: Str(
+      'Path inside the Git folder, relative to its root (notebooks without their extension), e.g. etl/main.',
+      { minLength: 1, maxLength: 1024, pattern: '^[^/]' },
+    ),
+  },
+  "A file in the Git folder of a DatabricksRepo in the same namespace, instead of the workspace path beside it. The controller fills that in as the repo's status.path followed by path, and waits (condition reason WaitingForDependency) until the repo is Ready.",
+  celValidations({
+    rule: "!self.path.matches('(^|/)[.][.](/|$)')",
+    message: 'path must stay inside the Git folder: no .. segments',
+    fieldPath: '.path',
+  }),
+);
+export type RepoPathReference = Static<typeof RepoPathReference>;
+
 /** A reference to a DatabricksCluster or DatabricksJob by name (the `*_ref` siblings of `*_id` fields). */
 export const ObjectNameReference = Struct(
   { name: Str('Name of the referenced object in the same namespace.', DNS_SUBDOMAIN) },

@@ -4,7 +4,7 @@ import { ClusterSpec } from './cluster-spec.js';
 import { HealthRules } from './health-rules.js';
 import { Library } from './library.js';
 import { EmailNotifications, TaskNotificationSettings, WebhookNotifications } from './notifications.js';
-import { localReference } from './object-references.js';
+import { localReference, RepoPathReference } from './object-references.js';
 import {
   Bool,
   Int,
@@ -47,12 +47,17 @@ export const NotebookTask = Struct(
       ),
     ),
     notebook_ref: Opt(localReference('DatabricksNotebook')),
+    repo_ref: Opt(RepoPathReference),
     source: Opt(SOURCE),
     base_parameters: Opt(StringMap('Widget values passed to the notebook; job parameters override them.')),
     warehouse_id: Opt(Str('SQL warehouse to run a SQL notebook on, instead of a cluster.')),
   },
-  'Runs a notebook. Set notebook_path, or notebook_ref to a DatabricksNotebook whose workspace path the controller fills in.',
-  celValidations(exactlyOneOf(['notebook_path', 'notebook_ref'], 'notebook_task')),
+  'Runs a notebook. Set notebook_path, notebook_ref to a DatabricksNotebook, or repo_ref to a notebook in the Git folder of a DatabricksRepo; the controller fills in the workspace path of a reference.',
+  celValidations(exactlyOneOf(['notebook_path', 'notebook_ref', 'repo_ref'], 'notebook_task'), {
+    rule: "!has(self.repo_ref) || !has(self.source) || self.source == 'WORKSPACE'",
+    message: 'notebook_task: repo_ref names a workspace path, so source must be WORKSPACE (or left out)',
+    fieldPath: '.source',
+  }),
 );
 
 /** `spark_jar_task` of a task (jobs.SparkJarTask). */

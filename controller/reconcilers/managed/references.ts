@@ -35,6 +35,7 @@ export interface ReferenceStores {
   readonly pools: Store;
   readonly pipelines: Store;
   readonly warehouses: Store;
+  readonly repos: Store;
 }
 
 /** The cache each referenced kind is resolved from. */
@@ -46,6 +47,7 @@ const STORE_OF: Record<ReferencedKind, keyof ReferenceStores> = {
   DatabricksInstancePool: 'pools',
   DatabricksPipeline: 'pipelines',
   DatabricksSqlWarehouse: 'warehouses',
+  DatabricksRepo: 'repos',
 };
 
 /** The reference stores of a kind's context, from the operator's informers. */
@@ -58,6 +60,7 @@ export function referenceStores(informers: KindInformers): ReferenceStores {
     pools: informers.DatabricksInstancePool.store,
     pipelines: informers.DatabricksPipeline.store,
     warehouses: informers.DatabricksSqlWarehouse.store,
+    repos: informers.DatabricksRepo.store,
   };
 }
 
@@ -150,6 +153,8 @@ const WATCH_OF: {
       indexFunction,
       referenceTargetChanged,
     ),
+  DatabricksRepo: (name, indexFunction) =>
+    watchOf(({ DatabricksRepo }) => DatabricksRepo, name, indexFunction, referenceTargetChanged),
 };
 
 /**

@@ -1,5 +1,6 @@
 import {
   CLUSTER_SPEC_REFERENCE_KINDS,
+  joinPath,
   TASK_REFERENCE_KINDS,
   clusterSpecSites,
   referencesAt,
@@ -115,5 +116,37 @@ describe('reference sites', () => {
       byIndex.set(index, (byIndex.get(index) ?? new Set()).add(`${kind}.${statusField}`));
     }
     for (const targets of byIndex.values()) expect(targets.size).toBe(1);
+  });
+});
+
+describe('task references: repo_ref', () => {
+  const tasks = [
+    {
+      task_key: 'etl',
+      notebook_task: { repo_ref: { name: 'code', path: 'etl/main' }, base_parameters: { a: '1' } },
+    },
+  ];
+
+  it('is found as a reference to the DatabricksRepo, with its field', () => {
+    expect(taskReferences(tasks, 'tasks')).toEqual([
+      expect.objectContaining({ name: 'code', field: 'tasks[etl].notebook_task.repo_ref' }),
+    ]);
+    expect(taskReferences(tasks, 'tasks')[0].reference.kind).toBe('DatabricksRepo');
+  });
+
+  it("becomes notebook_path: the repo's path and the path inside it, the rest of the task unchanged", () => {
+    const resolved = replaceTaskReferences(tasks, 'tasks', () => '/Repos/ci/etl');
+    expect(resolved).toEqual([
+      {
+        task_key: 'etl',
+        notebook_task: { notebook_path: '/Repos/ci/etl/etl/main', base_parameters: { a: '1' } },
+      },
+    ]);
+    expect(tasks[0].notebook_task.repo_ref).toBeDefined();
+  });
+
+  it('joins with one slash', () => {
+    expect(joinPath('/Repos/ci/etl/', '/etl/main')).toBe('/Repos/ci/etl/etl/main');
+    expect(joinPath('/Shared/code', 'main')).toBe('/Shared/code/main');
   });
 });
