@@ -63,7 +63,9 @@ describe('DatabricksRepo reconciler', () => {
     });
     expect(writes(bed)).toEqual({ 'repos/create': 1, 'repos/update': 1, 'repos/delete': 0 });
 
-    // Steady state: each resync lists the folders, and nothing is written or read one by one.
+    // Steady state: each resync lists the folders, and nothing is written or read one by one (once a
+    // listing that started after this process's own writes speaks for the folder).
+    await waitForLooks(bed, 1);
     const gets = bed.fake.requestCount('repos/get');
     await waitForLooks(bed, 3);
     expect(writes(bed)).toEqual({ 'repos/create': 1, 'repos/update': 1, 'repos/delete': 0 });
