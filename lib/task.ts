@@ -3,6 +3,7 @@ import type { Library } from './crds/library.js';
 import { TASK_COMPUTE_FIELDS, TASK_TYPE_FIELDS, type Task as TaskPayload } from './crds/task.js';
 import type { IDatabricksCluster } from './databricks-cluster.js';
 import type { IDatabricksNotebook } from './databricks-notebook.js';
+import type { RepoNotebook } from './databricks-repo.js';
 import { JobCluster } from './job-cluster.js';
 import type { IDatabricksJob, JobOfMember } from './job-member.js';
 import { referenceScopeProblem, type ReferenceTarget } from './reference-scope.js';
@@ -17,24 +18,31 @@ export type TaskTypePayload<F extends TaskTypeField> = NonNullable<TaskPayload[F
 
 /** The `_ref` field a task type synthesizes for a target of each kind. */
 function refFieldOf(target: ReferenceTarget | undefined): string {
-  return target?.kind === 'DatabricksJob' ? 'job_ref' : 'notebook_ref';
+  if (target?.kind === 'DatabricksJob') return 'job_ref';
+  return target?.kind === 'DatabricksRepo' ? 'repo_ref' : 'notebook_ref';
 }
 
 /** What a task does when it runs; a task has exactly one type. */
 export class TaskType {
   /**
    * Runs a notebook. A {@link DatabricksNotebook} synthesizes `notebook_task.notebook_ref`, which the
-   * controller resolves to the notebook's workspace path; a string is used as `notebook_path` as it is
-   * (a workspace path, or a path in the repository when `source` is `GIT`).
+   * controller resolves to the notebook's workspace path; a notebook of a Git folder
+   * (`repo.notebook('etl/main')`) synthesizes `notebook_task.repo_ref`, resolved to the folder's path
+   * followed by the notebook's; a string is used as `notebook_path` as it is (a workspace path, or a
+   * path in the repository when `source` is `GIT`).
    *
    * @param options the rest of `notebook_task` (`base_parameters`, `source`, `warehouse_id`)
    */
   static notebook(
-    notebook: IDatabricksNotebook | string,
-    options: Omit<TaskTypePayload<'notebook_task'>, 'notebook_path' | 'notebook_ref'> = {},
+    notebook: IDatabricksNotebook | RepoNotebook | string,
+    options: Omit<TaskTypePayload<'notebook_task'>, 'notebook_path' | 'notebook_ref' | 'repo_ref'> = {},
   ): TaskType {
     if (typeof notebook === 'string') {
       return new TaskType('notebook_task', { ...options, notebook_path: notebook });
+    }
+    if ('repoPath' in notebook) {
+      const repo_ref = { name: notebook.repo.name, path: notebook.repoPath };
+      return new TaskType('notebook_task', { ...options, repo_ref }, notebook.repo);
     }
     return new TaskType('notebook_task', { ...options, notebook_ref: { name: notebook.name } }, notebook);
   }
