@@ -33364,6 +33364,13 @@ export interface DatabricksSqlWarehouseSpec {
   readonly state?: DatabricksSqlWarehouseSpecState;
 
   /**
+   * Who may view, monitor, use, manage or own the warehouse.
+   *
+   * @schema DatabricksSqlWarehouseSpec#permissions
+   */
+  readonly permissions?: DatabricksSqlWarehouseSpecPermissions;
+
+  /**
    * What happens to the Databricks object when this object is deleted: Delete removes it, Retain leaves it.
    *
    * @schema DatabricksSqlWarehouseSpec#deletionPolicy
@@ -33395,6 +33402,7 @@ export function toJson_DatabricksSqlWarehouseSpec(obj: DatabricksSqlWarehouseSpe
     'workspaceRef': toJson_DatabricksSqlWarehouseSpecWorkspaceRef(obj.workspaceRef),
     'settings': toJson_DatabricksSqlWarehouseSpecSettings(obj.settings),
     'state': obj.state,
+    'permissions': toJson_DatabricksSqlWarehouseSpecPermissions(obj.permissions),
     'deletionPolicy': obj.deletionPolicy,
     'managementPolicy': obj.managementPolicy,
     'warehouseId': obj.warehouseId,
@@ -33563,6 +33571,42 @@ export enum DatabricksSqlWarehouseSpecState {
 }
 
 /**
+ * Who may view, monitor, use, manage or own the warehouse.
+ *
+ * @schema DatabricksSqlWarehouseSpecPermissions
+ */
+export interface DatabricksSqlWarehouseSpecPermissions {
+  /**
+   * Additive grants the listed permissions and leaves others alone; Authoritative makes the list the complete set of direct permissions.
+   *
+   * @schema DatabricksSqlWarehouseSpecPermissions#mode
+   */
+  readonly mode: DatabricksSqlWarehouseSpecPermissionsMode;
+
+  /**
+   * The permissions, verbatim as the Permissions API takes them.
+   *
+   * @schema DatabricksSqlWarehouseSpecPermissions#access_control_list
+   */
+  readonly accessControlList: DatabricksSqlWarehouseSpecPermissionsAccessControlList[];
+}
+
+/**
+ * Converts an object of type 'DatabricksSqlWarehouseSpecPermissions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksSqlWarehouseSpecPermissions(obj: DatabricksSqlWarehouseSpecPermissions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'mode': obj.mode,
+    'access_control_list': obj.accessControlList?.map(y => toJson_DatabricksSqlWarehouseSpecPermissionsAccessControlList(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * What happens to the Databricks object when this object is deleted: Delete removes it, Retain leaves it.
  *
  * @schema DatabricksSqlWarehouseSpecDeletionPolicy
@@ -33705,6 +33749,70 @@ export function toJson_DatabricksSqlWarehouseSpecSettingsTags(obj: DatabricksSql
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Additive grants the listed permissions and leaves others alone; Authoritative makes the list the complete set of direct permissions.
+ *
+ * @schema DatabricksSqlWarehouseSpecPermissionsMode
+ */
+export enum DatabricksSqlWarehouseSpecPermissionsMode {
+  /** Additive */
+  ADDITIVE = "Additive",
+  /** Authoritative */
+  AUTHORITATIVE = "Authoritative",
+}
+
+/**
+ * A permission for one principal. Set exactly one of user_name, group_name, service_principal_name.
+ *
+ * @schema DatabricksSqlWarehouseSpecPermissionsAccessControlList
+ */
+export interface DatabricksSqlWarehouseSpecPermissionsAccessControlList {
+  /**
+   * User (email) granted the level.
+   *
+   * @schema DatabricksSqlWarehouseSpecPermissionsAccessControlList#user_name
+   */
+  readonly userName?: string;
+
+  /**
+   * Group granted the level.
+   *
+   * @schema DatabricksSqlWarehouseSpecPermissionsAccessControlList#group_name
+   */
+  readonly groupName?: string;
+
+  /**
+   * Service principal (application ID) granted the level.
+   *
+   * @schema DatabricksSqlWarehouseSpecPermissionsAccessControlList#service_principal_name
+   */
+  readonly servicePrincipalName?: string;
+
+  /**
+   * Permission level. A warehouse has at most one IS_OWNER; a list that names none keeps the current owner.
+   *
+   * @schema DatabricksSqlWarehouseSpecPermissionsAccessControlList#permission_level
+   */
+  readonly permissionLevel: DatabricksSqlWarehouseSpecPermissionsAccessControlListPermissionLevel;
+}
+
+/**
+ * Converts an object of type 'DatabricksSqlWarehouseSpecPermissionsAccessControlList' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksSqlWarehouseSpecPermissionsAccessControlList(obj: DatabricksSqlWarehouseSpecPermissionsAccessControlList | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'user_name': obj.userName,
+    'group_name': obj.groupName,
+    'service_principal_name': obj.servicePrincipalName,
+    'permission_level': obj.permissionLevel,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * The channel.
  *
  * @schema DatabricksSqlWarehouseSpecSettingsChannelName
@@ -33755,6 +33863,24 @@ export function toJson_DatabricksSqlWarehouseSpecSettingsTagsCustomTags(obj: Dat
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Permission level. A warehouse has at most one IS_OWNER; a list that names none keeps the current owner.
+ *
+ * @schema DatabricksSqlWarehouseSpecPermissionsAccessControlListPermissionLevel
+ */
+export enum DatabricksSqlWarehouseSpecPermissionsAccessControlListPermissionLevel {
+  /** CAN_VIEW */
+  CAN_UNDERSCORE_VIEW = "CAN_VIEW",
+  /** CAN_MONITOR */
+  CAN_UNDERSCORE_MONITOR = "CAN_MONITOR",
+  /** CAN_USE */
+  CAN_UNDERSCORE_USE = "CAN_USE",
+  /** CAN_MANAGE */
+  CAN_UNDERSCORE_MANAGE = "CAN_MANAGE",
+  /** IS_OWNER */
+  IS_UNDERSCORE_OWNER = "IS_OWNER",
+}
 
 
 /**

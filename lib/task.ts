@@ -3,6 +3,8 @@ import type { Library } from './crds/library.js';
 import { TASK_COMPUTE_FIELDS, TASK_TYPE_FIELDS, type Task as TaskPayload } from './crds/task.js';
 import type { IDatabricksCluster } from './databricks-cluster.js';
 import type { IDatabricksNotebook } from './databricks-notebook.js';
+import type { IDatabricksPipeline } from './databricks-pipeline.js';
+import type { IDatabricksSqlWarehouse } from './databricks-sql-warehouse.js';
 import type { RepoNotebook } from './databricks-repo.js';
 import { JobCluster } from './job-cluster.js';
 import type { IDatabricksJob, JobOfMember } from './job-member.js';
@@ -18,8 +20,18 @@ export type TaskTypePayload<F extends TaskTypeField> = NonNullable<TaskPayload[F
 
 /** The `_ref` field a task type synthesizes for a target of each kind. */
 function refFieldOf(target: ReferenceTarget | undefined): string {
-  if (target?.kind === 'DatabricksJob') return 'job_ref';
-  return target?.kind === 'DatabricksRepo' ? 'repo_ref' : 'notebook_ref';
+  switch (target?.kind) {
+    case 'DatabricksJob':
+      return 'job_ref';
+    case 'DatabricksPipeline':
+      return 'pipeline_ref';
+    case 'DatabricksSqlWarehouse':
+      return 'warehouse_ref';
+    case 'DatabricksRepo':
+      return 'repo_ref';
+    default:
+      return 'notebook_ref';
+  }
 }
 
 /** What a task does when it runs; a task has exactly one type. */
@@ -67,9 +79,28 @@ export class TaskType {
     return new TaskType('spark_submit_task', payload);
   }
 
-  /** Runs a SQL query, file, dashboard or alert on a SQL warehouse with `sql_task`. */
-  static sql(payload: TaskTypePayload<'sql_task'>): TaskType {
-    return new TaskType('sql_task', payload);
+  /**
+   * Runs a SQL query, file, dashboard or alert on a SQL warehouse with `sql_task`. A
+   * {@link DatabricksSqlWarehouse} synthesizes `sql_task.warehouse_ref`, which the controller resolves to
+   * the warehouse's ID; a string is used as `warehouse_id` as it is.
+   *
+   * @example
+   * TaskType.sql(warehouse, { query: { query_id: '0a1b2c' } });
+   */
+  static sql(
+    warehouse: IDatabricksSqlWarehouse | string,
+    payload: Omit<TaskTypePayload<'sql_task'>, 'warehouse_id' | 'warehouse_ref'>,
+  ): TaskType;
+  /** `sql_task` verbatim, `warehouse_id` or `warehouse_ref` included. */
+  static sql(payload: TaskTypePayload<'sql_task'>): TaskType;
+  static sql(
+    warehouse: IDatabricksSqlWarehouse | string | TaskTypePayload<'sql_task'>,
+    payload?: Omit<TaskTypePayload<'sql_task'>, 'warehouse_id' | 'warehouse_ref'>,
+  ): TaskType {
+    if (typeof warehouse === 'string')
+      return new TaskType('sql_task', { ...payload, warehouse_id: warehouse });
+    if (!('kind' in warehouse)) return new TaskType('sql_task', warehouse);
+    return new TaskType('sql_task', { ...payload, warehouse_ref: { name: warehouse.name } }, warehouse);
   }
 
   /** Runs dbt commands with `dbt_task`. */
@@ -77,9 +108,27 @@ export class TaskType {
     return new TaskType('dbt_task', payload);
   }
 
-  /** Updates a Lakeflow Declarative (DLT) pipeline with `pipeline_task`. */
-  static pipeline(payload: TaskTypePayload<'pipeline_task'>): TaskType {
-    return new TaskType('pipeline_task', payload);
+  /**
+   * Updates a Lakeflow Declarative (DLT) pipeline with `pipeline_task`. A {@link DatabricksPipeline}
+   * synthesizes `pipeline_task.pipeline_ref`, which the controller resolves to the pipeline's ID; a string
+   * is used as `pipeline_id` as it is.
+   *
+   * @param options the rest of `pipeline_task` (`full_refresh`, ...)
+   */
+  static pipeline(
+    pipeline: IDatabricksPipeline | string,
+    options?: Omit<TaskTypePayload<'pipeline_task'>, 'pipeline_id' | 'pipeline_ref'>,
+  ): TaskType;
+  /** `pipeline_task` verbatim, `pipeline_id` or `pipeline_ref` included. */
+  static pipeline(payload: TaskTypePayload<'pipeline_task'>): TaskType;
+  static pipeline(
+    pipeline: IDatabricksPipeline | string | TaskTypePayload<'pipeline_task'>,
+    options: Omit<TaskTypePayload<'pipeline_task'>, 'pipeline_id' | 'pipeline_ref'> = {},
+  ): TaskType {
+    if (typeof pipeline === 'string')
+      return new TaskType('pipeline_task', { ...options, pipeline_id: pipeline });
+    if (!('kind' in pipeline)) return new TaskType('pipeline_task', pipeline);
+    return new TaskType('pipeline_task', { ...options, pipeline_ref: { name: pipeline.name } }, pipeline);
   }
 
   /**

@@ -5,6 +5,7 @@ import { READY_COLUMN, REASON_COLUMN, type KindDefinition } from './custom-resou
 import { DeletionPolicy } from './deletion-policy.js';
 import { DriftedFields, ManagementPolicy } from './management-policy.js';
 import { WorkspaceReference } from './object-references.js';
+import { objectPermissions, PermissionsHash } from './permissions.js';
 import { Bool, Int, KeyedList, Opt, Str, StringEnum, Struct } from './schema-types.js';
 
 /** The sizes a warehouse's clusters come in (`cluster_size`). */
@@ -142,6 +143,13 @@ export const DatabricksSqlWarehouseSpec = Struct(
         { default: 'Running' },
       ),
     ),
+    permissions: Opt(
+      objectPermissions('sql/warehouses', {
+        level:
+          'Permission level. A warehouse has at most one IS_OWNER; a list that names none keeps the current owner.',
+        permissions: 'Who may view, monitor, use, manage or own the warehouse.',
+      }),
+    ),
     deletionPolicy: Opt(DeletionPolicy),
     managementPolicy: Opt(ManagementPolicy),
     warehouseId: Opt(
@@ -192,7 +200,7 @@ export const DatabricksSqlWarehouseStatus = Struct(
     numClusters: Opt(Int('Clusters running now.')),
     jdbcUrl: Opt(Str('JDBC URL of the warehouse.')),
     settingsHash: Opt(Str('Hash of the settings last applied, to detect spec changes.')),
-    permissionsHash: Opt(Str('Hash of the permissions last applied.')),
+    permissionsHash: Opt(PermissionsHash),
   },
   'What the controller observed about the warehouse.',
 );

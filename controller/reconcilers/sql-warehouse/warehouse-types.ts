@@ -12,6 +12,7 @@ import type { ObjectStore } from '../../runtime/object-store.js';
 import { type ManagedContext, type ManagedObject } from '../managed/managed.js';
 import { resourceOf } from '../managed/resources.js';
 import { type ListingFreshness } from '../managed/shared-listing.js';
+import type { StaggeredCycle } from '../managed/staggered-cycle.js';
 
 /** The `databrickssqlwarehouses` resource. */
 export const WAREHOUSES: ResourceType = resourceOf(DATABRICKS_SQL_WAREHOUSE);
@@ -27,4 +28,6 @@ export interface WarehouseContext extends ManagedContext {
   readonly transitionPollMs?: number;
   /** How fresh the shared warehouses listing must be. @default defaultListingFreshness */
   readonly view?: ListingFreshness;
+  /** When each warehouse's permissions are read again. */
+  readonly permissionsCycle: StaggeredCycle;
 }

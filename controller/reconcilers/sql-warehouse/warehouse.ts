@@ -34,7 +34,9 @@ import {
 } from '../managed/managed.js';
 import type { ManagedKind } from '../managed/managed-kind.js';
 import { ownerTags } from '../managed/ownership.js';
+import { applyObjectPermissions } from '../managed/permissions.js';
 import { freshUntilResync } from '../managed/shared-listing.js';
+import { StaggeredCycle } from '../managed/staggered-cycle.js';
 import { decideWarehouseSettings, decideWarehouseState } from './warehouse-decision.js';
 import { observeWarehouse } from './warehouse-observe.js';
 import { locateWarehouse, type CreatableWarehouse } from './warehouse-placement.js';
@@ -66,7 +68,11 @@ async function applyWarehouse(
   const view = WarehouseView.of(client, context.view);
   let state = observed.state ?? 'UNKNOWN';
   let appliedHash = previous.settingsHash;
-  const statusNow = (): StatusFields => warehouseStatus(observed, state, client.host, appliedHash);
+  let permissionsHash = previous.permissionsHash;
+  const statusNow = (): StatusFields => ({
+    ...warehouseStatus(observed, state, client.host, appliedHash),
+    permissionsHash,
+  });
 
   const decision = decideWarehouseSettings({
     desired: settings,
@@ -86,6 +92,16 @@ async function applyWarehouse(
     await record(editEvent(warehouseId, decision.cause, decision.diff, observed.state === 'RUNNING'));
   }
   appliedHash = settingsHash;
+  // Grants hold in any state; set before waiting on one, so a warehouse that takes long to start has them.
+  const events: EventNote[] = [];
+  permissionsHash = await applyObjectPermissions(
+    object,
+    { objectType: 'sql/warehouses', objectId: warehouseId, noun: 'SQL warehouse' },
+    client,
+    events,
+    context.permissionsCycle,
+  );
+  if (events.length > 0) await checkpoint({ permissionsHash }, events);
 
   const ready = findCondition(previous.conditions, 'Ready');
   const generation = object.metadata.generation;
@@ -113,6 +129,10 @@ async function applyWarehouse(
         status: statusNow(),
         reason: stateDecision.reason,
         message: readyMessage(stateDecision.reason, warehouseId, observed),
+        // At its moment of the slow cycle, its permissions are read again.
+        ...(permissionsHash === undefined
+          ? {}
+          : { requeueAfterMs: context.permissionsCycle.untilNext(object.metadata.uid ?? '') }),
       };
     case 'wait':
       throw moving(
@@ -224,6 +244,7 @@ async function cleanupWarehouse(
   const leftover = recorded
     ? { what: `SQL warehouse ${recorded}`, where: 'Databricks', noun: 'Warehouse' }
     : undefined;
+  context.permissionsCycle.forget(object.metadata.uid ?? '');
   const left = leftInPlace(object, context, leftover);
   if (left) return left;
   const client = await connect();
@@ -253,6 +274,7 @@ export const warehouseKind: ManagedKind<
     ...base,
     warehouses: informer.store,
     view: freshUntilResync(informer, config.resyncPeriodMs),
+    permissionsCycle: new StaggeredCycle(config.slowResyncPeriodMs),
   }),
   apply: applyWarehouse,
   cleanup: cleanupWarehouse,

@@ -1,0 +1,152 @@
+import { Chart, Testing } from 'cdk8s';
+import {
+  DatabricksJob,
+  DatabricksPipeline,
+  DatabricksSqlWarehouse,
+  DatabricksWorkspace,
+  TaskType,
+} from '../../lib/index.js';
+
+function setup() {
+  const chart = new Chart(Testing.app(), 'app', { namespace: 'data' });
+  return { chart, workspace: DatabricksWorkspace.fromName('prod') };
+}
+
+function manifest(chart: Chart, kind: string) {
+  return Testing.synth(chart).find((o) => o.kind === kind);
+}
+
+const LIBRARIES = [{ notebook: { path: '/Shared/etl/dlt' } }];
+
+describe('DatabricksPipeline', () => {
+  it('synthesizes the settings verbatim (map keys included), its grants and policies', () => {
+    const { chart, workspace } = setup();
+    new DatabricksPipeline(chart, 'sales', {
+      workspace,
+      settings: {
+        catalog: 'main',
+        schema: 'sales',
+        continuous: true,
+        libraries: LIBRARIES,
+        configuration: { 'sales.Source_Path': 's3://raw' },
+        tags: { CostCenter: '42' },
+      },
+      deletionPolicy: 'Retain',
+    }).grant({ group: 'analysts' }, 'CAN_VIEW');
+    expect(manifest(chart, 'DatabricksPipeline')).toMatchObject({
+      apiVersion: 'databricks.operator.dev/v1alpha1',
+      metadata: { namespace: 'data' },
+      spec: {
+        workspaceRef: { name: 'prod' },
+        settings: {
+          catalog: 'main',
+          schema: 'sales',
+          continuous: true,
+          libraries: LIBRARIES,
+          configuration: { 'sales.Source_Path': 's3://raw' },
+          tags: { CostCenter: '42' },
+        },
+        deletionPolicy: 'Retain',
+        permissions: {
+          mode: 'Additive',
+          access_control_list: [{ group_name: 'analysts', permission_level: 'CAN_VIEW' }],
+        },
+      },
+    });
+  });
+
+  it('refuses at synth what the API server would: schema with target, a library of two sources', () => {
+    const { chart, workspace } = setup();
+    new DatabricksPipeline(chart, 'bad', {
+      workspace,
+      settings: {
+        schema: 'a',
+        target: 'b',
+        libraries: [{ notebook: { path: '/a' }, file: { path: '/b' } }],
+      },
+    });
+    expect(() => Testing.synth(chart)).toThrow(/settings.schema and settings.target/);
+    expect(() => Testing.synth(chart)).toThrow(/settings.libraries\[0\] names notebook and file/);
+  });
+});
+
+describe('DatabricksSqlWarehouse', () => {
+  it('synthesizes the settings, state and grants', () => {
+    const { chart, workspace } = setup();
+    new DatabricksSqlWarehouse(chart, 'bi', {
+      workspace,
+      settings: {
+        cluster_size: 'Small',
+        max_num_clusters: 2,
+        tags: { custom_tags: [{ key: 'team', value: 'bi' }] },
+      },
+      state: 'Stopped',
+    }).grant({ user: 'a@example.com' }, 'CAN_USE');
+    expect(manifest(chart, 'DatabricksSqlWarehouse')?.spec).toEqual({
+      workspaceRef: { name: 'prod' },
+      settings: {
+        cluster_size: 'Small',
+        max_num_clusters: 2,
+        tags: { custom_tags: [{ key: 'team', value: 'bi' }] },
+      },
+      state: 'Stopped',
+      permissions: {
+        mode: 'Additive',
+        access_control_list: [{ user_name: 'a@example.com', permission_level: 'CAN_USE' }],
+      },
+    });
+  });
+
+  it.each([
+    [{ cluster_size: 'Small', min_num_clusters: 3, max_num_clusters: 2 }, /min_num_clusters \(3\) is above/],
+    [{ cluster_size: 'Small', auto_stop_mins: 5 }, /auto_stop_mins 5 must be 0/],
+    [
+      { cluster_size: 'Small', enable_serverless_compute: true, warehouse_type: 'CLASSIC' },
+      /needs warehouse_type PRO/,
+    ],
+  ] as const)('refuses %j at synth', (settings, message) => {
+    const { chart, workspace } = setup();
+    new DatabricksSqlWarehouse(chart, 'bad', { workspace, settings });
+    expect(() => Testing.synth(chart)).toThrow(message);
+  });
+});
+
+describe('TaskType.pipeline and TaskType.sql', () => {
+  it('synthesize pipeline_ref and warehouse_ref for constructs, and IDs for strings', () => {
+    const { chart, workspace } = setup();
+    const pipeline = new DatabricksPipeline(chart, 'sales', {
+      workspace,
+      settings: { libraries: LIBRARIES },
+    });
+    const warehouse = new DatabricksSqlWarehouse(chart, 'bi', {
+      workspace,
+      settings: { cluster_size: 'Small' },
+    });
+    const job = new DatabricksJob(chart, 'refresh', { workspace });
+    const load = job.addTask('load', { type: TaskType.pipeline(pipeline, { full_refresh: true }) });
+    job.addTask('report', { type: TaskType.sql(warehouse, { query: { query_id: 'q' } }) }).dependsOn(load);
+    job.addTask('legacy', { type: TaskType.pipeline('p-1') });
+    job.addTask('adhoc', { type: TaskType.sql('w-1', { file: { path: '/Shared/a.sql' } }) });
+    const tasks = manifest(chart, 'DatabricksJob')?.spec.settings.tasks as Record<string, unknown>[];
+    expect(tasks.map((task) => task.pipeline_task ?? task.sql_task)).toEqual([
+      { pipeline_ref: { name: pipeline.name }, full_refresh: true },
+      { warehouse_ref: { name: warehouse.name }, query: { query_id: 'q' } },
+      { pipeline_id: 'p-1' },
+      { warehouse_id: 'w-1', file: { path: '/Shared/a.sql' } },
+    ]);
+  });
+
+  it('refuses a pipeline or warehouse of another workspace', () => {
+    const { chart, workspace } = setup();
+    const other = DatabricksWorkspace.fromName('other');
+    const job = new DatabricksJob(chart, 'refresh', { workspace });
+    job.addTask('load', { type: TaskType.pipeline(DatabricksPipeline.fromName('sales', other)) });
+    job.addTask('report', {
+      type: TaskType.sql(DatabricksSqlWarehouse.fromName('bi', other), { query: { query_id: 'q' } }),
+    });
+    expect(() => Testing.synth(chart)).toThrow(
+      /pipeline_task.pipeline_ref refers to DatabricksPipeline sales/,
+    );
+    expect(() => Testing.synth(chart)).toThrow(/sql_task.warehouse_ref refers to DatabricksSqlWarehouse bi/);
+  });
+});
