@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'cdk8s';
+import { GitEtlChart } from './examples/git-etl/git-etl.js';
 import { MlTrainingChart } from './examples/ml-training/ml-training.js';
 import { NightlyEtlChart } from './examples/nightly-etl/nightly-etl.js';
 import { quickstart } from './examples/quickstart/quickstart.js';
@@ -36,5 +37,6 @@ writeFileSync(join(outdir, 'monitoring', 'prometheus-rule.k8s.yaml'), renderProm
 const examples = new App({ outdir: join(outdir, 'examples') });
 new NightlyEtlChart(examples, 'nightly-etl');
 new MlTrainingChart(examples, 'ml-training');
+new GitEtlChart(examples, 'git-etl');
 quickstart(examples);
 examples.synth();

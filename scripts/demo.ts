@@ -128,6 +128,7 @@ function describe(object: Manifest, current: Managed | undefined): string[] {
     status.jobId ??
     status.clusterId ??
     status.scopeName ??
+    status.credentialId ??
     status.path ??
     status.workspaceId ??
     '';

@@ -1,4 +1,5 @@
 import { Testing } from 'cdk8s';
+import { GitEtlChart } from '../../examples/git-etl/git-etl.js';
 import { MlTrainingChart } from '../../examples/ml-training/ml-training.js';
 import { NightlyEtlChart } from '../../examples/nightly-etl/nightly-etl.js';
 import { quickstart } from '../../examples/quickstart/quickstart.js';
@@ -29,6 +30,23 @@ describe('examples', () => {
       jobRef: { name: job.metadata.name },
       runNow: { job_parameters: { epochs: '20' } },
     });
+    expect(manifests).toMatchSnapshot();
+  });
+
+  it('code from Git synthesizes a Git credential, a Git folder and a job whose notebooks are in that folder', () => {
+    const manifests = Testing.synth(new GitEtlChart(Testing.app(), 'git-etl'));
+    expect(manifests.map((m) => m.kind)).toEqual([
+      'DatabricksWorkspace',
+      'DatabricksGitCredential',
+      'DatabricksRepo',
+      'DatabricksJob',
+    ]);
+    const repo = manifests.find((m) => m.kind === 'DatabricksRepo');
+    const job = manifests.find((m) => m.kind === 'DatabricksJob');
+    expect(job.spec.settings.tasks.map((task: { notebook_task: unknown }) => task.notebook_task)).toEqual([
+      { repo_ref: { name: repo.metadata.name, path: 'etl/ingest' } },
+      { repo_ref: { name: repo.metadata.name, path: 'etl/publish' } },
+    ]);
     expect(manifests).toMatchSnapshot();
   });
 
