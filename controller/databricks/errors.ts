@@ -148,8 +148,11 @@ export class ClientClosedError extends Error {
 // Jobs, runs and clusters answer a missing object with 400 INVALID_PARAMETER_VALUE for legacy reasons
 // (BEHAVIOUR.md §2); the SDKs rewrite it by path and message, and so does this client. Instance pools and
 // cluster policies belong to the same legacy service: their "Can't find ..." is read the same way when it
-// comes as INVALID_PARAMETER_VALUE rather than RESOURCE_DOES_NOT_EXIST.
+// comes as INVALID_PARAMETER_VALUE rather than RESOURCE_DOES_NOT_EXIST. A create names no existing object
+// of its own, so "does not exist" in its answer is about something the request points at (a policy
+// family, an instance pool): the request is wrong, not the object gone.
 const LEGACY_NOT_FOUND_PATH = /^\/api\/2\.\d+\/(jobs|clusters|instance-pools|policies\/clusters)\//;
+const CREATE_PATH = /\/create$/;
 const LEGACY_NOT_FOUND_MESSAGE = /(does not exist|doesn't exist|can't find)/i;
 
 const NOT_FOUND_CODES = new Set([
@@ -195,6 +198,7 @@ export function toApiError(call: FailedCall, response: ErrorResponse): Databrick
     status === 400 &&
     code === 'INVALID_PARAMETER_VALUE' &&
     LEGACY_NOT_FOUND_PATH.test(call.path) &&
+    !CREATE_PATH.test(call.path) &&
     LEGACY_NOT_FOUND_MESSAGE.test(message)
   ) {
     return new NotFoundError(...args);

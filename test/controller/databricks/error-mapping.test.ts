@@ -101,6 +101,16 @@ describe('error classification', () => {
     expect(error).not.toBeInstanceOf(NotFoundError);
   });
 
+  it('keeps a create naming something that does not exist an InvalidParameterError: the request is wrong', () => {
+    const error = toApiError(call('/api/2.0/policies/clusters/create'), {
+      status: 400,
+      statusText: 'Bad Request',
+      bodyText: json('INVALID_PARAMETER_VALUE', "Policy family 'x' does not exist."),
+    });
+    expect(error).toBeInstanceOf(InvalidParameterError);
+    expect(error).not.toBeInstanceOf(NotFoundError);
+  });
+
   it('does not apply the not-found quirk outside jobs and clusters', () => {
     const error = toApiError(call('/api/2.0/secrets/put'), {
       status: 400,
