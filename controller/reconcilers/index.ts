@@ -3,8 +3,10 @@
  * iterates. A managed kind is one entry, `managedController(itsKind)` (see README.md).
  */
 import { clusterKind } from './cluster/cluster.js';
+import { policyKind } from './cluster-policy/policy.js';
 import { dbfsFileKind } from './dbfs-file/dbfs-file.js';
 import { gitCredentialKind } from './git-credential/git-credential.js';
+import { poolKind } from './instance-pool/pool.js';
 import { jobKind, type JobOptions } from './job/job.js';
 import { managedController } from './managed/managed-kind.js';
 import type { KindController } from './managed/setup.js';
@@ -33,4 +35,6 @@ export const CONTROLLERS: readonly KindController<KindOptions>[] = [
   managedController(warehouseKind),
   managedController(repoKind),
   managedController(pipelineKind),
+  managedController(policyKind),
+  managedController(poolKind),
 ];

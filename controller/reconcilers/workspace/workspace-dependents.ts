@@ -26,6 +26,8 @@ export const DEPENDENT_KINDS = [
   'DatabricksSqlWarehouse',
   'DatabricksRepo',
   'DatabricksPipeline',
+  'DatabricksClusterPolicy',
+  'DatabricksInstancePool',
 ] as const;
 
 export type DependentKind = (typeof DEPENDENT_KINDS)[number];

@@ -497,6 +497,8 @@ export function registerWorkspaceController(setup: OperatorSetup<WorkspaceOption
     DatabricksSqlWarehouse: source('DatabricksSqlWarehouse', informers.DatabricksSqlWarehouse),
     DatabricksRepo: source('DatabricksRepo', informers.DatabricksRepo),
     DatabricksPipeline: source('DatabricksPipeline', informers.DatabricksPipeline),
+    DatabricksClusterPolicy: source('DatabricksClusterPolicy', informers.DatabricksClusterPolicy),
+    DatabricksInstancePool: source('DatabricksInstancePool', informers.DatabricksInstancePool),
   };
   const dependents: DependentStores = {
     DatabricksJob: sources.DatabricksJob.store,
@@ -509,6 +511,8 @@ export function registerWorkspaceController(setup: OperatorSetup<WorkspaceOption
     DatabricksSqlWarehouse: sources.DatabricksSqlWarehouse.store,
     DatabricksRepo: sources.DatabricksRepo.store,
     DatabricksPipeline: sources.DatabricksPipeline.store,
+    DatabricksClusterPolicy: sources.DatabricksClusterPolicy.store,
+    DatabricksInstancePool: sources.DatabricksInstancePool.store,
   };
   const controller = setup.manager.controller<DatabricksWorkspace, WorkspaceContext>({
     name: 'databricksworkspace',
