@@ -91,6 +91,24 @@ describe('DatabricksRepo reconciler', () => {
     expect(fakeRepos(bed)).toEqual([]);
   });
 
+  it('reads 25 Git folders at each resync from the shared listing (20 a page), with no get or write', async () => {
+    const names = Array.from({ length: 25 }, (_, i) => `code-${i}`);
+    for (const name of names) {
+      await bed.create(
+        REPOS,
+        'DatabricksRepo',
+        name,
+        repoSpec({ path: `/Repos/${bed.fake.userName}/${name}`, branch: 'main' }),
+      );
+    }
+    await Promise.all(names.map((name) => bed.waitForCondition(REPOS, name)));
+    await waitForLooks(bed, 2);
+    const gets = bed.fake.requestCount('repos/get');
+    await waitForLooks(bed, 6);
+    expect(bed.fake.requestCount('repos/get')).toBe(gets);
+    expect(writes(bed)).toEqual({ 'repos/create': 25, 'repos/update': 0, 'repos/delete': 0 });
+  });
+
   it('keeps a folder on a tag, which Databricks does not report, and puts it back when switched to another tag', async () => {
     await bed.create(REPOS, 'DatabricksRepo', 'etl', repoSpec({ tag: 'v1' }));
     const ready = await bed.waitForCondition<DatabricksRepo>(REPOS, 'etl');
