@@ -2053,6 +2053,13 @@ export interface DatabricksClusterPolicySpec {
   readonly adopt?: boolean;
 
   /**
+   * Who may use the policy.
+   *
+   * @schema DatabricksClusterPolicySpec#permissions
+   */
+  readonly permissions?: DatabricksClusterPolicySpecPermissions;
+
+  /**
    * What happens to the Databricks object when this object is deleted: Delete removes it, Retain leaves it.
    *
    * @schema DatabricksClusterPolicySpec#deletionPolicy
@@ -2083,6 +2090,7 @@ export function toJson_DatabricksClusterPolicySpec(obj: DatabricksClusterPolicyS
     'max_clusters_per_user': obj.maxClustersPerUser,
     'libraries': obj.libraries?.map(y => toJson_DatabricksClusterPolicySpecLibraries(y)),
     'adopt': obj.adopt,
+    'permissions': toJson_DatabricksClusterPolicySpecPermissions(obj.permissions),
     'deletionPolicy': obj.deletionPolicy,
     'managementPolicy': obj.managementPolicy,
   };
@@ -2380,6 +2388,42 @@ export function toJson_DatabricksClusterPolicySpecLibraries(obj: DatabricksClust
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Who may use the policy.
+ *
+ * @schema DatabricksClusterPolicySpecPermissions
+ */
+export interface DatabricksClusterPolicySpecPermissions {
+  /**
+   * Additive grants the listed permissions and leaves others alone; Authoritative makes the list the complete set of direct permissions.
+   *
+   * @schema DatabricksClusterPolicySpecPermissions#mode
+   */
+  readonly mode: DatabricksClusterPolicySpecPermissionsMode;
+
+  /**
+   * The permissions, verbatim as the Permissions API takes them.
+   *
+   * @schema DatabricksClusterPolicySpecPermissions#access_control_list
+   */
+  readonly accessControlList: DatabricksClusterPolicySpecPermissionsAccessControlList[];
+}
+
+/**
+ * Converts an object of type 'DatabricksClusterPolicySpecPermissions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksClusterPolicySpecPermissions(obj: DatabricksClusterPolicySpecPermissions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'mode': obj.mode,
+    'access_control_list': obj.accessControlList?.map(y => toJson_DatabricksClusterPolicySpecPermissionsAccessControlList(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * What happens to the Databricks object when this object is deleted: Delete removes it, Retain leaves it.
  *
  * @schema DatabricksClusterPolicySpecDeletionPolicy
@@ -2562,6 +2606,80 @@ export function toJson_DatabricksClusterPolicySpecLibrariesCran(obj: DatabricksC
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Additive grants the listed permissions and leaves others alone; Authoritative makes the list the complete set of direct permissions.
+ *
+ * @schema DatabricksClusterPolicySpecPermissionsMode
+ */
+export enum DatabricksClusterPolicySpecPermissionsMode {
+  /** Additive */
+  ADDITIVE = "Additive",
+  /** Authoritative */
+  AUTHORITATIVE = "Authoritative",
+}
+
+/**
+ * A permission for one principal. Set exactly one of user_name, group_name, service_principal_name.
+ *
+ * @schema DatabricksClusterPolicySpecPermissionsAccessControlList
+ */
+export interface DatabricksClusterPolicySpecPermissionsAccessControlList {
+  /**
+   * User (email) granted the level.
+   *
+   * @schema DatabricksClusterPolicySpecPermissionsAccessControlList#user_name
+   */
+  readonly userName?: string;
+
+  /**
+   * Group granted the level.
+   *
+   * @schema DatabricksClusterPolicySpecPermissionsAccessControlList#group_name
+   */
+  readonly groupName?: string;
+
+  /**
+   * Service principal (application ID) granted the level.
+   *
+   * @schema DatabricksClusterPolicySpecPermissionsAccessControlList#service_principal_name
+   */
+  readonly servicePrincipalName?: string;
+
+  /**
+   * Permission level: CAN_USE lets the principal create clusters with the policy.
+   *
+   * @schema DatabricksClusterPolicySpecPermissionsAccessControlList#permission_level
+   */
+  readonly permissionLevel: DatabricksClusterPolicySpecPermissionsAccessControlListPermissionLevel;
+}
+
+/**
+ * Converts an object of type 'DatabricksClusterPolicySpecPermissionsAccessControlList' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksClusterPolicySpecPermissionsAccessControlList(obj: DatabricksClusterPolicySpecPermissionsAccessControlList | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'user_name': obj.userName,
+    'group_name': obj.groupName,
+    'service_principal_name': obj.servicePrincipalName,
+    'permission_level': obj.permissionLevel,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Permission level: CAN_USE lets the principal create clusters with the policy.
+ *
+ * @schema DatabricksClusterPolicySpecPermissionsAccessControlListPermissionLevel
+ */
+export enum DatabricksClusterPolicySpecPermissionsAccessControlListPermissionLevel {
+  /** CAN_USE */
+  CAN_UNDERSCORE_USE = "CAN_USE",
+}
 
 
 /**
@@ -3321,6 +3439,13 @@ export interface DatabricksInstancePoolSpec {
   readonly adopt?: boolean;
 
   /**
+   * Who may attach clusters to the pool, or manage it.
+   *
+   * @schema DatabricksInstancePoolSpec#permissions
+   */
+  readonly permissions?: DatabricksInstancePoolSpecPermissions;
+
+  /**
    * What happens to the Databricks object when this object is deleted: Delete removes it, Retain leaves it.
    *
    * @schema DatabricksInstancePoolSpec#deletionPolicy
@@ -3345,6 +3470,7 @@ export function toJson_DatabricksInstancePoolSpec(obj: DatabricksInstancePoolSpe
     'workspaceRef': toJson_DatabricksInstancePoolSpecWorkspaceRef(obj.workspaceRef),
     'settings': toJson_DatabricksInstancePoolSpecSettings(obj.settings),
     'adopt': obj.adopt,
+    'permissions': toJson_DatabricksInstancePoolSpecPermissions(obj.permissions),
     'deletionPolicy': obj.deletionPolicy,
     'managementPolicy': obj.managementPolicy,
   };
@@ -3525,6 +3651,42 @@ export function toJson_DatabricksInstancePoolSpecSettings(obj: DatabricksInstanc
     'node_type_flexibility': toJson_DatabricksInstancePoolSpecSettingsNodeTypeFlexibility(obj.nodeTypeFlexibility),
     'remote_disk_throughput': obj.remoteDiskThroughput,
     'total_initial_remote_disk_size': obj.totalInitialRemoteDiskSize,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Who may attach clusters to the pool, or manage it.
+ *
+ * @schema DatabricksInstancePoolSpecPermissions
+ */
+export interface DatabricksInstancePoolSpecPermissions {
+  /**
+   * Additive grants the listed permissions and leaves others alone; Authoritative makes the list the complete set of direct permissions.
+   *
+   * @schema DatabricksInstancePoolSpecPermissions#mode
+   */
+  readonly mode: DatabricksInstancePoolSpecPermissionsMode;
+
+  /**
+   * The permissions, verbatim as the Permissions API takes them.
+   *
+   * @schema DatabricksInstancePoolSpecPermissions#access_control_list
+   */
+  readonly accessControlList: DatabricksInstancePoolSpecPermissionsAccessControlList[];
+}
+
+/**
+ * Converts an object of type 'DatabricksInstancePoolSpecPermissions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksInstancePoolSpecPermissions(obj: DatabricksInstancePoolSpecPermissions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'mode': obj.mode,
+    'access_control_list': obj.accessControlList?.map(y => toJson_DatabricksInstancePoolSpecPermissionsAccessControlList(y)),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -3812,6 +3974,70 @@ export function toJson_DatabricksInstancePoolSpecSettingsNodeTypeFlexibility(obj
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Additive grants the listed permissions and leaves others alone; Authoritative makes the list the complete set of direct permissions.
+ *
+ * @schema DatabricksInstancePoolSpecPermissionsMode
+ */
+export enum DatabricksInstancePoolSpecPermissionsMode {
+  /** Additive */
+  ADDITIVE = "Additive",
+  /** Authoritative */
+  AUTHORITATIVE = "Authoritative",
+}
+
+/**
+ * A permission for one principal. Set exactly one of user_name, group_name, service_principal_name.
+ *
+ * @schema DatabricksInstancePoolSpecPermissionsAccessControlList
+ */
+export interface DatabricksInstancePoolSpecPermissionsAccessControlList {
+  /**
+   * User (email) granted the level.
+   *
+   * @schema DatabricksInstancePoolSpecPermissionsAccessControlList#user_name
+   */
+  readonly userName?: string;
+
+  /**
+   * Group granted the level.
+   *
+   * @schema DatabricksInstancePoolSpecPermissionsAccessControlList#group_name
+   */
+  readonly groupName?: string;
+
+  /**
+   * Service principal (application ID) granted the level.
+   *
+   * @schema DatabricksInstancePoolSpecPermissionsAccessControlList#service_principal_name
+   */
+  readonly servicePrincipalName?: string;
+
+  /**
+   * Permission level: CAN_ATTACH_TO lets the principal create clusters that draw on the pool, CAN_MANAGE also lets it edit and delete the pool.
+   *
+   * @schema DatabricksInstancePoolSpecPermissionsAccessControlList#permission_level
+   */
+  readonly permissionLevel: DatabricksInstancePoolSpecPermissionsAccessControlListPermissionLevel;
+}
+
+/**
+ * Converts an object of type 'DatabricksInstancePoolSpecPermissionsAccessControlList' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksInstancePoolSpecPermissionsAccessControlList(obj: DatabricksInstancePoolSpecPermissionsAccessControlList | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'user_name': obj.userName,
+    'group_name': obj.groupName,
+    'service_principal_name': obj.servicePrincipalName,
+    'permission_level': obj.permissionLevel,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * The type of the disks.
  *
  * @schema DatabricksInstancePoolSpecSettingsDiskSpecDiskType
@@ -3919,6 +4145,18 @@ export enum DatabricksInstancePoolSpecSettingsGcpAttributesGcpAvailability {
   ON_UNDERSCORE_DEMAND_UNDERSCORE_GCP = "ON_DEMAND_GCP",
   /** PREEMPTIBLE_WITH_FALLBACK_GCP */
   PREEMPTIBLE_UNDERSCORE_WITH_UNDERSCORE_FALLBACK_UNDERSCORE_GCP = "PREEMPTIBLE_WITH_FALLBACK_GCP",
+}
+
+/**
+ * Permission level: CAN_ATTACH_TO lets the principal create clusters that draw on the pool, CAN_MANAGE also lets it edit and delete the pool.
+ *
+ * @schema DatabricksInstancePoolSpecPermissionsAccessControlListPermissionLevel
+ */
+export enum DatabricksInstancePoolSpecPermissionsAccessControlListPermissionLevel {
+  /** CAN_ATTACH_TO */
+  CAN_UNDERSCORE_ATTACH_UNDERSCORE_TO = "CAN_ATTACH_TO",
+  /** CAN_MANAGE */
+  CAN_UNDERSCORE_MANAGE = "CAN_MANAGE",
 }
 
 /**

@@ -6,6 +6,7 @@ import { DeletionPolicy } from './deletion-policy.js';
 import { Library } from './library.js';
 import { DriftedFields, ManagementPolicy } from './management-policy.js';
 import { WorkspaceReference } from './object-references.js';
+import { objectPermissions, PermissionsHash } from './permissions.js';
 import { Bool, Int, List, Num, Opt, Str, StringEnum, Struct } from './schema-types.js';
 
 /**
@@ -137,6 +138,12 @@ export const DatabricksClusterPolicySpec = Struct(
         { default: false },
       ),
     ),
+    permissions: Opt(
+      objectPermissions('cluster-policies', {
+        level: 'Permission level: CAN_USE lets the principal create clusters with the policy.',
+        permissions: 'Who may use the policy.',
+      }),
+    ),
     deletionPolicy: Opt(DeletionPolicy),
     managementPolicy: Opt(ManagementPolicy),
   },
@@ -173,6 +180,7 @@ export const DatabricksClusterPolicyStatus = Struct(
       Bool('True while the policy name is claimed but Databricks has not yet confirmed creating it.'),
     ),
     settingsHash: Opt(Str('Hash of the settings last applied, to detect spec changes without a read.')),
+    permissionsHash: Opt(PermissionsHash),
   },
   'What the controller observed about the policy.',
 );

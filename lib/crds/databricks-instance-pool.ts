@@ -6,6 +6,7 @@ import { READY_COLUMN, REASON_COLUMN, type KindDefinition } from './custom-resou
 import { DeletionPolicy } from './deletion-policy.js';
 import { DriftedFields, ManagementPolicy } from './management-policy.js';
 import { WorkspaceReference } from './object-references.js';
+import { objectPermissions, PermissionsHash } from './permissions.js';
 import { Bool, Int, List, Opt, Str, StringEnum, StringList, StringMap, Struct } from './schema-types.js';
 
 /**
@@ -173,6 +174,13 @@ export const DatabricksInstancePoolSpec = Struct(
         { default: false },
       ),
     ),
+    permissions: Opt(
+      objectPermissions('instance-pools', {
+        level:
+          'Permission level: CAN_ATTACH_TO lets the principal create clusters that draw on the pool, CAN_MANAGE also lets it edit and delete the pool.',
+        permissions: 'Who may attach clusters to the pool, or manage it.',
+      }),
+    ),
     deletionPolicy: Opt(DeletionPolicy),
     managementPolicy: Opt(ManagementPolicy),
   },
@@ -193,6 +201,7 @@ export const DatabricksInstancePoolStatus = Struct(
     idleCount: Opt(Int('Idle instances in the pool now.')),
     usedCount: Opt(Int('Instances clusters use now.')),
     settingsHash: Opt(Str('Hash of the settings last applied, to detect spec changes without a read.')),
+    permissionsHash: Opt(PermissionsHash),
   },
   'What the controller observed about the pool.',
 );

@@ -12,6 +12,7 @@ import type { ObjectStore } from '../../runtime/object-store.js';
 import { type ManagedContext, type ManagedObject } from '../managed/managed.js';
 import { resourceOf } from '../managed/resources.js';
 import { type ListingFreshness } from '../managed/shared-listing.js';
+import type { StaggeredCycle } from '../managed/staggered-cycle.js';
 
 /** The `databricksclusterpolicies` resource. */
 export const POLICIES: ResourceType = resourceOf(DATABRICKS_CLUSTER_POLICY);
@@ -28,4 +29,6 @@ export interface PolicyContext extends ManagedContext {
   readonly policies: Pick<ObjectStore<DatabricksClusterPolicy>, 'get' | 'keysByIndex'>;
   /** How fresh the shared policies listing must be. @default defaultListingFreshness */
   readonly view?: ListingFreshness;
+  /** When each policy's permissions are read again (those with `spec.permissions` only). */
+  readonly permissionsCycle: StaggeredCycle;
 }

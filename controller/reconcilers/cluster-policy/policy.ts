@@ -34,7 +34,9 @@ import {
 } from '../managed/managed.js';
 import type { ManagedKind } from '../managed/managed-kind.js';
 import { OBSERVED_REASON, inSyncCondition, observedMessage } from '../managed/observation.js';
+import { applyObjectPermissions } from '../managed/permissions.js';
 import { freshUntilResync } from '../managed/shared-listing.js';
+import { StaggeredCycle } from '../managed/staggered-cycle.js';
 import {
   decidePolicyPlacement,
   decidePolicySettings,
@@ -78,21 +80,17 @@ async function applyPolicy(
   const settingsHash = contentHash(settings);
   const view = PolicyView.of(client, context.view);
   const located = await locatePolicy(object, settings, client, context, checkpoint);
-  if (located.created) {
-    return {
-      status: statusOf(located.policyId, settings.name, settingsHash),
-      reason: 'Synced',
-      message: `cluster policy ${located.policyId} matches the spec`,
-    };
-  }
-  const { policyId, observed } = located;
+  const { policyId } = located;
   const appliedHash = object.status?.settingsHash;
-  const decision = decidePolicySettings({
-    desired: settings,
-    desiredHash: settingsHash,
-    ...(appliedHash === undefined ? {} : { appliedHash }),
-    observed,
-  });
+  // A policy just created matches the spec by construction.
+  const decision = located.created
+    ? ({ action: 'none' } as const)
+    : decidePolicySettings({
+        desired: settings,
+        desiredHash: settingsHash,
+        ...(appliedHash === undefined ? {} : { appliedHash }),
+        observed: located.observed,
+      });
   const events: EventNote[] = [];
   if (decision.action === 'edit') {
     if (decision.diff.includes('name')) await refuseNameTaken(view, settings.name, policyId);
@@ -103,11 +101,22 @@ async function applyPolicy(
     }
     events.push(editEvent(policyId, decision.cause, decision.diff));
   }
+  const permissionsHash = await applyObjectPermissions(
+    object,
+    { objectType: 'cluster-policies', objectId: policyId, noun: 'cluster policy' },
+    client,
+    events,
+    context.permissionsCycle,
+  );
   return {
-    status: statusOf(policyId, settings.name, settingsHash),
+    status: { ...statusOf(policyId, settings.name, settingsHash), permissionsHash },
     reason: 'Synced',
     message: `cluster policy ${policyId} matches the spec`,
     events,
+    // At its moment of the slow cycle, its permissions are read again.
+    ...(permissionsHash === undefined
+      ? {}
+      : { requeueAfterMs: context.permissionsCycle.untilNext(object.metadata.uid ?? '') }),
   };
 }
 
@@ -236,6 +245,7 @@ async function cleanupPolicy(
   connect: () => Promise<DatabricksClient>,
   context: PolicyContext,
 ): Promise<CleanedUp> {
+  context.permissionsCycle.forget(object.metadata.uid ?? '');
   const recorded = object.status?.policyId;
   const leftover = recorded
     ? { what: `cluster policy ${recorded}`, where: 'Databricks', noun: 'Policy' }
@@ -312,6 +322,7 @@ export const policyKind: ManagedKind<DatabricksClusterPolicy, DatabricksClusterP
       ...base,
       policies: informer.store,
       view: freshUntilResync(informer, config.resyncPeriodMs),
+      permissionsCycle: new StaggeredCycle(config.slowResyncPeriodMs),
     }),
     apply: applyPolicy,
     cleanup: cleanupPolicy,

@@ -12,6 +12,7 @@ import type { ObjectStore } from '../../runtime/object-store.js';
 import { type ManagedContext, type ManagedObject } from '../managed/managed.js';
 import { resourceOf } from '../managed/resources.js';
 import { type ListingFreshness } from '../managed/shared-listing.js';
+import type { StaggeredCycle } from '../managed/staggered-cycle.js';
 
 /** The `databricksinstancepools` resource. */
 export const POOLS: ResourceType = resourceOf(DATABRICKS_INSTANCE_POOL);
@@ -25,4 +26,6 @@ export interface PoolContext extends ManagedContext {
   readonly pools: Pick<ObjectStore<DatabricksInstancePool>, 'get'>;
   /** How fresh the shared pools listing must be. @default defaultListingFreshness */
   readonly view?: ListingFreshness;
+  /** When each pool's permissions are read again (those with `spec.permissions` only). */
+  readonly permissionsCycle: StaggeredCycle;
 }

@@ -30,7 +30,9 @@ import { NotReadyError, type Applied, type Checkpoint, type CleanedUp } from '..
 import type { ManagedKind } from '../managed/managed-kind.js';
 import { OBSERVED_REASON, inSyncCondition, observedMessage } from '../managed/observation.js';
 import { withOwnerTags, withoutOwnerTags } from '../managed/ownership.js';
+import { applyObjectPermissions } from '../managed/permissions.js';
 import { freshUntilResync } from '../managed/shared-listing.js';
+import { StaggeredCycle } from '../managed/staggered-cycle.js';
 import { decidePoolSettings, poolSettingsDifferences } from './pool-decision.js';
 import { locatePool, refuseIfTaken } from './pool-placement.js';
 import { POOLS, type DatabricksInstancePool, type PoolContext } from './pool-types.js';
@@ -88,7 +90,14 @@ async function applyPool(
     }
     events.push(editEvent(poolId, decision.cause, decision.diff));
   }
-  const status = poolStatus(observed, settingsHash);
+  const permissionsHash = await applyObjectPermissions(
+    object,
+    { objectType: 'instance-pools', objectId: poolId, noun: 'instance pool' },
+    client,
+    events,
+    context.permissionsCycle,
+  );
+  const status = { ...poolStatus(observed, settingsHash), permissionsHash };
   if (observed.state === 'STOPPED') {
     throw new NotReadyError(
       'PoolStopped',
@@ -101,6 +110,10 @@ async function applyPool(
     reason: 'Synced',
     message: `instance pool ${poolId} matches spec.settings`,
     events,
+    // At its moment of the slow cycle, its permissions are read again.
+    ...(permissionsHash === undefined
+      ? {}
+      : { requeueAfterMs: context.permissionsCycle.untilNext(object.metadata.uid ?? '') }),
   };
 }
 
@@ -167,6 +180,7 @@ async function cleanupPool(
   context: PoolContext,
 ): Promise<CleanedUp> {
   const recorded = object.status?.instancePoolId;
+  context.permissionsCycle.forget(object.metadata.uid ?? '');
   const leftover = recorded
     ? { what: `instance pool ${recorded}`, where: 'Databricks', noun: 'Pool' }
     : undefined;
@@ -239,6 +253,7 @@ export const poolKind: ManagedKind<DatabricksInstancePool, DatabricksInstancePoo
     ...base,
     pools: informer.store,
     view: freshUntilResync(informer, config.resyncPeriodMs),
+    permissionsCycle: new StaggeredCycle(config.slowResyncPeriodMs),
   }),
   apply: applyPool,
   cleanup: cleanupPool,

@@ -2,6 +2,7 @@ import type { DatabricksClusterPolicy } from '../../../../controller/reconcilers
 import { pollUntil } from '../../../control-plane/poll-until.js';
 import type { ClusterPoliciesService } from '../../../fake-databricks/cluster-policies.js';
 import type { FakeWorkspace } from '../../../fake-databricks/index.js';
+import type { PermissionsService } from '../../../fake-databricks/permissions.js';
 import { RESOURCES, useOperatorTestBed, type OperatorTestBed } from '../../operator-test-bed.js';
 import { eventsAbout } from '../cluster/cluster-fixtures.js';
 
@@ -169,6 +170,17 @@ describe('DatabricksClusterPolicy reconciler', () => {
     expect(found.status?.createPending).toBeUndefined();
     for (const endpoint of WRITES) expect(bed.fake.requestCount(endpoint)).toBe(0);
     expect((await eventsAbout(bed, 'crashed')).map((event) => event.reason)).toContain('Found');
+  });
+
+  it('applies spec.permissions (CAN_USE) once', async () => {
+    const policy = await createReadyPolicy(bed, 'shared-use', {
+      permissions: { access_control_list: [{ group_name: 'data-engineers', permission_level: 'CAN_USE' }] },
+    });
+    const acl = bed.fake
+      .service<PermissionsService>('permissions')
+      .directAcl('cluster-policies', policy.status?.policyId ?? '');
+    expect(acl.map((entry) => [entry.principal, entry.level])).toContainEqual(['data-engineers', 'CAN_USE']);
+    expect(policy.status?.permissionsHash).toEqual(expect.any(String));
   });
 
   it('deletes the policy with deletionPolicy Delete and leaves it with Retain', async () => {

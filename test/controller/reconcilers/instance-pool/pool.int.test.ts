@@ -1,6 +1,7 @@
 import type { DatabricksInstancePool } from '../../../../controller/reconcilers/instance-pool/pool.js';
 import { pollUntil } from '../../../control-plane/poll-until.js';
 import type { InstancePoolsService } from '../../../fake-databricks/instance-pools.js';
+import type { PermissionsService } from '../../../fake-databricks/permissions.js';
 import type { FakeWorkspace } from '../../../fake-databricks/index.js';
 import { RESOURCES, useOperatorTestBed, type OperatorTestBed } from '../../operator-test-bed.js';
 import { eventsAbout } from '../cluster/cluster-fixtures.js';
@@ -174,6 +175,38 @@ describe('DatabricksInstancePool reconciler', () => {
     expect(found.status?.instancePoolId).toBe(poolId);
     for (const endpoint of WRITES) expect(bed.fake.requestCount(endpoint)).toBe(0);
     expect((await eventsAbout(bed, 'crashed')).map((event) => event.reason)).toContain('Found');
+  });
+
+  it('applies spec.permissions (CAN_ATTACH_TO, CAN_MANAGE) once, and refuses a level pools do not have', async () => {
+    const pool = await createReadyPool(
+      bed,
+      'shared',
+      {},
+      {
+        permissions: {
+          mode: 'Authoritative',
+          access_control_list: [
+            { group_name: 'data-engineers', permission_level: 'CAN_ATTACH_TO' },
+            { group_name: 'platform', permission_level: 'CAN_MANAGE' },
+          ],
+        },
+      },
+    );
+    const acl = bed.fake
+      .service<PermissionsService>('permissions')
+      .directAcl('instance-pools', pool.status?.instancePoolId ?? '');
+    expect(Object.fromEntries(acl.map((entry) => [entry.principal, entry.level]))).toEqual({
+      'data-engineers': 'CAN_ATTACH_TO',
+      platform: 'CAN_MANAGE',
+    });
+    expect(pool.status?.permissionsHash).toEqual(expect.any(String));
+    expect(bed.fake.requestCount('permissions/put')).toBe(1);
+    await expect(
+      bed.create(POOLS, 'DatabricksInstancePool', 'bad-level', {
+        ...poolSpec({}),
+        permissions: { access_control_list: [{ user_name: 'a@example.com', permission_level: 'CAN_USE' }] },
+      }),
+    ).rejects.toThrow(/permission_level: Unsupported value/);
   });
 
   it('deletes the pool with deletionPolicy Delete and leaves it with Retain', async () => {
