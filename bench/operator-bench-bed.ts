@@ -13,7 +13,12 @@ import { ApiException, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { RESOURCES } from '../controller/operator.js';
 import { findCondition, type Condition } from '../controller/runtime/conditions.js';
 import { Informer } from '../controller/runtime/informer.js';
-import { KubeClient, objectKey, type KubeObject } from '../controller/runtime/kube-client.js';
+import {
+  KubeClient,
+  objectKey,
+  type KubeObject,
+  type ResourceType,
+} from '../controller/runtime/kube-client.js';
 import { assertClusterReachable, chooseCluster } from '../test/control-plane/cluster-selection.js';
 import { startControlPlane, stopControlPlane } from '../test/control-plane/control-plane.js';
 import { installCrd, readCrdManifests } from '../test/control-plane/crd-installation.js';
@@ -161,7 +166,9 @@ export async function createWorkspace(
   });
 }
 
-type WithConditions = KubeObject & { status?: { conditions?: Condition[]; observedGeneration?: number } };
+export type WithConditions = KubeObject & {
+  status?: { conditions?: Condition[]; observedGeneration?: number };
+};
 
 /** Whether the object's `Ready` is True for its current generation. */
 export function isReady(object: WithConditions): boolean {
@@ -245,8 +252,8 @@ export async function applyJobs(
 }
 
 /**
- * Watches the DatabricksJobs of a namespace and notes when each first became Ready (or, with another
- * `done` predicate, first met it).
+ * Watches the DatabricksJobs (or the objects of `resource`) of a namespace and notes when each first
+ * became Ready (or, with another `done` predicate, first met it).
  */
 export class ReadyTracker {
   /** Object key → Date.now() when it was first seen Ready (met `done`). */
@@ -258,8 +265,9 @@ export class ReadyTracker {
     cluster: BenchCluster,
     namespace: string,
     private readonly done: (object: WithConditions) => boolean = isReady,
+    resource: ResourceType = JOBS,
   ) {
-    this.informer = new Informer<WithConditions>(cluster.kube, { resource: JOBS, namespaces: [namespace] });
+    this.informer = new Informer<WithConditions>(cluster.kube, { resource, namespaces: [namespace] });
     const note = (object: WithConditions): void => {
       const key = objectKey(object);
       if (this.readyAt.has(key) || !this.done(object)) return;

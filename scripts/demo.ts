@@ -127,6 +127,8 @@ function describe(object: Manifest, current: Managed | undefined): string[] {
     status.runId ??
     status.jobId ??
     status.clusterId ??
+    status.pipelineId ??
+    status.warehouseId ??
     status.scopeName ??
     status.credentialId ??
     status.path ??

@@ -2,6 +2,7 @@ import { Testing } from 'cdk8s';
 import { GitEtlChart } from '../../examples/git-etl/git-etl.js';
 import { MlTrainingChart } from '../../examples/ml-training/ml-training.js';
 import { NightlyEtlChart } from '../../examples/nightly-etl/nightly-etl.js';
+import { PipelineJobChart } from '../../examples/pipeline-job/pipeline-job.js';
 import { quickstart } from '../../examples/quickstart/quickstart.js';
 
 describe('examples', () => {
@@ -54,5 +55,16 @@ describe('examples', () => {
     const manifests = Testing.synth(quickstart(Testing.app()));
     expect(manifests.map((m) => m.kind)).toEqual(['DatabricksWorkspace', 'DatabricksJob']);
     expect(manifests).toMatchSnapshot();
+  });
+
+  it('pipeline job synthesizes a pipeline, a warehouse and a job that names both by reference', () => {
+    const manifests = Testing.synth(new PipelineJobChart(Testing.app(), 'pipeline-job'));
+    const byKind = (kind: string) => manifests.find((m) => m.kind === kind);
+    const tasks = byKind('DatabricksJob').spec.settings.tasks;
+    expect(tasks[0].pipeline_task).toEqual({
+      pipeline_ref: { name: byKind('DatabricksPipeline').metadata.name },
+    });
+    expect(tasks[1].sql_task.warehouse_ref).toEqual({ name: byKind('DatabricksSqlWarehouse').metadata.name });
+    expect(tasks[1].depends_on).toEqual([{ task_key: 'refresh' }]);
   });
 });
