@@ -4,6 +4,9 @@ import type { DatabricksClusterSpec, DesiredClusterState } from './crds/databric
 import { DatabricksApiObject, type DatabricksObjectProps } from './databricks-api-object.js';
 import type { IDatabricksWorkspace } from './databricks-workspace.js';
 import type { DeletionPolicy, ManagementPolicy } from './deletion-policy.js';
+import { ClusterComputeReferences, type WithPoolOptions } from './cluster-compute.js';
+import type { IDatabricksClusterPolicy } from './databricks-cluster-policy.js';
+import type { IDatabricksInstancePool } from './databricks-instance-pool.js';
 import { Grants, type Principal } from './permission-grants.js';
 
 /** An all-purpose cluster that tasks can run on: anything with the name of a `DatabricksCluster`. */
@@ -101,6 +104,7 @@ export class DatabricksCluster
   private readonly managementPolicy?: ManagementPolicy;
   private readonly clusterId?: string;
   private readonly grants: Grants<ClusterPermissionLevel>;
+  private readonly compute = new ClusterComputeReferences();
 
   constructor(scope: Construct, id: string, props: DatabricksClusterProps) {
     super(scope, id, 'DatabricksCluster', props);
@@ -111,7 +115,40 @@ export class DatabricksCluster
     this.managementPolicy = props.managementPolicy;
     this.clusterId = props.clusterId;
     this.grants = new Grants(props.permissions);
-    this.node.addValidation({ validate: () => clusterSpecProblems(this.settings, 'settings') });
+    this.node.addValidation({
+      validate: () => [
+        ...clusterSpecProblems(this.settings, 'settings'),
+        ...this.compute.problems(this.settings, 'settings', {
+          construct: this,
+          kind: 'DatabricksCluster',
+          workspace: this.workspace,
+        }),
+      ],
+    });
+  }
+
+  /**
+   * Makes the cluster follow a cluster policy (`settings.policy_ref`): the controller fills in its
+   * `policy_id` once the policy is Ready.
+   *
+   * @example
+   * cluster.withPolicy(policy);
+   */
+  withPolicy(policy: IDatabricksClusterPolicy): this {
+    this.compute.usePolicy(policy);
+    return this;
+  }
+
+  /**
+   * Draws the cluster's nodes from an instance pool (`settings.instance_pool_ref`), and its driver from
+   * `options.driver` (`driver_instance_pool_ref`) or the same pool.
+   *
+   * @example
+   * cluster.withPool(workers, { driver: drivers });
+   */
+  withPool(pool: IDatabricksInstancePool, options?: WithPoolOptions): this {
+    this.compute.usePool(pool, options);
+    return this;
   }
 
   /**
@@ -128,7 +165,7 @@ export class DatabricksCluster
   protected renderSpec(): DatabricksClusterSpec {
     return {
       workspaceRef: { name: this.workspace.name },
-      settings: this.settings,
+      settings: this.compute.apply(this.settings),
       state: this.state,
       permissions: this.grants.render(),
       deletionPolicy: this.deletionPolicy,

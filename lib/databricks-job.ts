@@ -352,6 +352,9 @@ export class DatabricksJob extends DatabricksApiObject<DatabricksJobSpec> implem
         ...clusterSpecProblems(cluster.new_cluster, `settings.job_clusters[${index}].new_cluster`),
       );
     });
+    this.addedJobClusters.forEach((cluster) => {
+      problems.push(...cluster.referenceProblems(`job cluster "${cluster.key}" new_cluster`));
+    });
     problems.push(...taskGraphProblems(settings.tasks ?? [], settings.job_clusters ?? []));
     return problems;
   }

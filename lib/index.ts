@@ -1,6 +1,9 @@
 // The public API of cdk8s-databricks: the L2 constructs, and the CRD schemas with their static types.
 export * from './databricks-api-object.js';
+export * from './cluster-compute.js';
 export * from './databricks-cluster.js';
+export * from './databricks-cluster-policy.js';
+export * from './databricks-instance-pool.js';
 export * from './databricks-pipeline.js';
 export * from './databricks-sql-warehouse.js';
 export * from './databricks-dbfs-file.js';
