@@ -4838,7 +4838,7 @@ export interface DatabricksJobSpecSettingsTasks {
   readonly sparkJarTask?: DatabricksJobSpecSettingsTasksSparkJarTask;
 
   /**
-   * Runs a Python file with spark-submit semantics.
+   * Runs a Python file with spark-submit semantics. Set python_file, or repo_ref to a file in the Git folder of a DatabricksRepo, whose workspace path the controller fills in.
    *
    * @schema DatabricksJobSpecSettingsTasks#spark_python_task
    */
@@ -6698,7 +6698,7 @@ export function toJson_DatabricksJobSpecSettingsTasksSparkJarTask(obj: Databrick
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Runs a Python file with spark-submit semantics.
+ * Runs a Python file with spark-submit semantics. Set python_file, or repo_ref to a file in the Git folder of a DatabricksRepo, whose workspace path the controller fills in.
  *
  * @schema DatabricksJobSpecSettingsTasksSparkPythonTask
  */
@@ -6708,7 +6708,14 @@ export interface DatabricksJobSpecSettingsTasksSparkPythonTask {
    *
    * @schema DatabricksJobSpecSettingsTasksSparkPythonTask#python_file
    */
-  readonly pythonFile: string;
+  readonly pythonFile?: string;
+
+  /**
+   * A file in the Git folder of a DatabricksRepo in the same namespace, instead of the workspace path beside it. The controller fills that in as the repo's status.path followed by path, and waits (condition reason WaitingForDependency) until the repo is Ready.
+   *
+   * @schema DatabricksJobSpecSettingsTasksSparkPythonTask#repo_ref
+   */
+  readonly repoRef?: DatabricksJobSpecSettingsTasksSparkPythonTaskRepoRef;
 
   /**
    * Command-line parameters passed to the Python file.
@@ -6734,6 +6741,7 @@ export function toJson_DatabricksJobSpecSettingsTasksSparkPythonTask(obj: Databr
   if (obj === undefined) { return undefined; }
   const result = {
     'python_file': obj.pythonFile,
+    'repo_ref': toJson_DatabricksJobSpecSettingsTasksSparkPythonTaskRepoRef(obj.repoRef),
     'parameters': obj.parameters?.map(y => y),
     'source': obj.source,
   };
@@ -10164,6 +10172,42 @@ export enum DatabricksJobSpecSettingsTasksNotebookTaskSource {
 }
 
 /**
+ * A file in the Git folder of a DatabricksRepo in the same namespace, instead of the workspace path beside it. The controller fills that in as the repo's status.path followed by path, and waits (condition reason WaitingForDependency) until the repo is Ready.
+ *
+ * @schema DatabricksJobSpecSettingsTasksSparkPythonTaskRepoRef
+ */
+export interface DatabricksJobSpecSettingsTasksSparkPythonTaskRepoRef {
+  /**
+   * Name of the DatabricksRepo in the same namespace.
+   *
+   * @schema DatabricksJobSpecSettingsTasksSparkPythonTaskRepoRef#name
+   */
+  readonly name: string;
+
+  /**
+   * Path inside the Git folder, relative to its root (notebooks without their extension), e.g. etl/main.
+   *
+   * @schema DatabricksJobSpecSettingsTasksSparkPythonTaskRepoRef#path
+   */
+  readonly path: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksJobSpecSettingsTasksSparkPythonTaskRepoRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksJobSpecSettingsTasksSparkPythonTaskRepoRef(obj: DatabricksJobSpecSettingsTasksSparkPythonTaskRepoRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'path': obj.path,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * Where the file is read from: WORKSPACE, or GIT (the job git_source). Defaults to GIT when git_source is set.
  *
  * @default GIT when git_source is set.
@@ -11012,7 +11056,7 @@ export interface DatabricksJobSpecSettingsTasksForEachTaskTask {
   readonly sparkJarTask?: DatabricksJobSpecSettingsTasksForEachTaskTaskSparkJarTask;
 
   /**
-   * Runs a Python file with spark-submit semantics.
+   * Runs a Python file with spark-submit semantics. Set python_file, or repo_ref to a file in the Git folder of a DatabricksRepo, whose workspace path the controller fills in.
    *
    * @schema DatabricksJobSpecSettingsTasksForEachTaskTask#spark_python_task
    */
@@ -13636,7 +13680,7 @@ export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskSparkJarTask
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Runs a Python file with spark-submit semantics.
+ * Runs a Python file with spark-submit semantics. Set python_file, or repo_ref to a file in the Git folder of a DatabricksRepo, whose workspace path the controller fills in.
  *
  * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskSparkPythonTask
  */
@@ -13646,7 +13690,14 @@ export interface DatabricksJobSpecSettingsTasksForEachTaskTaskSparkPythonTask {
    *
    * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskSparkPythonTask#python_file
    */
-  readonly pythonFile: string;
+  readonly pythonFile?: string;
+
+  /**
+   * A file in the Git folder of a DatabricksRepo in the same namespace, instead of the workspace path beside it. The controller fills that in as the repo's status.path followed by path, and waits (condition reason WaitingForDependency) until the repo is Ready.
+   *
+   * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskSparkPythonTask#repo_ref
+   */
+  readonly repoRef?: DatabricksJobSpecSettingsTasksForEachTaskTaskSparkPythonTaskRepoRef;
 
   /**
    * Command-line parameters passed to the Python file.
@@ -13672,6 +13723,7 @@ export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskSparkPythonT
   if (obj === undefined) { return undefined; }
   const result = {
     'python_file': obj.pythonFile,
+    'repo_ref': toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskSparkPythonTaskRepoRef(obj.repoRef),
     'parameters': obj.parameters?.map(y => y),
     'source': obj.source,
   };
@@ -16256,6 +16308,42 @@ export enum DatabricksJobSpecSettingsTasksForEachTaskTaskNotebookTaskSource {
   /** GIT */
   GIT = "GIT",
 }
+
+/**
+ * A file in the Git folder of a DatabricksRepo in the same namespace, instead of the workspace path beside it. The controller fills that in as the repo's status.path followed by path, and waits (condition reason WaitingForDependency) until the repo is Ready.
+ *
+ * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskSparkPythonTaskRepoRef
+ */
+export interface DatabricksJobSpecSettingsTasksForEachTaskTaskSparkPythonTaskRepoRef {
+  /**
+   * Name of the DatabricksRepo in the same namespace.
+   *
+   * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskSparkPythonTaskRepoRef#name
+   */
+  readonly name: string;
+
+  /**
+   * Path inside the Git folder, relative to its root (notebooks without their extension), e.g. etl/main.
+   *
+   * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskSparkPythonTaskRepoRef#path
+   */
+  readonly path: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksJobSpecSettingsTasksForEachTaskTaskSparkPythonTaskRepoRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskSparkPythonTaskRepoRef(obj: DatabricksJobSpecSettingsTasksForEachTaskTaskSparkPythonTaskRepoRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'path': obj.path,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
  * Where the file is read from: WORKSPACE, or GIT (the job git_source). Defaults to GIT when git_source is set.
@@ -21233,7 +21321,7 @@ export interface DatabricksRunSpecSubmitTasks {
   readonly sparkJarTask?: DatabricksRunSpecSubmitTasksSparkJarTask;
 
   /**
-   * Runs a Python file with spark-submit semantics.
+   * Runs a Python file with spark-submit semantics. Set python_file, or repo_ref to a file in the Git folder of a DatabricksRepo, whose workspace path the controller fills in.
    *
    * @schema DatabricksRunSpecSubmitTasks#spark_python_task
    */
@@ -22729,7 +22817,7 @@ export function toJson_DatabricksRunSpecSubmitTasksSparkJarTask(obj: DatabricksR
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Runs a Python file with spark-submit semantics.
+ * Runs a Python file with spark-submit semantics. Set python_file, or repo_ref to a file in the Git folder of a DatabricksRepo, whose workspace path the controller fills in.
  *
  * @schema DatabricksRunSpecSubmitTasksSparkPythonTask
  */
@@ -22739,7 +22827,14 @@ export interface DatabricksRunSpecSubmitTasksSparkPythonTask {
    *
    * @schema DatabricksRunSpecSubmitTasksSparkPythonTask#python_file
    */
-  readonly pythonFile: string;
+  readonly pythonFile?: string;
+
+  /**
+   * A file in the Git folder of a DatabricksRepo in the same namespace, instead of the workspace path beside it. The controller fills that in as the repo's status.path followed by path, and waits (condition reason WaitingForDependency) until the repo is Ready.
+   *
+   * @schema DatabricksRunSpecSubmitTasksSparkPythonTask#repo_ref
+   */
+  readonly repoRef?: DatabricksRunSpecSubmitTasksSparkPythonTaskRepoRef;
 
   /**
    * Command-line parameters passed to the Python file.
@@ -22765,6 +22860,7 @@ export function toJson_DatabricksRunSpecSubmitTasksSparkPythonTask(obj: Databric
   if (obj === undefined) { return undefined; }
   const result = {
     'python_file': obj.pythonFile,
+    'repo_ref': toJson_DatabricksRunSpecSubmitTasksSparkPythonTaskRepoRef(obj.repoRef),
     'parameters': obj.parameters?.map(y => y),
     'source': obj.source,
   };
@@ -25539,6 +25635,42 @@ export enum DatabricksRunSpecSubmitTasksNotebookTaskSource {
 }
 
 /**
+ * A file in the Git folder of a DatabricksRepo in the same namespace, instead of the workspace path beside it. The controller fills that in as the repo's status.path followed by path, and waits (condition reason WaitingForDependency) until the repo is Ready.
+ *
+ * @schema DatabricksRunSpecSubmitTasksSparkPythonTaskRepoRef
+ */
+export interface DatabricksRunSpecSubmitTasksSparkPythonTaskRepoRef {
+  /**
+   * Name of the DatabricksRepo in the same namespace.
+   *
+   * @schema DatabricksRunSpecSubmitTasksSparkPythonTaskRepoRef#name
+   */
+  readonly name: string;
+
+  /**
+   * Path inside the Git folder, relative to its root (notebooks without their extension), e.g. etl/main.
+   *
+   * @schema DatabricksRunSpecSubmitTasksSparkPythonTaskRepoRef#path
+   */
+  readonly path: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksRunSpecSubmitTasksSparkPythonTaskRepoRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksRunSpecSubmitTasksSparkPythonTaskRepoRef(obj: DatabricksRunSpecSubmitTasksSparkPythonTaskRepoRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'path': obj.path,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * Where the file is read from: WORKSPACE, or GIT (the job git_source). Defaults to GIT when git_source is set.
  *
  * @default GIT when git_source is set.
@@ -26387,7 +26519,7 @@ export interface DatabricksRunSpecSubmitTasksForEachTaskTask {
   readonly sparkJarTask?: DatabricksRunSpecSubmitTasksForEachTaskTaskSparkJarTask;
 
   /**
-   * Runs a Python file with spark-submit semantics.
+   * Runs a Python file with spark-submit semantics. Set python_file, or repo_ref to a file in the Git folder of a DatabricksRepo, whose workspace path the controller fills in.
    *
    * @schema DatabricksRunSpecSubmitTasksForEachTaskTask#spark_python_task
    */
@@ -28879,7 +29011,7 @@ export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskSparkJarTask(o
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Runs a Python file with spark-submit semantics.
+ * Runs a Python file with spark-submit semantics. Set python_file, or repo_ref to a file in the Git folder of a DatabricksRepo, whose workspace path the controller fills in.
  *
  * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskSparkPythonTask
  */
@@ -28889,7 +29021,14 @@ export interface DatabricksRunSpecSubmitTasksForEachTaskTaskSparkPythonTask {
    *
    * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskSparkPythonTask#python_file
    */
-  readonly pythonFile: string;
+  readonly pythonFile?: string;
+
+  /**
+   * A file in the Git folder of a DatabricksRepo in the same namespace, instead of the workspace path beside it. The controller fills that in as the repo's status.path followed by path, and waits (condition reason WaitingForDependency) until the repo is Ready.
+   *
+   * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskSparkPythonTask#repo_ref
+   */
+  readonly repoRef?: DatabricksRunSpecSubmitTasksForEachTaskTaskSparkPythonTaskRepoRef;
 
   /**
    * Command-line parameters passed to the Python file.
@@ -28915,6 +29054,7 @@ export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskSparkPythonTas
   if (obj === undefined) { return undefined; }
   const result = {
     'python_file': obj.pythonFile,
+    'repo_ref': toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskSparkPythonTaskRepoRef(obj.repoRef),
     'parameters': obj.parameters?.map(y => y),
     'source': obj.source,
   };
@@ -31499,6 +31639,42 @@ export enum DatabricksRunSpecSubmitTasksForEachTaskTaskNotebookTaskSource {
   /** GIT */
   GIT = "GIT",
 }
+
+/**
+ * A file in the Git folder of a DatabricksRepo in the same namespace, instead of the workspace path beside it. The controller fills that in as the repo's status.path followed by path, and waits (condition reason WaitingForDependency) until the repo is Ready.
+ *
+ * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskSparkPythonTaskRepoRef
+ */
+export interface DatabricksRunSpecSubmitTasksForEachTaskTaskSparkPythonTaskRepoRef {
+  /**
+   * Name of the DatabricksRepo in the same namespace.
+   *
+   * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskSparkPythonTaskRepoRef#name
+   */
+  readonly name: string;
+
+  /**
+   * Path inside the Git folder, relative to its root (notebooks without their extension), e.g. etl/main.
+   *
+   * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskSparkPythonTaskRepoRef#path
+   */
+  readonly path: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksRunSpecSubmitTasksForEachTaskTaskSparkPythonTaskRepoRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskSparkPythonTaskRepoRef(obj: DatabricksRunSpecSubmitTasksForEachTaskTaskSparkPythonTaskRepoRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'path': obj.path,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
  * Where the file is read from: WORKSPACE, or GIT (the job git_source). Defaults to GIT when git_source is set.

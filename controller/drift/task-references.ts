@@ -3,9 +3,10 @@
  * by where the references sit:
  * - {@link TASK_REFERENCE_KINDS}, relative to a task (job settings, runs/submit payloads):
  *   `existing_cluster_ref` for `existing_cluster_id`, `run_job_task.job_ref` for `run_job_task.job_id`,
- *   `notebook_task.notebook_ref` for `notebook_task.notebook_path`, `notebook_task.repo_ref` for a
- *   `notebook_path` inside a Git folder, `pipeline_task.pipeline_ref` for `pipeline_task.pipeline_id`,
- *   `sql_task.warehouse_ref` for `sql_task.warehouse_id`, and a task's `new_cluster` references;
+ *   `notebook_task.notebook_ref` for `notebook_task.notebook_path`, `notebook_task.repo_ref` and
+ *   `spark_python_task.repo_ref` for a `notebook_path` or `python_file` inside a Git folder,
+ *   `pipeline_task.pipeline_ref` for `pipeline_task.pipeline_id`, `sql_task.warehouse_ref` for
+ *   `sql_task.warehouse_id`, and a task's `new_cluster` references;
  * - {@link CLUSTER_SPEC_REFERENCE_KINDS}, relative to a cluster spec (a DatabricksCluster's settings, a job
  *   cluster's or a task's `new_cluster`): `policy_ref`, `instance_pool_ref`, `driver_instance_pool_ref`.
  * A payload is walked as a list of {@link ReferenceSite}s (each task, each job cluster's spec, ...), each
@@ -130,6 +131,15 @@ export const TASK_REFERENCE_KINDS: readonly TaskReferenceKind[] = [
     holder: ['notebook_task'],
     ref: 'repo_ref',
     replaceWith: 'notebook_path',
+    statusField: 'path',
+    relativePath: 'path',
+  },
+  {
+    index: 'repoRefs',
+    kind: 'DatabricksRepo',
+    holder: ['spark_python_task'],
+    ref: 'repo_ref',
+    replaceWith: 'python_file',
     statusField: 'path',
     relativePath: 'path',
   },

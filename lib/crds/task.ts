@@ -76,17 +76,22 @@ export const SparkJarTask = Struct(
 /** `spark_python_task` of a task (jobs.SparkPythonTask). */
 export const SparkPythonTask = Struct(
   {
-    python_file: Str(
-      'Python file to run: workspace path, cloud URI, or a path in the repository when source is GIT.',
-      {
+    python_file: Opt(
+      Str('Python file to run: workspace path, cloud URI, or a path in the repository when source is GIT.', {
         minLength: 1,
         maxLength: 1024,
-      },
+      }),
     ),
+    repo_ref: Opt(RepoPathReference),
     parameters: PARAMETERS('the Python file'),
     source: Opt(SOURCE),
   },
-  'Runs a Python file with spark-submit semantics.',
+  'Runs a Python file with spark-submit semantics. Set python_file, or repo_ref to a file in the Git folder of a DatabricksRepo, whose workspace path the controller fills in.',
+  celValidations(exactlyOneOf(['python_file', 'repo_ref'], 'spark_python_task'), {
+    rule: "!has(self.repo_ref) || !has(self.source) || self.source == 'WORKSPACE'",
+    message: 'spark_python_task: repo_ref names a workspace path, so source must be WORKSPACE (or left out)',
+    fieldPath: '.source',
+  }),
 );
 
 /** `spark_submit_task` of a task (jobs.SparkSubmitTask). */

@@ -52,6 +52,7 @@ const OPERATOR_FIELDS = new Set([
   'resources.Cluster.instance_pool_ref',
   'resources.Cluster.driver_instance_pool_ref',
   'jobs.NotebookTask.repo_ref',
+  'jobs.SparkPythonTask.repo_ref',
 ]);
 
 /** Fields of the API (SDK JobSettings) that the bundle schema leaves out, because bundles set them. */

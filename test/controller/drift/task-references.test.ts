@@ -150,3 +150,17 @@ describe('task references: repo_ref', () => {
     expect(joinPath('/Shared/code', 'main')).toBe('/Shared/code/main');
   });
 });
+
+describe('task references: spark_python_task.repo_ref', () => {
+  it('becomes python_file inside the Git folder', () => {
+    const tasks = [
+      {
+        task_key: 'py',
+        spark_python_task: { repo_ref: { name: 'code', path: 'jobs/run.py' }, parameters: ['x'] },
+      },
+    ];
+    expect(replaceTaskReferences(tasks, 'tasks', () => '/Shared/code')).toEqual([
+      { task_key: 'py', spark_python_task: { python_file: '/Shared/code/jobs/run.py', parameters: ['x'] } },
+    ]);
+  });
+});
