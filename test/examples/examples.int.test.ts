@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import { type App, type Chart, Testing } from 'cdk8s';
 import { GitEtlChart } from '../../examples/git-etl/git-etl.js';
+import { GovernedComputeChart } from '../../examples/governed-compute/governed-compute.js';
 import { MlTrainingChart } from '../../examples/ml-training/ml-training.js';
 import { NightlyEtlChart } from '../../examples/nightly-etl/nightly-etl.js';
 import { quickstart } from '../../examples/quickstart/quickstart.js';
@@ -22,6 +23,7 @@ const charts: Record<string, (app: App, namespace: string) => Chart> = {
   'nightly ETL': (app, namespace) => new NightlyEtlChart(app, 'nightly-etl', { namespace }),
   'ML training': (app, namespace) => new MlTrainingChart(app, 'ml-training', { namespace }),
   'code from Git': (app, namespace) => new GitEtlChart(app, 'git-etl', { namespace }),
+  'governed compute': (app, namespace) => new GovernedComputeChart(app, 'governed-compute', { namespace }),
   'every feature': (app, namespace) => everyFeatureChart(app, namespace),
   'README quickstart': (app, namespace) => quickstart(app, namespace),
 };

@@ -1,5 +1,6 @@
 import { Testing } from 'cdk8s';
 import { GitEtlChart } from '../../examples/git-etl/git-etl.js';
+import { GovernedComputeChart } from '../../examples/governed-compute/governed-compute.js';
 import { MlTrainingChart } from '../../examples/ml-training/ml-training.js';
 import { NightlyEtlChart } from '../../examples/nightly-etl/nightly-etl.js';
 import { PipelineJobChart } from '../../examples/pipeline-job/pipeline-job.js';
@@ -49,6 +50,17 @@ describe('examples', () => {
       { repo_ref: { name: repo.metadata.name, path: 'etl/publish' } },
     ]);
     expect(manifests).toMatchSnapshot();
+  });
+
+  it('governed compute synthesizes a policy, a pool, and a job cluster and a cluster that name both', () => {
+    const manifests = Testing.synth(new GovernedComputeChart(Testing.app(), 'governed-compute'));
+    const byKind = (kind: string) => manifests.find((m) => m.kind === kind);
+    const refs = {
+      policy_ref: { name: byKind('DatabricksClusterPolicy').metadata.name },
+      instance_pool_ref: { name: byKind('DatabricksInstancePool').metadata.name },
+    };
+    expect(byKind('DatabricksJob').spec.settings.job_clusters[0].new_cluster).toMatchObject(refs);
+    expect(byKind('DatabricksCluster').spec.settings).toMatchObject(refs);
   });
 
   it('the README quickstart synthesizes a workspace and a scheduled two-task job', () => {

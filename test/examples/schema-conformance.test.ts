@@ -2,6 +2,7 @@ import { FormatRegistry, TypeRegistry } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { Testing } from 'cdk8s';
 import { GitEtlChart } from '../../examples/git-etl/git-etl.js';
+import { GovernedComputeChart } from '../../examples/governed-compute/governed-compute.js';
 import { MlTrainingChart } from '../../examples/ml-training/ml-training.js';
 import { NightlyEtlChart } from '../../examples/nightly-etl/nightly-etl.js';
 import { quickstart } from '../../examples/quickstart/quickstart.js';
@@ -37,6 +38,7 @@ describe('the constructs synthesize specs that the CRD schemas accept', () => {
     'nightly ETL': () => new NightlyEtlChart(Testing.app(), 'nightly-etl'),
     'ML training': () => new MlTrainingChart(Testing.app(), 'ml-training'),
     'code from Git': () => new GitEtlChart(Testing.app(), 'git-etl'),
+    'governed compute': () => new GovernedComputeChart(Testing.app(), 'governed-compute'),
     'every feature': () => everyFeatureChart(Testing.app()),
     'README quickstart': () => quickstart(Testing.app()),
   };
