@@ -129,6 +129,8 @@ function describe(object: Manifest, current: Managed | undefined): string[] {
     status.clusterId ??
     status.pipelineId ??
     status.warehouseId ??
+    status.policyId ??
+    status.instancePoolId ??
     status.scopeName ??
     status.credentialId ??
     status.path ??
