@@ -187,7 +187,14 @@ describe('DatabricksSqlWarehouse reconciler', () => {
     await bed.waitForGone(WAREHOUSES, 'kept');
     expect(await remoteWarehouse(bed.fake, deleted.status?.warehouseId)).toBeUndefined();
     expect((await remoteWarehouse(bed.fake, retained.status?.warehouseId))?.state).toBe('RUNNING');
-    expect(bed.fake.requestCount('sql/warehouses/delete')).toBe(1);
+    // A cleanup pass that runs again before the finalizer's removal is seen may repeat the delete, which
+    // Databricks takes as for an object being deleted; the retained one must see none.
+    const deletesOf = (id: string | undefined) =>
+      bed.fake
+        .requests({ endpoint: 'sql/warehouses/delete' })
+        .filter((entry) => entry.path.endsWith(`/${id ?? ''}`)).length;
+    expect(deletesOf(deleted.status?.warehouseId)).toBeGreaterThanOrEqual(1);
+    expect(deletesOf(retained.status?.warehouseId)).toBe(0);
   });
 
   it('observes a warehouse under managementPolicy Observe, reporting drift and writing nothing', async () => {
