@@ -106,6 +106,21 @@ describe('DatabricksInstancePool reconciler', () => {
     expect(corrected?.note).toMatch(/changed in Databricks \(max_capacity\)/);
   });
 
+  it('reports a pool Databricks stopped as PoolStopped, and Ready again once it is active', async () => {
+    const pool = await createReadyPool(bed, 'stopping');
+    const poolId = pool.status?.instancePoolId ?? '';
+    pools(bed.fake).setStateByUser(poolId, 'STOPPED');
+    const stopped = await bed.waitForCondition<DatabricksInstancePool>(POOLS, 'stopping', {
+      status: 'False',
+      reason: 'PoolStopped',
+    });
+    expect(stopped.status?.state).toBe('STOPPED');
+    pools(bed.fake).setStateByUser(poolId, 'ACTIVE');
+    const active = await bed.waitForCondition<DatabricksInstancePool>(POOLS, 'stopping', {}, 10_000);
+    expect(active.status?.state).toBe('ACTIVE');
+    expect(bed.fake.requestCount('instance-pools/edit')).toBe(0);
+  });
+
   it('refuses a pool of its name made elsewhere unless spec.adopt, then adopts it writing the marker', async () => {
     const { instance_pool_id: poolId } = (await bed.fake.ui.call('instance-pools/create', {
       instance_pool_name: 'legacy',
