@@ -17,7 +17,7 @@ const POOLS = RESOURCES.DatabricksInstancePool;
 // No policy or pool controller runs: the test plays them by writing their status by hand. A minute of
 // not-Ready backoff means anything faster than that was the watch on the referenced object.
 const operator: OperatorTestBedOptions['operator'] = {
-  kinds: ['DatabricksWorkspace', 'DatabricksJob', 'DatabricksCluster'],
+  kinds: ['DatabricksWorkspace', 'DatabricksJob', 'DatabricksCluster', 'DatabricksRun'],
   notReadyBackoff: { minMs: 60_000, maxMs: 60_000 },
 };
 
@@ -131,5 +131,48 @@ describe('cluster spec references: policy_ref, instance_pool_ref, driver_instanc
       return cluster?.status?.clusterId;
     });
     expect((await remoteCluster(bed.fake, clusterId))?.['policy_id']).toBe(policyId);
+  });
+
+  it('makes a one-off run whose task cluster draws on a pool wait for it, then submits with its ID', async () => {
+    await bed.create(POOLS, 'DatabricksInstancePool', 'run-pool', {
+      workspaceRef: { name: 'ws' },
+      settings: { node_type_id: 'i3.xlarge' },
+    });
+    await bed.create(RESOURCES.DatabricksRun, 'DatabricksRun', 'once', {
+      workspaceRef: { name: 'ws' },
+      submit: {
+        tasks: [
+          {
+            task_key: 'work',
+            notebook_task: { notebook_path: '/Shared/work' },
+            new_cluster: {
+              spark_version: '15.4.x-scala2.12',
+              num_workers: 1,
+              instance_pool_ref: { name: 'run-pool' },
+            },
+          },
+        ],
+      },
+    });
+    const waiting = await bed.waitForCondition<DatabricksJob>(RESOURCES.DatabricksRun, 'once', {
+      status: 'False',
+      reason: 'WaitingForDependency',
+    });
+    expect(ready(waiting)?.message).toBe(
+      'spec.submit.tasks[work].new_cluster.instance_pool_ref: DatabricksInstancePool run-pool is not Ready yet',
+    );
+    expect(bed.fake.requestCount('jobs/runs/submit')).toBe(0);
+
+    const poolId = '0101-000000-pool02';
+    await bed.kube.patchCustomObjectStatus(POOLS, bed.namespace, 'run-pool', {
+      status: { instancePoolId: poolId, conditions: [readyCondition()] },
+    });
+    await pollUntil('the run to be submitted', async () =>
+      bed.fake.requestCount('jobs/runs/submit') === 1 ? true : undefined,
+    );
+    const [submitted] = bed.fake.requests({ endpoint: 'jobs/runs/submit' });
+    expect(submitted?.body).toMatchObject({
+      tasks: [{ task_key: 'work', new_cluster: { instance_pool_id: poolId } }],
+    });
   });
 });
