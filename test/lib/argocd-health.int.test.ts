@@ -136,6 +136,18 @@ describe('Argo CD health checks on the status the controller wrote', () => {
         settings: { catalog: 'main', schema: 'etl', libraries: [{ notebook: { path: '/Shared/dlt' } }] },
       }),
     );
+    await bed.create(
+      RESOURCES.DatabricksClusterPolicy,
+      'DatabricksClusterPolicy',
+      'policy',
+      spec({ definition: { autotermination_minutes: { type: 'fixed', value: 30 } } }),
+    );
+    await bed.create(
+      RESOURCES.DatabricksInstancePool,
+      'DatabricksInstancePool',
+      'pool',
+      spec({ settings: { node_type_id: 'i3.xlarge' } }),
+    );
 
     const healthy = {
       DatabricksWorkspace: await bed.waitForCondition(RESOURCES.DatabricksWorkspace, 'ws'),
@@ -149,6 +161,8 @@ describe('Argo CD health checks on the status the controller wrote', () => {
       DatabricksSqlWarehouse: await bed.waitForCondition(RESOURCES.DatabricksSqlWarehouse, 'bi'),
       DatabricksRepo: await bed.waitForCondition(RESOURCES.DatabricksRepo, 'code'),
       DatabricksPipeline: await bed.waitForCondition(RESOURCES.DatabricksPipeline, 'dlt'),
+      DatabricksClusterPolicy: await bed.waitForCondition(RESOURCES.DatabricksClusterPolicy, 'policy'),
+      DatabricksInstancePool: await bed.waitForCondition(RESOURCES.DatabricksInstancePool, 'pool'),
     };
     const verdicts = Object.fromEntries(
       Object.entries(healthy).map(([kind, object]) => [kind, healthOf(object).status]),

@@ -192,7 +192,11 @@ describe('DatabricksClusterPolicy reconciler', () => {
     await bed.waitForGone(POLICIES, 'kept');
     expect(await remotePolicy(bed.fake, deleted.status?.policyId)).toBeUndefined();
     expect(await remotePolicy(bed.fake, retained.status?.policyId)).toBeDefined();
-    expect(bed.fake.requestCount('policies/clusters/delete')).toBe(1);
+    // Only the Delete one is deleted; a repeated cleanup (from a copy older than its first) may send it twice.
+    const deletes = bed.fake.requests({ endpoint: 'policies/clusters/delete' });
+    expect(deletes.length).toBeGreaterThanOrEqual(1);
+    for (const request of deletes)
+      expect(request.body).toMatchObject({ policy_id: deleted.status?.policyId });
   });
 
   it('observes a policy under managementPolicy Observe, reporting drift and writing nothing', async () => {

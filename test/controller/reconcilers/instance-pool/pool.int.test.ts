@@ -233,7 +233,11 @@ describe('DatabricksInstancePool reconciler', () => {
     await bed.waitForGone(POOLS, 'kept');
     expect(await remotePool(bed.fake, deleted.status?.instancePoolId)).toBeUndefined();
     expect(await remotePool(bed.fake, retained.status?.instancePoolId)).toBeDefined();
-    expect(bed.fake.requestCount('instance-pools/delete')).toBe(1);
+    // Only the Delete one is deleted; a repeated cleanup (from a copy older than its first) may send it twice.
+    const deletes = bed.fake.requests({ endpoint: 'instance-pools/delete' });
+    expect(deletes.length).toBeGreaterThanOrEqual(1);
+    for (const request of deletes)
+      expect(request.body).toMatchObject({ instance_pool_id: deleted.status?.instancePoolId });
   });
 
   it('observes a pool under managementPolicy Observe, reporting drift and writing nothing', async () => {
