@@ -14,7 +14,7 @@ export interface CredentialFields {
 
 /** What the decision looks at. */
 export interface CredentialFacts {
-  /** The credential ID status (or this process) claims; undefined when unclaimed. */
+  /** The credential ID status claims; undefined when unclaimed. */
   readonly claimedId?: number;
   /** Status says a create was sent and not yet confirmed. */
   readonly createPending: boolean;

@@ -27,11 +27,6 @@ export type DatabricksGitCredential = ManagedObject<
 export interface GitCredentialContext extends ManagedContext {
   /** The DatabricksGitCredential cache: which other object holds the principal's credential. */
   readonly credentials: Pick<ObjectStore<DatabricksGitCredential>, 'get' | 'list'>;
-  /**
-   * The credential each object claimed in this process, by UID: status says so once the informer has
-   * seen the write, but a reconcile may start before that.
-   */
-  readonly written: Map<string, { readonly credentialId: number; readonly tokenHash?: string }>;
   /** The controller's key for `status.tokenHash` (the one secret scopes hash their values with). */
   readonly hashKey: Pick<SecretHashKey, 'get'>;
   /** How fresh the shared credential listing must be. */

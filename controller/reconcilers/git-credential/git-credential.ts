@@ -187,16 +187,15 @@ async function applyCredential(
 ): Promise<Applied<DatabricksGitCredentialStatus>> {
   const uid = object.metadata.uid ?? '';
   const previous = object.status ?? {};
-  const memory = context.written.get(uid);
   const token = await readToken(object, context.kube);
   const hasher = await context.hashKey.get();
   const tokenHash = hasher.hash(TOKEN_KEY, Buffer.from(token, 'utf8'));
-  const sentHash = memory?.tokenHash ?? previous.tokenHash;
+  const sentHash = previous.tokenHash;
   const verdict = hasher.compare(sentHash, uid, TOKEN_KEY, Buffer.from(token, 'utf8'));
   const events: EventNote[] = [];
   const listing = credentialListing(client, context);
-  let claimedId = memory?.credentialId ?? previous.credentialId;
-  let createPending = previous.credentialCreatePending === true && memory === undefined;
+  let claimedId = previous.credentialId;
+  let createPending = previous.credentialCreatePending === true;
   const heldBy = claimedId === undefined ? heldElsewhere(object, context) : undefined;
   const credentials = heldBy === undefined ? await principalCredentials(client, context) : [];
   const existing = credentials.find((credential) => credential.credential_id === claimedId) ?? credentials[0];
@@ -214,7 +213,6 @@ async function applyCredential(
     specChanged,
   );
   const claim = async (credentialId: number, hash: string | undefined, notes: EventNote[] = []) => {
-    context.written.set(uid, { credentialId, ...(hash !== undefined && { tokenHash: hash }) });
     await checkpoint({ credentialId, credentialCreatePending: undefined, tokenHash: hash }, notes);
   };
   if (decision.action === 'confirm') {
@@ -295,14 +293,12 @@ async function applyCredential(
       } finally {
         listing.wrote(PRINCIPAL);
       }
-      context.written.set(uid, { credentialId, tokenHash });
       events.push(updateEvent(object, decision, credentialId, verdict === 'absent'));
       break;
     }
   }
   // Databricks now holds this token: `none` only when its hash is the one last sent.
   const status: CredentialStatus = { credentialId, gitProvider: object.spec.git_provider, tokenHash };
-  context.written.set(uid, { credentialId, tokenHash });
   return {
     status,
     reason: 'Synced',
@@ -397,9 +393,7 @@ async function cleanupCredential(
   connect: () => Promise<DatabricksClient>,
   context: GitCredentialContext,
 ): Promise<CleanedUp> {
-  const uid = object.metadata.uid ?? '';
-  const credentialId = object.status?.credentialId ?? context.written.get(uid)?.credentialId;
-  context.written.delete(uid);
+  const credentialId = object.status?.credentialId;
   // Only a credential this object claimed; a refused one was never its to delete.
   if (credentialId === undefined) return done;
   const leftover = { what: `Git credential ${credentialId}`, where: 'Databricks', noun: 'GitCredential' };
@@ -426,7 +420,6 @@ export const gitCredentialKind: ManagedKind<
   context: ({ informer, config, manager }, base) => ({
     ...base,
     credentials: informer.store,
-    written: new Map(),
     hashKey: new SecretHashKey(
       hashKeyStore(manager.kube),
       config.leaderElectionNamespace,
