@@ -147,9 +147,18 @@ function editEvent(
 
 /** The body of `instance-pools/edit`: the editable settings (the name and node type always). */
 function editOf(settings: InstancePoolSettings): InstancePoolEdit {
-  const edit: Record<string, unknown> = {};
-  for (const field of EDITABLE_FIELDS) if (settings[field] !== undefined) edit[field] = settings[field];
-  return edit as unknown as InstancePoolEdit;
+  const edit: Partial<InstancePoolEdit> = {};
+  for (const field of EDITABLE_FIELDS) copyField(settings, edit, field);
+  // Every field the edit requires is one of EDITABLE_FIELDS, which the settings always carry.
+  return edit as InstancePoolEdit;
+}
+
+function copyField<K extends keyof InstancePoolEdit>(
+  from: InstancePoolSettings,
+  to: Partial<InstancePoolEdit>,
+  field: K,
+): void {
+  if (from[field] !== undefined) to[field] = from[field];
 }
 
 /**

@@ -18,8 +18,9 @@ const warehouseDiff = new SettingsDiff(WarehouseSettingsSchema as SettableFields
 
 /** The field paths where `remote` differs from `desired`, comparing only the fields `desired` sets. */
 export function warehouseSettingsDifferences(desired: WarehouseSettings, remote: Warehouse): string[] {
-  const remoteFields = remote as unknown as Record<string, unknown>;
-  const compared = Object.fromEntries(Object.keys(desired).map((field) => [field, remoteFields[field]]));
+  // Object.keys types its answer as string[]; these are the keys of desired, which remote shares.
+  const fields = Object.keys(desired) as (keyof WarehouseSettings)[];
+  const compared = Object.fromEntries(fields.map((field) => [field, remote[field]]));
   return warehouseDiff.differences(desired, compared).map((difference) => difference.path);
 }
 
