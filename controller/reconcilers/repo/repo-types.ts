@@ -27,8 +27,6 @@ export interface RepoContext extends ManagedContext {
   readonly repos: Pick<ObjectStore<DatabricksRepo>, 'get' | 'keysByIndex'>;
   /** The DatabricksGitCredential cache, for `spec.gitCredentialRef`. */
   readonly gitCredentials: Pick<ObjectStore<DatabricksGitCredential>, 'get'>;
-  /** The Git folder each object claimed in this process, by UID (status may not show it yet). */
-  readonly written: Map<string, number>;
   /** When each Git folder's permissions are read again (those with `spec.permissions` only). */
   readonly permissionsCycle: StaggeredCycle;
   /** How fresh the shared repos listings must be. */

@@ -190,8 +190,8 @@ async function applyRepo(
   const credentialId = gitCredentialOf(repo, context);
   const listing = repoListing(client, path, context);
   const events: EventNote[] = [];
-  const claimedId = context.written.get(uid) ?? previous.repoId;
-  const createPending = previous.repoCreatePending === true && !context.written.has(uid);
+  const claimedId = previous.repoId;
+  const createPending = previous.repoCreatePending === true;
   const unclaimed = claimedId === undefined || createPending;
   const heldBy = unclaimed ? heldElsewhere(repo, context) : undefined;
   const atPath = unclaimed && heldBy === undefined ? await whatIsAt(client, path) : undefined;
@@ -219,7 +219,6 @@ async function applyRepo(
   let decision: RepoDecision = decideRepo(base);
 
   const claim = async (repoId: number, notes: EventNote[]) => {
-    context.written.set(uid, repoId);
     await checkpoint({ repoId, repoCreatePending: undefined, path: normalizedPath(path) }, notes);
   };
   /** Decides again about a folder just claimed: it may still need its checkout. */
@@ -318,7 +317,6 @@ async function applyRepo(
   }
   if (!current) throw new Error('a Git folder is read, created or adopted before its status is written');
   const repoId = current.id;
-  context.written.set(uid, repoId);
   const permissionsHash = await applyObjectPermissions(
     repo,
     { objectType: 'repos', objectId: String(repoId), noun: 'Git folder' },
@@ -410,8 +408,7 @@ async function cleanupRepo(
 ): Promise<CleanedUp> {
   const uid = repo.metadata.uid ?? '';
   context.permissionsCycle.forget(uid);
-  const repoId = repo.status?.repoId ?? context.written.get(uid);
-  context.written.delete(uid);
+  const repoId = repo.status?.repoId;
   // Only a folder this object claimed; a refused one was never its to delete.
   if (repoId === undefined) return done;
   const path = repo.status?.path ?? repo.spec.path;
@@ -451,7 +448,6 @@ export const repoKind: ManagedKind<DatabricksRepo, DatabricksRepoStatus, RepoCon
     ...base,
     repos: informer.store,
     gitCredentials: informers.DatabricksGitCredential.store,
-    written: new Map(),
     permissionsCycle: new StaggeredCycle(config.slowResyncPeriodMs),
     view: freshUntilResync(informer, config.resyncPeriodMs),
   }),
