@@ -8,6 +8,7 @@
  *   (`status.policyName`) before the policy is created, as secret scopes do; a policy of the name that
  *   the object did not claim is taken only with `spec.adopt`, and never from another object holding it.
  */
+import { settingsEdit, type SettingsEdit } from '../managed/decision.js';
 import type { ClusterPolicy, ClusterPolicySettings } from '../../databricks/index.js';
 import type { DatabricksClusterPolicySpec, PolicyRule } from '../../../lib/crds/index.js';
 
@@ -184,13 +185,7 @@ export function decidePolicyPlacement(facts: PolicyFacts): PolicyPlacement {
 }
 
 /** What to do with the policy's settings once it is this object's. */
-export type PolicySettingsDecision =
-  | { readonly action: 'none' }
-  | {
-      readonly action: 'edit';
-      readonly cause: 'SpecChanged' | 'Drifted' | 'Adopted';
-      readonly diff: readonly string[];
-    };
+export type PolicySettingsDecision = SettingsEdit;
 
 /** Edit when a field differs (no write when everything matches, whatever the hashes say). */
 export function decidePolicySettings(facts: {
@@ -199,8 +194,5 @@ export function decidePolicySettings(facts: {
   readonly appliedHash?: string;
   readonly observed: ClusterPolicy;
 }): PolicySettingsDecision {
-  const diff = policyDifferences(facts.desired, facts.observed);
-  if (diff.length === 0) return { action: 'none' };
-  if (facts.appliedHash === undefined) return { action: 'edit', cause: 'Adopted', diff };
-  return { action: 'edit', cause: facts.appliedHash === facts.desiredHash ? 'Drifted' : 'SpecChanged', diff };
+  return settingsEdit(policyDifferences(facts.desired, facts.observed), facts);
 }

@@ -8,6 +8,7 @@
  * instances. The schema already refuses a change to a fixed field of an existing object, so this only
  * happens when the object takes over a pool (adopt, reclaim) whose fixed settings are not the spec's.
  */
+import { settingsEdit, type SettingsEdit } from '../managed/decision.js';
 import type { InstancePoolAndStats, InstancePoolSettings } from '../../databricks/index.js';
 import {
   IMMUTABLE_POOL_FIELDS,
@@ -57,13 +58,7 @@ function fixedFieldOf(path: string): string | undefined {
 
 /** What to do with the pool's settings. */
 export type PoolSettingsDecision =
-  | { readonly action: 'none' }
-  /** `SpecChanged` is the spec asking; `Drifted` a change made in Databricks; `Adopted` a first apply. */
-  | {
-      readonly action: 'edit';
-      readonly cause: 'SpecChanged' | 'Drifted' | 'Adopted';
-      readonly diff: readonly string[];
-    }
+  | SettingsEdit
   /** Settings `instance-pools/edit` cannot change differ: name them, change nothing. */
   | { readonly action: 'refuse'; readonly fields: readonly string[] };
 
@@ -82,6 +77,5 @@ export function decidePoolSettings(facts: PoolSettingsFacts): PoolSettingsDecisi
   if (diff.length === 0) return { action: 'none' };
   const fixed = [...new Set(diff.map(fixedFieldOf).filter((field) => field !== undefined))];
   if (fixed.length > 0) return { action: 'refuse', fields: fixed };
-  if (facts.appliedHash === undefined) return { action: 'edit', cause: 'Adopted', diff };
-  return { action: 'edit', cause: facts.appliedHash === facts.desiredHash ? 'Drifted' : 'SpecChanged', diff };
+  return settingsEdit(diff, facts);
 }

@@ -43,3 +43,28 @@ export function describeDecision(decision: Decision): string {
       return decision.action;
   }
 }
+
+/** Why settings are edited: the spec asked, someone changed them in Databricks, or a first apply. */
+export type EditCause = 'SpecChanged' | 'Drifted' | 'Adopted';
+
+/** What to do with an object's settings once it is this object's: nothing, or an edit of `diff`. */
+export type SettingsEdit =
+  | { readonly action: 'none' }
+  | { readonly action: 'edit'; readonly cause: EditCause; readonly diff: readonly string[] };
+
+/**
+ * Edit when a field differs (no write when everything matches, whatever the hashes say); the hashes tell
+ * why: none applied yet is a first apply, the applied one still the spec's is drift, else a spec change.
+ */
+export function settingsEdit(
+  diff: readonly string[],
+  hashes: { readonly desiredHash: string; readonly appliedHash?: string },
+): SettingsEdit {
+  if (diff.length === 0) return { action: 'none' };
+  if (hashes.appliedHash === undefined) return { action: 'edit', cause: 'Adopted', diff };
+  return {
+    action: 'edit',
+    cause: hashes.appliedHash === hashes.desiredHash ? 'Drifted' : 'SpecChanged',
+    diff,
+  };
+}

@@ -6,6 +6,7 @@
  * warehouse; a STOPPED one takes the settings on its next start. So only the fields `spec.settings` sets
  * are compared, and an edit sends them all.
  */
+import { settingsEdit, type SettingsEdit } from '../managed/decision.js';
 import type { Warehouse, WarehouseSettings } from '../../databricks/index.js';
 import {
   WarehouseSettings as WarehouseSettingsSchema,
@@ -25,14 +26,7 @@ export function warehouseSettingsDifferences(desired: WarehouseSettings, remote:
 }
 
 /** What to do with the warehouse's settings. */
-export type WarehouseSettingsDecision =
-  | { readonly action: 'none' }
-  /** `SpecChanged` is the spec asking; `Drifted` a change made in Databricks; `Adopted` a first apply. */
-  | {
-      readonly action: 'edit';
-      readonly cause: 'SpecChanged' | 'Drifted' | 'Adopted';
-      readonly diff: readonly string[];
-    };
+export type WarehouseSettingsDecision = SettingsEdit;
 
 /** Edit when a field the spec sets differs; no write when everything matches, whatever the hashes say. */
 export function decideWarehouseSettings(facts: {
@@ -41,10 +35,7 @@ export function decideWarehouseSettings(facts: {
   readonly appliedHash?: string;
   readonly observed: Warehouse;
 }): WarehouseSettingsDecision {
-  const diff = warehouseSettingsDifferences(facts.desired, facts.observed);
-  if (diff.length === 0) return { action: 'none' };
-  if (facts.appliedHash === undefined) return { action: 'edit', cause: 'Adopted', diff };
-  return { action: 'edit', cause: facts.appliedHash === facts.desiredHash ? 'Drifted' : 'SpecChanged', diff };
+  return settingsEdit(warehouseSettingsDifferences(facts.desired, facts.observed), facts);
 }
 
 /** What to do about the warehouse's state, after its settings. */
