@@ -18,6 +18,7 @@ export default {
       displayName: 'unit',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '\\.int\\.test\\.ts$'],
+      setupFilesAfterEnv: ['<rootDir>/test/jest/unit-timeout.ts'],
     },
     {
       ...common,
