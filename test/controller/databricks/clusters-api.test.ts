@@ -25,14 +25,6 @@ describe('clusters API against the fake workspace', () => {
       (await stateOf(id)) === state ? true : undefined,
     );
 
-  it('creates a cluster that starts PENDING, becomes RUNNING and keeps its tags', async () => {
-    const { cluster_id } = await bed.client.clusters.create(spec);
-    const created = await bed.client.clusters.get(cluster_id);
-    expect(created.state).toBe('PENDING');
-    expect(created.custom_tags).toEqual(spec.custom_tags);
-    await until(cluster_id, 'RUNNING');
-  });
-
   it('maps the 400 "Cluster ... does not exist" of a removed cluster to NotFoundError', async () => {
     const { cluster_id } = await bed.client.clusters.create(spec);
     await bed.client.clusters.permanentDelete(cluster_id);
@@ -50,6 +42,15 @@ describe('clusters API against the fake workspace', () => {
     beforeEach(async () => {
       await bed.close();
       bed = await startClientBed({ clock, timing: { clusterStartMs: startMs, clusterTerminateMs: startMs } });
+    });
+
+    it('creates a cluster that starts PENDING, becomes RUNNING and keeps its tags', async () => {
+      const { cluster_id } = await bed.client.clusters.create(spec);
+      const created = await bed.client.clusters.get(cluster_id);
+      expect(created.state).toBe('PENDING');
+      expect(created.custom_tags).toEqual(spec.custom_tags);
+      clock.advance(startMs);
+      expect(await stateOf(cluster_id)).toBe('RUNNING');
     });
 
     it('refuses to edit a PENDING cluster with InvalidStateError, and restarts a RUNNING one on edit', async () => {

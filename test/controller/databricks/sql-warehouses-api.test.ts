@@ -5,6 +5,7 @@ import {
   NotFoundError,
 } from '../../../controller/databricks/errors.js';
 import { collect } from '../../../controller/databricks/pagination.js';
+import { ManualClock } from '../../fake-databricks/index.js';
 import { eventually, startClientBed, type ClientBed } from './client-test-bed.js';
 
 describe('SQL warehouses API against the fake workspace', () => {
@@ -19,19 +20,28 @@ describe('SQL warehouses API against the fake workspace', () => {
       (await bed.client.warehouses.get(id)).state === state ? true : undefined,
     );
 
+  // The states between calls are read on a clock the test moves, so a slow machine cannot skip one.
   it('creates a warehouse that starts, stops it, starts it again and edits it', async () => {
+    const clock = new ManualClock();
+    await bed.close();
+    bed = await startClientBed({ clock, timing: { warehouseStartMs: 40, warehouseStopMs: 20 } });
+    const stateOf = async (id: string) => (await bed.client.warehouses.get(id)).state;
     const { id } = await bed.client.warehouses.create({
       name: 'bi',
       cluster_size: 'Small',
       auto_stop_mins: 30,
       tags: { custom_tags: [{ key: 'databricks.operator.dev/owner', value: 'team-a/bi' }] },
     });
-    expect((await bed.client.warehouses.get(id)).state).toBe('STARTING');
-    await until(id, 'RUNNING');
+    expect(await stateOf(id)).toBe('STARTING');
+    clock.advance(40);
+    expect(await stateOf(id)).toBe('RUNNING');
     await bed.client.warehouses.stop(id);
-    await until(id, 'STOPPED');
+    expect(await stateOf(id)).toBe('STOPPING');
+    clock.advance(20);
+    expect(await stateOf(id)).toBe('STOPPED');
     await bed.client.warehouses.start(id);
-    await until(id, 'RUNNING');
+    clock.advance(40);
+    expect(await stateOf(id)).toBe('RUNNING');
     await bed.client.warehouses.edit(id, { max_num_clusters: 2 });
     expect(await bed.client.warehouses.get(id)).toMatchObject({
       state: 'STARTING',
