@@ -18,6 +18,8 @@ const CACHE_LAG_LIMIT_MS = 30_000;
 export class StatusWriter {
   /** How many patches were sent (for tests and debugging). */
   writes = 0;
+  /** How many writes {@link noteOwnWrite} recorded, to forget old ones now and then. */
+  private noted = 0;
   /**
    * By object UID: the resourceVersions this writer's writes made stale (each one it wrote over, and what
    * its earlier writes produced), what its last write produced, and when that was.
@@ -40,7 +42,7 @@ export class StatusWriter {
   async update<S extends object>(object: ObjectWithStatus<S>, desired: S): Promise<boolean> {
     const patch = mergePatchBetween(object.status ?? {}, desired);
     if (patch === undefined) return false;
-    const { namespace = '', name, uid, resourceVersion } = object.metadata;
+    const { namespace = '', name } = object.metadata;
     const written: KubeObject | undefined = await this.kube.patchCustomObjectStatus(
       this.resource,
       namespace,
@@ -48,6 +50,17 @@ export class StatusWriter {
       { status: patch },
     );
     this.writes++;
+    this.noteOwnWrite(object, written);
+    return true;
+  }
+
+  /**
+   * Records that this controller wrote `object` (as read) and got `written` back, for
+   * {@link precedesOwnWrite}. Status writes record themselves; other writes of the same reconcile (the
+   * finalizer's patches) are recorded here, so a copy from before them is not worked on either.
+   */
+  noteOwnWrite(object: KubeObject, written: KubeObject | undefined): void {
+    const { uid, resourceVersion } = object.metadata;
     if (uid !== undefined && resourceVersion !== undefined) {
       // Two writes in one reconcile (a checkpoint, then the result) both start from the object as it was
       // read: the version the first one produced is stale after the second, though nobody wrote over it.
@@ -58,9 +71,8 @@ export class StatusWriter {
       if (recent && earlier.produced !== undefined) stale.add(earlier.produced);
       const produced = written?.metadata?.resourceVersion;
       this.writtenOver.set(uid, { stale, ...(produced === undefined ? {} : { produced }), at: Date.now() });
-      if (this.writes % 1_000 === 0) this.forgetOldWrites();
+      if (++this.noted % 1_000 === 0) this.forgetOldWrites();
     }
-    return true;
   }
 
   /**

@@ -208,7 +208,18 @@ export async function reconcileManaged<
   const record = new StatusRecord<T, S>(object, context.status, context.events);
   const { checkpoint } = record;
   try {
-    return await withFinalizer(context.kube, resource, object, {
+    // The finalizer's patches are this controller's writes too: a copy from before the removal would
+    // otherwise run the cleanup (and its deletes) a second time before the informer hears of it.
+    const kube: Pick<KubeClient, 'patchCustomObject'> = {
+      patchCustomObject: async <U extends KubeObject>(
+        ...args: Parameters<KubeClient['patchCustomObject']>
+      ): Promise<U> => {
+        const written = await context.kube.patchCustomObject<U>(...args);
+        context.status.noteOwnWrite(object, written);
+        return written;
+      },
+    };
+    return await withFinalizer(kube, resource, object, {
       apply: async (current) => {
         record.startFrom(current);
         const client = await connect();

@@ -443,6 +443,17 @@ describe('reconcileManaged: deletion', () => {
     expect(bed.statusPatches).toEqual([]);
   });
 
+  it('does not clean up a second time from a copy older than its own finalizer removal', async () => {
+    const bed = await deleting('Delete');
+    expect(await bed.reconcile()).toEqual(done);
+    bed.journal.length = 0;
+    bed.remote.set('100', 'hello'); // had the delete been sent again, it would show here
+    // Queued again meanwhile, the key finds the cached copy, finalizer still in place.
+    expect(await bed.reconcile()).toEqual(requeueAfter(CACHE_CATCH_UP_MS));
+    expect(bed.journal).toEqual([]);
+    expect(bed.remote.has('100')).toBe(true);
+  });
+
   it('counts a gadget already gone from Databricks as deleted', async () => {
     const bed = await deleting('Delete');
     bed.remote.clear();
