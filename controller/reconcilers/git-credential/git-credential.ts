@@ -393,13 +393,31 @@ async function cleanupCredential(
   connect: () => Promise<DatabricksClient>,
   context: GitCredentialContext,
 ): Promise<CleanedUp> {
-  const credentialId = object.status?.credentialId;
-  // Only a credential this object claimed; a refused one was never its to delete.
-  if (credentialId === undefined) return done;
-  const leftover = { what: `Git credential ${credentialId}`, where: 'Databricks', noun: 'GitCredential' };
+  let credentialId = object.status?.credentialId;
+  // A create interrupted before its result was recorded may have made the principal's credential; apply
+  // would confirm it as this object's, so its deletion takes it too (unless another object holds it).
+  const interrupted =
+    credentialId === undefined &&
+    object.status?.credentialCreatePending === true &&
+    heldElsewhere(object, context) === undefined;
+  // Only a credential this object claimed or made; a refused one was never its to delete.
+  if (credentialId === undefined && !interrupted) return done;
+  const leftover = {
+    what:
+      credentialId === undefined
+        ? 'the Git credential its interrupted create made, if any'
+        : `Git credential ${credentialId}`,
+    where: 'Databricks',
+    noun: 'GitCredential',
+  };
   const left = leftInPlace(object, context, leftover);
   if (left) return left;
   const client = await connect();
+  if (credentialId === undefined) {
+    const made = (await principalCredentials(client, context))[0];
+    if (!made) return done;
+    credentialId = made.credential_id;
+  }
   try {
     await deleteUnlessGone(() => client.gitCredentials.delete(credentialId));
   } finally {

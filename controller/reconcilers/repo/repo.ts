@@ -408,9 +408,15 @@ async function cleanupRepo(
 ): Promise<CleanedUp> {
   const uid = repo.metadata.uid ?? '';
   context.permissionsCycle.forget(uid);
-  const repoId = repo.status?.repoId;
-  // Only a folder this object claimed; a refused one was never its to delete.
-  if (repoId === undefined) return done;
+  let repoId = repo.status?.repoId;
+  // A create interrupted before its result was recorded may have made the folder at the path; apply
+  // would confirm it as this object's, so its deletion takes it too (unless another object holds it).
+  const interrupted =
+    repoId === undefined &&
+    repo.status?.repoCreatePending === true &&
+    heldElsewhere(repo, context) === undefined;
+  // Only a folder this object claimed or made; a refused one was never its to delete.
+  if (repoId === undefined && !interrupted) return done;
   const path = repo.status?.path ?? repo.spec.path;
   const left = leftInPlace(repo, context, {
     what: `Git folder ${path}`,
@@ -419,6 +425,12 @@ async function cleanupRepo(
   });
   if (left) return left;
   const client = await connect();
+  if (repoId === undefined) {
+    const made = await whatIsAt(client, path);
+    // A checkout of another repository there now is someone else's.
+    if (made.kind !== 'repo' || !sameRepository(made.repo.url, repo.spec.url)) return done;
+    repoId = made.repo.id;
+  }
   try {
     await deleteUnlessGone(() => client.repos.delete(repoId));
   } finally {

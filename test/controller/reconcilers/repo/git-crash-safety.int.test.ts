@@ -73,3 +73,81 @@ describe('Git credentials and Git folders: a create interrupted by a crash', () 
     );
   });
 });
+
+// As after a crash between the create and its status write, then a delete of the object while the
+// controller was down: what the create made is this object's to delete.
+describe('Git credentials and Git folders: deleted after a create interrupted by a crash', () => {
+  const bed = useOperatorTestBed('git-crash-delete', { operator: { kinds: KINDS } });
+
+  it('deletes the credential the interrupted create made', async () => {
+    await bed.stopOperator();
+    await putKubeSecret(bed, 'git-token', { token: 'ghp_crash' });
+    const created = await bed.fake.ui.call('git-credentials/create', {
+      git_provider: 'gitHub',
+      git_username: 'etl-bot',
+      personal_access_token: 'ghp_crash',
+    });
+    await bed.create(
+      RESOURCES.DatabricksGitCredential,
+      'DatabricksGitCredential',
+      'git',
+      {
+        workspaceRef: { name: 'ws' },
+        git_provider: 'gitHub',
+        git_username: 'etl-bot',
+        personal_access_token: { secretKeyRef: { name: 'git-token', key: 'token' } },
+      },
+      { finalizers: [FINALIZER] },
+    );
+    await bed.kube.patchCustomObjectStatus(RESOURCES.DatabricksGitCredential, bed.namespace, 'git', {
+      status: { credentialCreatePending: true },
+    });
+    await bed.delete(RESOURCES.DatabricksGitCredential, 'git');
+    await bed.startOperator({ kinds: KINDS });
+    await bed.waitForGone(RESOURCES.DatabricksGitCredential, 'git');
+    expect(bed.fake.requests({ endpoint: 'git-credentials/delete' }).map((r) => r.path)).toEqual([
+      `/api/2.0/git-credentials/${String(created.credential_id)}`,
+    ]);
+    expect(bed.fake.requestCount('git-credentials/create')).toBe(0);
+    expect(await namespaceEvents(bed)).toContain(
+      `Deleted: deleted Git credential ${String(created.credential_id)}`,
+    );
+  });
+
+  it('deletes the Git folder the interrupted create made, and leaves one of another repository', async () => {
+    await bed.stopOperator();
+    const mine = `/Repos/${bed.fake.userName}/etl`;
+    const theirs = `/Repos/${bed.fake.userName}/other`;
+    const url = 'https://github.com/acme/etl.git';
+    const made = await bed.fake.ui.call('repos/create', { url, provider: 'gitHub', path: mine });
+    const stranger = await bed.fake.ui.call('repos/create', {
+      url: 'https://github.com/acme/stranger.git',
+      provider: 'gitHub',
+      path: theirs,
+    });
+    for (const [name, path] of [
+      ['etl', mine],
+      ['other', theirs],
+    ] as const) {
+      await bed.create(
+        RESOURCES.DatabricksRepo,
+        'DatabricksRepo',
+        name,
+        { workspaceRef: { name: 'ws' }, path, url },
+        { finalizers: [FINALIZER] },
+      );
+      await bed.kube.patchCustomObjectStatus(RESOURCES.DatabricksRepo, bed.namespace, name, {
+        status: { repoCreatePending: true, path },
+      });
+      await bed.delete(RESOURCES.DatabricksRepo, name);
+    }
+    await bed.startOperator({ kinds: KINDS });
+    await bed.waitForGone(RESOURCES.DatabricksRepo, 'etl');
+    await bed.waitForGone(RESOURCES.DatabricksRepo, 'other');
+    expect(bed.fake.requests({ endpoint: 'repos/delete' }).map((r) => r.path)).toEqual([
+      `/api/2.0/repos/${String(made.id)}`,
+    ]);
+    expect(stranger.id).toBeDefined();
+    expect(bed.fake.requestCount('repos/create')).toBe(0);
+  });
+});
