@@ -4,7 +4,9 @@
  * - {@link TASK_REFERENCE_KINDS}, relative to a task (job settings, runs/submit payloads):
  *   `existing_cluster_ref` for `existing_cluster_id`, `run_job_task.job_ref` for `run_job_task.job_id`,
  *   `notebook_task.notebook_ref` for `notebook_task.notebook_path`, `notebook_task.repo_ref` and
- *   `spark_python_task.repo_ref` for a `notebook_path` or `python_file` inside a Git folder,
+ *   `spark_python_task.repo_ref` for a `notebook_path` or `python_file` inside a Git folder (each of
+ *   these three with `source: WORKSPACE`, so a job with a `git_source` does not read a workspace path as
+ *   a path in its repository),
  *   `pipeline_task.pipeline_ref` for `pipeline_task.pipeline_id`, `sql_task.warehouse_ref` for
  *   `sql_task.warehouse_id`, and a task's `new_cluster` references;
  * - {@link CLUSTER_SPEC_REFERENCE_KINDS}, relative to a cluster spec (a DatabricksCluster's settings, a job
@@ -46,6 +48,13 @@ export interface TaskReferenceKind {
    * `<target value>/<that path>` (a notebook inside a Git folder). Absent: the target's value as it is.
    */
   readonly relativePath?: string;
+  /**
+   * Fields set beside the value in the holder when the holder leaves them out. A path inside a Git
+   * folder is a workspace path, but Databricks reads a task's path from the job's `git_source` when the
+   * task's `source` is unset and the job has one (Jobs API, `NotebookTask.source`): so `source: WORKSPACE`
+   * goes with a notebook or file path. The schema refuses `source: GIT` beside such a reference.
+   */
+  readonly alsoSet?: Readonly<Record<string, unknown>>;
 }
 
 /** The references of a cluster spec, relative to the spec. */
@@ -108,6 +117,7 @@ export const TASK_REFERENCE_KINDS: readonly TaskReferenceKind[] = [
     ref: 'notebook_ref',
     replaceWith: 'notebook_path',
     statusField: 'path',
+    alsoSet: { source: 'WORKSPACE' },
   },
   {
     index: 'pipelineRefs',
@@ -133,6 +143,7 @@ export const TASK_REFERENCE_KINDS: readonly TaskReferenceKind[] = [
     replaceWith: 'notebook_path',
     statusField: 'path',
     relativePath: 'path',
+    alsoSet: { source: 'WORKSPACE' },
   },
   {
     index: 'repoRefs',
@@ -142,6 +153,7 @@ export const TASK_REFERENCE_KINDS: readonly TaskReferenceKind[] = [
     replaceWith: 'python_file',
     statusField: 'path',
     relativePath: 'path',
+    alsoSet: { source: 'WORKSPACE' },
   },
   ...clusterSpecReferencesIn(['new_cluster']),
 ];
@@ -252,6 +264,9 @@ export function replaceReferencesAt(
       const relative = reference.relativePath && (ref as Json)[reference.relativePath];
       holder[reference.replaceWith] = typeof relative === 'string' ? joinPath(value, relative) : value;
       delete holder[reference.ref];
+      for (const [name, also] of Object.entries(reference.alsoSet ?? {})) {
+        if (holder[name] === undefined) holder[name] = also;
+      }
     }
   }
 }

@@ -54,8 +54,9 @@ export const NotebookTask = Struct(
   },
   'Runs a notebook. Set notebook_path, notebook_ref to a DatabricksNotebook, or repo_ref to a notebook in the Git folder of a DatabricksRepo; the controller fills in the workspace path of a reference.',
   celValidations(exactlyOneOf(['notebook_path', 'notebook_ref', 'repo_ref'], 'notebook_task'), {
-    rule: "!has(self.repo_ref) || !has(self.source) || self.source == 'WORKSPACE'",
-    message: 'notebook_task: repo_ref names a workspace path, so source must be WORKSPACE (or left out)',
+    rule: "!(has(self.notebook_ref) || has(self.repo_ref)) || !has(self.source) || self.source == 'WORKSPACE'",
+    message:
+      'notebook_task: notebook_ref and repo_ref name a workspace path, so source must be WORKSPACE (or left out)',
     fieldPath: '.source',
   }),
 );

@@ -247,14 +247,40 @@ function withClusterDefaults(cluster: Json): Json {
   };
 }
 
+/**
+ * The objects of a task whose `source` says where their file is read from (a task type, or an object
+ * inside it): the backend fills in each one left unset (resources.yml `backend_defaults`).
+ */
+const SOURCE_HOLDERS: readonly { readonly type: string; readonly inner?: string }[] = [
+  { type: 'notebook_task' },
+  { type: 'spark_python_task' },
+  { type: 'dbt_task' },
+  { type: 'sql_task', inner: 'file' },
+];
+
 function withTaskDefaults(task: Json, hasGitSource: boolean): Json {
   const out: Json = { run_if: 'ALL_SUCCESS', ...task };
   if (isObject(out['new_cluster'])) out['new_cluster'] = withClusterDefaults(out['new_cluster']);
-  for (const type of ['notebook_task', 'spark_python_task'] as const) {
+  // An unset source is GIT when the job has a git_source and WORKSPACE otherwise: JobSettings.git_source
+  // ("these tasks retrieve the file from the remote repository by default", notebook, dbt, Python script
+  // and SQL file tasks) and the `source` of NotebookTask, DbtTask and SqlTaskFile. (SparkPythonTask's own
+  // `source` text says an unset source reads the workspace; the job-level rule is the one applied here.)
+  const source = hasGitSource ? 'GIT' : 'WORKSPACE';
+  for (const { type, inner } of SOURCE_HOLDERS) {
     const spec = out[type];
-    if (isObject(spec) && spec['source'] === undefined) {
-      out[type] = { ...spec, source: hasGitSource ? 'GIT' : 'WORKSPACE' };
+    if (!isObject(spec)) continue;
+    if (inner === undefined) {
+      if (spec['source'] === undefined) out[type] = { ...spec, source };
+      continue;
     }
+    const held = spec[inner];
+    if (isObject(held) && held['source'] === undefined) {
+      out[type] = { ...spec, [inner]: { ...held, source } };
+    }
+  }
+  const forEach = out['for_each_task'];
+  if (isObject(forEach) && isObject(forEach['task'])) {
+    out['for_each_task'] = { ...forEach, task: withTaskDefaults(forEach['task'], hasGitSource) };
   }
   return out;
 }

@@ -41,6 +41,59 @@ describe('fake Jobs API: jobs', () => {
     expect(job.next_page_token).toBeUndefined();
   });
 
+  it('fills in an unset source as Databricks does: GIT when the job has a git_source, else WORKSPACE, for notebook, Python, dbt and SQL file tasks, inner for-each tasks too; a source set stays', async () => {
+    const git_source = {
+      git_url: 'https://github.com/acme/etl.git',
+      git_provider: 'gitHub',
+      git_branch: 'main',
+    };
+    const tasks = [
+      { task_key: 'nb', notebook_task: { notebook_path: 'etl/main' } },
+      { task_key: 'ws', notebook_task: { notebook_path: '/Shared/x', source: 'WORKSPACE' } },
+      { task_key: 'py', spark_python_task: { python_file: 'jobs/run.py' } },
+      { task_key: 'dbt', dbt_task: { commands: ['dbt run'] } },
+      { task_key: 'sql', sql_task: { warehouse_id: 'w', file: { path: 'q.sql' } } },
+      {
+        task_key: 'loop',
+        for_each_task: {
+          inputs: '[1]',
+          task: { task_key: 'inner', notebook_task: { notebook_path: 'etl/x' } },
+        },
+      },
+    ];
+    const sourcesOf = async (jobId: number) => {
+      const { settings } = await api.ok('GET', '/api/2.2/jobs/get', { job_id: jobId });
+      return (settings.tasks as Record<string, Record<string, unknown>>[])
+        .map(
+          (task) =>
+            (task.notebook_task ??
+              task.spark_python_task ??
+              task.dbt_task ??
+              (task.sql_task as { file: unknown } | undefined)?.file ??
+              (task.for_each_task as { task: { notebook_task: unknown } }).task.notebook_task) as {
+              source?: string;
+            },
+        )
+        .map((holder) => holder.source);
+    };
+    expect(await sourcesOf(await create({ name: 'git', git_source, tasks }))).toEqual([
+      'GIT',
+      'WORKSPACE',
+      'GIT',
+      'GIT',
+      'GIT',
+      'GIT',
+    ]);
+    expect(await sourcesOf(await create({ name: 'plain', tasks }))).toEqual([
+      'WORKSPACE',
+      'WORKSPACE',
+      'WORKSPACE',
+      'WORKSPACE',
+      'WORKSPACE',
+      'WORKSPACE',
+    ]);
+  });
+
   it('does not turn queueing on for jobs created through 2.1', async () => {
     const jobId = await create({ name: 'old', tasks: [notebook('a')] }, '2.1');
     const job = await api.ok('GET', '/api/2.1/jobs/get', { job_id: jobId });

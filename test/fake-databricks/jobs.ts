@@ -43,6 +43,8 @@ interface StoredRun {
   /** Task settings as of run creation (a run is not affected by later job edits). */
   readonly tasks: readonly Json[];
   readonly jobClusters?: readonly Json[];
+  /** The job's (or submitted run's) `git_source` as of run creation, which runs/get reports. */
+  readonly gitSource?: Json;
   readonly plans: readonly TaskPlan[];
   readonly order: readonly number[];
   readonly taskRunIds: readonly number[];
@@ -428,6 +430,7 @@ export class JobsService implements FakeService {
       creator: req.principal,
       tasks,
       jobClusters: job.settings['job_clusters'] as Json[] | undefined,
+      gitSource: job.settings['git_source'] as Json | undefined,
       skipped: overLimit && (!queueEnabled || maxConcurrent === 0),
       queued: overLimit && queueEnabled && maxConcurrent > 0,
       jobParameters: jobParameters.length > 0 ? jobParameters : undefined,
@@ -459,6 +462,7 @@ export class JobsService implements FakeService {
       creator: req.principal,
       tasks: tasksOf(settings),
       jobClusters: settings['job_clusters'] as Json[] | undefined,
+      gitSource: settings['git_source'] as Json | undefined,
       skipped: false,
       queued: false,
       idempotencyToken: token,
@@ -474,6 +478,7 @@ export class JobsService implements FakeService {
     creator: string;
     tasks: readonly Json[];
     jobClusters?: readonly Json[];
+    gitSource?: Json;
     skipped: boolean;
     queued: boolean;
     jobParameters?: readonly Json[];
@@ -494,6 +499,7 @@ export class JobsService implements FakeService {
       createdAt: now,
       tasks,
       jobClusters: spec.jobClusters,
+      gitSource: spec.gitSource === undefined ? undefined : structuredClone(spec.gitSource),
       plans: tasks.map((t) => planTask(t, taskTypeOf(t), timing.taskRunningMs)),
       order: topologicalOrder(tasks),
       taskRunIds: tasks.map(() => this.nextRunId++),
@@ -772,6 +778,7 @@ export class JobsService implements FakeService {
     if (s && s.startAt > run.createdAt) view['queue_duration'] = s.startAt - run.createdAt;
     if (run.jobParameters) view['job_parameters'] = run.jobParameters;
     if (run.overridingParameters) view['overriding_parameters'] = run.overridingParameters;
+    if (run.gitSource) view['git_source'] = run.gitSource;
     if (expandTasks) {
       const from = page * arrayPageSize;
       const to = from + arrayPageSize;

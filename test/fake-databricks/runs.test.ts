@@ -55,6 +55,35 @@ describe('fake Jobs API: runs', () => {
     expect(run.end_time - run.start_time).toBe(run.run_duration);
   });
 
+  it("records in a run the job's git_source and each task's path and source as they were when it started", async () => {
+    const git_source = { git_url: 'https://github.com/acme/etl.git', git_provider: 'gitHub', git_tag: 'v1' };
+    const jobId = await createJob({
+      git_source,
+      tasks: [
+        notebook('git', 'etl/main'),
+        { task_key: 'ws', notebook_task: { notebook_path: '/Repos/ci/etl/etl/main', source: 'WORKSPACE' } },
+      ],
+    });
+    const runId = await runNow({ job_id: jobId });
+    await api.ok('POST', '/api/2.2/jobs/update', {
+      job_id: jobId,
+      new_settings: { tasks: [notebook('git', 'etl/other')] },
+    });
+    const run = await getRun(runId);
+    expect(run.git_source).toEqual(git_source);
+    expect(run.tasks.map((task: { notebook_task: unknown }) => task.notebook_task)).toEqual([
+      { notebook_path: 'etl/main', source: 'GIT' },
+      { notebook_path: '/Repos/ci/etl/etl/main', source: 'WORKSPACE' },
+    ]);
+
+    const submitted = (
+      await api.ok('POST', '/api/2.2/jobs/runs/submit', { run_name: 'once', tasks: [notebook('plain')] })
+    ).run_id;
+    const once = await getRun(submitted);
+    expect(once.git_source).toBeUndefined();
+    expect(once.tasks[0].notebook_task).toEqual({ notebook_path: '/Shared/plain', source: 'WORKSPACE' });
+  });
+
   it('runs tasks along depends_on and marks dependents of a failed task UPSTREAM_FAILED', async () => {
     const jobId = await createJob({
       tasks: [

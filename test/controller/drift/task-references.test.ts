@@ -83,7 +83,7 @@ describe('reference sites', () => {
     });
     expect(copy.tasks[0]).toEqual({
       task_key: 'ingest',
-      notebook_task: { notebook_path: '/Shared/ingest' },
+      notebook_task: { notebook_path: '/Shared/ingest', source: 'WORKSPACE' },
       new_cluster: { spark_version: '15.4.x-scala2.12', policy_id: 'policy_id:small' },
     });
     expect(copy.tasks[1]?.for_each_task?.task.new_cluster).toEqual({
@@ -134,15 +134,44 @@ describe('task references: repo_ref', () => {
     expect(taskReferences(tasks, 'tasks')[0].reference.kind).toBe('DatabricksRepo');
   });
 
-  it("becomes notebook_path: the repo's path and the path inside it, the rest of the task unchanged", () => {
+  it("becomes notebook_path: the repo's path and the path inside it, read from the workspace, the rest of the task unchanged", () => {
     const resolved = replaceTaskReferences(tasks, 'tasks', () => '/Repos/ci/etl');
     expect(resolved).toEqual([
       {
         task_key: 'etl',
-        notebook_task: { notebook_path: '/Repos/ci/etl/etl/main', base_parameters: { a: '1' } },
+        notebook_task: {
+          notebook_path: '/Repos/ci/etl/etl/main',
+          source: 'WORKSPACE',
+          base_parameters: { a: '1' },
+        },
       },
     ]);
     expect(tasks[0].notebook_task.repo_ref).toBeDefined();
+  });
+
+  it('keeps a source the task sets itself', () => {
+    const explicit = [
+      {
+        task_key: 'etl',
+        notebook_task: { repo_ref: { name: 'code', path: 'etl/main' }, source: 'WORKSPACE' },
+      },
+    ];
+    const resolved = replaceTaskReferences(explicit, 'tasks', () => '/Repos/ci/etl');
+    expect(resolved[0].notebook_task).toEqual({
+      notebook_path: '/Repos/ci/etl/etl/main',
+      source: 'WORKSPACE',
+    });
+  });
+
+  it('gives a DatabricksNotebook path the same source, and adds none to a path the task names itself', () => {
+    const others = [
+      { task_key: 'nb', notebook_task: { notebook_ref: { name: 'nb' } } },
+      { task_key: 'git', notebook_task: { notebook_path: 'etl/main' } },
+    ];
+    expect(replaceTaskReferences(others, 'tasks', () => '/Shared/nb').map((t) => t.notebook_task)).toEqual([
+      { notebook_path: '/Shared/nb', source: 'WORKSPACE' },
+      { notebook_path: 'etl/main' },
+    ]);
   });
 
   it('joins with one slash', () => {
@@ -152,7 +181,7 @@ describe('task references: repo_ref', () => {
 });
 
 describe('task references: spark_python_task.repo_ref', () => {
-  it('becomes python_file inside the Git folder', () => {
+  it('becomes python_file inside the Git folder, read from the workspace', () => {
     const tasks = [
       {
         task_key: 'py',
@@ -160,7 +189,14 @@ describe('task references: spark_python_task.repo_ref', () => {
       },
     ];
     expect(replaceTaskReferences(tasks, 'tasks', () => '/Shared/code')).toEqual([
-      { task_key: 'py', spark_python_task: { python_file: '/Shared/code/jobs/run.py', parameters: ['x'] } },
+      {
+        task_key: 'py',
+        spark_python_task: {
+          python_file: '/Shared/code/jobs/run.py',
+          source: 'WORKSPACE',
+          parameters: ['x'],
+        },
+      },
     ]);
   });
 });
