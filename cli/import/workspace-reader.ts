@@ -22,6 +22,12 @@ import {
   type WorkspaceApi,
   type AclItem,
   type SecretScope,
+  type ClusterPoliciesApi,
+  type GitCredentialsApi,
+  type InstancePoolsApi,
+  type PipelinesApi,
+  type ReposApi,
+  type WarehousesApi,
 } from '../../controller/databricks/index.js';
 import { CONTENT_MAX_BYTES } from '../../lib/index.js';
 import { OWNER_TAG, OWNER_UID_TAG } from '../../controller/drift/ownership-marker.js';
@@ -34,6 +40,12 @@ export interface WorkspaceReads {
   readonly secrets: Pick<SecretsApi, 'listScopes' | 'listSecrets' | 'listAcls'>;
   readonly dbfs: Pick<DbfsApi, 'getStatus' | 'list' | 'download'>;
   readonly workspace: Pick<WorkspaceApi, 'getStatus' | 'list' | 'export'>;
+  readonly clusterPolicies: Pick<ClusterPoliciesApi, 'list' | 'get'>;
+  readonly instancePools: Pick<InstancePoolsApi, 'list' | 'get'>;
+  readonly pipelines: Pick<PipelinesApi, 'list' | 'get'>;
+  readonly warehouses: Pick<WarehousesApi, 'list' | 'get'>;
+  readonly repos: Pick<ReposApi, 'list' | 'get'>;
+  readonly gitCredentials: Pick<GitCredentialsApi, 'list' | 'get'>;
 }
 
 /** What to import. */

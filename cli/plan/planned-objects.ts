@@ -8,12 +8,18 @@ import {
   API_GROUP,
   API_GROUP_VERSION,
   KIND_TABLE,
+  type DatabricksClusterPolicySpec,
   type DatabricksClusterSpec,
   type DatabricksDbfsFileSpec,
+  type DatabricksGitCredentialSpec,
+  type DatabricksInstancePoolSpec,
   type DatabricksJobSpec,
   type DatabricksNotebookSpec,
+  type DatabricksPipelineSpec,
+  type DatabricksRepoSpec,
   type DatabricksRunSpec,
   type DatabricksSecretScopeSpec,
+  type DatabricksSqlWarehouseSpec,
   type DatabricksWorkspaceSpec,
 } from '../../lib/crds/index.js';
 import { CommandError } from '../command-line.js';
@@ -30,6 +36,12 @@ export interface SpecOf {
   DatabricksDbfsFile: DatabricksDbfsFileSpec;
   DatabricksRun: DatabricksRunSpec;
   DatabricksWorkspace: DatabricksWorkspaceSpec;
+  DatabricksClusterPolicy: DatabricksClusterPolicySpec;
+  DatabricksInstancePool: DatabricksInstancePoolSpec;
+  DatabricksGitCredential: DatabricksGitCredentialSpec;
+  DatabricksRepo: DatabricksRepoSpec;
+  DatabricksPipeline: DatabricksPipelineSpec;
+  DatabricksSqlWarehouse: DatabricksSqlWarehouseSpec;
 }
 
 /** The kinds plan reads: every kind of the API. */
@@ -88,6 +100,12 @@ const REQUIRED: Record<PlannedKind, readonly string[]> = {
   DatabricksDbfsFile: ['workspaceRef', 'path'],
   DatabricksRun: ['workspaceRef'],
   DatabricksWorkspace: ['host'],
+  DatabricksClusterPolicy: ['workspaceRef'],
+  DatabricksInstancePool: ['workspaceRef', 'settings'],
+  DatabricksGitCredential: ['workspaceRef', 'git_provider'],
+  DatabricksRepo: ['workspaceRef', 'url', 'path'],
+  DatabricksPipeline: ['workspaceRef', 'settings'],
+  DatabricksSqlWarehouse: ['workspaceRef', 'settings'],
 };
 
 /**

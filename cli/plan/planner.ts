@@ -14,7 +14,6 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  NotFoundError,
   formatId,
   type ClusterDetails,
   type ClusterSpec,
@@ -25,7 +24,14 @@ import {
 import { clusterDriftRules, jobDriftRules } from '../../controller/drift/drift-rules.js';
 import { sameNotebookSource, type NotebookLanguage } from '../../controller/drift/notebook-source.js';
 import { SettingsDiff, type SettableFieldsSchema } from '../../controller/drift/settings-diff.js';
-import { replaceTaskReferences, type TaskReference } from '../../controller/drift/task-references.js';
+import {
+  clusterSpecSites,
+  jobClusterSites,
+  replaceReferencesAt,
+  taskSites,
+  type ReferencedKind,
+  type TaskReference,
+} from '../../controller/drift/task-references.js';
 import {
   AllPurposeClusterSettings,
   JobSettings as JobSettingsSchema,
@@ -34,24 +40,19 @@ import {
 import type { WorkspaceReads } from '../import/workspace-reader.js';
 import { dbfsPath, workspacePath } from '../../controller/drift/object-paths.js';
 import { OWNER_TAG, OWNER_UID_TAG, withoutOwnerTags } from '../../controller/drift/ownership-marker.js';
+import { planManagedKinds } from './managed-kinds.js';
+import {
+  KNOWN_AFTER_APPLY,
+  keyOf,
+  ownerOf,
+  unlessMissing,
+  type PlanAction,
+  type PlannedChange,
+  type Tags,
+} from './plan-types.js';
 import { isKind, type KeyValues, type PlannedObject, type PlannedObjects } from './planned-objects.js';
 
-/** What the controller would do with one object. */
-export type PlanAction = 'create' | 'update' | 'adopt' | 'refuse' | 'delete' | 'none';
-
-/** The plan of one object. */
-export interface PlannedChange {
-  readonly action: PlanAction;
-  readonly kind: string;
-  readonly namespace: string;
-  readonly name: string;
-  /** The Databricks object it concerns, when there is one: `job 123`, `cluster 0101-abc`, `scope team.etl`. */
-  readonly target?: string;
-  /** The fields that differ, as the drift rules name them (`tasks[ingest].timeout_seconds`, `state`). */
-  readonly changes: readonly string[];
-  /** What else to know: a marker-only adoption, who owns a refused object, what plan could not compare. */
-  readonly note?: string;
-}
+export { KNOWN_AFTER_APPLY, type PlanAction, type PlannedChange } from './plan-types.js';
 
 /** The whole plan. */
 export interface Plan {
@@ -61,25 +62,10 @@ export interface Plan {
   readonly summary: Readonly<Record<PlanAction, number>>;
 }
 
-/** The value a reference to an object that does not exist yet stands for. */
-export const KNOWN_AFTER_APPLY = '(known after apply)';
-
 const jobDiff = new SettingsDiff(JobSettingsSchema as SettableFieldsSchema, jobDriftRules);
 const clusterDiff = new SettingsDiff(AllPurposeClusterSettings as SettableFieldsSchema, clusterDriftRules);
 
-type Tags = Readonly<Record<string, string>> | undefined;
 type Json = Record<string, unknown>;
-
-const keyOf = (object: { namespace: string; name: string }): string => `${object.namespace}/${object.name}`;
-
-/** `tags` without the ownership marker. */
-
-/** Whose a Databricks object is, by its marker, seen from `object`. */
-function ownerOf(tags: Tags, object: PlannedObject): 'ours' | 'unmarked' | { other: string } {
-  if (!tags?.[OWNER_UID_TAG]) return 'unmarked';
-  const owner = tags[OWNER_TAG] ?? '(unnamed)';
-  return owner === keyOf(object) ? 'ours' : { other: owner };
-}
 
 function clusterTags(cluster: ClusterDetails): Tags {
   return cluster.spec?.custom_tags ?? cluster.custom_tags;
@@ -87,17 +73,6 @@ function clusterTags(cluster: ClusterDetails): Tags {
 
 function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
-}
-
-/** `path` as the workspace spells it: no repeated or trailing slashes. */
-
-async function unlessMissing<T>(read: Promise<T>): Promise<T | undefined> {
-  try {
-    return await read;
-  } catch (error) {
-    if (error instanceof NotFoundError) return undefined;
-    throw error;
-  }
 }
 
 /** Content a spec names, from the manifests; undefined when they do not hold it (with why). */
@@ -230,7 +205,11 @@ export async function planWorkspace(reads: WorkspaceReads, manifests: PlannedObj
       ...observed(object, change),
     });
 
-  // Clusters and jobs are located first: task references resolve to their IDs.
+  // The kinds referenced from cluster specs and tasks are planned first, then clusters and jobs are
+  // located: references resolve to what was found (or to known after apply).
+  const managed = await planManagedKinds(reads, objects);
+  for (const { object, planned } of managed.plans) add(object, planned);
+
   const clusterIds = new Map<string, string>();
   const clusters: [PlannedObject<'DatabricksCluster'>, Located<ClusterDetails>][] = [];
   const listedClusters = objects.some((o) => o.kind === 'DatabricksCluster')
@@ -288,17 +267,17 @@ export async function planWorkspace(reads: WorkspaceReads, manifests: PlannedObj
       .filter((o) => isKind(o, 'DatabricksNotebook'))
       .map((o) => [keyOf(o), workspacePath((o as PlannedObject<'DatabricksNotebook'>).spec.path)]),
   );
+  const tables = new Map<ReferencedKind, ReadonlyMap<string, string>>([
+    ...managed.references,
+    ['DatabricksCluster', clusterIds],
+    ['DatabricksJob', jobIds],
+    ['DatabricksNotebook', notebookPaths],
+  ]);
   const resolverFor =
     (object: PlannedObject, missing: string[]) =>
     (reference: TaskReference): unknown => {
       const key = `${object.namespace}/${reference.name}`;
-      const table =
-        reference.reference.kind === 'DatabricksCluster'
-          ? clusterIds
-          : reference.reference.kind === 'DatabricksJob'
-            ? jobIds
-            : notebookPaths;
-      const value = table.get(key);
+      const value = tables.get(reference.reference.kind)?.get(key);
       if (value === undefined) {
         missing.push(`${reference.field}: ${reference.reference.kind} ${key} is not in these files`);
         return `(${reference.reference.kind} ${key})`;
@@ -309,7 +288,13 @@ export async function planWorkspace(reads: WorkspaceReads, manifests: PlannedObj
         : value;
     };
 
-  for (const [object, located] of clusters) add(object, planCluster(object, located));
+  for (const [object, located] of clusters) {
+    const missing: string[] = [];
+    add(
+      object,
+      planCluster(object, located, desiredClusterSettings(object, resolverFor(object, missing)), missing),
+    );
+  }
   for (const [object, located] of jobs) {
     const missing: string[] = [];
     const settings = desiredJobSettings(object, resolverFor(object, missing));
@@ -337,7 +322,7 @@ export async function planWorkspace(reads: WorkspaceReads, manifests: PlannedObj
   // Jobs and clusters marked as objects of these namespaces that the files no longer hold.
   const namespaces = new Set(objects.map((object) => object.namespace));
   const planned = new Set(objects.map((object) => `${object.kind} ${keyOf(object)}`));
-  const leftovers = (kind: string, noun: string, marked: readonly [string, Tags][]) => {
+  const leftovers = (kind: string, noun: string, marked: readonly (readonly [string, Tags])[]) => {
     for (const [id, tags] of marked) {
       const owner = tags?.[OWNER_TAG];
       if (!tags?.[OWNER_UID_TAG] || owner === undefined) continue;
@@ -364,6 +349,7 @@ export async function planWorkspace(reads: WorkspaceReads, manifests: PlannedObj
     'cluster',
     listedClusters.map((cluster) => [cluster.cluster_id, clusterTags(cluster)]),
   );
+  for (const { kind, noun, marked } of managed.marked) leftovers(kind, noun, marked);
 
   // In the order of the files, deletions last.
   const order = new Map(objects.map((object, index) => [`${object.kind} ${keyOf(object)}`, index]));
@@ -388,9 +374,21 @@ function desiredJobSettings(
   resolve: (reference: TaskReference) => unknown,
 ): JobSettings {
   const { settings } = job.spec;
-  const desired: JobSettings = { ...settings, name: settings.name ?? job.name };
-  if (settings.tags) desired.tags = { ...settings.tags };
-  if (settings.tasks) desired.tasks = replaceTaskReferences(settings.tasks, 'tasks', resolve);
+  const desired = structuredClone({ ...settings, name: settings.name ?? job.name }) as JobSettings;
+  replaceReferencesAt(
+    [...taskSites(desired.tasks, 'tasks'), ...jobClusterSites(desired.job_clusters, 'job_clusters')],
+    resolve,
+  );
+  return desired;
+}
+
+/** `spec.settings` of a cluster with its policy and pool references resolved with `resolve`. */
+function desiredClusterSettings(
+  cluster: PlannedObject<'DatabricksCluster'>,
+  resolve: (reference: TaskReference) => unknown,
+): ClusterSpec {
+  const desired = structuredClone(cluster.spec.settings) as ClusterSpec;
+  replaceReferencesAt(clusterSpecSites(desired, 'settings'), resolve);
   return desired;
 }
 
@@ -435,12 +433,14 @@ function settingsPlan(
 function planCluster(
   cluster: PlannedObject<'DatabricksCluster'>,
   located: Located<ClusterDetails>,
+  desired: ClusterSpec,
+  missing: readonly string[],
 ): Omit<PlannedChange, 'kind' | 'namespace' | 'name'> {
   if ('refused' in located)
     return { action: 'refuse', target: located.target, changes: [], note: located.refused };
-  if (!located.found) return { action: 'create', changes: [] };
+  const missingNote = missing.length > 0 ? missing.join('; ') : undefined;
+  if (!located.found) return { action: 'create', changes: [], ...(missingNote ? { note: missingNote } : {}) };
   const found = located.found;
-  const desired: ClusterSpec = { ...cluster.spec.settings };
   const returned = (found.spec ?? found) as Json;
   const observed = { ...returned, custom_tags: withoutOwnerTags(clusterTags(found)) };
   const paths = clusterDiff.differences(desired as Json, observed).map((difference) => difference.path);
@@ -452,9 +452,10 @@ function planCluster(
       ? (state === 'TERMINATED' && !idle) || state === 'ERROR'
       : state !== 'TERMINATED' && state !== 'TERMINATING';
   const all = stateChanges ? [...paths, 'state'] : paths;
-  const note = stateChanges
+  const stateNote = stateChanges
     ? `state ${state}: ${wanted === 'Running' ? 'started' : 'terminated'}, as spec.state is ${wanted}`
     : undefined;
+  const note = [missingNote, stateNote].filter((part) => part !== undefined).join('; ') || undefined;
   return settingsPlan(located.owner, `cluster ${found.cluster_id}`, all, note);
 }
 

@@ -15,3 +15,8 @@ export function dbfsPath(path: string): string {
     .replace(/\/+/g, '/')
     .replace(/(.)\/$/, '$1');
 }
+
+/** A Git folder's path as Databricks answers it: without the `/Workspace` prefix or a trailing slash. */
+export function gitFolderPath(path: string): string {
+  return path.replace(/^\/Workspace(?=\/)/, '').replace(/\/+$/, '');
+}

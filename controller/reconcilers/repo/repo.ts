@@ -35,6 +35,7 @@ import {
   type Repo,
   type UpdateRepoRequest,
 } from '../../databricks/index.js';
+import { gitFolderPath } from '../../drift/object-paths.js';
 import type { EventNote } from '../../runtime/events.js';
 import { done } from '../../runtime/outcome.js';
 import { deleteUnlessGone, leftInPlace } from '../managed/deletion-policy.js';
@@ -73,10 +74,8 @@ export const REPO_PATH_INDEX = 'repoPath';
 /** Index of DatabricksRepos by the DatabricksGitCredential they wait for. */
 export const GIT_CREDENTIAL_REF_INDEX = 'gitCredentialRef';
 
-/** A workspace path as Databricks answers it: without the `/Workspace` prefix or a trailing slash. */
-export function normalizedPath(path: string): string {
-  return path.replace(/^\/Workspace(?=\/)/, '').replace(/\/+$/, '');
-}
+/** A workspace path as Databricks answers it (`plan` spells Git folder paths the same way). */
+export const normalizedPath = gitFolderPath;
 
 function pathIndexOf(repo: DatabricksRepo): string[] {
   return [`${workspaceKeyOf(repo)[0]} ${normalizedPath(repo.spec.path)}`];
