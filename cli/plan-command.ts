@@ -23,17 +23,28 @@ Kubernetes cluster.
 Actions:
   create   the object does not exist in Databricks yet
   update   it exists and differs; the fields that differ follow, named as the drift rules name them
-  adopt    spec.jobId / spec.clusterId / spec.adopt take over an object nobody manages: "marker only"
-           when its settings already match, else the fields that differ
-  refuse   it belongs to another object (its k8s-owner tag) or an Asset Bundle, or spec names an ID
-           that does not exist: the controller will not touch it
-  delete   a job or cluster marked as an object of these namespaces that the files no longer hold
+  adopt    spec.jobId / spec.clusterId / spec.pipelineId / spec.warehouseId / spec.adopt take over an
+           object nobody manages: "marker only" when its settings already match, else the fields
+           that differ
+  refuse   it belongs to another object (its k8s-owner tag) or an Asset Bundle, its name is taken
+           (PoolExists, NameInUse, ...), or spec names an ID that does not exist: the controller
+           will not touch it
+  delete   a job, cluster, instance pool, pipeline or SQL warehouse marked as an object of these
+           namespaces that the files no longer hold
   none     nothing to do
 
-Without a cluster plan sees no UIDs and no status: an object's job or cluster is the one spec.jobId or
-spec.clusterId names, or the one whose k8s-owner tag names its namespace/name. A secret scope has no
-marker: an existing scope is planned as the object's own. Secret values are never compared (Databricks
-never returns them); a DatabricksRun is planned as a run to start.
+Without a cluster plan sees no UIDs and no status: an object's job, cluster, instance pool, pipeline or
+SQL warehouse is the one its spec names by ID, or the one whose k8s-owner tag names its namespace/name.
+A cluster policy is the policy of its name. Secret scopes, Git folders and Git credentials have no
+marker: an existing scope, a Git folder at spec.path of spec.url, and the principal's credential for
+spec.git_provider are planned as the object's own. Secret values and tokens are never compared
+(Databricks never returns them); a DatabricksRun is planned as a run to start. References (_ref fields)
+resolve to what was found, or "(known after apply)"; one naming an object not in these files is told.
+
+Reads: one list walk per kind (jobs 100 a page with their tasks, clusters, cluster policies, instance
+pools, SQL warehouses, pipelines, Git credentials); pipelines/list shows no tags or settings, so each
+listed pipeline is also read once. Per secret scope its keys and ACLs, per notebook, DBFS file and Git
+folder its path's status and content.
 
 Options:
   --json              the plan as JSON: {host, changes: [{action, kind, namespace, name, target, changes,
