@@ -46,7 +46,7 @@ import {
   policySettingsOf,
 } from './policy-decision.js';
 import { POLICIES, type DatabricksClusterPolicy, type PolicyContext } from './policy-types.js';
-import { PolicyView } from './policy-view.js';
+import { policyView, type PolicyView } from './policy-view.js';
 
 export { POLICIES, type DatabricksClusterPolicy, type PolicyContext } from './policy-types.js';
 
@@ -78,7 +78,7 @@ async function applyPolicy(
 ): Promise<Applied<DatabricksClusterPolicyStatus>> {
   const settings = desiredPolicySettings(object);
   const settingsHash = contentHash(settings);
-  const view = PolicyView.of(client, context.view);
+  const view = policyView(client, context.view);
   const located = await locatePolicy(object, settings, client, context, checkpoint);
   const { policyId } = located;
   const appliedHash = object.status?.settingsHash;
@@ -138,10 +138,10 @@ async function locatePolicy(
   | { readonly created: false; readonly policyId: string; readonly observed: ClusterPolicy }
   | { readonly created: true; readonly policyId: string }
 > {
-  const view = PolicyView.of(client, context.view);
+  const view = policyView(client, context.view);
   const name = settings.name;
   const recordedId = object.status?.policyId;
-  const recordedPolicy = recordedId === undefined ? undefined : await view.policy(recordedId);
+  const recordedPolicy = recordedId === undefined ? undefined : await view.byId(recordedId);
   const recorded = recordedId === undefined ? undefined : { policyId: recordedId, exists: !!recordedPolicy };
   const existing = needsPolicyName({ recorded }) ? await view.findNamed(name) : undefined;
   const decision = decidePolicyPlacement({
@@ -253,13 +253,13 @@ async function cleanupPolicy(
   const left = leftInPlace(object, context, leftover);
   if (left) return left;
   const client = await connect();
-  const view = PolicyView.of(client, context.view);
+  const view = policyView(client, context.view);
   // Claimed and created just before a crash: status has the name, not yet the ID.
   const claimedName = object.status?.createPending ? object.status.policyName : undefined;
   const policyId =
     recorded ?? (claimedName === undefined ? undefined : (await view.findNamed(claimedName))?.policy_id);
   if (!policyId) return done;
-  if ((await view.policy(policyId))?.is_default) {
+  if ((await view.byId(policyId))?.is_default) {
     return {
       events: [
         warning(
@@ -284,10 +284,10 @@ async function observePolicy(
   client: DatabricksClient,
   context: PolicyContext,
 ): Promise<Applied<DatabricksClusterPolicyStatus>> {
-  const view = PolicyView.of(client, context.view);
+  const view = policyView(client, context.view);
   const recorded = object.status?.policyId;
   const name = policyName(object);
-  const observed = recorded !== undefined ? await view.policy(recorded) : await view.findNamed(name);
+  const observed = recorded !== undefined ? await view.byId(recorded) : await view.findNamed(name);
   if (!observed) {
     throw new NotReadyError(
       'PolicyNotFound',

@@ -20,7 +20,7 @@ import {
   refuseIfOwnedElsewhere,
 } from '../managed/ownership.js';
 import type { DatabricksInstancePool, PoolContext } from './pool-types.js';
-import { PoolView } from './pool-view.js';
+import { poolView, type PoolView } from './pool-view.js';
 
 /** How the pool was found: what the first apply of its settings is about. */
 export type PoolPlacement = 'recorded' | 'created' | 'found' | 'adopted' | 'reclaimed';
@@ -36,7 +36,7 @@ export async function locatePool(
   // The pool found or made is in status before the reconcile goes on: a retry starts from it.
   const record = (poolId: string, event: EventNote) => checkpoint({ instancePoolId: poolId }, [event]);
   const uid = object.metadata.uid ?? '';
-  const view = PoolView.of(client, context.view);
+  const view = poolView(client, context.view);
   const name = settings.instance_pool_name;
   const create = async () => {
     const { instance_pool_id } = await client.instancePools.create(settings);
@@ -46,7 +46,7 @@ export async function locatePool(
 
   const recorded = object.status?.instancePoolId;
   if (recorded !== undefined) {
-    const observed = await view.pool(recorded);
+    const observed = await view.byId(recorded);
     if (observed) {
       refuseIfTaken(observed, object, context, 'status.instancePoolId');
       return { poolId: recorded, observed, placement: 'recorded' };

@@ -36,7 +36,7 @@ import { StaggeredCycle } from '../managed/staggered-cycle.js';
 import { decidePoolSettings, poolSettingsDifferences } from './pool-decision.js';
 import { locatePool, refuseIfTaken } from './pool-placement.js';
 import { POOLS, type DatabricksInstancePool, type PoolContext } from './pool-types.js';
-import { PoolView } from './pool-view.js';
+import { poolView } from './pool-view.js';
 
 export { POOLS, type DatabricksInstancePool, type PoolContext } from './pool-types.js';
 
@@ -66,7 +66,7 @@ async function applyPool(
   const settings = desiredPoolSettings(object);
   const settingsHash = contentHash(settings);
   const { poolId, observed } = await locatePool(object, settings, client, context, checkpoint);
-  const view = PoolView.of(client, context.view);
+  const view = poolView(client, context.view);
   const appliedHash = object.status?.settingsHash;
   const decision = decidePoolSettings({
     desired: settings,
@@ -196,7 +196,7 @@ async function cleanupPool(
   const left = leftInPlace(object, context, leftover);
   if (left) return left;
   const client = await connect();
-  const view = PoolView.of(client, context.view);
+  const view = poolView(client, context.view);
   // A pool created just before a crash has no ID in status yet; its marker still finds it.
   const poolId = recorded ?? (await view.findOwned(object.metadata.uid ?? ''))?.instance_pool_id;
   if (!poolId) return done;
@@ -215,12 +215,12 @@ async function observePool(
   client: DatabricksClient,
   context: PoolContext,
 ): Promise<Applied<DatabricksInstancePoolStatus>> {
-  const view = PoolView.of(client, context.view);
+  const view = poolView(client, context.view);
   const recorded = object.status?.instancePoolId;
   const name = object.spec.settings.instance_pool_name ?? object.metadata.name;
   const observed =
     recorded !== undefined
-      ? await view.pool(recorded)
+      ? await view.byId(recorded)
       : ((await view.findOwned(object.metadata.uid ?? '')) ?? (await view.findNamed(name)));
   if (!observed) {
     throw new NotReadyError(

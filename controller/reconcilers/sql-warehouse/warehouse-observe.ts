@@ -12,7 +12,7 @@ import { OWNER_TAG, OWNER_UID_TAG } from '../managed/ownership.js';
 import { warehouseSettingsDifferences } from './warehouse-decision.js';
 import { refuseIfTaken } from './warehouse-placement.js';
 import type { DatabricksSqlWarehouse, WarehouseContext } from './warehouse-types.js';
-import { WarehouseView } from './warehouse-view.js';
+import { warehouseView } from './warehouse-view.js';
 import { warehouseStatus } from './warehouse-status.js';
 
 const MARKER: ReadonlySet<string> = new Set([OWNER_TAG, OWNER_UID_TAG]);
@@ -23,11 +23,11 @@ export async function observeWarehouse(
   client: DatabricksClient,
   context: WarehouseContext,
 ): Promise<Applied<DatabricksSqlWarehouseStatus>> {
-  const view = WarehouseView.of(client, context.view);
+  const view = warehouseView(client, context.view);
   const named = object.spec.warehouseId ?? object.status?.warehouseId;
   const field = object.spec.warehouseId !== undefined ? 'spec.warehouseId' : 'status.warehouseId';
   const observed =
-    named !== undefined ? await view.warehouse(named) : await view.findOwned(object.metadata.uid ?? '');
+    named !== undefined ? await view.byId(named) : await view.findOwned(object.metadata.uid ?? '');
   if (!observed) {
     throw new NotReadyError(
       'WarehouseNotFound',

@@ -14,7 +14,7 @@ import {
   refuseIfOwnedElsewhere,
 } from '../managed/ownership.js';
 import type { DatabricksSqlWarehouse, WarehouseContext } from './warehouse-types.js';
-import { WarehouseView, warehouseTags } from './warehouse-view.js';
+import { warehouseTags, warehouseView } from './warehouse-view.js';
 
 /** The settings create takes: a name and a size, always present in the desired settings. */
 export type CreatableWarehouse = WarehouseSettings & {
@@ -36,7 +36,7 @@ export async function locateWarehouse(
 ): Promise<{ warehouseId: string; observed: Warehouse }> {
   const record = (warehouseId: string, event: EventNote) => checkpoint({ warehouseId }, [event]);
   const uid = object.metadata.uid ?? '';
-  const view = WarehouseView.of(client, context.view);
+  const view = warehouseView(client, context.view);
   const create = async (): Promise<{ warehouseId: string; observed: Warehouse }> => {
     const taken = await view.findNamed(settings.name);
     if (taken) refuseNameInUse(taken, object, context);
@@ -46,7 +46,7 @@ export async function locateWarehouse(
   };
   const recorded = object.status?.warehouseId;
   if (recorded !== undefined) {
-    const observed = await view.warehouse(recorded);
+    const observed = await view.byId(recorded);
     if (observed) {
       refuseIfTaken(observed, object, context, 'status.warehouseId');
       return { warehouseId: recorded, observed };
@@ -66,7 +66,7 @@ export async function locateWarehouse(
   }
   const adopted = object.spec.warehouseId;
   if (adopted !== undefined) {
-    const observed = await view.warehouse(adopted);
+    const observed = await view.byId(adopted);
     if (!observed) {
       throw new NotReadyError(
         'WarehouseNotFound',

@@ -41,7 +41,7 @@ import { decideWarehouseSettings, decideWarehouseState } from './warehouse-decis
 import { observeWarehouse } from './warehouse-observe.js';
 import { locateWarehouse, type CreatableWarehouse } from './warehouse-placement.js';
 import { WAREHOUSES, type DatabricksSqlWarehouse, type WarehouseContext } from './warehouse-types.js';
-import { WarehouseView } from './warehouse-view.js';
+import { warehouseView } from './warehouse-view.js';
 import { warehouseStatus, type WarehouseStatusFields as StatusFields } from './warehouse-status.js';
 
 export { WAREHOUSES, type DatabricksSqlWarehouse, type WarehouseContext } from './warehouse-types.js';
@@ -65,7 +65,7 @@ async function applyWarehouse(
   const pollMs = context.transitionPollMs ?? (context.notReadyBackoff ?? defaultNotReadyBackoff).minMs;
 
   const { warehouseId, observed } = await locateWarehouse(object, settings, client, context, checkpoint);
-  const view = WarehouseView.of(client, context.view);
+  const view = warehouseView(client, context.view);
   let state = observed.state ?? 'UNKNOWN';
   let appliedHash = previous.settingsHash;
   let permissionsHash = previous.permissionsHash;
@@ -248,7 +248,7 @@ async function cleanupWarehouse(
   const left = leftInPlace(object, context, leftover);
   if (left) return left;
   const client = await connect();
-  const view = WarehouseView.of(client, context.view);
+  const view = warehouseView(client, context.view);
   // A warehouse created just before a crash has no ID in status yet; its marker still finds it.
   const warehouseId =
     recorded ??
