@@ -4824,7 +4824,7 @@ export interface DatabricksJobSpecSettingsTasks {
   readonly health?: DatabricksJobSpecSettingsTasksHealth;
 
   /**
-   * Runs a notebook. Set notebook_path, notebook_ref to a DatabricksNotebook, or repo_ref to a notebook in the Git folder of a DatabricksRepo; the controller fills in the workspace path of a reference.
+   * Runs a notebook. Set notebook_path, notebook_ref to a DatabricksNotebook, or repo_ref to a notebook in the Git folder of a DatabricksRepo; the controller fills in the workspace path of a reference. A SQL notebook may run on a SQL warehouse: warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse.
    *
    * @schema DatabricksJobSpecSettingsTasks#notebook_task
    */
@@ -4887,7 +4887,7 @@ export interface DatabricksJobSpecSettingsTasks {
   readonly sqlTask?: DatabricksJobSpecSettingsTasksSqlTask;
 
   /**
-   * Runs dbt commands.
+   * Runs dbt commands. The SQL warehouse dbt connects to is warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse whose warehouse ID the controller fills in.
    *
    * @schema DatabricksJobSpecSettingsTasks#dbt_task
    */
@@ -4915,21 +4915,21 @@ export interface DatabricksJobSpecSettingsTasks {
   readonly cleanRoomsNotebookTask?: DatabricksJobSpecSettingsTasksCleanRoomsNotebookTask;
 
   /**
-   * Refreshes an AI/BI dashboard and sends it to subscribers.
+   * Refreshes an AI/BI dashboard and sends it to subscribers. The warehouse is warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse whose warehouse ID the controller fills in.
    *
    * @schema DatabricksJobSpecSettingsTasks#dashboard_task
    */
   readonly dashboardTask?: DatabricksJobSpecSettingsTasksDashboardTask;
 
   /**
-   * Publishes Unity Catalog tables to a Power BI semantic model.
+   * Publishes Unity Catalog tables to a Power BI semantic model. The warehouse is warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse whose warehouse ID the controller fills in.
    *
    * @schema DatabricksJobSpecSettingsTasks#power_bi_task
    */
   readonly powerBiTask?: DatabricksJobSpecSettingsTasksPowerBiTask;
 
   /**
-   * Evaluates a (v2) SQL alert.
+   * Evaluates a (v2) SQL alert. The warehouse is warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse whose warehouse ID the controller fills in.
    *
    * @schema DatabricksJobSpecSettingsTasks#alert_task
    */
@@ -6577,7 +6577,7 @@ export function toJson_DatabricksJobSpecSettingsTasksHealth(obj: DatabricksJobSp
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Runs a notebook. Set notebook_path, notebook_ref to a DatabricksNotebook, or repo_ref to a notebook in the Git folder of a DatabricksRepo; the controller fills in the workspace path of a reference.
+ * Runs a notebook. Set notebook_path, notebook_ref to a DatabricksNotebook, or repo_ref to a notebook in the Git folder of a DatabricksRepo; the controller fills in the workspace path of a reference. A SQL notebook may run on a SQL warehouse: warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse.
  *
  * @schema DatabricksJobSpecSettingsTasksNotebookTask
  */
@@ -6624,6 +6624,13 @@ export interface DatabricksJobSpecSettingsTasksNotebookTask {
    * @schema DatabricksJobSpecSettingsTasksNotebookTask#warehouse_id
    */
   readonly warehouseId?: string;
+
+  /**
+   * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksJobSpecSettingsTasksNotebookTask#warehouse_ref
+   */
+  readonly warehouseRef?: DatabricksJobSpecSettingsTasksNotebookTaskWarehouseRef;
 }
 
 /**
@@ -6639,6 +6646,7 @@ export function toJson_DatabricksJobSpecSettingsTasksNotebookTask(obj: Databrick
     'source': obj.source,
     'base_parameters': ((obj.baseParameters) === undefined) ? undefined : (Object.entries(obj.baseParameters).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'warehouse_id': obj.warehouseId,
+    'warehouse_ref': toJson_DatabricksJobSpecSettingsTasksNotebookTaskWarehouseRef(obj.warehouseRef),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -7143,7 +7151,7 @@ export function toJson_DatabricksJobSpecSettingsTasksSqlTask(obj: DatabricksJobS
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Runs dbt commands.
+ * Runs dbt commands. The SQL warehouse dbt connects to is warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse whose warehouse ID the controller fills in.
  *
  * @schema DatabricksJobSpecSettingsTasksDbtTask
  */
@@ -7175,6 +7183,13 @@ export interface DatabricksJobSpecSettingsTasksDbtTask {
    * @schema DatabricksJobSpecSettingsTasksDbtTask#warehouse_id
    */
   readonly warehouseId?: string;
+
+  /**
+   * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksJobSpecSettingsTasksDbtTask#warehouse_ref
+   */
+  readonly warehouseRef?: DatabricksJobSpecSettingsTasksDbtTaskWarehouseRef;
 
   /**
    * Catalog dbt uses.
@@ -7210,6 +7225,7 @@ export function toJson_DatabricksJobSpecSettingsTasksDbtTask(obj: DatabricksJobS
     'project_directory': obj.projectDirectory,
     'profiles_directory': obj.profilesDirectory,
     'warehouse_id': obj.warehouseId,
+    'warehouse_ref': toJson_DatabricksJobSpecSettingsTasksDbtTaskWarehouseRef(obj.warehouseRef),
     'catalog': obj.catalog,
     'schema': obj.schema,
     'source': obj.source,
@@ -7344,7 +7360,7 @@ export function toJson_DatabricksJobSpecSettingsTasksCleanRoomsNotebookTask(obj:
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Refreshes an AI/BI dashboard and sends it to subscribers.
+ * Refreshes an AI/BI dashboard and sends it to subscribers. The warehouse is warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse whose warehouse ID the controller fills in.
  *
  * @schema DatabricksJobSpecSettingsTasksDashboardTask
  */
@@ -7362,6 +7378,13 @@ export interface DatabricksJobSpecSettingsTasksDashboardTask {
    * @schema DatabricksJobSpecSettingsTasksDashboardTask#warehouse_id
    */
   readonly warehouseId?: string;
+
+  /**
+   * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksJobSpecSettingsTasksDashboardTask#warehouse_ref
+   */
+  readonly warehouseRef?: DatabricksJobSpecSettingsTasksDashboardTaskWarehouseRef;
 
   /**
    * Dashboard filter values.
@@ -7387,6 +7410,7 @@ export function toJson_DatabricksJobSpecSettingsTasksDashboardTask(obj: Databric
   const result = {
     'dashboard_id': obj.dashboardId,
     'warehouse_id': obj.warehouseId,
+    'warehouse_ref': toJson_DatabricksJobSpecSettingsTasksDashboardTaskWarehouseRef(obj.warehouseRef),
     'filters': ((obj.filters) === undefined) ? undefined : (Object.entries(obj.filters).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'subscription': toJson_DatabricksJobSpecSettingsTasksDashboardTaskSubscription(obj.subscription),
   };
@@ -7396,7 +7420,7 @@ export function toJson_DatabricksJobSpecSettingsTasksDashboardTask(obj: Databric
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Publishes Unity Catalog tables to a Power BI semantic model.
+ * Publishes Unity Catalog tables to a Power BI semantic model. The warehouse is warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse whose warehouse ID the controller fills in.
  *
  * @schema DatabricksJobSpecSettingsTasksPowerBiTask
  */
@@ -7414,6 +7438,13 @@ export interface DatabricksJobSpecSettingsTasksPowerBiTask {
    * @schema DatabricksJobSpecSettingsTasksPowerBiTask#warehouse_id
    */
   readonly warehouseId?: string;
+
+  /**
+   * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksJobSpecSettingsTasksPowerBiTask#warehouse_ref
+   */
+  readonly warehouseRef?: DatabricksJobSpecSettingsTasksPowerBiTaskWarehouseRef;
 
   /**
    * Refresh the semantic model after publishing.
@@ -7446,6 +7477,7 @@ export function toJson_DatabricksJobSpecSettingsTasksPowerBiTask(obj: Databricks
   const result = {
     'connection_resource_name': obj.connectionResourceName,
     'warehouse_id': obj.warehouseId,
+    'warehouse_ref': toJson_DatabricksJobSpecSettingsTasksPowerBiTaskWarehouseRef(obj.warehouseRef),
     'refresh_after_update': obj.refreshAfterUpdate,
     'power_bi_model': toJson_DatabricksJobSpecSettingsTasksPowerBiTaskPowerBiModel(obj.powerBiModel),
     'tables': obj.tables?.map(y => toJson_DatabricksJobSpecSettingsTasksPowerBiTaskTables(y)),
@@ -7456,7 +7488,7 @@ export function toJson_DatabricksJobSpecSettingsTasksPowerBiTask(obj: Databricks
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Evaluates a (v2) SQL alert.
+ * Evaluates a (v2) SQL alert. The warehouse is warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse whose warehouse ID the controller fills in.
  *
  * @schema DatabricksJobSpecSettingsTasksAlertTask
  */
@@ -7483,6 +7515,13 @@ export interface DatabricksJobSpecSettingsTasksAlertTask {
   readonly warehouseId?: string;
 
   /**
+   * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksJobSpecSettingsTasksAlertTask#warehouse_ref
+   */
+  readonly warehouseRef?: DatabricksJobSpecSettingsTasksAlertTaskWarehouseRef;
+
+  /**
    * Who is notified.
    *
    * @schema DatabricksJobSpecSettingsTasksAlertTask#subscribers
@@ -7500,6 +7539,7 @@ export function toJson_DatabricksJobSpecSettingsTasksAlertTask(obj: DatabricksJo
     'alert_id': obj.alertId,
     'workspace_path': obj.workspacePath,
     'warehouse_id': obj.warehouseId,
+    'warehouse_ref': toJson_DatabricksJobSpecSettingsTasksAlertTaskWarehouseRef(obj.warehouseRef),
     'subscribers': obj.subscribers?.map(y => toJson_DatabricksJobSpecSettingsTasksAlertTaskSubscribers(y)),
   };
   // filter undefined values
@@ -10172,6 +10212,34 @@ export enum DatabricksJobSpecSettingsTasksNotebookTaskSource {
 }
 
 /**
+ * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksJobSpecSettingsTasksNotebookTaskWarehouseRef
+ */
+export interface DatabricksJobSpecSettingsTasksNotebookTaskWarehouseRef {
+  /**
+   * Name of the DatabricksSqlWarehouse in the same namespace.
+   *
+   * @schema DatabricksJobSpecSettingsTasksNotebookTaskWarehouseRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksJobSpecSettingsTasksNotebookTaskWarehouseRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksJobSpecSettingsTasksNotebookTaskWarehouseRef(obj: DatabricksJobSpecSettingsTasksNotebookTaskWarehouseRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * A file in the Git folder of a DatabricksRepo in the same namespace, instead of the workspace path beside it. The controller fills that in as the repo's status.path followed by path, and waits (condition reason WaitingForDependency) until the repo is Ready.
  *
  * @schema DatabricksJobSpecSettingsTasksSparkPythonTaskRepoRef
@@ -10546,6 +10614,34 @@ export function toJson_DatabricksJobSpecSettingsTasksSqlTaskAlert(obj: Databrick
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksJobSpecSettingsTasksDbtTaskWarehouseRef
+ */
+export interface DatabricksJobSpecSettingsTasksDbtTaskWarehouseRef {
+  /**
+   * Name of the DatabricksSqlWarehouse in the same namespace.
+   *
+   * @schema DatabricksJobSpecSettingsTasksDbtTaskWarehouseRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksJobSpecSettingsTasksDbtTaskWarehouseRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksJobSpecSettingsTasksDbtTaskWarehouseRef(obj: DatabricksJobSpecSettingsTasksDbtTaskWarehouseRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * Where the file is read from: WORKSPACE, or GIT (the job git_source). Defaults to GIT when git_source is set.
  *
  * @default GIT when git_source is set.
@@ -10557,6 +10653,34 @@ export enum DatabricksJobSpecSettingsTasksDbtTaskSource {
   /** GIT */
   GIT = "GIT",
 }
+
+/**
+ * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksJobSpecSettingsTasksDashboardTaskWarehouseRef
+ */
+export interface DatabricksJobSpecSettingsTasksDashboardTaskWarehouseRef {
+  /**
+   * Name of the DatabricksSqlWarehouse in the same namespace.
+   *
+   * @schema DatabricksJobSpecSettingsTasksDashboardTaskWarehouseRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksJobSpecSettingsTasksDashboardTaskWarehouseRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksJobSpecSettingsTasksDashboardTaskWarehouseRef(obj: DatabricksJobSpecSettingsTasksDashboardTaskWarehouseRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
  * Who receives a snapshot after the refresh.
@@ -10596,6 +10720,34 @@ export function toJson_DatabricksJobSpecSettingsTasksDashboardTaskSubscription(o
     'subscribers': obj.subscribers?.map(y => toJson_DatabricksJobSpecSettingsTasksDashboardTaskSubscriptionSubscribers(y)),
     'custom_subject': obj.customSubject,
     'paused': obj.paused,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksJobSpecSettingsTasksPowerBiTaskWarehouseRef
+ */
+export interface DatabricksJobSpecSettingsTasksPowerBiTaskWarehouseRef {
+  /**
+   * Name of the DatabricksSqlWarehouse in the same namespace.
+   *
+   * @schema DatabricksJobSpecSettingsTasksPowerBiTaskWarehouseRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksJobSpecSettingsTasksPowerBiTaskWarehouseRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksJobSpecSettingsTasksPowerBiTaskWarehouseRef(obj: DatabricksJobSpecSettingsTasksPowerBiTaskWarehouseRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -10708,6 +10860,34 @@ export function toJson_DatabricksJobSpecSettingsTasksPowerBiTaskTables(obj: Data
     'schema': obj.schema,
     'name': obj.name,
     'storage_mode': obj.storageMode,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksJobSpecSettingsTasksAlertTaskWarehouseRef
+ */
+export interface DatabricksJobSpecSettingsTasksAlertTaskWarehouseRef {
+  /**
+   * Name of the DatabricksSqlWarehouse in the same namespace.
+   *
+   * @schema DatabricksJobSpecSettingsTasksAlertTaskWarehouseRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksJobSpecSettingsTasksAlertTaskWarehouseRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksJobSpecSettingsTasksAlertTaskWarehouseRef(obj: DatabricksJobSpecSettingsTasksAlertTaskWarehouseRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -11042,7 +11222,7 @@ export interface DatabricksJobSpecSettingsTasksForEachTaskTask {
   readonly health?: DatabricksJobSpecSettingsTasksForEachTaskTaskHealth;
 
   /**
-   * Runs a notebook. Set notebook_path, notebook_ref to a DatabricksNotebook, or repo_ref to a notebook in the Git folder of a DatabricksRepo; the controller fills in the workspace path of a reference.
+   * Runs a notebook. Set notebook_path, notebook_ref to a DatabricksNotebook, or repo_ref to a notebook in the Git folder of a DatabricksRepo; the controller fills in the workspace path of a reference. A SQL notebook may run on a SQL warehouse: warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse.
    *
    * @schema DatabricksJobSpecSettingsTasksForEachTaskTask#notebook_task
    */
@@ -11105,7 +11285,7 @@ export interface DatabricksJobSpecSettingsTasksForEachTaskTask {
   readonly sqlTask?: DatabricksJobSpecSettingsTasksForEachTaskTaskSqlTask;
 
   /**
-   * Runs dbt commands.
+   * Runs dbt commands. The SQL warehouse dbt connects to is warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse whose warehouse ID the controller fills in.
    *
    * @schema DatabricksJobSpecSettingsTasksForEachTaskTask#dbt_task
    */
@@ -11133,21 +11313,21 @@ export interface DatabricksJobSpecSettingsTasksForEachTaskTask {
   readonly cleanRoomsNotebookTask?: DatabricksJobSpecSettingsTasksForEachTaskTaskCleanRoomsNotebookTask;
 
   /**
-   * Refreshes an AI/BI dashboard and sends it to subscribers.
+   * Refreshes an AI/BI dashboard and sends it to subscribers. The warehouse is warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse whose warehouse ID the controller fills in.
    *
    * @schema DatabricksJobSpecSettingsTasksForEachTaskTask#dashboard_task
    */
   readonly dashboardTask?: DatabricksJobSpecSettingsTasksForEachTaskTaskDashboardTask;
 
   /**
-   * Publishes Unity Catalog tables to a Power BI semantic model.
+   * Publishes Unity Catalog tables to a Power BI semantic model. The warehouse is warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse whose warehouse ID the controller fills in.
    *
    * @schema DatabricksJobSpecSettingsTasksForEachTaskTask#power_bi_task
    */
   readonly powerBiTask?: DatabricksJobSpecSettingsTasksForEachTaskTaskPowerBiTask;
 
   /**
-   * Evaluates a (v2) SQL alert.
+   * Evaluates a (v2) SQL alert. The warehouse is warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse whose warehouse ID the controller fills in.
    *
    * @schema DatabricksJobSpecSettingsTasksForEachTaskTask#alert_task
    */
@@ -13559,7 +13739,7 @@ export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskHealth(obj: 
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Runs a notebook. Set notebook_path, notebook_ref to a DatabricksNotebook, or repo_ref to a notebook in the Git folder of a DatabricksRepo; the controller fills in the workspace path of a reference.
+ * Runs a notebook. Set notebook_path, notebook_ref to a DatabricksNotebook, or repo_ref to a notebook in the Git folder of a DatabricksRepo; the controller fills in the workspace path of a reference. A SQL notebook may run on a SQL warehouse: warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse.
  *
  * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskNotebookTask
  */
@@ -13606,6 +13786,13 @@ export interface DatabricksJobSpecSettingsTasksForEachTaskTaskNotebookTask {
    * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskNotebookTask#warehouse_id
    */
   readonly warehouseId?: string;
+
+  /**
+   * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskNotebookTask#warehouse_ref
+   */
+  readonly warehouseRef?: DatabricksJobSpecSettingsTasksForEachTaskTaskNotebookTaskWarehouseRef;
 }
 
 /**
@@ -13621,6 +13808,7 @@ export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskNotebookTask
     'source': obj.source,
     'base_parameters': ((obj.baseParameters) === undefined) ? undefined : (Object.entries(obj.baseParameters).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'warehouse_id': obj.warehouseId,
+    'warehouse_ref': toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskNotebookTaskWarehouseRef(obj.warehouseRef),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -14125,7 +14313,7 @@ export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskSqlTask(obj:
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Runs dbt commands.
+ * Runs dbt commands. The SQL warehouse dbt connects to is warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse whose warehouse ID the controller fills in.
  *
  * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskDbtTask
  */
@@ -14157,6 +14345,13 @@ export interface DatabricksJobSpecSettingsTasksForEachTaskTaskDbtTask {
    * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskDbtTask#warehouse_id
    */
   readonly warehouseId?: string;
+
+  /**
+   * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskDbtTask#warehouse_ref
+   */
+  readonly warehouseRef?: DatabricksJobSpecSettingsTasksForEachTaskTaskDbtTaskWarehouseRef;
 
   /**
    * Catalog dbt uses.
@@ -14192,6 +14387,7 @@ export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskDbtTask(obj:
     'project_directory': obj.projectDirectory,
     'profiles_directory': obj.profilesDirectory,
     'warehouse_id': obj.warehouseId,
+    'warehouse_ref': toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskDbtTaskWarehouseRef(obj.warehouseRef),
     'catalog': obj.catalog,
     'schema': obj.schema,
     'source': obj.source,
@@ -14326,7 +14522,7 @@ export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskCleanRoomsNo
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Refreshes an AI/BI dashboard and sends it to subscribers.
+ * Refreshes an AI/BI dashboard and sends it to subscribers. The warehouse is warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse whose warehouse ID the controller fills in.
  *
  * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskDashboardTask
  */
@@ -14344,6 +14540,13 @@ export interface DatabricksJobSpecSettingsTasksForEachTaskTaskDashboardTask {
    * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskDashboardTask#warehouse_id
    */
   readonly warehouseId?: string;
+
+  /**
+   * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskDashboardTask#warehouse_ref
+   */
+  readonly warehouseRef?: DatabricksJobSpecSettingsTasksForEachTaskTaskDashboardTaskWarehouseRef;
 
   /**
    * Dashboard filter values.
@@ -14369,6 +14572,7 @@ export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskDashboardTas
   const result = {
     'dashboard_id': obj.dashboardId,
     'warehouse_id': obj.warehouseId,
+    'warehouse_ref': toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskDashboardTaskWarehouseRef(obj.warehouseRef),
     'filters': ((obj.filters) === undefined) ? undefined : (Object.entries(obj.filters).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'subscription': toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskDashboardTaskSubscription(obj.subscription),
   };
@@ -14378,7 +14582,7 @@ export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskDashboardTas
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Publishes Unity Catalog tables to a Power BI semantic model.
+ * Publishes Unity Catalog tables to a Power BI semantic model. The warehouse is warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse whose warehouse ID the controller fills in.
  *
  * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskPowerBiTask
  */
@@ -14396,6 +14600,13 @@ export interface DatabricksJobSpecSettingsTasksForEachTaskTaskPowerBiTask {
    * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskPowerBiTask#warehouse_id
    */
   readonly warehouseId?: string;
+
+  /**
+   * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskPowerBiTask#warehouse_ref
+   */
+  readonly warehouseRef?: DatabricksJobSpecSettingsTasksForEachTaskTaskPowerBiTaskWarehouseRef;
 
   /**
    * Refresh the semantic model after publishing.
@@ -14428,6 +14639,7 @@ export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskPowerBiTask(
   const result = {
     'connection_resource_name': obj.connectionResourceName,
     'warehouse_id': obj.warehouseId,
+    'warehouse_ref': toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskPowerBiTaskWarehouseRef(obj.warehouseRef),
     'refresh_after_update': obj.refreshAfterUpdate,
     'power_bi_model': toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskPowerBiTaskPowerBiModel(obj.powerBiModel),
     'tables': obj.tables?.map(y => toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskPowerBiTaskTables(y)),
@@ -14438,7 +14650,7 @@ export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskPowerBiTask(
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Evaluates a (v2) SQL alert.
+ * Evaluates a (v2) SQL alert. The warehouse is warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse whose warehouse ID the controller fills in.
  *
  * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskAlertTask
  */
@@ -14465,6 +14677,13 @@ export interface DatabricksJobSpecSettingsTasksForEachTaskTaskAlertTask {
   readonly warehouseId?: string;
 
   /**
+   * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskAlertTask#warehouse_ref
+   */
+  readonly warehouseRef?: DatabricksJobSpecSettingsTasksForEachTaskTaskAlertTaskWarehouseRef;
+
+  /**
    * Who is notified.
    *
    * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskAlertTask#subscribers
@@ -14482,6 +14701,7 @@ export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskAlertTask(ob
     'alert_id': obj.alertId,
     'workspace_path': obj.workspacePath,
     'warehouse_id': obj.warehouseId,
+    'warehouse_ref': toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskAlertTaskWarehouseRef(obj.warehouseRef),
     'subscribers': obj.subscribers?.map(y => toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskAlertTaskSubscribers(y)),
   };
   // filter undefined values
@@ -16310,6 +16530,34 @@ export enum DatabricksJobSpecSettingsTasksForEachTaskTaskNotebookTaskSource {
 }
 
 /**
+ * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskNotebookTaskWarehouseRef
+ */
+export interface DatabricksJobSpecSettingsTasksForEachTaskTaskNotebookTaskWarehouseRef {
+  /**
+   * Name of the DatabricksSqlWarehouse in the same namespace.
+   *
+   * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskNotebookTaskWarehouseRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksJobSpecSettingsTasksForEachTaskTaskNotebookTaskWarehouseRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskNotebookTaskWarehouseRef(obj: DatabricksJobSpecSettingsTasksForEachTaskTaskNotebookTaskWarehouseRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * A file in the Git folder of a DatabricksRepo in the same namespace, instead of the workspace path beside it. The controller fills that in as the repo's status.path followed by path, and waits (condition reason WaitingForDependency) until the repo is Ready.
  *
  * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskSparkPythonTaskRepoRef
@@ -16684,6 +16932,34 @@ export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskSqlTaskAlert
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskDbtTaskWarehouseRef
+ */
+export interface DatabricksJobSpecSettingsTasksForEachTaskTaskDbtTaskWarehouseRef {
+  /**
+   * Name of the DatabricksSqlWarehouse in the same namespace.
+   *
+   * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskDbtTaskWarehouseRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksJobSpecSettingsTasksForEachTaskTaskDbtTaskWarehouseRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskDbtTaskWarehouseRef(obj: DatabricksJobSpecSettingsTasksForEachTaskTaskDbtTaskWarehouseRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * Where the file is read from: WORKSPACE, or GIT (the job git_source). Defaults to GIT when git_source is set.
  *
  * @default GIT when git_source is set.
@@ -16695,6 +16971,34 @@ export enum DatabricksJobSpecSettingsTasksForEachTaskTaskDbtTaskSource {
   /** GIT */
   GIT = "GIT",
 }
+
+/**
+ * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskDashboardTaskWarehouseRef
+ */
+export interface DatabricksJobSpecSettingsTasksForEachTaskTaskDashboardTaskWarehouseRef {
+  /**
+   * Name of the DatabricksSqlWarehouse in the same namespace.
+   *
+   * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskDashboardTaskWarehouseRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksJobSpecSettingsTasksForEachTaskTaskDashboardTaskWarehouseRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskDashboardTaskWarehouseRef(obj: DatabricksJobSpecSettingsTasksForEachTaskTaskDashboardTaskWarehouseRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
  * Who receives a snapshot after the refresh.
@@ -16734,6 +17038,34 @@ export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskDashboardTas
     'subscribers': obj.subscribers?.map(y => toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskDashboardTaskSubscriptionSubscribers(y)),
     'custom_subject': obj.customSubject,
     'paused': obj.paused,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskPowerBiTaskWarehouseRef
+ */
+export interface DatabricksJobSpecSettingsTasksForEachTaskTaskPowerBiTaskWarehouseRef {
+  /**
+   * Name of the DatabricksSqlWarehouse in the same namespace.
+   *
+   * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskPowerBiTaskWarehouseRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksJobSpecSettingsTasksForEachTaskTaskPowerBiTaskWarehouseRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskPowerBiTaskWarehouseRef(obj: DatabricksJobSpecSettingsTasksForEachTaskTaskPowerBiTaskWarehouseRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -16846,6 +17178,34 @@ export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskPowerBiTaskT
     'schema': obj.schema,
     'name': obj.name,
     'storage_mode': obj.storageMode,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskAlertTaskWarehouseRef
+ */
+export interface DatabricksJobSpecSettingsTasksForEachTaskTaskAlertTaskWarehouseRef {
+  /**
+   * Name of the DatabricksSqlWarehouse in the same namespace.
+   *
+   * @schema DatabricksJobSpecSettingsTasksForEachTaskTaskAlertTaskWarehouseRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksJobSpecSettingsTasksForEachTaskTaskAlertTaskWarehouseRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksJobSpecSettingsTasksForEachTaskTaskAlertTaskWarehouseRef(obj: DatabricksJobSpecSettingsTasksForEachTaskTaskAlertTaskWarehouseRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -21307,7 +21667,7 @@ export interface DatabricksRunSpecSubmitTasks {
   readonly health?: DatabricksRunSpecSubmitTasksHealth;
 
   /**
-   * Runs a notebook. Set notebook_path, notebook_ref to a DatabricksNotebook, or repo_ref to a notebook in the Git folder of a DatabricksRepo; the controller fills in the workspace path of a reference.
+   * Runs a notebook. Set notebook_path, notebook_ref to a DatabricksNotebook, or repo_ref to a notebook in the Git folder of a DatabricksRepo; the controller fills in the workspace path of a reference. A SQL notebook may run on a SQL warehouse: warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse.
    *
    * @schema DatabricksRunSpecSubmitTasks#notebook_task
    */
@@ -21370,7 +21730,7 @@ export interface DatabricksRunSpecSubmitTasks {
   readonly sqlTask?: DatabricksRunSpecSubmitTasksSqlTask;
 
   /**
-   * Runs dbt commands.
+   * Runs dbt commands. The SQL warehouse dbt connects to is warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse whose warehouse ID the controller fills in.
    *
    * @schema DatabricksRunSpecSubmitTasks#dbt_task
    */
@@ -21398,21 +21758,21 @@ export interface DatabricksRunSpecSubmitTasks {
   readonly cleanRoomsNotebookTask?: DatabricksRunSpecSubmitTasksCleanRoomsNotebookTask;
 
   /**
-   * Refreshes an AI/BI dashboard and sends it to subscribers.
+   * Refreshes an AI/BI dashboard and sends it to subscribers. The warehouse is warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse whose warehouse ID the controller fills in.
    *
    * @schema DatabricksRunSpecSubmitTasks#dashboard_task
    */
   readonly dashboardTask?: DatabricksRunSpecSubmitTasksDashboardTask;
 
   /**
-   * Publishes Unity Catalog tables to a Power BI semantic model.
+   * Publishes Unity Catalog tables to a Power BI semantic model. The warehouse is warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse whose warehouse ID the controller fills in.
    *
    * @schema DatabricksRunSpecSubmitTasks#power_bi_task
    */
   readonly powerBiTask?: DatabricksRunSpecSubmitTasksPowerBiTask;
 
   /**
-   * Evaluates a (v2) SQL alert.
+   * Evaluates a (v2) SQL alert. The warehouse is warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse whose warehouse ID the controller fills in.
    *
    * @schema DatabricksRunSpecSubmitTasks#alert_task
    */
@@ -22696,7 +23056,7 @@ export function toJson_DatabricksRunSpecSubmitTasksHealth(obj: DatabricksRunSpec
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Runs a notebook. Set notebook_path, notebook_ref to a DatabricksNotebook, or repo_ref to a notebook in the Git folder of a DatabricksRepo; the controller fills in the workspace path of a reference.
+ * Runs a notebook. Set notebook_path, notebook_ref to a DatabricksNotebook, or repo_ref to a notebook in the Git folder of a DatabricksRepo; the controller fills in the workspace path of a reference. A SQL notebook may run on a SQL warehouse: warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse.
  *
  * @schema DatabricksRunSpecSubmitTasksNotebookTask
  */
@@ -22743,6 +23103,13 @@ export interface DatabricksRunSpecSubmitTasksNotebookTask {
    * @schema DatabricksRunSpecSubmitTasksNotebookTask#warehouse_id
    */
   readonly warehouseId?: string;
+
+  /**
+   * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksRunSpecSubmitTasksNotebookTask#warehouse_ref
+   */
+  readonly warehouseRef?: DatabricksRunSpecSubmitTasksNotebookTaskWarehouseRef;
 }
 
 /**
@@ -22758,6 +23125,7 @@ export function toJson_DatabricksRunSpecSubmitTasksNotebookTask(obj: DatabricksR
     'source': obj.source,
     'base_parameters': ((obj.baseParameters) === undefined) ? undefined : (Object.entries(obj.baseParameters).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'warehouse_id': obj.warehouseId,
+    'warehouse_ref': toJson_DatabricksRunSpecSubmitTasksNotebookTaskWarehouseRef(obj.warehouseRef),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -23262,7 +23630,7 @@ export function toJson_DatabricksRunSpecSubmitTasksSqlTask(obj: DatabricksRunSpe
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Runs dbt commands.
+ * Runs dbt commands. The SQL warehouse dbt connects to is warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse whose warehouse ID the controller fills in.
  *
  * @schema DatabricksRunSpecSubmitTasksDbtTask
  */
@@ -23294,6 +23662,13 @@ export interface DatabricksRunSpecSubmitTasksDbtTask {
    * @schema DatabricksRunSpecSubmitTasksDbtTask#warehouse_id
    */
   readonly warehouseId?: string;
+
+  /**
+   * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksRunSpecSubmitTasksDbtTask#warehouse_ref
+   */
+  readonly warehouseRef?: DatabricksRunSpecSubmitTasksDbtTaskWarehouseRef;
 
   /**
    * Catalog dbt uses.
@@ -23329,6 +23704,7 @@ export function toJson_DatabricksRunSpecSubmitTasksDbtTask(obj: DatabricksRunSpe
     'project_directory': obj.projectDirectory,
     'profiles_directory': obj.profilesDirectory,
     'warehouse_id': obj.warehouseId,
+    'warehouse_ref': toJson_DatabricksRunSpecSubmitTasksDbtTaskWarehouseRef(obj.warehouseRef),
     'catalog': obj.catalog,
     'schema': obj.schema,
     'source': obj.source,
@@ -23463,7 +23839,7 @@ export function toJson_DatabricksRunSpecSubmitTasksCleanRoomsNotebookTask(obj: D
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Refreshes an AI/BI dashboard and sends it to subscribers.
+ * Refreshes an AI/BI dashboard and sends it to subscribers. The warehouse is warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse whose warehouse ID the controller fills in.
  *
  * @schema DatabricksRunSpecSubmitTasksDashboardTask
  */
@@ -23481,6 +23857,13 @@ export interface DatabricksRunSpecSubmitTasksDashboardTask {
    * @schema DatabricksRunSpecSubmitTasksDashboardTask#warehouse_id
    */
   readonly warehouseId?: string;
+
+  /**
+   * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksRunSpecSubmitTasksDashboardTask#warehouse_ref
+   */
+  readonly warehouseRef?: DatabricksRunSpecSubmitTasksDashboardTaskWarehouseRef;
 
   /**
    * Dashboard filter values.
@@ -23506,6 +23889,7 @@ export function toJson_DatabricksRunSpecSubmitTasksDashboardTask(obj: Databricks
   const result = {
     'dashboard_id': obj.dashboardId,
     'warehouse_id': obj.warehouseId,
+    'warehouse_ref': toJson_DatabricksRunSpecSubmitTasksDashboardTaskWarehouseRef(obj.warehouseRef),
     'filters': ((obj.filters) === undefined) ? undefined : (Object.entries(obj.filters).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'subscription': toJson_DatabricksRunSpecSubmitTasksDashboardTaskSubscription(obj.subscription),
   };
@@ -23515,7 +23899,7 @@ export function toJson_DatabricksRunSpecSubmitTasksDashboardTask(obj: Databricks
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Publishes Unity Catalog tables to a Power BI semantic model.
+ * Publishes Unity Catalog tables to a Power BI semantic model. The warehouse is warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse whose warehouse ID the controller fills in.
  *
  * @schema DatabricksRunSpecSubmitTasksPowerBiTask
  */
@@ -23533,6 +23917,13 @@ export interface DatabricksRunSpecSubmitTasksPowerBiTask {
    * @schema DatabricksRunSpecSubmitTasksPowerBiTask#warehouse_id
    */
   readonly warehouseId?: string;
+
+  /**
+   * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksRunSpecSubmitTasksPowerBiTask#warehouse_ref
+   */
+  readonly warehouseRef?: DatabricksRunSpecSubmitTasksPowerBiTaskWarehouseRef;
 
   /**
    * Refresh the semantic model after publishing.
@@ -23565,6 +23956,7 @@ export function toJson_DatabricksRunSpecSubmitTasksPowerBiTask(obj: DatabricksRu
   const result = {
     'connection_resource_name': obj.connectionResourceName,
     'warehouse_id': obj.warehouseId,
+    'warehouse_ref': toJson_DatabricksRunSpecSubmitTasksPowerBiTaskWarehouseRef(obj.warehouseRef),
     'refresh_after_update': obj.refreshAfterUpdate,
     'power_bi_model': toJson_DatabricksRunSpecSubmitTasksPowerBiTaskPowerBiModel(obj.powerBiModel),
     'tables': obj.tables?.map(y => toJson_DatabricksRunSpecSubmitTasksPowerBiTaskTables(y)),
@@ -23575,7 +23967,7 @@ export function toJson_DatabricksRunSpecSubmitTasksPowerBiTask(obj: DatabricksRu
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Evaluates a (v2) SQL alert.
+ * Evaluates a (v2) SQL alert. The warehouse is warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse whose warehouse ID the controller fills in.
  *
  * @schema DatabricksRunSpecSubmitTasksAlertTask
  */
@@ -23602,6 +23994,13 @@ export interface DatabricksRunSpecSubmitTasksAlertTask {
   readonly warehouseId?: string;
 
   /**
+   * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksRunSpecSubmitTasksAlertTask#warehouse_ref
+   */
+  readonly warehouseRef?: DatabricksRunSpecSubmitTasksAlertTaskWarehouseRef;
+
+  /**
    * Who is notified.
    *
    * @schema DatabricksRunSpecSubmitTasksAlertTask#subscribers
@@ -23619,6 +24018,7 @@ export function toJson_DatabricksRunSpecSubmitTasksAlertTask(obj: DatabricksRunS
     'alert_id': obj.alertId,
     'workspace_path': obj.workspacePath,
     'warehouse_id': obj.warehouseId,
+    'warehouse_ref': toJson_DatabricksRunSpecSubmitTasksAlertTaskWarehouseRef(obj.warehouseRef),
     'subscribers': obj.subscribers?.map(y => toJson_DatabricksRunSpecSubmitTasksAlertTaskSubscribers(y)),
   };
   // filter undefined values
@@ -25635,6 +26035,34 @@ export enum DatabricksRunSpecSubmitTasksNotebookTaskSource {
 }
 
 /**
+ * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksRunSpecSubmitTasksNotebookTaskWarehouseRef
+ */
+export interface DatabricksRunSpecSubmitTasksNotebookTaskWarehouseRef {
+  /**
+   * Name of the DatabricksSqlWarehouse in the same namespace.
+   *
+   * @schema DatabricksRunSpecSubmitTasksNotebookTaskWarehouseRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksRunSpecSubmitTasksNotebookTaskWarehouseRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksRunSpecSubmitTasksNotebookTaskWarehouseRef(obj: DatabricksRunSpecSubmitTasksNotebookTaskWarehouseRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * A file in the Git folder of a DatabricksRepo in the same namespace, instead of the workspace path beside it. The controller fills that in as the repo's status.path followed by path, and waits (condition reason WaitingForDependency) until the repo is Ready.
  *
  * @schema DatabricksRunSpecSubmitTasksSparkPythonTaskRepoRef
@@ -26009,6 +26437,34 @@ export function toJson_DatabricksRunSpecSubmitTasksSqlTaskAlert(obj: DatabricksR
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksRunSpecSubmitTasksDbtTaskWarehouseRef
+ */
+export interface DatabricksRunSpecSubmitTasksDbtTaskWarehouseRef {
+  /**
+   * Name of the DatabricksSqlWarehouse in the same namespace.
+   *
+   * @schema DatabricksRunSpecSubmitTasksDbtTaskWarehouseRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksRunSpecSubmitTasksDbtTaskWarehouseRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksRunSpecSubmitTasksDbtTaskWarehouseRef(obj: DatabricksRunSpecSubmitTasksDbtTaskWarehouseRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * Where the file is read from: WORKSPACE, or GIT (the job git_source). Defaults to GIT when git_source is set.
  *
  * @default GIT when git_source is set.
@@ -26020,6 +26476,34 @@ export enum DatabricksRunSpecSubmitTasksDbtTaskSource {
   /** GIT */
   GIT = "GIT",
 }
+
+/**
+ * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksRunSpecSubmitTasksDashboardTaskWarehouseRef
+ */
+export interface DatabricksRunSpecSubmitTasksDashboardTaskWarehouseRef {
+  /**
+   * Name of the DatabricksSqlWarehouse in the same namespace.
+   *
+   * @schema DatabricksRunSpecSubmitTasksDashboardTaskWarehouseRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksRunSpecSubmitTasksDashboardTaskWarehouseRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksRunSpecSubmitTasksDashboardTaskWarehouseRef(obj: DatabricksRunSpecSubmitTasksDashboardTaskWarehouseRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
  * Who receives a snapshot after the refresh.
@@ -26059,6 +26543,34 @@ export function toJson_DatabricksRunSpecSubmitTasksDashboardTaskSubscription(obj
     'subscribers': obj.subscribers?.map(y => toJson_DatabricksRunSpecSubmitTasksDashboardTaskSubscriptionSubscribers(y)),
     'custom_subject': obj.customSubject,
     'paused': obj.paused,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksRunSpecSubmitTasksPowerBiTaskWarehouseRef
+ */
+export interface DatabricksRunSpecSubmitTasksPowerBiTaskWarehouseRef {
+  /**
+   * Name of the DatabricksSqlWarehouse in the same namespace.
+   *
+   * @schema DatabricksRunSpecSubmitTasksPowerBiTaskWarehouseRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksRunSpecSubmitTasksPowerBiTaskWarehouseRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksRunSpecSubmitTasksPowerBiTaskWarehouseRef(obj: DatabricksRunSpecSubmitTasksPowerBiTaskWarehouseRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -26171,6 +26683,34 @@ export function toJson_DatabricksRunSpecSubmitTasksPowerBiTaskTables(obj: Databr
     'schema': obj.schema,
     'name': obj.name,
     'storage_mode': obj.storageMode,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksRunSpecSubmitTasksAlertTaskWarehouseRef
+ */
+export interface DatabricksRunSpecSubmitTasksAlertTaskWarehouseRef {
+  /**
+   * Name of the DatabricksSqlWarehouse in the same namespace.
+   *
+   * @schema DatabricksRunSpecSubmitTasksAlertTaskWarehouseRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksRunSpecSubmitTasksAlertTaskWarehouseRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksRunSpecSubmitTasksAlertTaskWarehouseRef(obj: DatabricksRunSpecSubmitTasksAlertTaskWarehouseRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -26505,7 +27045,7 @@ export interface DatabricksRunSpecSubmitTasksForEachTaskTask {
   readonly health?: DatabricksRunSpecSubmitTasksForEachTaskTaskHealth;
 
   /**
-   * Runs a notebook. Set notebook_path, notebook_ref to a DatabricksNotebook, or repo_ref to a notebook in the Git folder of a DatabricksRepo; the controller fills in the workspace path of a reference.
+   * Runs a notebook. Set notebook_path, notebook_ref to a DatabricksNotebook, or repo_ref to a notebook in the Git folder of a DatabricksRepo; the controller fills in the workspace path of a reference. A SQL notebook may run on a SQL warehouse: warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse.
    *
    * @schema DatabricksRunSpecSubmitTasksForEachTaskTask#notebook_task
    */
@@ -26568,7 +27108,7 @@ export interface DatabricksRunSpecSubmitTasksForEachTaskTask {
   readonly sqlTask?: DatabricksRunSpecSubmitTasksForEachTaskTaskSqlTask;
 
   /**
-   * Runs dbt commands.
+   * Runs dbt commands. The SQL warehouse dbt connects to is warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse whose warehouse ID the controller fills in.
    *
    * @schema DatabricksRunSpecSubmitTasksForEachTaskTask#dbt_task
    */
@@ -26596,21 +27136,21 @@ export interface DatabricksRunSpecSubmitTasksForEachTaskTask {
   readonly cleanRoomsNotebookTask?: DatabricksRunSpecSubmitTasksForEachTaskTaskCleanRoomsNotebookTask;
 
   /**
-   * Refreshes an AI/BI dashboard and sends it to subscribers.
+   * Refreshes an AI/BI dashboard and sends it to subscribers. The warehouse is warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse whose warehouse ID the controller fills in.
    *
    * @schema DatabricksRunSpecSubmitTasksForEachTaskTask#dashboard_task
    */
   readonly dashboardTask?: DatabricksRunSpecSubmitTasksForEachTaskTaskDashboardTask;
 
   /**
-   * Publishes Unity Catalog tables to a Power BI semantic model.
+   * Publishes Unity Catalog tables to a Power BI semantic model. The warehouse is warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse whose warehouse ID the controller fills in.
    *
    * @schema DatabricksRunSpecSubmitTasksForEachTaskTask#power_bi_task
    */
   readonly powerBiTask?: DatabricksRunSpecSubmitTasksForEachTaskTaskPowerBiTask;
 
   /**
-   * Evaluates a (v2) SQL alert.
+   * Evaluates a (v2) SQL alert. The warehouse is warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse whose warehouse ID the controller fills in.
    *
    * @schema DatabricksRunSpecSubmitTasksForEachTaskTask#alert_task
    */
@@ -28890,7 +29430,7 @@ export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskHealth(obj: Da
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Runs a notebook. Set notebook_path, notebook_ref to a DatabricksNotebook, or repo_ref to a notebook in the Git folder of a DatabricksRepo; the controller fills in the workspace path of a reference.
+ * Runs a notebook. Set notebook_path, notebook_ref to a DatabricksNotebook, or repo_ref to a notebook in the Git folder of a DatabricksRepo; the controller fills in the workspace path of a reference. A SQL notebook may run on a SQL warehouse: warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse.
  *
  * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskNotebookTask
  */
@@ -28937,6 +29477,13 @@ export interface DatabricksRunSpecSubmitTasksForEachTaskTaskNotebookTask {
    * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskNotebookTask#warehouse_id
    */
   readonly warehouseId?: string;
+
+  /**
+   * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskNotebookTask#warehouse_ref
+   */
+  readonly warehouseRef?: DatabricksRunSpecSubmitTasksForEachTaskTaskNotebookTaskWarehouseRef;
 }
 
 /**
@@ -28952,6 +29499,7 @@ export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskNotebookTask(o
     'source': obj.source,
     'base_parameters': ((obj.baseParameters) === undefined) ? undefined : (Object.entries(obj.baseParameters).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'warehouse_id': obj.warehouseId,
+    'warehouse_ref': toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskNotebookTaskWarehouseRef(obj.warehouseRef),
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -29456,7 +30004,7 @@ export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskSqlTask(obj: D
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Runs dbt commands.
+ * Runs dbt commands. The SQL warehouse dbt connects to is warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse whose warehouse ID the controller fills in.
  *
  * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskDbtTask
  */
@@ -29488,6 +30036,13 @@ export interface DatabricksRunSpecSubmitTasksForEachTaskTaskDbtTask {
    * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskDbtTask#warehouse_id
    */
   readonly warehouseId?: string;
+
+  /**
+   * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskDbtTask#warehouse_ref
+   */
+  readonly warehouseRef?: DatabricksRunSpecSubmitTasksForEachTaskTaskDbtTaskWarehouseRef;
 
   /**
    * Catalog dbt uses.
@@ -29523,6 +30078,7 @@ export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskDbtTask(obj: D
     'project_directory': obj.projectDirectory,
     'profiles_directory': obj.profilesDirectory,
     'warehouse_id': obj.warehouseId,
+    'warehouse_ref': toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskDbtTaskWarehouseRef(obj.warehouseRef),
     'catalog': obj.catalog,
     'schema': obj.schema,
     'source': obj.source,
@@ -29657,7 +30213,7 @@ export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskCleanRoomsNote
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Refreshes an AI/BI dashboard and sends it to subscribers.
+ * Refreshes an AI/BI dashboard and sends it to subscribers. The warehouse is warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse whose warehouse ID the controller fills in.
  *
  * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskDashboardTask
  */
@@ -29675,6 +30231,13 @@ export interface DatabricksRunSpecSubmitTasksForEachTaskTaskDashboardTask {
    * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskDashboardTask#warehouse_id
    */
   readonly warehouseId?: string;
+
+  /**
+   * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskDashboardTask#warehouse_ref
+   */
+  readonly warehouseRef?: DatabricksRunSpecSubmitTasksForEachTaskTaskDashboardTaskWarehouseRef;
 
   /**
    * Dashboard filter values.
@@ -29700,6 +30263,7 @@ export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskDashboardTask(
   const result = {
     'dashboard_id': obj.dashboardId,
     'warehouse_id': obj.warehouseId,
+    'warehouse_ref': toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskDashboardTaskWarehouseRef(obj.warehouseRef),
     'filters': ((obj.filters) === undefined) ? undefined : (Object.entries(obj.filters).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
     'subscription': toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskDashboardTaskSubscription(obj.subscription),
   };
@@ -29709,7 +30273,7 @@ export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskDashboardTask(
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Publishes Unity Catalog tables to a Power BI semantic model.
+ * Publishes Unity Catalog tables to a Power BI semantic model. The warehouse is warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse whose warehouse ID the controller fills in.
  *
  * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskPowerBiTask
  */
@@ -29727,6 +30291,13 @@ export interface DatabricksRunSpecSubmitTasksForEachTaskTaskPowerBiTask {
    * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskPowerBiTask#warehouse_id
    */
   readonly warehouseId?: string;
+
+  /**
+   * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskPowerBiTask#warehouse_ref
+   */
+  readonly warehouseRef?: DatabricksRunSpecSubmitTasksForEachTaskTaskPowerBiTaskWarehouseRef;
 
   /**
    * Refresh the semantic model after publishing.
@@ -29759,6 +30330,7 @@ export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskPowerBiTask(ob
   const result = {
     'connection_resource_name': obj.connectionResourceName,
     'warehouse_id': obj.warehouseId,
+    'warehouse_ref': toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskPowerBiTaskWarehouseRef(obj.warehouseRef),
     'refresh_after_update': obj.refreshAfterUpdate,
     'power_bi_model': toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskPowerBiTaskPowerBiModel(obj.powerBiModel),
     'tables': obj.tables?.map(y => toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskPowerBiTaskTables(y)),
@@ -29769,7 +30341,7 @@ export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskPowerBiTask(ob
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
- * Evaluates a (v2) SQL alert.
+ * Evaluates a (v2) SQL alert. The warehouse is warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse whose warehouse ID the controller fills in.
  *
  * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskAlertTask
  */
@@ -29796,6 +30368,13 @@ export interface DatabricksRunSpecSubmitTasksForEachTaskTaskAlertTask {
   readonly warehouseId?: string;
 
   /**
+   * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+   *
+   * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskAlertTask#warehouse_ref
+   */
+  readonly warehouseRef?: DatabricksRunSpecSubmitTasksForEachTaskTaskAlertTaskWarehouseRef;
+
+  /**
    * Who is notified.
    *
    * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskAlertTask#subscribers
@@ -29813,6 +30392,7 @@ export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskAlertTask(obj:
     'alert_id': obj.alertId,
     'workspace_path': obj.workspacePath,
     'warehouse_id': obj.warehouseId,
+    'warehouse_ref': toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskAlertTaskWarehouseRef(obj.warehouseRef),
     'subscribers': obj.subscribers?.map(y => toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskAlertTaskSubscribers(y)),
   };
   // filter undefined values
@@ -31641,6 +32221,34 @@ export enum DatabricksRunSpecSubmitTasksForEachTaskTaskNotebookTaskSource {
 }
 
 /**
+ * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskNotebookTaskWarehouseRef
+ */
+export interface DatabricksRunSpecSubmitTasksForEachTaskTaskNotebookTaskWarehouseRef {
+  /**
+   * Name of the DatabricksSqlWarehouse in the same namespace.
+   *
+   * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskNotebookTaskWarehouseRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksRunSpecSubmitTasksForEachTaskTaskNotebookTaskWarehouseRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskNotebookTaskWarehouseRef(obj: DatabricksRunSpecSubmitTasksForEachTaskTaskNotebookTaskWarehouseRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * A file in the Git folder of a DatabricksRepo in the same namespace, instead of the workspace path beside it. The controller fills that in as the repo's status.path followed by path, and waits (condition reason WaitingForDependency) until the repo is Ready.
  *
  * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskSparkPythonTaskRepoRef
@@ -32015,6 +32623,34 @@ export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskSqlTaskAlert(o
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
+ * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskDbtTaskWarehouseRef
+ */
+export interface DatabricksRunSpecSubmitTasksForEachTaskTaskDbtTaskWarehouseRef {
+  /**
+   * Name of the DatabricksSqlWarehouse in the same namespace.
+   *
+   * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskDbtTaskWarehouseRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksRunSpecSubmitTasksForEachTaskTaskDbtTaskWarehouseRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskDbtTaskWarehouseRef(obj: DatabricksRunSpecSubmitTasksForEachTaskTaskDbtTaskWarehouseRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * Where the file is read from: WORKSPACE, or GIT (the job git_source). Defaults to GIT when git_source is set.
  *
  * @default GIT when git_source is set.
@@ -32026,6 +32662,34 @@ export enum DatabricksRunSpecSubmitTasksForEachTaskTaskDbtTaskSource {
   /** GIT */
   GIT = "GIT",
 }
+
+/**
+ * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskDashboardTaskWarehouseRef
+ */
+export interface DatabricksRunSpecSubmitTasksForEachTaskTaskDashboardTaskWarehouseRef {
+  /**
+   * Name of the DatabricksSqlWarehouse in the same namespace.
+   *
+   * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskDashboardTaskWarehouseRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksRunSpecSubmitTasksForEachTaskTaskDashboardTaskWarehouseRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskDashboardTaskWarehouseRef(obj: DatabricksRunSpecSubmitTasksForEachTaskTaskDashboardTaskWarehouseRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
 /**
  * Who receives a snapshot after the refresh.
@@ -32065,6 +32729,34 @@ export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskDashboardTaskS
     'subscribers': obj.subscribers?.map(y => toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskDashboardTaskSubscriptionSubscribers(y)),
     'custom_subject': obj.customSubject,
     'paused': obj.paused,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskPowerBiTaskWarehouseRef
+ */
+export interface DatabricksRunSpecSubmitTasksForEachTaskTaskPowerBiTaskWarehouseRef {
+  /**
+   * Name of the DatabricksSqlWarehouse in the same namespace.
+   *
+   * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskPowerBiTaskWarehouseRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksRunSpecSubmitTasksForEachTaskTaskPowerBiTaskWarehouseRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskPowerBiTaskWarehouseRef(obj: DatabricksRunSpecSubmitTasksForEachTaskTaskPowerBiTaskWarehouseRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -32177,6 +32869,34 @@ export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskPowerBiTaskTab
     'schema': obj.schema,
     'name': obj.name,
     'storage_mode': obj.storageMode,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Reference to a DatabricksSqlWarehouse in the same namespace, instead of the Databricks ID or path beside it. The controller fills that in from the target's status, and waits (condition reason WaitingForDependency) until the target is Ready.
+ *
+ * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskAlertTaskWarehouseRef
+ */
+export interface DatabricksRunSpecSubmitTasksForEachTaskTaskAlertTaskWarehouseRef {
+  /**
+   * Name of the DatabricksSqlWarehouse in the same namespace.
+   *
+   * @schema DatabricksRunSpecSubmitTasksForEachTaskTaskAlertTaskWarehouseRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'DatabricksRunSpecSubmitTasksForEachTaskTaskAlertTaskWarehouseRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_DatabricksRunSpecSubmitTasksForEachTaskTaskAlertTaskWarehouseRef(obj: DatabricksRunSpecSubmitTasksForEachTaskTaskAlertTaskWarehouseRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});

@@ -7,8 +7,9 @@
  *   `spark_python_task.repo_ref` for a `notebook_path` or `python_file` inside a Git folder (each of
  *   these three with `source: WORKSPACE`, so a job with a `git_source` does not read a workspace path as
  *   a path in its repository),
- *   `pipeline_task.pipeline_ref` for `pipeline_task.pipeline_id`, `sql_task.warehouse_ref` for
- *   `sql_task.warehouse_id`, and a task's `new_cluster` references;
+ *   `pipeline_task.pipeline_ref` for `pipeline_task.pipeline_id`, `warehouse_ref` for `warehouse_id` in
+ *   every task type that takes a SQL warehouse (`sql_task`, `notebook_task`, `dbt_task`,
+ *   `dashboard_task`, `power_bi_task`, `alert_task`), and a task's `new_cluster` references;
  * - {@link CLUSTER_SPEC_REFERENCE_KINDS}, relative to a cluster spec (a DatabricksCluster's settings, a job
  *   cluster's or a task's `new_cluster`): `policy_ref`, `instance_pool_ref`, `driver_instance_pool_ref`.
  * A payload is walked as a list of {@link ReferenceSite}s (each task, each job cluster's spec, ...), each
@@ -93,6 +94,18 @@ function clusterSpecReferencesIn(holder: readonly string[]): TaskReferenceKind[]
   }));
 }
 
+/** `warehouse_ref` for `warehouse_id` in each of the task types `holders`. */
+function warehouseReferencesIn(holders: readonly string[]): TaskReferenceKind[] {
+  return holders.map((holder) => ({
+    index: 'warehouseRefs',
+    kind: 'DatabricksSqlWarehouse',
+    holder: [holder],
+    ref: 'warehouse_ref',
+    replaceWith: 'warehouse_id',
+    statusField: 'warehouseId',
+  }));
+}
+
 export const TASK_REFERENCE_KINDS: readonly TaskReferenceKind[] = [
   {
     index: 'clusterRefs',
@@ -127,14 +140,14 @@ export const TASK_REFERENCE_KINDS: readonly TaskReferenceKind[] = [
     replaceWith: 'pipeline_id',
     statusField: 'pipelineId',
   },
-  {
-    index: 'warehouseRefs',
-    kind: 'DatabricksSqlWarehouse',
-    holder: ['sql_task'],
-    ref: 'warehouse_ref',
-    replaceWith: 'warehouse_id',
-    statusField: 'warehouseId',
-  },
+  ...warehouseReferencesIn([
+    'sql_task',
+    'notebook_task',
+    'dbt_task',
+    'dashboard_task',
+    'power_bi_task',
+    'alert_task',
+  ]),
   {
     index: 'repoRefs',
     kind: 'DatabricksRepo',

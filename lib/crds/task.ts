@@ -31,6 +31,8 @@ const SOURCE = StringEnum(
   ['WORKSPACE', 'GIT'] as const,
   'Where the file is read from: WORKSPACE, or GIT (the job git_source). Defaults to GIT when git_source is set.',
 );
+/** A `warehouse_id` and the `warehouse_ref` that may stand instead of it. */
+const WAREHOUSE_PAIR = ['warehouse_id', 'warehouse_ref'];
 const PARAMETERS = (what: string) =>
   Opt(StringList(`Command-line parameters passed to ${what}.`, { maxItems: 1000 }));
 
@@ -51,14 +53,19 @@ export const NotebookTask = Struct(
     source: Opt(SOURCE),
     base_parameters: Opt(StringMap('Widget values passed to the notebook; job parameters override them.')),
     warehouse_id: Opt(Str('SQL warehouse to run a SQL notebook on, instead of a cluster.')),
+    warehouse_ref: Opt(localReference('DatabricksSqlWarehouse')),
   },
-  'Runs a notebook. Set notebook_path, notebook_ref to a DatabricksNotebook, or repo_ref to a notebook in the Git folder of a DatabricksRepo; the controller fills in the workspace path of a reference.',
-  celValidations(exactlyOneOf(['notebook_path', 'notebook_ref', 'repo_ref'], 'notebook_task'), {
-    rule: "!(has(self.notebook_ref) || has(self.repo_ref)) || !has(self.source) || self.source == 'WORKSPACE'",
-    message:
-      'notebook_task: notebook_ref and repo_ref name a workspace path, so source must be WORKSPACE (or left out)',
-    fieldPath: '.source',
-  }),
+  'Runs a notebook. Set notebook_path, notebook_ref to a DatabricksNotebook, or repo_ref to a notebook in the Git folder of a DatabricksRepo; the controller fills in the workspace path of a reference. A SQL notebook may run on a SQL warehouse: warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse.',
+  celValidations(
+    exactlyOneOf(['notebook_path', 'notebook_ref', 'repo_ref'], 'notebook_task'),
+    atMostOneOf(WAREHOUSE_PAIR, 'notebook_task'),
+    {
+      rule: "!(has(self.notebook_ref) || has(self.repo_ref)) || !has(self.source) || self.source == 'WORKSPACE'",
+      message:
+        'notebook_task: notebook_ref and repo_ref name a workspace path, so source must be WORKSPACE (or left out)',
+      fieldPath: '.source',
+    },
+  ),
 );
 
 /** `spark_jar_task` of a task (jobs.SparkJarTask). */
@@ -252,7 +259,7 @@ export const SqlTask = Struct(
   'Runs SQL on a warehouse. Set exactly one of query, file, dashboard, alert, and warehouse_id or warehouse_ref (a DatabricksSqlWarehouse whose warehouse ID the controller fills in).',
   celValidations(
     exactlyOneOf(['query', 'file', 'dashboard', 'alert'], 'sql_task'),
-    exactlyOneOf(['warehouse_id', 'warehouse_ref'], 'sql_task'),
+    exactlyOneOf(WAREHOUSE_PAIR, 'sql_task'),
   ),
 );
 
@@ -263,11 +270,13 @@ export const DbtTask = Struct(
     project_directory: Opt(Str('Directory of dbt_project.yml.')),
     profiles_directory: Opt(Str('Directory of profiles.yml; defaults to the project directory.')),
     warehouse_id: Opt(Str('SQL warehouse dbt connects to.')),
+    warehouse_ref: Opt(localReference('DatabricksSqlWarehouse')),
     catalog: Opt(Str('Catalog dbt uses.')),
     schema: Opt(Str('Schema dbt writes to.')),
     source: Opt(SOURCE),
   },
-  'Runs dbt commands.',
+  'Runs dbt commands. The SQL warehouse dbt connects to is warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse whose warehouse ID the controller fills in.',
+  celValidations(atMostOneOf(WAREHOUSE_PAIR, 'dbt_task')),
 );
 
 /** `dbt_cloud_task` of a task (jobs.DbtCloudTask). */
@@ -313,6 +322,7 @@ export const DashboardTask = Struct(
   {
     dashboard_id: Opt(Str('ID of the AI/BI dashboard.')),
     warehouse_id: Opt(Str('Warehouse that refreshes it; defaults to the dashboard one.')),
+    warehouse_ref: Opt(localReference('DatabricksSqlWarehouse')),
     filters: Opt(StringMap('Dashboard filter values.')),
     subscription: Opt(
       Struct(
@@ -325,7 +335,8 @@ export const DashboardTask = Struct(
       ),
     ),
   },
-  'Refreshes an AI/BI dashboard and sends it to subscribers.',
+  'Refreshes an AI/BI dashboard and sends it to subscribers. The warehouse is warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse whose warehouse ID the controller fills in.',
+  celValidations(atMostOneOf(WAREHOUSE_PAIR, 'dashboard_task')),
 );
 
 const STORAGE_MODE = StringEnum(['DIRECT_QUERY', 'IMPORT', 'DUAL'] as const, 'Power BI storage mode.');
@@ -335,6 +346,7 @@ export const PowerBiTask = Struct(
   {
     connection_resource_name: Opt(Str('Unity Catalog connection to Power BI.')),
     warehouse_id: Opt(Str('SQL warehouse Power BI queries.')),
+    warehouse_ref: Opt(localReference('DatabricksSqlWarehouse')),
     refresh_after_update: Opt(Bool('Refresh the semantic model after publishing.')),
     power_bi_model: Opt(
       Struct(
@@ -366,7 +378,8 @@ export const PowerBiTask = Struct(
       ),
     ),
   },
-  'Publishes Unity Catalog tables to a Power BI semantic model.',
+  'Publishes Unity Catalog tables to a Power BI semantic model. The warehouse is warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse whose warehouse ID the controller fills in.',
+  celValidations(atMostOneOf(WAREHOUSE_PAIR, 'power_bi_task')),
 );
 
 /** `alert_task` of a task (jobs.AlertTask). */
@@ -375,9 +388,11 @@ export const AlertTask = Struct(
     alert_id: Opt(Str('ID of the alert.')),
     workspace_path: Opt(Str('Workspace path of the alert file.')),
     warehouse_id: Opt(Str('Warehouse that evaluates it.')),
+    warehouse_ref: Opt(localReference('DatabricksSqlWarehouse')),
     subscribers: Opt(List(Subscriber, 'Who is notified.', { maxItems: 100 })),
   },
-  'Evaluates a (v2) SQL alert.',
+  'Evaluates a (v2) SQL alert. The warehouse is warehouse_id, or warehouse_ref to a DatabricksSqlWarehouse whose warehouse ID the controller fills in.',
+  celValidations(atMostOneOf(WAREHOUSE_PAIR, 'alert_task')),
 );
 
 /** `gen_ai_compute_task` of a task (jobs.GenAiComputeTask). */

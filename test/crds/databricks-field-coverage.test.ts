@@ -53,6 +53,11 @@ const OPERATOR_FIELDS = new Set([
   'resources.Cluster.driver_instance_pool_ref',
   'jobs.NotebookTask.repo_ref',
   'jobs.SparkPythonTask.repo_ref',
+  'jobs.NotebookTask.warehouse_ref',
+  'jobs.DbtTask.warehouse_ref',
+  'jobs.DashboardTask.warehouse_ref',
+  'jobs.PowerBiTask.warehouse_ref',
+  'jobs.AlertTask.warehouse_ref',
 ]);
 
 /** Fields of the API (SDK JobSettings) that the bundle schema leaves out, because bundles set them. */

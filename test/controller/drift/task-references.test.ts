@@ -200,3 +200,73 @@ describe('task references: spark_python_task.repo_ref', () => {
     ]);
   });
 });
+
+describe('task references: warehouse_ref', () => {
+  const tasks = [
+    { task_key: 'sql', sql_task: { warehouse_ref: { name: 'bi' }, query: { query_id: 'q' } } },
+    { task_key: 'nb', notebook_task: { notebook_path: '/Shared/report', warehouse_ref: { name: 'bi' } } },
+    { task_key: 'dbt', dbt_task: { commands: ['dbt run'], warehouse_ref: { name: 'bi' } } },
+    { task_key: 'dash', dashboard_task: { dashboard_id: 'd', warehouse_ref: { name: 'bi' } } },
+    { task_key: 'pbi', power_bi_task: { warehouse_ref: { name: 'bi' } } },
+    { task_key: 'alert', alert_task: { alert_id: 'a', warehouse_ref: { name: 'bi' } } },
+    {
+      task_key: 'loop',
+      for_each_task: {
+        inputs: '[1]',
+        task: { task_key: 'inner', notebook_task: { notebook_path: '/x', warehouse_ref: { name: 'adhoc' } } },
+      },
+    },
+    { task_key: 'by-id', notebook_task: { notebook_path: '/y', warehouse_id: 'w-1' } },
+  ];
+
+  it('is found in every task type that takes a warehouse_id, inner for-each tasks too', () => {
+    expect(
+      taskReferences(tasks, 'tasks').map(({ reference, name, field }) => [reference.kind, name, field]),
+    ).toEqual([
+      ['DatabricksSqlWarehouse', 'bi', 'tasks[sql].sql_task.warehouse_ref'],
+      ['DatabricksSqlWarehouse', 'bi', 'tasks[nb].notebook_task.warehouse_ref'],
+      ['DatabricksSqlWarehouse', 'bi', 'tasks[dbt].dbt_task.warehouse_ref'],
+      ['DatabricksSqlWarehouse', 'bi', 'tasks[dash].dashboard_task.warehouse_ref'],
+      ['DatabricksSqlWarehouse', 'bi', 'tasks[pbi].power_bi_task.warehouse_ref'],
+      ['DatabricksSqlWarehouse', 'bi', 'tasks[alert].alert_task.warehouse_ref'],
+      ['DatabricksSqlWarehouse', 'adhoc', 'tasks[loop].for_each_task.task.notebook_task.warehouse_ref'],
+    ]);
+  });
+
+  it('becomes warehouse_id, with no source added and the rest of each task unchanged', () => {
+    const resolved = replaceTaskReferences(tasks, 'tasks', ({ name }) => `id-${name}`);
+    expect(resolved).toEqual([
+      { task_key: 'sql', sql_task: { warehouse_id: 'id-bi', query: { query_id: 'q' } } },
+      { task_key: 'nb', notebook_task: { notebook_path: '/Shared/report', warehouse_id: 'id-bi' } },
+      { task_key: 'dbt', dbt_task: { commands: ['dbt run'], warehouse_id: 'id-bi' } },
+      { task_key: 'dash', dashboard_task: { dashboard_id: 'd', warehouse_id: 'id-bi' } },
+      { task_key: 'pbi', power_bi_task: { warehouse_id: 'id-bi' } },
+      { task_key: 'alert', alert_task: { alert_id: 'a', warehouse_id: 'id-bi' } },
+      {
+        task_key: 'loop',
+        for_each_task: {
+          inputs: '[1]',
+          task: { task_key: 'inner', notebook_task: { notebook_path: '/x', warehouse_id: 'id-adhoc' } },
+        },
+      },
+      { task_key: 'by-id', notebook_task: { notebook_path: '/y', warehouse_id: 'w-1' } },
+    ]);
+  });
+
+  it('resolves a notebook and its warehouse together: the path with its source, and the warehouse ID', () => {
+    const both = [
+      {
+        task_key: 'nb',
+        notebook_task: { repo_ref: { name: 'code', path: 'sql/report' }, warehouse_ref: { name: 'bi' } },
+      },
+    ];
+    const resolved = replaceTaskReferences(both, 'tasks', ({ reference }) =>
+      reference.kind === 'DatabricksRepo' ? '/Repos/ci/code' : 'w-9',
+    );
+    expect(resolved[0].notebook_task).toEqual({
+      notebook_path: '/Repos/ci/code/sql/report',
+      source: 'WORKSPACE',
+      warehouse_id: 'w-9',
+    });
+  });
+});
