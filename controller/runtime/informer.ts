@@ -16,6 +16,13 @@ export interface InformerOptions {
   /** Namespaces to watch, each with its own list+watch. @default all namespaces (one cluster-wide watch) */
   readonly namespaces?: readonly string[];
   readonly labelSelector?: string;
+  /**
+   * Cache only each object's name, namespace, uid and resourceVersion, listed and watched as
+   * PartialObjectMetadata: for Secrets and ConfigMaps, whose changes wake the objects that read them
+   * while their contents stay out of the process (and out of its memory, however many and large they
+   * are). @default false
+   */
+  readonly metadataOnly?: boolean;
   /** At most this long between two resyncs, when all cached objects are handed to `onUpdate` again (0: never). @default 0 */
   readonly resyncPeriodMs?: number;
   /**
@@ -63,6 +70,7 @@ export class Informer<T extends KubeObject = KubeObject> {
           resource: options.resource,
           namespace,
           labelSelector: options.labelSelector,
+          metadataOnly: options.metadataOnly,
           watchTimeoutSeconds: options.watchTimeoutSeconds,
           stallGraceMs: options.stallGraceMs,
           initialBackoffMs: options.initialBackoffMs,
@@ -161,7 +169,8 @@ export class Informer<T extends KubeObject = KubeObject> {
     }
   }
 
-  private apply(type: WatchEventType, object: T): void {
+  private apply(type: WatchEventType, received: T): void {
+    const object = this.options.metadataOnly ? identityOf(received) : received;
     // managedFields is often the largest part of an object and no reconciler reads it; like
     // controller-runtime's DefaultTransform, drop it before caching (a third less memory per object).
     delete object.metadata.managedFields;
@@ -196,4 +205,15 @@ export class Informer<T extends KubeObject = KubeObject> {
       this.log.error('informer event handler threw', { error });
     }
   }
+}
+
+/**
+ * What a metadata-only informer keeps of an object: its name, namespace, uid and resourceVersion.
+ * Whatever else the server sent (labels, annotations, or all of a Secret if it ignored the Accept
+ * header) is dropped before it reaches the cache.
+ */
+function identityOf<T extends KubeObject>(object: T): T {
+  const { name, namespace, uid, resourceVersion } = object.metadata;
+  // I/O boundary: a metadata-only informer's T is the metadata (KubeObject); this is all of it it keeps.
+  return { metadata: { name, namespace, uid, resourceVersion } } as T;
 }

@@ -13,7 +13,8 @@ import {
   type V1Lease,
   type V1Secret,
 } from '@kubernetes/client-node';
-import fetch from 'node-fetch';
+import fetch, { Headers } from 'node-fetch';
+import { createInterface } from 'node:readline';
 import { KubeConnections } from './kube-connections.js';
 
 /** A kind of object addressed by API group, version and plural name (`''` is the core group). */
@@ -98,6 +99,29 @@ export class KubeRequestError extends Error {
   }
 }
 
+/**
+ * What {@link KubeClient.list} and {@link KubeClient.watch} ask for with `metadataOnly`: the API server
+ * answers with PartialObjectMetadata (`meta.k8s.io/v1`), the objects' metadata and nothing else, so a
+ * Secret's `data` never crosses the wire. A list asks for the list form, a watch for the object form.
+ */
+export const METADATA_LIST_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
+export const METADATA_WATCH_ACCEPT = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
+
+/** Options of {@link KubeClient.list}. */
+export interface ListOptions {
+  readonly labelSelector?: string;
+  readonly limit?: number;
+  readonly continueToken?: string;
+  /** Only each object's metadata (PartialObjectMetadata). @default false */
+  readonly metadataOnly?: boolean;
+}
+
+/** Options of {@link KubeClient.watch}. */
+export interface WatchOptions {
+  /** Only each object's metadata (PartialObjectMetadata). @default false */
+  readonly metadataOnly?: boolean;
+}
+
 /** Longest a single list page may take; the API server's own default request timeout is 60 s. */
 const LIST_TIMEOUT_MS = 60_000;
 
@@ -151,7 +175,7 @@ export class KubeClient {
   async list<T extends KubeObject>(
     resource: ResourceType,
     namespace: string | undefined,
-    options: { labelSelector?: string; limit?: number; continueToken?: string } = {},
+    options: ListOptions = {},
   ): Promise<ObjectList<T>> {
     const query = new URLSearchParams();
     if (options.labelSelector) query.set('labelSelector', options.labelSelector);
@@ -163,6 +187,7 @@ export class KubeClient {
     const init = await this.config.applyToFetchOptions({});
     init.agent = (await this.connections.sharedAgent()) ?? init.agent;
     // A list that hangs would stall the informer for good (only watches have a stall timer).
+    if (options.metadataOnly) init.headers = accepting(init.headers, METADATA_LIST_ACCEPT);
     const response = await fetch(cluster.server + path, {
       ...init,
       method: 'GET',
@@ -191,8 +216,67 @@ export class KubeClient {
     query: Record<string, string | number | boolean | undefined>,
     onEvent: (type: string, object: unknown) => void,
     onDone: (error: unknown) => void,
+    options: WatchOptions = {},
   ): Promise<AbortController> {
-    return new Watch(this.config).watch(resourcePath(resource, namespace), query, onEvent, onDone);
+    const path = resourcePath(resource, namespace);
+    if (options.metadataOnly) return this.watchMetadata(path, query, onEvent, onDone);
+    return new Watch(this.config).watch(path, query, onEvent, onDone);
+  }
+
+  /**
+   * A watch of metadata only. client-node's `Watch` cannot set the Accept header, so this is the same
+   * stream (one JSON event a line) read here; errors and the end of the stream reach `onDone` once, as
+   * there.
+   */
+  private async watchMetadata(
+    path: string,
+    query: Record<string, string | number | boolean | undefined>,
+    onEvent: (type: string, object: unknown) => void,
+    onDone: (error: unknown) => void,
+  ): Promise<AbortController> {
+    const cluster = this.config.getCurrentCluster();
+    if (!cluster) throw new Error('the kubeconfig has no current cluster: set its current-context');
+    const url = new URL(cluster.server + path);
+    url.searchParams.set('watch', 'true');
+    for (const [name, value] of Object.entries(query)) {
+      if (value !== undefined) url.searchParams.set(name, String(value));
+    }
+    const init = await this.config.applyToFetchOptions({});
+    init.agent = (await this.connections.sharedAgent()) ?? init.agent;
+    init.headers = accepting(init.headers, METADATA_WATCH_ACCEPT);
+    const controller = new AbortController();
+    let ended = false;
+    const end = (error: unknown): void => {
+      if (ended) return;
+      ended = true;
+      controller.abort();
+      onDone(error);
+    };
+    try {
+      const response = await fetch(url, { ...init, method: 'GET', signal: controller.signal });
+      if (!response.ok) {
+        throw new KubeRequestError(response.status, await response.text(), `${path} (watch)`);
+      }
+      const body = response.body;
+      body.on('error', end);
+      const lines = createInterface({ input: body, crlfDelay: Infinity });
+      // readline passes the stream's errors on (an abort among them): unhandled, they would crash the process.
+      lines.on('error', end);
+      lines.on('line', (line) => {
+        if (ended || line.trim() === '') return;
+        let event: { type?: string; object?: unknown };
+        try {
+          event = JSON.parse(line) as { type?: string; object?: unknown };
+        } catch (error) {
+          return end(new Error(`watch ${path} sent a line that is not JSON: ${String(error)}`));
+        }
+        onEvent(event.type ?? '', event.object);
+      });
+      lines.on('close', () => end(null));
+    } catch (error) {
+      end(error);
+    }
+    return controller;
   }
 
   /** The custom object, or undefined if it does not exist. */
@@ -256,7 +340,10 @@ export class KubeClient {
     )) as T;
   }
 
-  /** A Secret, or undefined if it does not exist. Secrets are read one by one, never listed. */
+  /**
+   * A Secret, or undefined if it does not exist. The one way the controller reads a Secret's data: its
+   * informer of Secrets holds metadata only.
+   */
   async readSecret(namespace: string, name: string): Promise<V1Secret | undefined> {
     try {
       return await this.core.readNamespacedSecret({ namespace, name });
@@ -325,6 +412,13 @@ export class KubeClient {
       mergePatch,
     );
   }
+}
+
+/** `headers` (the kubeconfig's, with its credentials) asking for `accept`. */
+function accepting(headers: ConstructorParameters<typeof Headers>[0], accept: string): Headers {
+  const result = new Headers(headers);
+  result.set('Accept', accept);
+  return result;
 }
 
 /** The REST path of a collection: `/apis/<group>/<version>[/namespaces/<ns>]/<plural>` (`/api/v1` for core). */

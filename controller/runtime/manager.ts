@@ -82,8 +82,8 @@ export class Manager {
   }
 
   /**
-   * The informer for these options, shared: asking twice for the same resource, namespaces and
-   * selector returns the same cache. Create informers and controllers before `start`.
+   * The informer for these options, shared: asking twice for the same resource, namespaces, selector
+   * and metadata-only choice returns the same cache. Create informers and controllers before `start`.
    */
   informer<T extends KubeObject>(options: InformerOptions): Informer<T> {
     const { group, version, plural } = options.resource;
@@ -93,6 +93,7 @@ export class Manager {
       plural,
       [...(options.namespaces ?? [])].sort(),
       options.labelSelector,
+      options.metadataOnly === true,
     ]);
     const shared = this.informers.get(id);
     // I/O boundary: the informer caches the API server's JSON for this resource, which T describes as it

@@ -21,6 +21,8 @@ export interface ReflectorOptions {
   /** Namespace to list and watch. @default all namespaces */
   readonly namespace?: string;
   readonly labelSelector?: string;
+  /** List and watch only the objects' metadata (see {@link KubeClient.list}). @default false */
+  readonly metadataOnly?: boolean;
   /** Asked of the API server, which then ends each watch after this long. @default 300 */
   readonly watchTimeoutSeconds?: number;
   /**
@@ -140,6 +142,7 @@ export class Reflector<T extends KubeObject> {
         labelSelector: this.options.labelSelector,
         limit: this.options.pageSize ?? 500,
         continueToken,
+        metadataOnly: this.options.metadataOnly,
       });
       objects.push(...page.items);
       // The first page's resourceVersion is the snapshot all pages belong to.
@@ -209,6 +212,7 @@ export class Reflector<T extends KubeObject> {
           },
           onEvent,
           onDone,
+          { metadataOnly: this.options.metadataOnly },
         )
         .then(
           (started) => {

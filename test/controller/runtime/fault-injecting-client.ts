@@ -1,8 +1,10 @@
 import type {
   KubeClient,
   KubeObject,
+  ListOptions,
   ObjectList,
   ResourceType,
+  WatchOptions,
 } from '../../../controller/runtime/kube-client.js';
 import type { ListWatchClient } from '../../../controller/runtime/reflector.js';
 
@@ -21,7 +23,7 @@ export class FaultInjectingClient implements ListWatchClient {
   list<T extends KubeObject>(
     resource: ResourceType,
     namespace: string | undefined,
-    options?: { labelSelector?: string; limit?: number; continueToken?: string },
+    options?: ListOptions,
   ): Promise<ObjectList<T>> {
     return this.kube.list<T>(resource, namespace, options);
   }
@@ -32,14 +34,22 @@ export class FaultInjectingClient implements ListWatchClient {
     query: Record<string, string | number | boolean | undefined>,
     onEvent: (type: string, object: unknown) => void,
     onDone: (error: unknown) => void,
+    options?: WatchOptions,
   ): Promise<AbortController> {
     this.watchesStarted++;
     const effective = this.expireNext ? { ...query, resourceVersion: '1' } : query;
     this.expireNext = false;
-    const controller = await this.kube.watch(resource, namespace, effective, onEvent, (error) => {
-      this.open.delete(controller);
-      onDone(error);
-    });
+    const controller = await this.kube.watch(
+      resource,
+      namespace,
+      effective,
+      onEvent,
+      (error) => {
+        this.open.delete(controller);
+        onDone(error);
+      },
+      options,
+    );
     this.open.add(controller);
     return controller;
   }
