@@ -7,7 +7,7 @@ import type { Registry } from 'prom-client';
 import { KINDS, type DatabricksKind } from '../lib/crds/index.js';
 import type { WorkspaceCredentialsOptions } from './databricks/index.js';
 import { CONTROLLERS, type KindOptions } from './reconcilers/index.js';
-import { kindInformers } from './reconcilers/managed/kind-informers.js';
+import { kindInformers, referencedInformers } from './reconcilers/managed/kind-informers.js';
 import type { NotReadyBackoff } from './reconcilers/managed/managed.js';
 import type { OperatorSetup } from './reconcilers/managed/setup.js';
 import { resourceOf } from './reconcilers/managed/resources.js';
@@ -76,6 +76,7 @@ export function createOperator(options: OperatorOptions): Operator {
     manager,
     config,
     informers,
+    referenced: referencedInformers(manager, { namespaces: config.namespaces }),
     options,
     shared: {
       kube: manager.kube,

@@ -157,16 +157,19 @@ const LOG_LEVELS: readonly OperatorLogLevel[] = ['debug', 'info', 'warn', 'error
 
 /**
  * What the controller does to the objects it reconciles, in each namespace it watches: read and watch
- * every kind, patch them (finalizers) and their status; read single Secrets and ConfigMaps named
- * by a spec (never list or watch them: it would hold every Secret of the cluster in memory); record
- * `events.k8s.io` Events and bump their count.
+ * every kind, patch them (finalizers) and their status; read the Secrets and ConfigMaps a spec names,
+ * and list and watch them to be woken when one changes (the controller asks for metadata only, as
+ * PartialObjectMetadata, and caches name, namespace, uid and resourceVersion: never a value, and little
+ * memory however many Secrets a namespace holds); record `events.k8s.io` Events and bump their count.
  *
  * It also patches the Secrets a DatabricksWorkspace's `spec.auth` names, to put that workspace's
  * finalizer on them and take it off again: deleting an app at once deletes its Secret too, and without
  * the finalizer the credentials would be gone before the app's objects had deleted what they made in
  * Databricks. RBAC cannot limit a patch to `metadata.finalizers`, so this grant could change a Secret's
  * data; the controller never does (its only Secret patches are JSON patches of `metadata.finalizers`),
- * and it still cannot list, watch, create or delete Secrets in these namespaces. Restricting it further
+ * and it still cannot create, update or delete Secrets in these namespaces. RBAC cannot limit a list or
+ * watch to metadata either: the grant would let the service account read every Secret of these
+ * namespaces in full; the controller reads in full only the ones a spec names. Restricting it further
  * takes an admission policy on the controller's service account.
  */
 export function watchedNamespaceRules(): k8s.PolicyRule[] {
@@ -174,8 +177,8 @@ export function watchedNamespaceRules(): k8s.PolicyRule[] {
   return [
     { apiGroups: [API_GROUP], resources: plurals, verbs: ['get', 'list', 'watch', 'patch'] },
     { apiGroups: [API_GROUP], resources: plurals.map((plural) => `${plural}/status`), verbs: ['patch'] },
-    { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'patch'] },
-    { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] },
+    { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch', 'patch'] },
+    { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] },
     { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
   ];
 }

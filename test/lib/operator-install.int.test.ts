@@ -319,7 +319,7 @@ describe('DatabricksOperator install on an API server that authorizes with RBAC'
       ).toEqual([]);
     });
 
-    it('grants nothing beyond that: no listing Secrets or ConfigMaps, no writes to specs, no other Leases', async () => {
+    it('grants nothing beyond that: no Secret writes, no writes to specs, no other Leases', async () => {
       const namespace = await testNamespace('opi-deny');
       const install = await applyInstall(scoped ? { watchNamespaces: [namespace] } : {});
       const { name, namespace: home } = install.operator;
@@ -338,6 +338,11 @@ describe('DatabricksOperator install on an API server that authorizes with RBAC'
         // A workspace's finalizer on its credentials' Secret (the controller patches nothing else there).
         [{ resource: 'secrets', verb: 'patch', namespace, name: 'databricks-token' }, true],
         [{ resource: 'configmaps', verb: 'get', namespace }, true],
+        // Listed and watched (the controller asks for metadata only) to wake the objects that read them.
+        [{ resource: 'secrets', verb: 'list', namespace }, true],
+        [{ resource: 'secrets', verb: 'watch', namespace }, true],
+        [{ resource: 'configmaps', verb: 'list', namespace }, true],
+        [{ resource: 'configmaps', verb: 'watch', namespace }, true],
         [{ ...events, verb: 'create' }, true],
         [{ ...events, verb: 'patch' }, true],
         [{ ...leases, verb: 'create' }, true],
@@ -352,12 +357,9 @@ describe('DatabricksOperator install on an API server that authorizes with RBAC'
         // All namespaces: only the cluster-wide install may.
         [{ group: db, resource: 'databricksjobs', verb: 'list' }, !scoped],
         [{ group: db, resource: 'databricksjobs', verb: 'watch', namespace: 'default' }, !scoped],
-        // Never: Secrets and ConfigMaps in bulk, spec writes, status update, other Leases, anything else.
-        [{ resource: 'secrets', verb: 'list', namespace }, false],
-        [{ resource: 'secrets', verb: 'watch', namespace }, false],
-        [{ resource: 'secrets', verb: 'list' }, false],
-        [{ resource: 'configmaps', verb: 'list', namespace }, false],
-        [{ resource: 'configmaps', verb: 'watch', namespace }, false],
+        [{ resource: 'secrets', verb: 'list' }, !scoped],
+        [{ resource: 'configmaps', verb: 'watch' }, !scoped],
+        // Never: Secret writes, spec writes, status update, other Leases, anything else.
         [{ resource: 'secrets', verb: 'get', namespace: home }, !scoped],
         [{ resource: 'secrets', verb: 'get', namespace: home, name: 'someone-elses' }, !scoped],
         [{ resource: 'secrets', verb: 'create', namespace }, false],

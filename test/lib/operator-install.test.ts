@@ -91,9 +91,10 @@ const WATCHED_RULES = [
     resources: KIND_PLURALS.map((plural) => `${plural}/status`),
     verbs: ['patch'],
   },
-  // patch: a workspace's finalizer on the Secrets its credentials come from (never their data).
-  { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'patch'] },
-  { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] },
+  // list, watch: as metadata only, to wake the objects that read them; patch: a workspace's finalizer on
+  // the Secrets its credentials come from (never their data).
+  { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch', 'patch'] },
+  { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] },
   { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
 ];
 
@@ -122,7 +123,7 @@ describe('DatabricksOperator', () => {
     }
   });
 
-  it('grants, cluster-wide, only what the controller does: every kind and its status, single Secrets (read, and patched for finalizers) and ConfigMaps, Events', () => {
+  it('grants, cluster-wide, only what the controller does: every kind and its status, Secrets (read, watched, and patched for finalizers) and ConfigMaps, Events', () => {
     const manifests = synth();
     expect(only(manifests, 'ClusterRole').rules).toEqual(WATCHED_RULES);
     expect(only(manifests, 'ClusterRoleBinding')).toMatchObject({
@@ -132,8 +133,9 @@ describe('DatabricksOperator', () => {
     const verbsOnSecrets = WATCHED_RULES.filter((rule) => rule.resources.includes('secrets')).flatMap(
       (rule) => rule.verbs,
     );
-    // Read one by one, and patched for a workspace's finalizer; never listed, watched, created or deleted.
-    expect(verbsOnSecrets).toEqual(['get', 'patch']);
+    // Read, listed and watched (metadata only), patched for a workspace's finalizer; never created,
+    // updated or deleted.
+    expect(verbsOnSecrets).toEqual(['get', 'list', 'watch', 'patch']);
   });
 
   it('lets the controller create its Lease, and read and renew only that one, in its own namespace', () => {

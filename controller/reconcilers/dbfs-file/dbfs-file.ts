@@ -25,6 +25,7 @@ import {
 } from '../../../lib/crds/index.js';
 import { unlessMissing, type DatabricksClient, type FileInfo } from '../../databricks/index.js';
 import type { ManagedKind } from '../managed/managed-kind.js';
+import { contentWatches } from '../managed/source-watches.js';
 import type { EventNote } from '../../runtime/events.js';
 import type { KubeClient, ResourceType } from '../../runtime/kube-client.js';
 import { done } from '../../runtime/outcome.js';
@@ -318,11 +319,12 @@ function samePath(a: string, b: string): boolean {
   return dbfsPath(a) === dbfsPath(b);
 }
 
-/** The DatabricksDbfsFile kind, for `managedController`: woken by its workspace only. */
+/** The DatabricksDbfsFile kind, for `managedController`: woken by its workspace and its contents' ConfigMap or Secret. */
 export const dbfsFileKind: ManagedKind<DatabricksDbfsFile, DatabricksDbfsFileStatus, DbfsFileContext> = {
   kind: 'DatabricksDbfsFile',
   informer: ({ DatabricksDbfsFile }) => DatabricksDbfsFile,
   resource: DBFS_FILES,
+  watches: contentWatches((file) => file.spec.contentsFrom),
   context: ({ informer, config }, base) => ({
     ...base,
     view: freshUntilResync(informer, config.resyncPeriodMs),

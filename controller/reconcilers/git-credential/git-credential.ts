@@ -33,6 +33,7 @@ import { done } from '../../runtime/outcome.js';
 import { deleteUnlessGone, leftInPlace } from '../managed/deletion-policy.js';
 import { note, shortList, warning } from '../managed/event-notes.js';
 import type { ManagedKind } from '../managed/managed-kind.js';
+import { secretWatch } from '../managed/source-watches.js';
 import {
   NotReadyError,
   workspaceKeyOf,
@@ -426,7 +427,7 @@ async function cleanupCredential(
   return { events: [note('Deleted', 'DeleteGitCredential', `deleted Git credential ${credentialId}`)] };
 }
 
-/** The DatabricksGitCredential kind, for `managedController`: woken by its workspace only. */
+/** The DatabricksGitCredential kind, for `managedController`: woken by its workspace and its token's Secret. */
 export const gitCredentialKind: ManagedKind<
   DatabricksGitCredential,
   DatabricksGitCredentialStatus,
@@ -435,6 +436,7 @@ export const gitCredentialKind: ManagedKind<
   kind: 'DatabricksGitCredential',
   informer: ({ DatabricksGitCredential }) => DatabricksGitCredential,
   resource: GIT_CREDENTIALS,
+  watches: [secretWatch((credential) => [credential.spec.personal_access_token.secretKeyRef.name])],
   context: ({ informer, config, manager }, base) => ({
     ...base,
     credentials: informer.store,

@@ -31,7 +31,7 @@ import {
   type ManagedObject,
   type ManagedStatus,
 } from './managed.js';
-import type { KindInformers } from './kind-informers.js';
+import type { KindInformers, ReferencedInformers } from './kind-informers.js';
 import type { KindController, OperatorSetup } from './setup.js';
 
 /** What a kind's {@link ManagedKind.context} is built from: the operator's setup and the kind's own informer. */
@@ -61,10 +61,16 @@ interface Watcher {
 
 /**
  * Another kind whose changes wake objects of this one: the index (declared with it) maps each object of
- * this kind to the keys of the objects it depends on. Made by {@link watchOf}.
+ * this kind to the keys of the objects it depends on. Made by {@link watchOf}, or for the Secrets and
+ * ConfigMaps an object reads by `secretWatch` and `configMapWatch` (source-watches.ts).
  */
 export interface KindWatch<T extends KubeObject> extends KindIndex<T> {
-  attach(controller: Watcher, dependents: Informer<T>, informers: KindInformers): void;
+  attach(
+    controller: Watcher,
+    dependents: Informer<T>,
+    informers: KindInformers,
+    referenced: ReferencedInformers,
+  ): void;
 }
 
 /**
@@ -199,7 +205,7 @@ export function managedController<
         workers: setup.config.workers,
         context,
       });
-      for (const watch of watches) watch.attach(controller, informer, informers);
+      for (const watch of watches) watch.attach(controller, informer, informers, setup.referenced);
     },
   };
 }

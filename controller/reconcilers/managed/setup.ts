@@ -5,7 +5,7 @@
 import type { DatabricksKind } from '../../../lib/crds/index.js';
 import type { Manager } from '../../runtime/manager.js';
 import type { RuntimeConfig } from '../../runtime/runtime-config.js';
-import type { KindInformers } from './kind-informers.js';
+import type { KindInformers, ReferencedInformers } from './kind-informers.js';
 import type { ManagedContext } from './managed.js';
 
 /**
@@ -16,6 +16,8 @@ export interface OperatorSetup<Options = unknown> {
   readonly manager: Manager;
   readonly config: RuntimeConfig;
   readonly informers: KindInformers;
+  /** The Secrets and ConfigMaps objects read, as metadata-only informers (made on first use). */
+  readonly referenced: ReferencedInformers;
   /** The context every managed kind's reconciler shares (its own `status` writer is added per kind). */
   readonly shared: Omit<ManagedContext, 'status'>;
   readonly options: Options;

@@ -37,6 +37,7 @@ import {
 } from '../../databricks/index.js';
 import { sameNotebookSource } from '../../drift/notebook-source.js';
 import type { ManagedKind } from '../managed/managed-kind.js';
+import { contentWatches } from '../managed/source-watches.js';
 import type { EventNote } from '../../runtime/events.js';
 import type { KubeClient, ResourceType } from '../../runtime/kube-client.js';
 import { done } from '../../runtime/outcome.js';
@@ -469,11 +470,12 @@ async function cleanupNotebook(
   return { events: [note('Deleted', 'DeleteNotebook', `deleted ${path} from the workspace`)] };
 }
 
-/** The DatabricksNotebook kind, for `managedController`: woken by its workspace only. */
+/** The DatabricksNotebook kind, for `managedController`: woken by its workspace and its content's ConfigMap or Secret. */
 export const notebookKind: ManagedKind<DatabricksNotebook, DatabricksNotebookStatus, NotebookContext> = {
   kind: 'DatabricksNotebook',
   informer: ({ DatabricksNotebook }) => DatabricksNotebook,
   resource: NOTEBOOKS,
+  watches: contentWatches((notebook) => notebook.spec.contentFrom),
   context: ({ informer, config }, base) => ({
     ...base,
     view: freshUntilResync(informer, config.resyncPeriodMs),

@@ -1,7 +1,8 @@
 /**
  * The values a DatabricksSecretScope wants in its scope, read from `spec.secrets` (inline values, one key
  * of a Kubernetes Secret, or every key of one) at every reconcile, with a get per Secret named: the
- * controller never lists or watches Secrets. An entry that cannot be read is a problem for `Ready`, not a
+ * controller watches Secrets as metadata only (a change wakes the scope), and their values are read
+ * here and nowhere else. An entry that cannot be read is a problem for `Ready`, not a
  * reason to drop what is already in Databricks.
  */
 import { createHmac } from 'node:crypto';
@@ -24,6 +25,16 @@ export interface SecretProblem {
 export interface DesiredSecrets {
   readonly values: ReadonlyMap<string, Buffer>;
   readonly problems: readonly SecretProblem[];
+}
+
+/** The names of the Kubernetes Secrets `spec.secrets` reads (`valueFrom.secretKeyRef` and `fromSecret`). */
+export function valueSecretsOf(scope: {
+  readonly spec: Pick<DatabricksSecretScopeSpec, 'secrets'>;
+}): string[] {
+  return (scope.spec.secrets ?? []).flatMap((entry) => {
+    const name = entry.valueFrom?.secretKeyRef.name ?? entry.fromSecret?.name;
+    return name === undefined ? [] : [name];
+  });
 }
 
 /** Reads every entry of `spec.secrets`; each Secret is read once, however many entries name it. */

@@ -24,6 +24,7 @@
 import type { DatabricksClient } from '../../databricks/index.js';
 import { type DatabricksSecretScopeStatus, defaultScopeName } from '../../../lib/crds/index.js';
 import type { ManagedKind } from '../managed/managed-kind.js';
+import { secretWatch } from '../managed/source-watches.js';
 import type { EventNote } from '../../runtime/events.js';
 import { done } from '../../runtime/outcome.js';
 import { contentHash } from '../managed/content-hash.js';
@@ -50,7 +51,12 @@ import {
   secretHashKeyName,
   type SecretValueHasher,
 } from './secret-scope-hash-key.js';
-import { putSecretRequest, readDesiredSecrets, type DesiredSecrets } from './secret-scope-values.js';
+import {
+  putSecretRequest,
+  readDesiredSecrets,
+  valueSecretsOf,
+  type DesiredSecrets,
+} from './secret-scope-values.js';
 import { OBSERVED_REASON, inSyncCondition, observedMessage } from '../managed/observation.js';
 import { freshUntilResync } from '../managed/shared-listing.js';
 import { StaggeredCycle } from '../managed/staggered-cycle.js';
@@ -338,7 +344,7 @@ function shown(keys: readonly string[]): string {
   return more > 0 ? `${keys.slice(0, SHOWN_KEYS).join(', ')} and ${more} more` : keys.join(', ');
 }
 
-/** The DatabricksSecretScope kind, for `managedController`: woken by its workspace only. */
+/** The DatabricksSecretScope kind, for `managedController`: woken by its workspace and the Secrets its values come from. */
 export const secretScopeKind: ManagedKind<
   DatabricksSecretScope,
   DatabricksSecretScopeStatus,
@@ -348,6 +354,7 @@ export const secretScopeKind: ManagedKind<
   informer: ({ DatabricksSecretScope }) => DatabricksSecretScope,
   resource: SECRET_SCOPES,
   indexes: [{ name: SCOPE_NAME_INDEX, indexFunction: (scope) => [scopeNameOf(scope)] }],
+  watches: [secretWatch<DatabricksSecretScope>(valueSecretsOf)],
   context: ({ informer, config, manager }, base) => ({
     ...base,
     scopes: informer.store,

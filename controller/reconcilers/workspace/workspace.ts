@@ -1,8 +1,8 @@
 /**
  * The DatabricksWorkspace reconciler: reads the Secret(s) `spec.auth` names, builds the workspace's client
- * and asks Databricks who the credentials are. The Secrets are read (a Kubernetes get each, never a list
- * or watch) at every reconcile, so at every resync, and a rotated credential reaches the client, and so
- * every dependent, within one resync period. Databricks is asked again only when what the client is built
+ * and asks Databricks who the credentials are. The Secrets are read (a Kubernetes get each) at every
+ * reconcile, and watched as metadata only (no value is cached): a rotated credential wakes the workspace
+ * and reaches the client, and so every dependent, within seconds. Databricks is asked again only when what the client is built
  * from changed (a Secret, the host, the auth spec), while the workspace is not Ready, or when the last
  * answer is older than the probe interval (5 minutes): a resync of a workspace that did not change costs
  * no Databricks call. `status` then says either Ready with that identity, or
@@ -40,7 +40,12 @@ import {
   type Condition,
   type ConditionUpdate,
 } from '../../runtime/conditions.js';
-import type { Controller, ReconcileContext, Reconciler } from '../../runtime/controller.js';
+import {
+  keysReferencing,
+  type Controller,
+  type ReconcileContext,
+  type Reconciler,
+} from '../../runtime/controller.js';
 import type { EventNote, EventRecorder } from '../../runtime/events.js';
 import { withFinalizer } from '../../runtime/finalizer.js';
 import { objectKey, type KubeClient } from '../../runtime/kube-client.js';
@@ -49,6 +54,7 @@ import { StatusWriter } from '../../runtime/status.js';
 import type { Informer } from '../../runtime/informer.js';
 import type { OperatorSetup } from '../managed/setup.js';
 import { CredentialSecrets } from './credential-secrets.js';
+import { SECRET_SOURCE_INDEX, resourceVersionChanged, sourceKeys } from '../managed/source-watches.js';
 import { note, warning } from '../managed/event-notes.js';
 import {
   CACHE_CATCH_UP_MS,
@@ -529,6 +535,19 @@ export function registerWorkspaceController(setup: OperatorSetup<WorkspaceOption
     },
   });
   for (const kind of DEPENDENT_KINDS) sources[kind].watchFrom(controller);
+  // A credential Secret written (rotated, or its finalizer put on) wakes the workspace: the reconcile
+  // reads it, and rebuilds the client and probes only if its resourceVersion is not the one in use.
+  informer.addIndex(SECRET_SOURCE_INDEX, (workspace) =>
+    sourceKeys(
+      workspace,
+      referencedSecretKeys(workspace.spec).map((ref) => ref.name),
+    ),
+  );
+  controller.watch(
+    setup.referenced.Secret,
+    keysReferencing(informer, SECRET_SOURCE_INDEX),
+    resourceVersionChanged,
+  );
 }
 
 /** A dependent kind as the workspace controller uses it: its cache, and how to be woken by its changes. */
