@@ -3131,7 +3131,7 @@ export interface DatabricksGitCredentialSpec {
   readonly gitEmail?: string;
 
   /**
-   * Where the personal access token (or app password) is: a key of a Kubernetes Secret in this namespace, never inline. The controller reads the Secret at every reconcile and sends a changed token to Databricks (rotation) at the latest one resync period after the Secret changed; status keeps only a keyed hash of it.
+   * Where the personal access token (or app password) is: a key of a Kubernetes Secret in this namespace, never inline. The controller watches the Secret and reads it at every reconcile, and sends a changed token to Databricks (rotation) within seconds of the change; status keeps only a keyed hash of it.
    *
    * @schema DatabricksGitCredentialSpec#personal_access_token
    */
@@ -3234,7 +3234,7 @@ export enum DatabricksGitCredentialSpecGitProvider {
 }
 
 /**
- * Where the personal access token (or app password) is: a key of a Kubernetes Secret in this namespace, never inline. The controller reads the Secret at every reconcile and sends a changed token to Databricks (rotation) at the latest one resync period after the Secret changed; status keeps only a keyed hash of it.
+ * Where the personal access token (or app password) is: a key of a Kubernetes Secret in this namespace, never inline. The controller watches the Secret and reads it at every reconcile, and sends a changed token to Databricks (rotation) within seconds of the change; status keeps only a keyed hash of it.
  *
  * @schema DatabricksGitCredentialSpecPersonalAccessToken
  */

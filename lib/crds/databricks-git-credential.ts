@@ -25,7 +25,7 @@ export const DatabricksGitCredentialSpec = Struct(
     git_email: Opt(Str('Email of the Git user, for commits made from Git folders.', { maxLength: 256 })),
     personal_access_token: Struct(
       { secretKeyRef: SecretKeySelector },
-      'Where the personal access token (or app password) is: a key of a Kubernetes Secret in this namespace, never inline. The controller reads the Secret at every reconcile and sends a changed token to Databricks (rotation) at the latest one resync period after the Secret changed; status keeps only a keyed hash of it.',
+      'Where the personal access token (or app password) is: a key of a Kubernetes Secret in this namespace, never inline. The controller watches the Secret and reads it at every reconcile, and sends a changed token to Databricks (rotation) within seconds of the change; status keeps only a keyed hash of it.',
     ),
     adopt: Opt(
       Bool(

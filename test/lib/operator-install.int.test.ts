@@ -396,10 +396,12 @@ describe('DatabricksOperator install on an API server that authorizes with RBAC'
       expect(answers).toEqual(expectations);
 
       const core = install.serviceAccount.makeApiClient(CoreV1Api);
-      const refused = await expectApiFailure(() => core.listNamespacedSecret({ namespace }));
+      const refused = await expectApiFailure(() =>
+        core.createNamespacedSecret({ namespace, body: { metadata: { name: 'planted' } } }),
+      );
       expect(refused.code).toBe(403);
       expect(refused.message).toContain(
-        `User "system:serviceaccount:${home}:${name}" cannot list resource "secrets"`,
+        `User "system:serviceaccount:${home}:${name}" cannot create resource "secrets"`,
       );
     });
   });

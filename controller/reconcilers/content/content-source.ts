@@ -1,8 +1,9 @@
 /**
  * Where the bytes of a DBFS file or a notebook come from: base64 inline in the spec, a ConfigMap key
  * (`data` as UTF-8 text, or `binaryData`), or a Secret key. Sources are read with a GET at every
- * reconcile, never cached and never watched, so an edited ConfigMap or Secret reaches Databricks at the
- * latest one resync period later, and a Secret's value never sits in a cache of the controller.
+ * reconcile and never cached; their metadata is watched (`contentWatches` in managed/source-watches.ts),
+ * so an edited ConfigMap or Secret wakes the object and reaches Databricks within seconds, and a
+ * Secret's value never sits in a cache of the controller.
  */
 import { createHash } from 'node:crypto';
 import { WAITING_FOR_DEPENDENCY } from '../../../lib/crds/index.js';

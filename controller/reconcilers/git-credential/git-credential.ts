@@ -8,9 +8,9 @@
  *   workspace, or one of this namespace with the same host and auth) is refused naming the first.
  * - Crash-safe create: status says `credentialCreatePending` (with the hash of the token sent) before the
  *   create; a credential found while it is pending is the one that create made.
- * - The token: read from its Secret at every reconcile with a get (the controller never lists or watches
- *   Secrets; see lib/operator-install.ts), so a rotated token reaches Databricks at the latest one resync
- *   period later, sent once: status keeps an HMAC of it under the controller's key
+ * - The token: read from its Secret at every reconcile with a get; the Secret's metadata is watched
+ *   (`secretWatch`, managed/source-watches.ts), so a rotated token wakes the credential and reaches
+ *   Databricks within seconds, sent once: status keeps an HMAC of it under the controller's key
  *   (secret-scope-hash-key.ts), never the token. A missing Secret or key is `Ready=False` naming the
  *   field, retried with the not-Ready backoff (5 s doubling to 5 min), not in a hot loop.
  * - Drift: the principal's credentials come from one `git-credentials` list per workspace per resync,

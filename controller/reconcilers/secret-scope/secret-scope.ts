@@ -7,8 +7,8 @@
  *   status says so, or if `spec.adopt` takes it over (claimed in status the same way, with an `Adopted`
  *   Event); any other is refused (`ScopeExists`, or `OwnedElsewhere` when another object holds it,
  *   adopt or not).
- * - Secrets: the Kubernetes Secrets are read at every reconcile, so a rotated value reaches Databricks
- *   within one resync period. Status keeps a hash per key, keyed by a secret only the controller holds
+ * - Secrets: the Kubernetes Secrets are read at every reconcile, and watched (metadata only), so a
+ *   rotated value wakes the scope and reaches Databricks within seconds. Status keeps a hash per key, keyed by a secret only the controller holds
  *   (secret-scope-hash-key.ts), so status confirms no guess of a value: a key is put only when its
  *   hash changed or Databricks lost it, and removed only if this object put it. Values never reach
  *   status, Events or logs.

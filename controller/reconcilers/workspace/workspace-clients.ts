@@ -177,7 +177,7 @@ function secretValue(
   return value.trim();
 }
 
-/** Reads each Secret `spec.auth` refers to (get, never list); a missing one is a {@link MissingSecretError}. */
+/** Reads each Secret `spec.auth` refers to (a get each); a missing one is a {@link MissingSecretError}. */
 export async function readReferencedSecrets(
   kube: Pick<KubeClient, 'readSecret'>,
   namespace: string,
