@@ -18,6 +18,8 @@ export interface IDatabricksRepo {
   readonly workspace?: IDatabricksWorkspace;
   /** A notebook inside the Git folder, for `TaskType.notebook` (`path` relative to its root, e.g. `etl/main`). */
   notebook(path: string): RepoNotebook;
+  /** A Python file inside the Git folder, for `TaskType.sparkPython` (`path` relative to its root, e.g. `etl/main.py`). */
+  pythonFile(path: string): RepoPythonFile;
 }
 
 /** A notebook inside a Git folder, as a notebook task names it (`notebook_task.repo_ref`). */
@@ -26,6 +28,14 @@ export interface RepoNotebook {
   readonly repo: IDatabricksRepo;
   /** The notebook's path inside it, relative to its root, without extension (`etl/main`). */
   readonly repoPath: string;
+}
+
+/** A Python file inside a Git folder, as a Python task names it (`spark_python_task.repo_ref`). */
+export interface RepoPythonFile {
+  /** The Git folder. */
+  readonly repo: IDatabricksRepo;
+  /** The file's path inside it, relative to its root, with its extension (`etl/main.py`). */
+  readonly pythonFile: string;
 }
 
 /** The permissions of a Git folder (`spec.permissions`). */
@@ -99,7 +109,8 @@ export interface DatabricksRepoProps extends DatabricksObjectProps {
 
 /**
  * A Databricks Git folder: a repository checked out at a workspace path and kept on a branch or tag.
- * Its notebooks can run as job tasks through {@link DatabricksRepo.notebook}.
+ * Its notebooks and Python files can run as job tasks through {@link DatabricksRepo.notebook} and
+ * {@link DatabricksRepo.pythonFile}.
  *
  * @example
  * const code = new DatabricksRepo(chart, 'code', {
@@ -120,6 +131,7 @@ export class DatabricksRepo extends DatabricksApiObject<DatabricksRepoSpec> impl
       name,
       workspace,
       notebook: (path) => ({ repo, repoPath: path }),
+      pythonFile: (path) => ({ repo, pythonFile: path }),
     };
     return repo;
   }
@@ -148,6 +160,16 @@ export class DatabricksRepo extends DatabricksApiObject<DatabricksRepoSpec> impl
    */
   notebook(path: string): RepoNotebook {
     return { repo: this, repoPath: path };
+  }
+
+  /**
+   * A Python file in this Git folder, for `TaskType.sparkPython`: the controller runs it at the folder's
+   * path followed by `path`, read from the workspace even when the job has a `git_source`.
+   *
+   * @param path relative to the repository root, with its extension, e.g. `etl/main.py`
+   */
+  pythonFile(path: string): RepoPythonFile {
+    return { repo: this, pythonFile: path };
   }
 
   /**

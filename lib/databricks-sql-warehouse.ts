@@ -5,7 +5,7 @@ import type { IDatabricksWorkspace } from './databricks-workspace.js';
 import type { DeletionPolicy, ManagementPolicy } from './deletion-policy.js';
 import { Grants, type Principal } from './permission-grants.js';
 
-/** A SQL warehouse that SQL tasks can run on: anything with the name of a `DatabricksSqlWarehouse`. */
+/** A SQL warehouse that SQL, SQL notebook and dbt tasks can run on: anything with the name of a `DatabricksSqlWarehouse`. */
 export interface IDatabricksSqlWarehouse {
   /** The kind, so that only a DatabricksSqlWarehouse (or its fromName) can stand here. */
   readonly kind: 'DatabricksSqlWarehouse';
@@ -70,7 +70,8 @@ export interface DatabricksSqlWarehouseProps extends DatabricksObjectProps {
 
 /**
  * A Databricks SQL warehouse. SQL tasks run on it with `TaskType.sql(warehouse, { query })`, which
- * synthesizes `sql_task.warehouse_ref`.
+ * synthesizes `sql_task.warehouse_ref`; SQL notebooks with `TaskType.notebook(path, { warehouse })` and dbt
+ * with `TaskType.dbt(warehouse, { commands })` (`notebook_task.warehouse_ref`, `dbt_task.warehouse_ref`).
  *
  * @example
  * const bi = new DatabricksSqlWarehouse(chart, 'bi', {

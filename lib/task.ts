@@ -1,11 +1,16 @@
 import type { Duration } from 'cdk8s';
 import type { Library } from './crds/library.js';
-import { TASK_COMPUTE_FIELDS, TASK_TYPE_FIELDS, type Task as TaskPayload } from './crds/task.js';
+import {
+  TASK_COMPUTE_FIELDS,
+  TASK_TYPE_FIELDS,
+  TASK_TYPE_REFERENCE_PAIRS,
+  type Task as TaskPayload,
+} from './crds/task.js';
 import type { IDatabricksCluster } from './databricks-cluster.js';
 import type { IDatabricksNotebook } from './databricks-notebook.js';
 import type { IDatabricksPipeline } from './databricks-pipeline.js';
 import type { IDatabricksSqlWarehouse } from './databricks-sql-warehouse.js';
-import type { RepoNotebook } from './databricks-repo.js';
+import type { RepoNotebook, RepoPythonFile } from './databricks-repo.js';
 import { JobCluster } from './job-cluster.js';
 import type { IDatabricksJob, JobOfMember } from './job-member.js';
 import { referenceScopeProblem, type ReferenceTarget } from './reference-scope.js';
@@ -34,6 +39,43 @@ function refFieldOf(target: ReferenceTarget | undefined): string {
   }
 }
 
+/** An object a task type's `_ref` names, with that `_ref` field (`notebook_ref`, `warehouse_ref`, ...). */
+export interface TaskTypeTarget {
+  readonly ref: string;
+  readonly target: ReferenceTarget;
+}
+
+/** The rest of `notebook_task` for {@link TaskType.notebook}, and the SQL warehouse a SQL notebook runs on. */
+export type NotebookTaskOptions = Omit<
+  TaskTypePayload<'notebook_task'>,
+  'notebook_path' | 'notebook_ref' | 'repo_ref' | 'warehouse_ref'
+> & {
+  /**
+   * The SQL warehouse a SQL notebook runs on (serverless or pro), instead of a cluster: synthesizes
+   * `notebook_task.warehouse_ref`, which the controller resolves to the warehouse's ID. (`warehouse_id`
+   * takes an ID as it is; give one or the other.)
+   *
+   * @default - the notebook runs on the task's cluster
+   */
+  readonly warehouse?: IDatabricksSqlWarehouse;
+};
+
+/** `warehouse_ref` to `warehouse`, and it as a target, when it is given. */
+function warehouseReference(warehouse: IDatabricksSqlWarehouse | undefined): {
+  payload: { warehouse_ref?: { name: string } };
+  targets: TaskTypeTarget[];
+} {
+  if (!warehouse) return { payload: {}, targets: [] };
+  return {
+    payload: { warehouse_ref: { name: warehouse.name } },
+    targets: [{ ref: 'warehouse_ref', target: warehouse }],
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
 /** What a task does when it runs; a task has exactly one type. */
 export class TaskType {
   /**
@@ -41,27 +83,63 @@ export class TaskType {
    * controller resolves to the notebook's workspace path; a notebook of a Git folder
    * (`repo.notebook('etl/main')`) synthesizes `notebook_task.repo_ref`, resolved to the folder's path
    * followed by the notebook's; a string is used as `notebook_path` as it is (a workspace path, or a
-   * path in the repository when `source` is `GIT`).
+   * path in the repository when `source` is `GIT`). The controller sends a resolved path with
+   * `source: WORKSPACE`, so a job with a `git_source` still reads it from the workspace.
    *
-   * @param options the rest of `notebook_task` (`base_parameters`, `source`, `warehouse_id`)
+   * @param options the rest of `notebook_task` (`base_parameters`, `source`, `warehouse_id`), and
+   *   `warehouse`: a {@link DatabricksSqlWarehouse} to run a SQL notebook on
+   *
+   * @example
+   * TaskType.notebook(code.notebook('reports/daily'), { warehouse: bi });
    */
   static notebook(
     notebook: IDatabricksNotebook | RepoNotebook | string,
-    options: Omit<TaskTypePayload<'notebook_task'>, 'notebook_path' | 'notebook_ref' | 'repo_ref'> = {},
+    options: NotebookTaskOptions = {},
   ): TaskType {
+    const { warehouse, ...rest } = options;
+    const { payload: warehouseRef, targets } = warehouseReference(warehouse);
+    const fields = { ...rest, ...warehouseRef };
     if (typeof notebook === 'string') {
-      return new TaskType('notebook_task', { ...options, notebook_path: notebook });
+      return new TaskType('notebook_task', { ...fields, notebook_path: notebook }, undefined, targets);
     }
     if ('repoPath' in notebook) {
       const repo_ref = { name: notebook.repo.name, path: notebook.repoPath };
-      return new TaskType('notebook_task', { ...options, repo_ref }, notebook.repo);
+      return new TaskType('notebook_task', { ...fields, repo_ref }, notebook.repo, targets);
     }
-    return new TaskType('notebook_task', { ...options, notebook_ref: { name: notebook.name } }, notebook);
+    const notebook_ref = { name: notebook.name };
+    return new TaskType('notebook_task', { ...fields, notebook_ref }, notebook, targets);
   }
 
-  /** Runs a Python file with `spark_python_task` (`python_file`, `parameters`, `source`). */
-  static sparkPython(payload: TaskTypePayload<'spark_python_task'>): TaskType {
-    return new TaskType('spark_python_task', payload);
+  /**
+   * Runs a Python file with `spark_python_task`. A file of a Git folder (`repo.pythonFile('etl/main.py')`)
+   * synthesizes `spark_python_task.repo_ref`, which the controller resolves to the folder's path followed
+   * by the file's (read from the workspace, even when the job has a `git_source`); a string is used as
+   * `python_file` as it is (a workspace path, a cloud URI, or a path in the repository when `source` is
+   * `GIT`).
+   *
+   * @param options the rest of `spark_python_task` (`parameters`, `source`)
+   *
+   * @example
+   * TaskType.sparkPython(code.pythonFile('etl/main.py'), { parameters: ['--day', '{{job.start_time.iso_date}}'] });
+   */
+  static sparkPython(
+    file: RepoPythonFile | string,
+    options?: Omit<TaskTypePayload<'spark_python_task'>, 'python_file' | 'repo_ref'>,
+  ): TaskType;
+  /** `spark_python_task` verbatim (`python_file`, `parameters`, `source`). */
+  static sparkPython(payload: TaskTypePayload<'spark_python_task'>): TaskType;
+  static sparkPython(
+    file: RepoPythonFile | string | TaskTypePayload<'spark_python_task'>,
+    options: Omit<TaskTypePayload<'spark_python_task'>, 'python_file' | 'repo_ref'> = {},
+  ): TaskType {
+    if (typeof file === 'string') {
+      return new TaskType('spark_python_task', { ...options, python_file: file });
+    }
+    if ('pythonFile' in file && 'repo' in file) {
+      const repo_ref = { name: file.repo.name, path: file.pythonFile };
+      return new TaskType('spark_python_task', { ...options, repo_ref }, file.repo);
+    }
+    return new TaskType('spark_python_task', file);
   }
 
   /** Runs the entry point of a Python wheel with `python_wheel_task` (`package_name`, `entry_point`, ...). */
@@ -103,9 +181,30 @@ export class TaskType {
     return new TaskType('sql_task', { ...payload, warehouse_ref: { name: warehouse.name } }, warehouse);
   }
 
-  /** Runs dbt commands with `dbt_task`. */
-  static dbt(payload: TaskTypePayload<'dbt_task'>): TaskType {
-    return new TaskType('dbt_task', payload);
+  /**
+   * Runs dbt commands with `dbt_task`, connected to a SQL warehouse. A {@link DatabricksSqlWarehouse}
+   * synthesizes `dbt_task.warehouse_ref`, which the controller resolves to the warehouse's ID; a string
+   * is used as `warehouse_id` as it is.
+   *
+   * @example
+   * TaskType.dbt(bi, { commands: ['dbt deps', 'dbt build'], project_directory: 'analytics' });
+   */
+  static dbt(
+    warehouse: IDatabricksSqlWarehouse | string,
+    payload: Omit<TaskTypePayload<'dbt_task'>, 'warehouse_id' | 'warehouse_ref'>,
+  ): TaskType;
+  /** `dbt_task` verbatim, `warehouse_id` or `warehouse_ref` included (or neither, with a profiles.yml). */
+  static dbt(payload: TaskTypePayload<'dbt_task'>): TaskType;
+  static dbt(
+    warehouse: IDatabricksSqlWarehouse | string | TaskTypePayload<'dbt_task'>,
+    payload?: Omit<TaskTypePayload<'dbt_task'>, 'warehouse_id' | 'warehouse_ref'>,
+  ): TaskType {
+    if (typeof warehouse === 'string') {
+      return new TaskType('dbt_task', { ...payload, warehouse_id: warehouse });
+    }
+    if (!('kind' in warehouse)) return new TaskType('dbt_task', warehouse);
+    const { payload: warehouseRef, targets } = warehouseReference(warehouse);
+    return new TaskType('dbt_task', { ...payload, ...warehouseRef }, undefined, targets);
   }
 
   /**
@@ -162,14 +261,21 @@ export class TaskType {
     return new TaskType(field, payload);
   }
 
+  /** Every object the payload's `_ref`s name, each with its `_ref` field: checked at synth against the job. */
+  readonly targets: readonly TaskTypeTarget[];
+
   private constructor(
     /** The Jobs API field, e.g. `notebook_task`. */
     readonly field: TaskTypeField,
     /** Its payload. */
     readonly payload: object,
-    /** The notebook or job its `_ref` names, if it names one. */
+    /** The notebook, Git folder, job, pipeline or SQL task warehouse its main `_ref` names, if any. */
     readonly target?: ReferenceTarget,
-  ) {}
+    /** The objects its other `_ref`s name (a SQL notebook's warehouse). */
+    others: readonly TaskTypeTarget[] = [],
+  ) {
+    this.targets = [...(target ? [{ ref: refFieldOf(target), target }] : []), ...others];
+  }
 }
 
 /** Where a task runs: a cluster of its job, or an all-purpose {@link DatabricksCluster}. */
@@ -321,11 +427,13 @@ export class Task {
           `keep one (runOn() sets job_cluster_key or existing_cluster_ref)`,
       );
     }
-    const runJob = payload.run_job_task as { job_id?: unknown; job_ref?: unknown } | undefined;
-    if (runJob && runJob.job_id !== undefined && runJob.job_ref !== undefined) {
-      problems.push(
-        `${where} sets run_job_task.job_id and run_job_task.job_ref, which are mutually exclusive; keep one`,
-      );
+    for (const { holder, id, ref } of TASK_TYPE_REFERENCE_PAIRS) {
+      const fields: unknown = (payload as Record<string, unknown>)[holder];
+      if (isRecord(fields) && fields[id] !== undefined && fields[ref] !== undefined) {
+        problems.push(
+          `${where} sets ${holder}.${id} and ${holder}.${ref}, which are mutually exclusive; keep one`,
+        );
+      }
     }
     if (this.compute instanceof JobCluster && this.compute.job !== this.job) {
       problems.push(
@@ -334,12 +442,16 @@ export class Task {
       );
     }
     const referrer = { construct: this.job, kind: 'DatabricksJob', workspace: this.job.workspace };
+    const type = this.props.type;
     const references: [string, ReferenceTarget | undefined][] = [
       [
         `${where} runOn (existing_cluster_ref)`,
         this.compute instanceof JobCluster ? undefined : this.compute,
       ],
-      [`${where} ${this.props.type?.field}.${refFieldOf(this.props.type?.target)}`, this.props.type?.target],
+      ...(type?.targets ?? []).map(({ ref, target }): [string, ReferenceTarget] => [
+        `${where} ${type?.field}.${ref}`,
+        target,
+      ]),
     ];
     for (const [field, target] of references) {
       const problem = target && referenceScopeProblem(referrer, field, target);

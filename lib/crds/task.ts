@@ -471,6 +471,25 @@ export const PythonOperatorTask = Struct(
   'Private preview: calls a Python function.',
 );
 
+/**
+ * The ID (or path) fields of task types beside the `_ref` that may stand instead of them: a task sets
+ * at most one of each pair (the schema's CEL rules above say so; the constructs check it at synth).
+ */
+export const TASK_TYPE_REFERENCE_PAIRS: readonly {
+  readonly holder: string;
+  readonly id: string;
+  readonly ref: string;
+}[] = [
+  { holder: 'notebook_task', id: 'notebook_path', ref: 'notebook_ref' },
+  { holder: 'notebook_task', id: 'notebook_path', ref: 'repo_ref' },
+  { holder: 'spark_python_task', id: 'python_file', ref: 'repo_ref' },
+  { holder: 'pipeline_task', id: 'pipeline_id', ref: 'pipeline_ref' },
+  { holder: 'run_job_task', id: 'job_id', ref: 'job_ref' },
+  ...['sql_task', 'notebook_task', 'dbt_task', 'dashboard_task', 'power_bi_task', 'alert_task'].map(
+    (holder) => ({ holder, id: 'warehouse_id', ref: 'warehouse_ref' }),
+  ),
+];
+
 /** The task-type fields of a task: exactly one is set. */
 export const TASK_TYPE_FIELDS = [
   'notebook_task',

@@ -150,3 +150,56 @@ describe('TaskType.pipeline and TaskType.sql', () => {
     expect(() => Testing.synth(chart)).toThrow(/sql_task.warehouse_ref refers to DatabricksSqlWarehouse bi/);
   });
 });
+
+describe('a warehouse for SQL notebooks and dbt', () => {
+  it('TaskType.notebook with warehouse synthesizes notebook_task.warehouse_ref beside the notebook, and dbt takes a warehouse or an ID', () => {
+    const { chart, workspace } = setup();
+    const bi = new DatabricksSqlWarehouse(chart, 'bi', { workspace, settings: { cluster_size: 'Small' } });
+    const job = new DatabricksJob(chart, 'report', { workspace });
+    job.addTask('nb', {
+      type: TaskType.notebook('/Shared/report', { warehouse: bi, base_parameters: { a: '1' } }),
+    });
+    job.addTask('byId', { type: TaskType.notebook('/Shared/other', { warehouse_id: 'w-1' }) });
+    job.addTask('dbt', {
+      type: TaskType.dbt(bi, { commands: ['dbt build'], project_directory: 'analytics' }),
+    });
+    job.addTask('dbtId', { type: TaskType.dbt('w-2', { commands: ['dbt run'] }) });
+    const tasks = manifest(chart, 'DatabricksJob')?.spec.settings.tasks as Record<string, unknown>[];
+    expect(tasks.map((task) => task.notebook_task ?? task.dbt_task)).toEqual([
+      { notebook_path: '/Shared/report', warehouse_ref: { name: bi.name }, base_parameters: { a: '1' } },
+      { notebook_path: '/Shared/other', warehouse_id: 'w-1' },
+      { commands: ['dbt build'], project_directory: 'analytics', warehouse_ref: { name: bi.name } },
+      { commands: ['dbt run'], warehouse_id: 'w-2' },
+    ]);
+  });
+
+  it('refuses at synth a warehouse of another workspace, and a warehouse_id beside the warehouse', () => {
+    const { chart, workspace } = setup();
+    const far = DatabricksSqlWarehouse.fromName('far', DatabricksWorkspace.fromName('other'));
+    const job = new DatabricksJob(chart, 'report', { workspace });
+    job.addTask('nb', { type: TaskType.notebook('/Shared/report', { warehouse: far }) });
+    job.addTask('dbt', { type: TaskType.dbt(far, { commands: ['dbt run'] }) });
+    job.addTask('both', {
+      type: TaskType.notebook('/Shared/x', {
+        warehouse: DatabricksSqlWarehouse.fromName('bi'),
+        warehouse_id: 'w-1',
+      }),
+    });
+    job.addTask('dash', {
+      type: TaskType.of('dashboard_task', {
+        dashboard_id: 'd',
+        warehouse_id: 'w',
+        warehouse_ref: { name: 'bi' },
+      }),
+    });
+    const synth = () => Testing.synth(chart);
+    expect(synth).toThrow(
+      /task "nb" notebook_task.warehouse_ref refers to DatabricksSqlWarehouse far in DatabricksWorkspace other/,
+    );
+    expect(synth).toThrow(/task "dbt" dbt_task.warehouse_ref refers to DatabricksSqlWarehouse far/);
+    expect(synth).toThrow(
+      /task "both" sets notebook_task.warehouse_id and notebook_task.warehouse_ref, which are mutually exclusive/,
+    );
+    expect(synth).toThrow(/task "dash" sets dashboard_task.warehouse_id and dashboard_task.warehouse_ref/);
+  });
+});

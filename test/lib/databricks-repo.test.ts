@@ -97,6 +97,53 @@ describe('DatabricksRepo', () => {
     });
   });
 
+  it('gives a Python file inside it to a job task as spark_python_task.repo_ref, and a path as python_file', () => {
+    const { chart, workspace } = setup();
+    const code = new DatabricksRepo(chart, 'code', {
+      workspace,
+      path: '/Repos/ci/etl',
+      url: 'https://github.com/acme/etl.git',
+    });
+    const job = new DatabricksJob(chart, 'etl', { workspace });
+    const cluster = job.addJobCluster('c', CLUSTER);
+    job.addTask('main', {
+      type: TaskType.sparkPython(code.pythonFile('etl/main.py'), { parameters: ['--day', 'today'] }),
+      runOn: cluster,
+    });
+    job.addTask('fromName', {
+      type: TaskType.sparkPython(DatabricksRepo.fromName('shared', workspace).pythonFile('jobs/x.py')),
+      runOn: cluster,
+    });
+    job.addTask('git', { type: TaskType.sparkPython('jobs/run.py', { source: 'GIT' }), runOn: cluster });
+    job.addTask('verbatim', { type: TaskType.sparkPython({ python_file: '/Shared/a.py' }), runOn: cluster });
+    const tasks = manifest(chart, 'DatabricksJob').spec.settings.tasks as Record<string, unknown>[];
+    expect(tasks.map((task) => task.spark_python_task)).toEqual([
+      { repo_ref: { name: code.name, path: 'etl/main.py' }, parameters: ['--day', 'today'] },
+      { repo_ref: { name: 'shared', path: 'jobs/x.py' } },
+      { python_file: 'jobs/run.py', source: 'GIT' },
+      { python_file: '/Shared/a.py' },
+    ]);
+  });
+
+  it('refuses at synth a Python file of a Git folder in another workspace, and a python_file beside repo_ref', () => {
+    const { chart, workspace } = setup();
+    const staging = DatabricksRepo.fromName('other', DatabricksWorkspace.fromName('staging'));
+    const job = new DatabricksJob(chart, 'etl', { workspace });
+    job.addTask('far', { type: TaskType.sparkPython(staging.pythonFile('x.py')) });
+    job.addTask('both', {
+      type: TaskType.of('spark_python_task', {
+        python_file: '/a.py',
+        repo_ref: { name: 'code', path: 'a.py' },
+      }),
+    });
+    expect(() => Testing.synth(chart)).toThrow(
+      /task "far" spark_python_task.repo_ref refers to DatabricksRepo other in DatabricksWorkspace staging/,
+    );
+    expect(() => Testing.synth(chart)).toThrow(
+      /task "both" sets spark_python_task.python_file and spark_python_task.repo_ref, which are mutually exclusive/,
+    );
+  });
+
   it('refuses at synth what Databricks or the schema would: branch and tag, an unknown host without provider, a repo of another workspace', () => {
     const { chart, workspace } = setup();
     new DatabricksRepo(chart, 'both', {
