@@ -1,4 +1,4 @@
-import { KubeClient, type ResourceType } from '../../controller/runtime/kube-client.js';
+import { KubeClient, type ResourceType, type WatchOptions } from '../../controller/runtime/kube-client.js';
 
 /**
  * A real KubeClient whose watches a test can break, for an operator running in-process: drop every open
@@ -24,6 +24,7 @@ export class WatchBreakingKubeClient extends KubeClient {
     query: Record<string, string | number | boolean | undefined>,
     onEvent: (type: string, object: unknown) => void,
     onDone: (error: unknown) => void,
+    options?: WatchOptions,
   ): Promise<AbortController> {
     const scope = `${resource.plural}.${resource.group}/${namespace ?? ''}`;
     if (this.refusing) {
@@ -39,10 +40,17 @@ export class WatchBreakingKubeClient extends KubeClient {
       effective = { ...query, resourceVersion: '1' };
     }
     this.stats.started++;
-    const controller = await super.watch(resource, namespace, effective, onEvent, (error) => {
-      this.open.delete(controller);
-      onDone(error);
-    });
+    const controller = await super.watch(
+      resource,
+      namespace,
+      effective,
+      onEvent,
+      (error) => {
+        this.open.delete(controller);
+        onDone(error);
+      },
+      options,
+    );
     this.open.set(controller, { scope, openedAt: performance.now() });
     return controller;
   }
