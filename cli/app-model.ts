@@ -16,16 +16,28 @@ import type {
   RunSubmitSettings,
 } from '../lib/crds/index.js';
 import type {
+  InstancePoolSettingsProps,
   JobDeletionPolicy,
   NotebookFormat,
   NotebookLanguage,
+  PipelineSettingsProps,
+  PolicyDefinition,
   TaskPayload,
   TaskTypeField,
+  WarehouseSettingsProps,
+  WarehouseState,
 } from '../lib/index.js';
 
 /** A Kubernetes object of another kind in the same chart (or, when no such object is there, by name). */
 export interface ObjectReference {
-  readonly kind: 'DatabricksCluster' | 'DatabricksJob' | 'DatabricksNotebook';
+  readonly kind:
+    | 'DatabricksCluster'
+    | 'DatabricksJob'
+    | 'DatabricksNotebook'
+    | 'DatabricksClusterPolicy'
+    | 'DatabricksInstancePool'
+    | 'DatabricksPipeline'
+    | 'DatabricksSqlWarehouse';
   /** Its `metadata.name`. */
   readonly name: string;
 }
@@ -57,6 +69,13 @@ export interface WorkspaceModel extends ChartObject {
     | { readonly oauthM2M: { readonly clientId: string; readonly clientSecret: SecretKey } };
 }
 
+/** The policy and pools a cluster spec names by reference (`withPolicy`, `withPool`), in place of their IDs. */
+export interface ComputeModel {
+  readonly policy?: ObjectReference;
+  readonly pool?: ObjectReference;
+  readonly driverPool?: ObjectReference;
+}
+
 /** A `DatabricksCluster`. */
 export interface ClusterModel extends ChartObject {
   readonly kind: 'DatabricksCluster';
@@ -64,6 +83,7 @@ export interface ClusterModel extends ChartObject {
   readonly state?: DesiredClusterState;
   /** The cluster to adopt (`spec.clusterId`). */
   readonly clusterId?: string;
+  readonly compute?: ComputeModel;
 }
 
 /** What a task does: a task type with its payload, the object it runs given apart as a reference. */
@@ -71,7 +91,10 @@ export interface TaskTypeModel {
   readonly field: TaskTypeField;
   /** The payload, without `notebook_path`/`job_id` when `target` stands for it. */
   readonly payload: Readonly<Record<string, unknown>>;
-  /** The notebook of a notebook task, or the job of a run-job task, as an object of the chart. */
+  /**
+   * The object the task runs, as an object of the chart: the notebook of a notebook task, the job of a
+   * run-job task, the pipeline of a pipeline task, the warehouse of a SQL task.
+   */
   readonly target?: ObjectReference;
 }
 
@@ -103,7 +126,11 @@ export interface JobModel extends ChartObject {
   readonly deletionPolicy?: JobDeletionPolicy;
   /** Every other field of the settings, verbatim (no tasks or job clusters: those are below). */
   readonly settings: Readonly<Partial<JobSettings>>;
-  readonly jobClusters: readonly { readonly key: string; readonly spec: ClusterSpec }[];
+  readonly jobClusters: readonly {
+    readonly key: string;
+    readonly spec: ClusterSpec;
+    readonly compute?: ComputeModel;
+  }[];
   /** In an order where every task comes after the tasks it depends on. */
   readonly tasks: readonly TaskModel[];
 }
@@ -151,9 +178,53 @@ export interface RunModel extends ChartObject {
   readonly submit?: RunSubmitSettings;
 }
 
+/** A `DatabricksClusterPolicy`, adopting the policy of its name. */
+export interface PolicyModel extends ChartObject {
+  readonly kind: 'DatabricksClusterPolicy';
+  readonly policyName: string;
+  readonly description?: string;
+  readonly definition?: PolicyDefinition;
+  readonly policyFamilyId?: string;
+  readonly policyFamilyDefinitionOverrides?: PolicyDefinition;
+  readonly maxClustersPerUser?: number;
+  readonly libraries?: readonly Library[];
+  readonly adopt: true;
+}
+
+/** A `DatabricksInstancePool`, adopting the pool of its name. */
+export interface PoolModel extends ChartObject {
+  readonly kind: 'DatabricksInstancePool';
+  readonly settings: InstancePoolSettingsProps;
+  readonly adopt: true;
+}
+
+/** A `DatabricksPipeline`, adopting the pipeline `pipelineId` names. */
+export interface PipelineModel extends ChartObject {
+  readonly kind: 'DatabricksPipeline';
+  readonly settings: PipelineSettingsProps;
+  readonly pipelineId: string;
+}
+
+/** A `DatabricksSqlWarehouse`, adopting the warehouse `warehouseId` names. */
+export interface WarehouseModel extends ChartObject {
+  readonly kind: 'DatabricksSqlWarehouse';
+  readonly settings: WarehouseSettingsProps;
+  readonly warehouseId: string;
+  readonly state?: WarehouseState;
+}
+
 /** An object of a chart besides its workspace. */
 export type ObjectModel =
-  JobModel | ClusterModel | SecretScopeModel | DbfsFileModel | NotebookModel | RunModel;
+  | JobModel
+  | ClusterModel
+  | SecretScopeModel
+  | DbfsFileModel
+  | NotebookModel
+  | RunModel
+  | PolicyModel
+  | PoolModel
+  | PipelineModel
+  | WarehouseModel;
 
 /** One chart: a workspace and the objects in it, in an order where referenced objects come first. */
 export interface ChartModel {

@@ -6,7 +6,11 @@
 import { Chart, type App } from 'cdk8s';
 import {
   DatabricksCluster,
+  DatabricksClusterPolicy,
   DatabricksDbfsFile,
+  DatabricksInstancePool,
+  DatabricksPipeline,
+  DatabricksSqlWarehouse,
   DatabricksJob,
   DatabricksNotebook,
   DatabricksRun,
@@ -15,8 +19,12 @@ import {
   TaskType,
   WorkspaceAuth,
   type IDatabricksCluster,
+  type IDatabricksClusterPolicy,
+  type IDatabricksInstancePool,
   type IDatabricksJob,
   type IDatabricksNotebook,
+  type IDatabricksPipeline,
+  type IDatabricksSqlWarehouse,
   type JobCluster,
   type Task,
   type TaskTypeField,
@@ -25,6 +33,7 @@ import {
 import {
   referencedObject,
   type ChartModel,
+  type ComputeModel,
   type JobModel,
   type ObjectModel,
   type ObjectReference,
@@ -46,7 +55,33 @@ export const TASK_TYPE_FACTORIES: Partial<Record<TaskTypeField, string>> = {
   for_each_task: 'forEach',
 };
 
-type Referable = IDatabricksCluster | IDatabricksJob | IDatabricksNotebook;
+type Referable =
+  | IDatabricksCluster
+  | IDatabricksJob
+  | IDatabricksNotebook
+  | IDatabricksClusterPolicy
+  | IDatabricksInstancePool
+  | IDatabricksPipeline
+  | IDatabricksSqlWarehouse;
+
+/** What `withPolicy` and `withPool` are called on: a DatabricksCluster or a job cluster. */
+interface Compute {
+  withPolicy(policy: IDatabricksClusterPolicy): unknown;
+  withPool(pool: IDatabricksInstancePool, options?: { driver?: IDatabricksInstancePool }): unknown;
+}
+
+/** Calls `withPolicy` and `withPool` on `target` as `compute` says. */
+function applyCompute(
+  target: Compute,
+  compute: ComputeModel | undefined,
+  reference: (target: ObjectReference) => Referable,
+): void {
+  if (compute?.policy) target.withPolicy(reference(compute.policy) as IDatabricksClusterPolicy);
+  if (compute?.pool) {
+    const driver = compute.driverPool && (reference(compute.driverPool) as IDatabricksInstancePool);
+    target.withPool(reference(compute.pool) as IDatabricksInstancePool, driver ? { driver } : {});
+  }
+}
 
 /** Adds `model` to `app` as a chart of constructs; returns the chart. */
 export function buildChart(app: App, model: ChartModel): Chart {
@@ -76,23 +111,31 @@ export function buildChart(app: App, model: ChartModel): Chart {
         return DatabricksJob.fromName(target.name, workspace);
       case 'DatabricksNotebook':
         return DatabricksNotebook.fromName(target.name);
+      case 'DatabricksClusterPolicy':
+        return DatabricksClusterPolicy.fromName(target.name, workspace);
+      case 'DatabricksInstancePool':
+        return DatabricksInstancePool.fromName(target.name, workspace);
+      case 'DatabricksPipeline':
+        return DatabricksPipeline.fromName(target.name, workspace);
+      case 'DatabricksSqlWarehouse':
+        return DatabricksSqlWarehouse.fromName(target.name, workspace);
     }
   };
   for (const object of model.objects) {
     const metadata = { name: object.name, ...(object.labels ? { labels: { ...object.labels } } : {}) };
     switch (object.kind) {
-      case 'DatabricksCluster':
-        built.set(
-          object,
-          new DatabricksCluster(chart, object.id, {
-            metadata,
-            workspace,
-            settings: object.settings,
-            state: object.state,
-            clusterId: object.clusterId,
-          }),
-        );
+      case 'DatabricksCluster': {
+        const cluster = new DatabricksCluster(chart, object.id, {
+          metadata,
+          workspace,
+          settings: object.settings,
+          state: object.state,
+          clusterId: object.clusterId,
+        });
+        applyCompute(cluster, object.compute, reference);
+        built.set(object, cluster);
         break;
+      }
       case 'DatabricksJob':
         built.set(object, buildJob(chart, object, metadata, workspace, reference));
         break;
@@ -139,6 +182,57 @@ export function buildChart(app: App, model: ChartModel): Chart {
           submit: object.submit,
         });
         break;
+      case 'DatabricksClusterPolicy':
+        built.set(
+          object,
+          new DatabricksClusterPolicy(chart, object.id, {
+            metadata,
+            workspace,
+            policyName: object.policyName,
+            description: object.description,
+            definition: object.definition,
+            policyFamilyId: object.policyFamilyId,
+            policyFamilyDefinitionOverrides: object.policyFamilyDefinitionOverrides,
+            maxClustersPerUser: object.maxClustersPerUser,
+            libraries: object.libraries,
+            adopt: object.adopt,
+          }),
+        );
+        break;
+      case 'DatabricksInstancePool':
+        built.set(
+          object,
+          new DatabricksInstancePool(chart, object.id, {
+            metadata,
+            workspace,
+            settings: object.settings,
+            adopt: object.adopt,
+          }),
+        );
+        break;
+      case 'DatabricksPipeline':
+        built.set(
+          object,
+          new DatabricksPipeline(chart, object.id, {
+            metadata,
+            workspace,
+            settings: object.settings,
+            pipelineId: object.pipelineId,
+          }),
+        );
+        break;
+      case 'DatabricksSqlWarehouse':
+        built.set(
+          object,
+          new DatabricksSqlWarehouse(chart, object.id, {
+            metadata,
+            workspace,
+            settings: object.settings,
+            state: object.state,
+            warehouseId: object.warehouseId,
+          }),
+        );
+        break;
     }
   }
   return chart;
@@ -163,7 +257,11 @@ function buildJob(
     settings: Object.keys(model.settings).length > 0 ? model.settings : undefined,
   });
   const jobClusters = new Map<string, JobCluster>();
-  for (const { key, spec } of model.jobClusters) jobClusters.set(key, job.addJobCluster(key, spec));
+  for (const { key, spec, compute } of model.jobClusters) {
+    const jobCluster = job.addJobCluster(key, spec);
+    applyCompute(jobCluster, compute, reference);
+    jobClusters.set(key, jobCluster);
+  }
   const tasks = new Map<string, Task>();
   for (const task of model.tasks) {
     const runOn = task.runOn
@@ -203,6 +301,17 @@ function taskType(type: TaskTypeModel, reference: (target: ObjectReference) => R
     const target = type.target ? (reference(type.target) as IDatabricksJob) : Number(payload.job_id);
     const { job_id: _id, ...rest } = payload;
     return TaskType.runJob(target, rest);
+  }
+  if (type.field === 'pipeline_task' && type.target) {
+    const { pipeline_id: _id, ...rest } = payload;
+    return TaskType.pipeline(reference(type.target) as IDatabricksPipeline, rest);
+  }
+  if (type.field === 'sql_task' && type.target) {
+    const { warehouse_id: _id, ...rest } = payload;
+    return TaskType.sql(
+      reference(type.target) as IDatabricksSqlWarehouse,
+      rest as Omit<TaskTypePayload<'sql_task'>, 'warehouse_id' | 'warehouse_ref'>,
+    );
   }
   return TaskType.of(type.field, payload as TaskTypePayload<TaskTypeField>);
 }

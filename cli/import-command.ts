@@ -14,14 +14,16 @@ import { yamlApp } from './yaml-app.js';
 
 export const IMPORT_HELP = `Usage: cdk8s-databricks import SELECTION... [--format ts|yaml] [--out DIR] [--namespace NS] [--host URL]
 
-Reads jobs, clusters, secret scopes, DBFS files and notebooks from a Databricks workspace and writes them
-as cdk8s code (the library's constructs) or as the custom resources it synthesizes. Every object is set to
-adopt what it came from (spec.jobId, spec.clusterId, spec.adopt; files and notebooks by path and content),
+Reads jobs, clusters, secret scopes, DBFS files, notebooks, cluster policies, instance pools, pipelines
+and SQL warehouses from a Databricks workspace and writes them as cdk8s code (the library's constructs)
+or as the custom resources it synthesizes. Every object is set to adopt what it came from (spec.jobId,
+spec.clusterId, spec.pipelineId, spec.warehouseId, spec.adopt; files and notebooks by path and content),
 so applying the output takes the workspace's objects over rather than creating copies. Nothing is written
 to the workspace.
 
 Selection (at least one):
-  --all                   every job, every all-purpose cluster and every secret scope
+  --all                   every job, all-purpose cluster, secret scope, cluster policy, instance pool,
+                          pipeline and SQL warehouse
   --job-id N              a job by ID (repeat for more)
   --name-contains TEXT    every job whose name contains TEXT (any case)
   --clusters              every all-purpose cluster
@@ -30,9 +32,14 @@ Selection (at least one):
   --secret-scope NAME     a secret scope by name (repeat for more)
   --dbfs-path PATH        a DBFS file, or every file under a DBFS directory (repeat for more)
   --notebooks-under PATH  a notebook, or every notebook under a workspace directory (repeat for more)
+  --cluster-policies      every cluster policy (not Databricks' default ones), adopted by name
+  --instance-pools        every instance pool, adopted by name
+  --pipelines             every pipeline (read one by one: the list shows no settings)
+  --sql-warehouses        every SQL warehouse
 
-Skipped, and said so on standard error: jobs and clusters another DatabricksJob or DatabricksCluster
-manages (their k8s-owner tags), jobs an Asset Bundle deployed, clusters Databricks launched for jobs.
+Skipped, and said so on standard error: jobs, clusters, pools, pipelines and warehouses another object
+of this library manages (their k8s-owner tags), jobs and pipelines an Asset Bundle deployed, clusters
+Databricks launched for jobs.
 
 Output:
   --format ts|yaml        TypeScript (default), or YAML of the custom resources
@@ -59,6 +66,10 @@ const OPTIONS = {
   'secret-scope': { type: 'string', multiple: true },
   'dbfs-path': { type: 'string', multiple: true },
   'notebooks-under': { type: 'string', multiple: true },
+  'cluster-policies': { type: 'boolean' },
+  'instance-pools': { type: 'boolean' },
+  pipelines: { type: 'boolean' },
+  'sql-warehouses': { type: 'boolean' },
   format: { type: 'string' },
   out: { type: 'string' },
   namespace: { type: 'string' },
@@ -128,6 +139,10 @@ function selectionOf(values: {
   'secret-scope'?: string[];
   'dbfs-path'?: string[];
   'notebooks-under'?: string[];
+  'cluster-policies'?: boolean;
+  'instance-pools'?: boolean;
+  pipelines?: boolean;
+  'sql-warehouses'?: boolean;
 }): ImportSelection {
   const jobIds = values['job-id'] ?? [];
   for (const id of jobIds) {
@@ -148,6 +163,10 @@ function selectionOf(values: {
     secretScopes: values['secret-scope'] ?? [],
     dbfsPaths: values['dbfs-path'] ?? [],
     notebookPaths: values['notebooks-under'] ?? [],
+    allPolicies: (values.all ?? false) || (values['cluster-policies'] ?? false),
+    allPools: (values.all ?? false) || (values['instance-pools'] ?? false),
+    allPipelines: (values.all ?? false) || (values.pipelines ?? false),
+    allWarehouses: (values.all ?? false) || (values['sql-warehouses'] ?? false),
   };
   const nothing =
     !selection.allJobs &&
@@ -158,10 +177,14 @@ function selectionOf(values: {
     !selection.allSecretScopes &&
     selection.secretScopes.length === 0 &&
     selection.dbfsPaths.length === 0 &&
-    selection.notebookPaths.length === 0;
+    selection.notebookPaths.length === 0 &&
+    !selection.allPolicies &&
+    !selection.allPools &&
+    !selection.allPipelines &&
+    !selection.allWarehouses;
   if (nothing) {
     throw new CommandError(
-      'nothing selected: give --all, --job-id N, --name-contains TEXT, --clusters, --secret-scopes, --dbfs-path PATH or --notebooks-under PATH (see --help)',
+      'nothing selected: give --all, --job-id N, --name-contains TEXT, --clusters, --secret-scopes, --dbfs-path PATH, --notebooks-under PATH, --cluster-policies, --instance-pools, --pipelines or --sql-warehouses (see --help)',
     );
   }
   return selection;

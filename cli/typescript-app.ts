@@ -10,6 +10,7 @@ import {
   referencedObject,
   type AppModel,
   type ChartModel,
+  type ComputeModel,
   type FileContent,
   type JobModel,
   type ObjectModel,
@@ -167,7 +168,10 @@ class ChartWriter {
     const found = referencedObject(this.chart, target);
     const variable = found && this.variableOf.get(found);
     if (variable) return code(variable);
-    const workspace = target.kind === 'DatabricksJob' ? `, ${this.variableOf.get(this.chart.workspace)}` : '';
+    const workspace =
+      target.kind === 'DatabricksCluster' || target.kind === 'DatabricksNotebook'
+        ? ''
+        : `, ${this.variableOf.get(this.chart.workspace)}`;
     return code(`${this.library(target.kind)}.fromName(${stringLiteral(target.name)}${workspace})`);
   }
 
@@ -184,12 +188,17 @@ class ChartWriter {
     switch (model.kind) {
       case 'DatabricksCluster':
         lines.push(
-          construct('DatabricksCluster', {
-            clusterId: optional(model.clusterId),
-            settings: value(model.settings),
-            state: optional(model.state),
-          }),
+          construct(
+            'DatabricksCluster',
+            {
+              clusterId: optional(model.clusterId),
+              settings: value(model.settings),
+              state: optional(model.state),
+            },
+            model.compute !== undefined,
+          ),
         );
+        if (model.compute) lines.push(...this.compute(this.variableOf.get(model)!, model.compute));
         break;
       case 'DatabricksJob':
         lines.push(...this.job(model, workspace));
@@ -232,6 +241,55 @@ class ChartWriter {
           }),
         );
         break;
+      case 'DatabricksClusterPolicy':
+        lines.push(
+          construct('DatabricksClusterPolicy', {
+            policyName: value(model.policyName),
+            description: optional(model.description),
+            definition: optional(model.definition),
+            policyFamilyId: optional(model.policyFamilyId),
+            policyFamilyDefinitionOverrides: optional(model.policyFamilyDefinitionOverrides),
+            maxClustersPerUser: optional(model.maxClustersPerUser),
+            libraries: optional(model.libraries),
+            adopt: value(model.adopt),
+          }),
+        );
+        break;
+      case 'DatabricksInstancePool':
+        lines.push(
+          construct('DatabricksInstancePool', { settings: value(model.settings), adopt: value(model.adopt) }),
+        );
+        break;
+      case 'DatabricksPipeline':
+        lines.push(
+          construct('DatabricksPipeline', {
+            pipelineId: value(model.pipelineId),
+            settings: value(model.settings),
+          }),
+        );
+        break;
+      case 'DatabricksSqlWarehouse':
+        lines.push(
+          construct('DatabricksSqlWarehouse', {
+            warehouseId: value(model.warehouseId),
+            settings: value(model.settings),
+            state: optional(model.state),
+          }),
+        );
+        break;
+    }
+    return lines;
+  }
+
+  /** `x.withPolicy(policy);` and `x.withPool(pool, { driver });` as `compute` says. */
+  private compute(target: string, compute: ComputeModel): string[] {
+    const lines: string[] = [];
+    if (compute.policy) {
+      lines.push(statement('', call(`${target}.withPolicy`, this.reference(compute.policy)), BODY));
+    }
+    if (compute.pool) {
+      const driver = compute.driverPool ? [object({ driver: this.reference(compute.driverPool) })] : [];
+      lines.push(statement('', call(`${target}.withPool`, this.reference(compute.pool), ...driver), BODY));
     }
     return lines;
   }
@@ -309,9 +367,9 @@ class ChartWriter {
         task.runOn && 'jobCluster' in task.runOn ? [task.runOn.jobCluster] : [],
       ),
     );
-    for (const { key, spec } of model.jobClusters) {
+    for (const { key, spec, compute } of model.jobClusters) {
       let prefix = '';
-      if (runOnKeys.has(key)) {
+      if (runOnKeys.has(key) || compute !== undefined) {
         const name = this.variables.claim(
           identifier(`${key}-cluster`),
           [identifier(`${model.id}-${key}-cluster`)],
@@ -321,6 +379,7 @@ class ChartWriter {
         prefix = `const ${name} = `;
       }
       lines.push(statement(prefix, call(`${job}.addJobCluster`, value(key), value(spec)), BODY));
+      if (compute) lines.push(...this.compute(clusterVariables.get(key)!, compute));
     }
     // A task needs a variable when another depends on it, or when it depends on a condition's outcome
     // (`task.dependsOnOutcome(condition, true)` follows it).
@@ -379,8 +438,15 @@ class ChartWriter {
   private taskType(type: TaskTypeModel): Expression {
     const factory = TASK_TYPE_FACTORIES[type.field];
     const taskType = this.library('TaskType');
-    if (type.field === 'notebook_task' || type.field === 'run_job_task') {
-      const targetField = type.field === 'notebook_task' ? 'notebook_path' : 'job_id';
+    const targetFields: Partial<Record<TaskTypeModel['field'], string>> = {
+      notebook_task: 'notebook_path',
+      run_job_task: 'job_id',
+      pipeline_task: 'pipeline_id',
+      sql_task: 'warehouse_id',
+    };
+    const targetField = targetFields[type.field];
+    const byTarget = type.field === 'notebook_task' || type.field === 'run_job_task' || type.target;
+    if (targetField !== undefined && byTarget) {
       const { [targetField]: id, ...rest } = type.payload;
       const target = type.target ? this.reference(type.target) : value(id);
       const options = Object.keys(rest).length > 0 ? [value(rest)] : [];
@@ -398,11 +464,17 @@ function optional(field: unknown): Expression | undefined {
 /** The objects `model` refers to. */
 function referencesOf(model: ObjectModel): ObjectReference[] {
   if (model.kind === 'DatabricksRun') return model.job ? [model.job] : [];
+  const computeTargets = (compute: ComputeModel | undefined) =>
+    [compute?.policy, compute?.pool, compute?.driverPool].filter((target) => target !== undefined);
+  if (model.kind === 'DatabricksCluster') return computeTargets(model.compute);
   if (model.kind !== 'DatabricksJob') return [];
-  return model.tasks.flatMap((task) => [
-    ...(task.type?.target ? [task.type.target] : []),
-    ...(task.runOn && 'cluster' in task.runOn ? [task.runOn.cluster] : []),
-  ]);
+  return [
+    ...model.jobClusters.flatMap((jobCluster) => computeTargets(jobCluster.compute)),
+    ...model.tasks.flatMap((task) => [
+      ...(task.type?.target ? [task.type.target] : []),
+      ...(task.runOn && 'cluster' in task.runOn ? [task.runOn.cluster] : []),
+    ]),
+  ];
 }
 
 /** UTF-8 text without control characters other than tabs and line breaks: readable as a string literal. */

@@ -17,11 +17,25 @@
  */
 import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
-import { formatId, type ClusterDetails, type Job } from '../../controller/databricks/index.js';
+import {
+  formatId,
+  type ClusterDetails,
+  type ClusterPolicy,
+  type InstancePoolAndStats,
+  type Job,
+  type Pipeline,
+  type Warehouse,
+} from '../../controller/databricks/index.js';
+import { pipelineDriftRules, warehouseDriftRules } from '../../controller/drift/drift-rules.js';
+import { poolDriftRules } from '../../controller/reconcilers/instance-pool/pool-decision.js';
 import {
   AllPurposeClusterSettings,
+  DatabricksClusterPolicySpec,
+  InstancePoolSettings,
   JobSettings as JobSettingsSchema,
+  PipelineSettings,
   TASK_TYPE_FIELDS,
+  WarehouseSettings,
   type ClusterSpec,
   type JobSettings,
   type Library,
@@ -31,17 +45,23 @@ import type {
   AppModel,
   ChartModel,
   ClusterModel,
+  ComputeModel,
   DbfsFileModel,
   JobModel,
   NotebookModel,
   ObjectModel,
+  ObjectReference,
+  PipelineModel,
+  PolicyModel,
+  PoolModel,
   SecretScopeModel,
+  WarehouseModel,
   TaskModel,
   WorkspaceModel,
 } from '../app-model.js';
 import { kubernetesName, UniqueNames } from '../object-names.js';
 import type { NotebookRead, ScopeRead, Skipped, WorkspaceRead } from './workspace-reader.js';
-import { writtenClusterSettings, writtenJobSettings } from './written-settings.js';
+import { writtenClusterSettings, writtenJobSettings, writtenSettings } from './written-settings.js';
 
 /** How the generated workspace authenticates: the method the command itself used. */
 export type ImportedAuth = { readonly token: true } | { readonly oauthM2M: { readonly clientId: string } };
@@ -88,9 +108,46 @@ export function importedApp(read: WorkspaceRead, options: ImportedAppOptions): I
   const workspace = workspaceModel(read.host, options.auth, names.claim('workspace'));
 
   const objects: ObjectModel[] = [];
+  // What clusters and jobs may name comes first.
+  const imported = <T>(
+    items: readonly T[],
+    what: (item: T) => string,
+    model: (item: T) => ObjectModel | string,
+  ) => {
+    for (const item of items) {
+      const built = model(item);
+      if (typeof built === 'string') skipped.push({ what: what(item), why: built });
+      else objects.push(built);
+    }
+  };
+  const policyNames = new Map<string, string>();
+  const poolNames = new Map<string, string>();
+  const pipelineNames = new Map<string, string>();
+  const warehouseNames = new Map<string, string>();
+  imported(
+    read.policies,
+    (policy) => `cluster policy ${policy.policy_id}`,
+    (policy) => named(policyModel(policy, names), policyNames, policy.policy_id),
+  );
+  imported(
+    read.pools,
+    (pool) => `instance pool ${pool.instance_pool_id}`,
+    (pool) => named(poolModel(pool, names), poolNames, pool.instance_pool_id),
+  );
+  imported(
+    read.pipelines,
+    (pipeline) => `pipeline ${pipeline.pipeline_id}`,
+    (pipeline) => named(pipelineModel(pipeline, names), pipelineNames, pipeline.pipeline_id),
+  );
+  imported(
+    read.warehouses,
+    (warehouse) => `SQL warehouse ${warehouse.id}`,
+    (warehouse) => named(warehouseModel(warehouse, names), warehouseNames, warehouse.id),
+  );
+  const compute = { policyNames, poolNames };
   const clusterNames = new Map<string, string>();
   for (const cluster of read.clusters) {
-    const model = clusterModel(cluster, names);
+    const model = clusterModel(cluster, names, compute);
     if (typeof model === 'string') skipped.push({ what: `cluster ${cluster.cluster_id}`, why: model });
     else {
       objects.push(model);
@@ -123,7 +180,14 @@ export function importedApp(read: WorkspaceRead, options: ImportedAppOptions): I
     if (typeof model === 'string') skipped.push({ what: `secret scope ${scope.scope.name}`, why: model });
     else objects.push(model);
   }
-  objects.push(...jobModels(read.jobs, names, { clusterNames, notebookNames }, skipped));
+  objects.push(
+    ...jobModels(
+      read.jobs,
+      names,
+      { clusterNames, notebookNames, pipelineNames, warehouseNames, ...compute },
+      skipped,
+    ),
+  );
 
   const counts = [
     plural(objects.filter((o) => o.kind === 'DatabricksJob').length, 'job'),
@@ -131,6 +195,17 @@ export function importedApp(read: WorkspaceRead, options: ImportedAppOptions): I
     plural(objects.filter((o) => o.kind === 'DatabricksSecretScope').length, 'secret scope'),
     plural(objects.filter((o) => o.kind === 'DatabricksDbfsFile').length, 'DBFS file'),
     plural(objects.filter((o) => o.kind === 'DatabricksNotebook').length, 'notebook'),
+    ...(
+      [
+        ['DatabricksClusterPolicy', 'cluster policy', 'cluster policies'],
+        ['DatabricksInstancePool', 'instance pool', 'instance pools'],
+        ['DatabricksPipeline', 'pipeline', 'pipelines'],
+        ['DatabricksSqlWarehouse', 'SQL warehouse', 'SQL warehouses'],
+      ] as const
+    ).flatMap(([kind, one, many]) => {
+      const count = objects.filter((o) => o.kind === kind).length;
+      return count === 0 ? [] : [`${count} ${count === 1 ? one : many}`];
+    }),
   ];
   const chart: ChartModel = {
     className: 'ImportedWorkspace',
@@ -178,10 +253,50 @@ function workspaceModel(host: string, auth: ImportedAuth, name: string): Workspa
   };
 }
 
-function clusterModel(cluster: ClusterDetails, names: UniqueNames): ClusterModel | string {
-  const settings = writtenClusterSettings(cluster as Json, AllPurposeClusterSettings);
-  const problem = schemaProblem(AllPurposeClusterSettings, settings, 'settings.');
+/** `model` (when it is one), with its name recorded in `table` under `id`. */
+function named<T extends ObjectModel>(model: T | string, table: Map<string, string>, id: string): T | string {
+  if (typeof model !== 'string') table.set(id, model.name);
+  return model;
+}
+
+/** Object names of imported policies and pools, by their IDs. */
+interface ComputeNames {
+  readonly policyNames: ReadonlyMap<string, string>;
+  readonly poolNames: ReadonlyMap<string, string>;
+}
+
+/**
+ * `spec` without the IDs of imported policies and pools, and the references that stand for them
+ * (`withPolicy`, `withPool`): the controller resolves them to the same IDs.
+ */
+function computeOf<S extends Json>(spec: S, known: ComputeNames): { spec: S; compute?: ComputeModel } {
+  const policy = known.policyNames.get(String(spec.policy_id));
+  const pool = known.poolNames.get(String(spec.instance_pool_id));
+  const driverPool = pool ? known.poolNames.get(String(spec.driver_instance_pool_id)) : undefined;
+  if (!policy && !pool) return { spec };
+  const rest: Json = { ...spec };
+  if (policy) delete rest.policy_id;
+  if (pool) delete rest.instance_pool_id;
+  if (driverPool) delete rest.driver_instance_pool_id;
+  return {
+    spec: rest as S,
+    compute: {
+      ...(policy ? { policy: { kind: 'DatabricksClusterPolicy' as const, name: policy } } : {}),
+      ...(pool ? { pool: { kind: 'DatabricksInstancePool' as const, name: pool } } : {}),
+      ...(driverPool ? { driverPool: { kind: 'DatabricksInstancePool' as const, name: driverPool } } : {}),
+    },
+  };
+}
+
+function clusterModel(
+  cluster: ClusterDetails,
+  names: UniqueNames,
+  known: ComputeNames,
+): ClusterModel | string {
+  const written = writtenClusterSettings(cluster as Json, AllPurposeClusterSettings);
+  const problem = schemaProblem(AllPurposeClusterSettings, written, 'settings.');
   if (problem !== undefined) return `${problem}; the CRD cannot hold it`;
+  const { spec: settings, compute } = computeOf(written, known);
   const base = kubernetesName(cluster.cluster_name ?? '') || `cluster-${kubernetesName(cluster.cluster_id)}`;
   const name = names.claim(base, [`${base}-cluster`]);
   const terminated = cluster.state === 'TERMINATED' || cluster.state === 'TERMINATING';
@@ -192,9 +307,120 @@ function clusterModel(cluster: ClusterDetails, names: UniqueNames): ClusterModel
     clusterId: cluster.cluster_id,
     settings: settings as ClusterModel['settings'],
     ...(terminated ? { state: 'Terminated' as const } : {}),
+    ...(compute ? { compute } : {}),
     notes: [
       `Cluster ${cluster.cluster_id}${cluster.creator_user_name ? `, created by ${cluster.creator_user_name}` : ''}: adopted through clusterId.` +
         (terminated ? ' It was terminated, so state says Terminated: the controller leaves it so.' : ''),
+    ],
+  };
+}
+
+/** A policy's JSON document, parsed; undefined when absent or empty. */
+function policyDocument(text: string | undefined): unknown {
+  if (text === undefined || text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function policyModel(policy: ClusterPolicy, names: UniqueNames): PolicyModel | string {
+  const name = policy.name ?? policy.policy_id;
+  // A family-based policy reports the family's rules merged with its overrides as its definition.
+  const familyBased = policy.policy_family_id !== undefined;
+  const spec = {
+    workspaceRef: { name: 'workspace' },
+    name,
+    ...(policy.description ? { description: policy.description } : {}),
+    ...(familyBased
+      ? {
+          policy_family_id: policy.policy_family_id,
+          policy_family_definition_overrides: policyDocument(policy.policy_family_definition_overrides),
+        }
+      : { definition: policyDocument(policy.definition) }),
+    ...(policy.max_clusters_per_user !== undefined
+      ? { max_clusters_per_user: policy.max_clusters_per_user }
+      : {}),
+    ...(policy.libraries?.length ? { libraries: policy.libraries } : {}),
+  } as DatabricksClusterPolicySpec;
+  const problem = schemaProblem(DatabricksClusterPolicySpec, JSON.parse(JSON.stringify(spec)), 'spec.');
+  if (problem !== undefined) return `${problem}; the CRD cannot hold it`;
+  const base = kubernetesName(name) || `policy-${kubernetesName(policy.policy_id)}`;
+  const objectName = names.claim(base, [`${base}-policy`]);
+  return {
+    kind: 'DatabricksClusterPolicy',
+    id: objectName,
+    name: objectName,
+    policyName: name,
+    ...(spec.description !== undefined ? { description: spec.description } : {}),
+    ...(spec.definition !== undefined ? { definition: spec.definition } : {}),
+    ...(spec.policy_family_id !== undefined ? { policyFamilyId: spec.policy_family_id } : {}),
+    ...(spec.policy_family_definition_overrides !== undefined
+      ? { policyFamilyDefinitionOverrides: spec.policy_family_definition_overrides }
+      : {}),
+    ...(spec.max_clusters_per_user !== undefined ? { maxClustersPerUser: spec.max_clusters_per_user } : {}),
+    ...(spec.libraries !== undefined ? { libraries: spec.libraries } : {}),
+    adopt: true,
+    notes: [
+      `Cluster policy ${policy.policy_id}${policy.creator_user_name ? `, created by ${policy.creator_user_name}` : ''}: adopted by its name (adopt: true).`,
+    ],
+  };
+}
+
+function poolModel(pool: InstancePoolAndStats, names: UniqueNames): PoolModel | string {
+  const settings = writtenSettings(pool as Json, InstancePoolSettings, poolDriftRules);
+  const problem = schemaProblem(InstancePoolSettings, settings, 'settings.');
+  if (problem !== undefined) return `${problem}; the CRD cannot hold it`;
+  const base =
+    kubernetesName(pool.instance_pool_name ?? '') || `pool-${kubernetesName(pool.instance_pool_id)}`;
+  const name = names.claim(base, [`${base}-pool`]);
+  return {
+    kind: 'DatabricksInstancePool',
+    id: name,
+    name,
+    settings: settings as PoolModel['settings'],
+    adopt: true,
+    notes: [`Instance pool ${pool.instance_pool_id}: adopted by its name (adopt: true).`],
+  };
+}
+
+function pipelineModel(pipeline: Pipeline, names: UniqueNames): PipelineModel | string {
+  const settings = writtenSettings((pipeline.spec ?? {}) as Json, PipelineSettings, pipelineDriftRules);
+  const problem = schemaProblem(PipelineSettings, settings, 'settings.');
+  if (problem !== undefined) return `${problem}; the CRD cannot hold it`;
+  const pipelineName = pipeline.spec?.name ?? pipeline.name ?? '';
+  const base = kubernetesName(pipelineName) || `pipeline-${kubernetesName(pipeline.pipeline_id)}`;
+  const name = names.claim(base, [`${base}-pipeline`]);
+  return {
+    kind: 'DatabricksPipeline',
+    id: name,
+    name,
+    pipelineId: pipeline.pipeline_id,
+    settings: settings as PipelineModel['settings'],
+    notes: [
+      `Pipeline ${pipeline.pipeline_id}${pipeline.creator_user_name ? `, created by ${pipeline.creator_user_name}` : ''}: adopted through pipelineId.`,
+    ],
+  };
+}
+
+function warehouseModel(warehouse: Warehouse, names: UniqueNames): WarehouseModel | string {
+  const settings = writtenSettings(warehouse as unknown as Json, WarehouseSettings, warehouseDriftRules);
+  const problem = schemaProblem(WarehouseSettings, settings, 'settings.');
+  if (problem !== undefined) return `${problem}; the CRD cannot hold it`;
+  const base = kubernetesName(warehouse.name ?? '') || `warehouse-${kubernetesName(warehouse.id)}`;
+  const name = names.claim(base, [`${base}-warehouse`]);
+  const stopped = warehouse.state === 'STOPPED' || warehouse.state === 'STOPPING';
+  return {
+    kind: 'DatabricksSqlWarehouse',
+    id: name,
+    name,
+    warehouseId: warehouse.id,
+    settings: settings as WarehouseModel['settings'],
+    ...(stopped ? { state: 'Stopped' as const } : {}),
+    notes: [
+      `SQL warehouse ${warehouse.id}: adopted through warehouseId.` +
+        (stopped ? ' It was stopped, so state says Stopped: the controller leaves it so.' : ''),
     ],
   };
 }
@@ -266,11 +492,14 @@ function scopeModel(read: ScopeRead, names: UniqueNames): SecretScopeModel | str
   };
 }
 
-interface KnownNames {
+interface KnownNames extends ComputeNames {
   /** Object names of imported clusters, by cluster ID. */
   readonly clusterNames: ReadonlyMap<string, string>;
   /** Object names of imported notebooks, by workspace path. */
   readonly notebookNames: ReadonlyMap<string, string>;
+  /** Object names of imported pipelines and warehouses, by ID. */
+  readonly pipelineNames: ReadonlyMap<string, string>;
+  readonly warehouseNames: ReadonlyMap<string, string>;
 }
 
 function runJobTarget(task: Json): string | undefined {
@@ -398,10 +627,10 @@ function jobModel(
     ...(maxConcurrentRuns !== undefined ? { maxConcurrentRuns } : {}),
     ...(tags !== undefined ? { tags } : {}),
     settings: rest as Partial<JobSettings>,
-    jobClusters: (jobClusters as { job_cluster_key: string; new_cluster: ClusterSpec }[]).map((cluster) => ({
-      key: cluster.job_cluster_key,
-      spec: cluster.new_cluster,
-    })),
+    jobClusters: (jobClusters as { job_cluster_key: string; new_cluster: ClusterSpec }[]).map((cluster) => {
+      const { spec, compute } = computeOf(cluster.new_cluster as Json, known);
+      return { key: cluster.job_cluster_key, spec: spec as ClusterSpec, ...(compute ? { compute } : {}) };
+    }),
     tasks: orderTasks(tasks as Json[]).map((task) => taskModel(task, id, hasGitSource, known)),
     notes,
   };
@@ -464,7 +693,7 @@ function typeTarget(
   jobId: string,
   hasGitSource: boolean,
   known: KnownNames & { jobNames: ReadonlyMap<string, string>; keepIds: ReadonlySet<string> },
-): { payload: Json; target?: { kind: 'DatabricksNotebook' | 'DatabricksJob'; name: string } } {
+): { payload: Json; target?: ObjectReference } {
   if (field === 'notebook_task') {
     // A path in a Git repository is not a workspace notebook, whatever its name.
     const fromGit = payload.source === 'GIT' || (payload.source === undefined && hasGitSource);
@@ -472,6 +701,18 @@ function typeTarget(
     if (notebook) {
       const { notebook_path: _path, ...rest } = payload;
       return { payload: rest, target: { kind: 'DatabricksNotebook', name: notebook } };
+    }
+  }
+  const byId = {
+    pipeline_task: ['pipeline_id', 'DatabricksPipeline', known.pipelineNames],
+    sql_task: ['warehouse_id', 'DatabricksSqlWarehouse', known.warehouseNames],
+  } as const;
+  if (field === 'pipeline_task' || field === 'sql_task') {
+    const [idField, kind, table] = byId[field];
+    const target = payload[idField] === undefined ? undefined : table.get(String(payload[idField]));
+    if (target) {
+      const { [idField]: _id, ...rest } = payload;
+      return { payload: rest, target: { kind, name: target } };
     }
   }
   if (field === 'run_job_task' && payload.job_id !== undefined) {

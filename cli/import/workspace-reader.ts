@@ -23,6 +23,10 @@ import {
   type AclItem,
   type SecretScope,
   type ClusterPoliciesApi,
+  type ClusterPolicy,
+  type InstancePoolAndStats,
+  type Pipeline,
+  type Warehouse,
   type GitCredentialsApi,
   type InstancePoolsApi,
   type PipelinesApi,
@@ -66,6 +70,14 @@ export interface ImportSelection {
   readonly dbfsPaths: readonly string[];
   /** Notebooks, and every notebook below workspace directories. */
   readonly notebookPaths: readonly string[];
+  /** Every cluster policy but Databricks' default ones. */
+  readonly allPolicies?: boolean;
+  /** Every instance pool. */
+  readonly allPools?: boolean;
+  /** Every pipeline. */
+  readonly allPipelines?: boolean;
+  /** Every SQL warehouse. */
+  readonly allWarehouses?: boolean;
 }
 
 /** A secret scope with what `secrets/list` and `secrets/acls/list` say of it. */
@@ -103,6 +115,11 @@ export interface WorkspaceRead {
   readonly scopes: readonly ScopeRead[];
   readonly dbfsFiles: readonly DbfsFileRead[];
   readonly notebooks: readonly NotebookRead[];
+  readonly policies: readonly ClusterPolicy[];
+  readonly pools: readonly InstancePoolAndStats[];
+  /** Read one by one (the list shows no settings). */
+  readonly pipelines: readonly Pipeline[];
+  readonly warehouses: readonly Warehouse[];
   readonly skipped: readonly Skipped[];
 }
 
@@ -125,7 +142,91 @@ export async function readWorkspace(
   const scopes = await readScopes(reads, selection);
   const dbfsFiles = await readDbfsFiles(reads, selection.dbfsPaths, skipped);
   const notebooks = await readNotebooks(reads, selection.notebookPaths, skipped);
-  return { host: reads.host, jobs, clusters, scopes, dbfsFiles, notebooks, skipped };
+  const { policies, pools, pipelines, warehouses } = await readComputeKinds(reads, selection, skipped);
+  return {
+    host: reads.host,
+    jobs,
+    clusters,
+    scopes,
+    dbfsFiles,
+    notebooks,
+    policies,
+    pools,
+    pipelines,
+    warehouses,
+    skipped,
+  };
+}
+
+/** Why an object carrying `tags` is not imported: another object of `kind` manages it already. */
+function managedBy(kind: string, tags: Readonly<Record<string, string>> | undefined): string | undefined {
+  return tags?.[OWNER_UID_TAG]
+    ? `it is managed by ${kind} ${tags[OWNER_TAG] ?? '(unnamed)'} already (its ${OWNER_TAG} tag)`
+    : undefined;
+}
+
+/** The selected cluster policies, instance pools, pipelines and SQL warehouses, one list walk each. */
+async function readComputeKinds(
+  reads: WorkspaceReads,
+  selection: ImportSelection,
+  skipped: Skipped[],
+): Promise<Pick<WorkspaceRead, 'policies' | 'pools' | 'pipelines' | 'warehouses'>> {
+  const keep = <T>(items: readonly T[], what: (item: T) => string, why: (item: T) => string | undefined) =>
+    items.filter((item) => {
+      const reason = why(item);
+      if (reason !== undefined) skipped.push({ what: what(item), why: reason });
+      return reason === undefined;
+    });
+  // Databricks' default policies (one per family) come with every workspace: not the user's to import.
+  const policies = selection.allPolicies
+    ? (await reads.clusterPolicies.list()).filter((policy) => !policy.is_default)
+    : [];
+  const pools = selection.allPools
+    ? keep(
+        await reads.instancePools.list(),
+        (pool) => `instance pool ${pool.instance_pool_id} ${JSON.stringify(pool.instance_pool_name ?? '')}`,
+        (pool) => managedBy('DatabricksInstancePool', pool.custom_tags),
+      )
+    : [];
+  const pipelines: Pipeline[] = [];
+  if (selection.allPipelines) {
+    for await (const listed of reads.pipelines.list({ max_results: 100 })) {
+      const pipeline = await reads.pipelines.get(listed.pipeline_id).catch((error: unknown) => {
+        if (error instanceof NotFoundError) return undefined;
+        throw error;
+      });
+      if (pipeline) pipelines.push(pipeline);
+    }
+  }
+  const warehouses: Warehouse[] = [];
+  if (selection.allWarehouses)
+    for await (const warehouse of reads.warehouses.list(100)) warehouses.push(warehouse);
+  return {
+    policies,
+    pools,
+    pipelines: keep(
+      pipelines,
+      (pipeline) =>
+        `pipeline ${pipeline.pipeline_id} ${JSON.stringify(pipeline.spec?.name ?? pipeline.name ?? '')}`,
+      (pipeline) => {
+        const deployment = (pipeline.spec as { deployment?: { kind?: string; metadata_file_path?: string } })
+          ?.deployment;
+        if (deployment?.kind === 'BUNDLE') {
+          return `an Asset Bundle deployed it (${deployment.metadata_file_path ?? 'no metadata path'}); manage it in the bundle, or remove it from the bundle first`;
+        }
+        return managedBy('DatabricksPipeline', pipeline.spec?.tags);
+      },
+    ),
+    warehouses: keep(
+      warehouses,
+      (warehouse) => `SQL warehouse ${warehouse.id} ${JSON.stringify(warehouse.name ?? '')}`,
+      (warehouse) =>
+        managedBy(
+          'DatabricksSqlWarehouse',
+          Object.fromEntries((warehouse.tags?.custom_tags ?? []).map((tag) => [tag.key, tag.value ?? ''])),
+        ),
+    ),
+  };
 }
 
 function describeJob(job: Job): string {

@@ -170,3 +170,11 @@ export function writtenClusterSettings(cluster: Json, schema: TSchema): Json {
   const rules = spec ? { ...CLUSTER_RULES, ignore: new RulePathSet([]) } : CLUSTER_RULES;
   return clean({ rules, context: {} }, spec ?? cluster, schema as SettableFieldsSchema, []) as Json;
 }
+
+/**
+ * Settings of an instance pool, pipeline or SQL warehouse as written: the fields of `schema` that
+ * `value` holds, without what `rules` say Databricks fills in with the value it has.
+ */
+export function writtenSettings(value: Json, schema: TSchema, rules: DriftRules): Json {
+  return clean({ rules: compile(rules), context: {} }, value, schema as SettableFieldsSchema, []) as Json;
+}

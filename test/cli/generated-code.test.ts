@@ -14,7 +14,7 @@ import { uniqueName } from '../control-plane/test-cluster.js';
 import { startFakeWorkspace, type FakeWorkspace } from '../fake-databricks/index.js';
 import { runCommandLine } from './cli-runner.js';
 import { CORPUS } from './migrate-corpus-path.js';
-import { seedWorkspace } from './workspace-fixtures.js';
+import { seedComputeKinds, seedWorkspace } from './workspace-fixtures.js';
 
 const root = repositoryRoot();
 const requireFromRoot = createRequire(join(root, 'package.json'));
@@ -32,6 +32,8 @@ describe('generated TypeScript', () => {
   beforeAll(async () => {
     fake = await startFakeWorkspace({ rateLimits: false });
     await seedWorkspace(fake);
+    // Policies, pools, a pipeline and warehouses, and a job naming them: constructs and their references.
+    await seedComputeKinds(fake);
     mkdirSync(dir, { recursive: true });
     const env = { DATABRICKS_HOST: fake.url, DATABRICKS_TOKEN: fake.token };
     const selection = ['import', '--all', '--dbfs-path', '/FileStore', '--notebooks-under', '/Shared'];

@@ -150,3 +150,94 @@ export async function seedWorkspace(fake: FakeWorkspace): Promise<SeededWorkspac
     scopeKeys: ['api_token', 'warehouse-password'],
   };
 }
+
+/** IDs of what {@link seedComputeKinds} made. */
+export interface SeededComputeKinds {
+  readonly policyId: string;
+  readonly poolId: string;
+  readonly ownedPoolId: string;
+  readonly pipelineId: string;
+  readonly warehouseId: string;
+  readonly stoppedWarehouseId: string;
+  /** A job whose job cluster follows the policy and draws from the pool, refreshing the pipeline, then querying the warehouse. */
+  readonly salesJobId: number;
+}
+
+/**
+ * Adds to `fake`, as made by hand: a cluster policy, an instance pool, a pipeline, two SQL warehouses
+ * (one stopped), a job naming all four by ID; and a pool another DatabricksInstancePool owns. The
+ * workspace's default policies (one per family) are there already.
+ */
+export async function seedComputeKinds(fake: FakeWorkspace): Promise<SeededComputeKinds> {
+  const { policy_id: policyId } = (await fake.ui.call('policies/clusters/create', {
+    name: 'Team compute',
+    description: 'Small, short-lived clusters.',
+    definition: JSON.stringify({
+      autotermination_minutes: { type: 'range', maxValue: 60, defaultValue: 30 },
+      spark_version: { type: 'fixed', value: '15.4.x-scala2.12' },
+    }),
+    max_clusters_per_user: 2,
+  })) as { policy_id: string };
+  const { instance_pool_id: poolId } = (await fake.ui.call('instance-pools/create', {
+    instance_pool_name: 'Warm nodes',
+    node_type_id: 'i3.xlarge',
+    min_idle_instances: 0,
+    max_capacity: 10,
+    idle_instance_autotermination_minutes: 15,
+    custom_tags: { team: 'analytics' },
+  })) as { instance_pool_id: string };
+  const { instance_pool_id: ownedPoolId } = (await fake.ui.call('instance-pools/create', {
+    instance_pool_name: 'owned elsewhere',
+    node_type_id: 'i3.xlarge',
+    custom_tags: { 'k8s-owner': 'other/pool', 'k8s-owner-uid': 'uid-3' },
+  })) as { instance_pool_id: string };
+  const { pipeline_id: pipelineId } = (await fake.ui.call('pipelines/create', {
+    name: 'Sales tables',
+    catalog: 'main',
+    schema: 'sales',
+    serverless: true,
+    libraries: [{ glob: { include: '/Workspace/Shared/sales/**' } }],
+    configuration: { 'sales.source': 's3://acme-raw/sales/' },
+  })) as { pipeline_id: string };
+  const { id: warehouseId } = (await fake.ui.call('sql/warehouses/create', {
+    name: 'Reporting',
+    cluster_size: 'X-Small',
+    auto_stop_mins: 15,
+    max_num_clusters: 2,
+    tags: { custom_tags: [{ key: 'team', value: 'analytics' }] },
+  })) as { id: string };
+  const { id: stoppedWarehouseId } = (await fake.ui.call('sql/warehouses/create', {
+    name: 'Ad hoc',
+    cluster_size: 'Small',
+  })) as { id: string };
+  await fake.ui.call('sql/warehouses/stop', { id: stoppedWarehouseId });
+  const { job_id: salesJobId } = (await fake.ui.call('jobs/create', {
+    name: 'Daily sales',
+    job_clusters: [
+      {
+        job_cluster_key: 'etl',
+        new_cluster: {
+          spark_version: '15.4.x-scala2.12',
+          num_workers: 1,
+          policy_id: policyId,
+          instance_pool_id: poolId,
+        },
+      },
+    ],
+    tasks: [
+      { task_key: 'refresh', pipeline_task: { pipeline_id: pipelineId } },
+      {
+        task_key: 'report',
+        depends_on: [{ task_key: 'refresh' }],
+        sql_task: { warehouse_id: warehouseId, query: { query_id: 'q-1' } },
+      },
+      {
+        task_key: 'aggregate',
+        depends_on: [{ task_key: 'refresh' }],
+        job_cluster_key: 'etl',
+        notebook_task: { notebook_path: '/Shared/sales/aggregate' },
+      },
+    ],
+  })) as { job_id: number };
+  return { policyId, poolId, ownedPoolId, pipelineId, warehouseId, stoppedWarehouseId, salesJobId };
+}
