@@ -74,3 +74,32 @@ describe('job drift rules against the settings a workspace stores', () => {
     ]);
   });
 });
+
+describe('job drift rules: where a task reads its file from', () => {
+  const git_source = {
+    git_url: 'https://github.com/acme/etl.git',
+    git_provider: 'gitHub',
+    git_branch: 'main',
+  };
+  const withSource = (source?: string) => ({
+    name: 'from-git',
+    git_source,
+    tasks: [
+      {
+        task_key: 'etl',
+        notebook_task: { notebook_path: '/Repos/ci/etl/etl/main', ...(source && { source }) },
+        existing_cluster_id: 'c-1',
+      },
+    ],
+  });
+
+  test('a resolved workspace path sent with source WORKSPACE in a job with git_source reads back the same', () => {
+    expect(diff.differences(withSource('WORKSPACE'), stored(withSource('WORKSPACE')))).toEqual([]);
+  });
+
+  test('a job written before the path carried its source (Databricks filled in GIT) differs, so the next reconcile fixes it', () => {
+    expect(diff.differences(withSource('WORKSPACE'), stored(withSource())).map((d) => d.path)).toEqual([
+      'tasks[etl].notebook_task.source',
+    ]);
+  });
+});
