@@ -152,6 +152,24 @@ describe('Secrets and ConfigMaps wake the objects that read them', () => {
       WITHIN,
     );
     expect(bed.fake.requestCount('workspace/import')).toBe(2);
+
+    // Rewritten with the same source: the notebook is woken, and its content hash says there is nothing to import.
+    const before = await reconciles(bed, 'databricksnotebook');
+    const relabelled = await core().replaceNamespacedConfigMap({
+      namespace: bed.namespace,
+      name: 'notebooks',
+      body: {
+        metadata: { name: 'notebooks', labels: { edited: 'no' } },
+        data: { 'ingest.py': 'print("v2")\n' },
+      },
+    });
+    await seenByOperator(bed, CONFIG_MAPS, 'notebooks', relabelled.metadata?.resourceVersion);
+    await pollUntil(
+      'the notebook reconciled after the rewrite',
+      async () => ((await reconciles(bed, 'databricksnotebook')) > before ? true : undefined),
+      WITHIN,
+    );
+    expect(bed.fake.requestCount('workspace/import')).toBe(2);
   });
 
   it('puts a secret scope value again within seconds of an edit to its Secret', async () => {
@@ -171,6 +189,19 @@ describe('Secrets and ConfigMaps wake the objects that read them', () => {
     await pollUntil(
       'the edited value in the scope',
       async () => (fakeScope(bed, 'etl')?.secrets['db-password'] === sha256('second') ? true : undefined),
+      WITHIN,
+    );
+    expect(bed.fake.requestCount('secrets/put')).toBe(puts + 1);
+
+    // Relabelled, the same value: the scope is woken, and its hashes say there is nothing to put.
+    const before = await reconciles(bed, 'databrickssecretscope');
+    const relabelled = await bed.kube.patchSecret(bed.namespace, 'db-password', [
+      { op: 'add', path: '/metadata/labels', value: { edited: 'no' } },
+    ]);
+    await seenByOperator(bed, SECRETS, 'db-password', relabelled.metadata?.resourceVersion);
+    await pollUntil(
+      'the scope reconciled after the rewrite',
+      async () => ((await reconciles(bed, 'databrickssecretscope')) > before ? true : undefined),
       WITHIN,
     );
     expect(bed.fake.requestCount('secrets/put')).toBe(puts + 1);
