@@ -14,6 +14,7 @@ import type { DatabricksKind } from '../../../../lib/crds/index.js';
 import { pollUntil } from '../../../control-plane/poll-until.js';
 import { testKubeConfig } from '../../../control-plane/test-cluster.js';
 import { defaultFakeToken } from '../../../fake-databricks/index.js';
+import type { DbfsService } from '../../../fake-databricks/dbfs.js';
 import type { WorkspaceService } from '../../../fake-databricks/workspace.js';
 import { RESOURCES, useOperatorTestBed, type OperatorTestBed } from '../../operator-test-bed.js';
 import { base64, putConfigMap } from '../content/content-source-fixtures.js';
@@ -26,6 +27,7 @@ const KINDS: readonly DatabricksKind[] = [
   'DatabricksGitCredential',
   'DatabricksNotebook',
   'DatabricksSecretScope',
+  'DatabricksDbfsFile',
 ];
 /** Long enough for any Kubernetes write to reach the controller's watch on a loaded machine; far below a resync. */
 const WITHIN = { timeoutMs: 15_000 };
@@ -170,6 +172,26 @@ describe('Secrets and ConfigMaps wake the objects that read them', () => {
       WITHIN,
     );
     expect(bed.fake.requestCount('workspace/import')).toBe(2);
+  });
+
+  it('uploads a DBFS file again within seconds of an edit to the Secret key it comes from', async () => {
+    const content = () =>
+      bed.fake.service<DbfsService>('dbfs').fileContent('/FileStore/etl/conf.json')?.toString();
+    await putKubeSecret(bed, 'etl-conf', { 'conf.json': '{"env":"one"}' });
+    await bed.create(RESOURCES.DatabricksDbfsFile, 'DatabricksDbfsFile', 'conf', {
+      workspaceRef: { name: 'ws' },
+      path: '/FileStore/etl/conf.json',
+      contentsFrom: { secretKeyRef: { name: 'etl-conf', key: 'conf.json' } },
+    });
+    await bed.waitForCondition(RESOURCES.DatabricksDbfsFile, 'conf');
+    expect(content()).toBe('{"env":"one"}');
+
+    await putKubeSecret(bed, 'etl-conf', { 'conf.json': '{"env":"two"}' });
+    await pollUntil(
+      'the edited file in DBFS',
+      async () => (content() === '{"env":"two"}' ? true : undefined),
+      WITHIN,
+    );
   });
 
   it('puts a secret scope value again within seconds of an edit to its Secret', async () => {
