@@ -4,7 +4,16 @@
  * `settled` shortcut, `apply`, `observe`) against an in-memory context. No API server.
  */
 import { KINDS } from '../../../../lib/crds/index.js';
-import type { KindInformers } from '../../../../controller/reconcilers/managed/kind-informers.js';
+import {
+  CONFIG_MAPS,
+  SECRETS,
+  type KindInformers,
+  type ReferencedInformers,
+} from '../../../../controller/reconcilers/managed/kind-informers.js';
+import {
+  resourceVersionChanged,
+  secretWatch,
+} from '../../../../controller/reconcilers/managed/source-watches.js';
 import {
   managedController,
   managedReconciler,
@@ -98,6 +107,12 @@ interface Registered {
   readonly enqueued: string[];
 }
 
+/** The operator's Secret and ConfigMap informers, idle. */
+const referenced: ReferencedInformers = {
+  Secret: idleInformer(SECRETS),
+  ConfigMap: idleInformer(CONFIG_MAPS),
+};
+
 /** Registers `kind` with a manager that records the controller it is asked for. */
 function register(kind: ManagedKind<Widget, WidgetStatus, WidgetContext>, all: KindInformers) {
   let registered: Registered | undefined;
@@ -126,6 +141,7 @@ function register(kind: ManagedKind<Widget, WidgetStatus, WidgetContext>, all: K
     manager: manager as unknown as Manager,
     config: { workers: 3, resyncPeriodMs: 60_000, slowResyncPeriodMs: 600_000 },
     informers: all,
+    referenced,
     shared: { shared: 'from the operator' },
     options: {},
   } as unknown as OperatorSetup;
@@ -206,6 +222,19 @@ describe('managedController', () => {
     expect(watches[0].mapToKeys(workspace)).toEqual(['team/a']);
     expect(watches[1].mapToKeys({ metadata: { namespace: 'team', name: 'nb' } })).toEqual(['team/a']);
     expect(watches[1].mapToKeys({ metadata: { namespace: 'team', name: 'unrelated' } })).toEqual([]);
+  });
+
+  it('watches the operator’s Secrets for a kind that declares the Secrets it reads, waking on a new resourceVersion', () => {
+    const widgets = idleInformer<Widget>(WIDGETS);
+    const { watches } = register(
+      widgetKind({ watches: [secretWatch<Widget>((object) => [`${object.metadata.name}-token`])] }),
+      informers(widgets),
+    );
+    expect(watches.map((watch) => watch.informer)).toEqual([expect.anything(), referenced.Secret]);
+    expect(watches[1].changed).toBe(resourceVersionChanged);
+    widgets.store.upsert(widget('a'));
+    widgets.store.upsert(widget('b'));
+    expect(watches[1].mapToKeys({ metadata: { namespace: 'team', name: 'a-token' } })).toEqual(['team/a']);
   });
 
   it('registers a kind that declares no indexes or watches with the workspace watch alone', () => {
