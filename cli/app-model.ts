@@ -10,6 +10,7 @@ import type {
   ClusterSpec,
   DatabricksSecretScopeSpec,
   DesiredClusterState,
+  GitProvider,
   JobSettings,
   Library,
   RunNowSettings,
@@ -37,7 +38,8 @@ export interface ObjectReference {
     | 'DatabricksClusterPolicy'
     | 'DatabricksInstancePool'
     | 'DatabricksPipeline'
-    | 'DatabricksSqlWarehouse';
+    | 'DatabricksSqlWarehouse'
+    | 'DatabricksRepo';
   /** Its `metadata.name`. */
   readonly name: string;
 }
@@ -96,6 +98,8 @@ export interface TaskTypeModel {
    * run-job task, the pipeline of a pipeline task, the warehouse of a SQL task.
    */
   readonly target?: ObjectReference;
+  /** With a Git folder for target: the notebook's or file's path inside it (`etl/ingest`). */
+  readonly targetPath?: string;
 }
 
 /** One `addTask` of a job. */
@@ -213,6 +217,18 @@ export interface WarehouseModel extends ChartObject {
   readonly state?: WarehouseState;
 }
 
+/** A `DatabricksRepo`, adopting the Git folder at its path. */
+export interface RepoModel extends ChartObject {
+  readonly kind: 'DatabricksRepo';
+  readonly path: string;
+  readonly url: string;
+  /** Only when the URL's host does not say it. */
+  readonly provider?: GitProvider;
+  readonly branch?: string;
+  readonly sparseCheckout?: readonly string[];
+  readonly adopt: true;
+}
+
 /** An object of a chart besides its workspace. */
 export type ObjectModel =
   | JobModel
@@ -224,7 +240,8 @@ export type ObjectModel =
   | PolicyModel
   | PoolModel
   | PipelineModel
-  | WarehouseModel;
+  | WarehouseModel
+  | RepoModel;
 
 /** One chart: a workspace and the objects in it, in an order where referenced objects come first. */
 export interface ChartModel {

@@ -10,6 +10,7 @@ import {
   DatabricksDbfsFile,
   DatabricksInstancePool,
   DatabricksPipeline,
+  DatabricksRepo,
   DatabricksSqlWarehouse,
   DatabricksJob,
   DatabricksNotebook,
@@ -24,6 +25,7 @@ import {
   type IDatabricksJob,
   type IDatabricksNotebook,
   type IDatabricksPipeline,
+  type IDatabricksRepo,
   type IDatabricksSqlWarehouse,
   type JobCluster,
   type Task,
@@ -62,7 +64,8 @@ type Referable =
   | IDatabricksClusterPolicy
   | IDatabricksInstancePool
   | IDatabricksPipeline
-  | IDatabricksSqlWarehouse;
+  | IDatabricksSqlWarehouse
+  | IDatabricksRepo;
 
 /** What `withPolicy` and `withPool` are called on: a DatabricksCluster or a job cluster. */
 interface Compute {
@@ -119,6 +122,8 @@ export function buildChart(app: App, model: ChartModel): Chart {
         return DatabricksPipeline.fromName(target.name, workspace);
       case 'DatabricksSqlWarehouse':
         return DatabricksSqlWarehouse.fromName(target.name, workspace);
+      case 'DatabricksRepo':
+        return DatabricksRepo.fromName(target.name, workspace);
     }
   };
   for (const object of model.objects) {
@@ -221,6 +226,21 @@ export function buildChart(app: App, model: ChartModel): Chart {
           }),
         );
         break;
+      case 'DatabricksRepo':
+        built.set(
+          object,
+          new DatabricksRepo(chart, object.id, {
+            metadata,
+            workspace,
+            path: object.path,
+            url: object.url,
+            provider: object.provider,
+            branch: object.branch,
+            sparseCheckout: object.sparseCheckout,
+            adopt: object.adopt,
+          }),
+        );
+        break;
       case 'DatabricksSqlWarehouse':
         built.set(
           object,
@@ -290,6 +310,12 @@ function buildJob(
 
 function taskType(type: TaskTypeModel, reference: (target: ObjectReference) => Referable): TaskType {
   const payload = type.payload as Record<string, unknown>;
+  if (type.target?.kind === 'DatabricksRepo' && type.targetPath !== undefined) {
+    const repo = reference(type.target) as IDatabricksRepo;
+    if (type.field === 'notebook_task') return TaskType.notebook(repo.notebook(type.targetPath), payload);
+    if (type.field === 'spark_python_task')
+      return TaskType.sparkPython(repo.pythonFile(type.targetPath), payload);
+  }
   if (type.field === 'notebook_task') {
     const target = type.target
       ? (reference(type.target) as IDatabricksNotebook)

@@ -23,7 +23,7 @@ to the workspace.
 
 Selection (at least one):
   --all                   every job, all-purpose cluster, secret scope, cluster policy, instance pool,
-                          pipeline and SQL warehouse
+                          pipeline and SQL warehouse, and every Git folder under /Repos
   --job-id N              a job by ID (repeat for more)
   --name-contains TEXT    every job whose name contains TEXT (any case)
   --clusters              every all-purpose cluster
@@ -36,6 +36,8 @@ Selection (at least one):
   --instance-pools        every instance pool, adopted by name
   --pipelines             every pipeline (read one by one: the list shows no settings)
   --sql-warehouses        every SQL warehouse
+  --repos-under PATH      a Git folder, or every Git folder under a workspace path, adopted at its path
+                          (repeat for more); tasks running its notebooks and files name it (repo_ref)
 
 Skipped, and said so on standard error: jobs, clusters, pools, pipelines and warehouses another object
 of this library manages (their k8s-owner tags), jobs and pipelines an Asset Bundle deployed, clusters
@@ -70,6 +72,7 @@ const OPTIONS = {
   'instance-pools': { type: 'boolean' },
   pipelines: { type: 'boolean' },
   'sql-warehouses': { type: 'boolean' },
+  'repos-under': { type: 'string', multiple: true },
   format: { type: 'string' },
   out: { type: 'string' },
   namespace: { type: 'string' },
@@ -143,6 +146,7 @@ function selectionOf(values: {
   'instance-pools'?: boolean;
   pipelines?: boolean;
   'sql-warehouses'?: boolean;
+  'repos-under'?: string[];
 }): ImportSelection {
   const jobIds = values['job-id'] ?? [];
   for (const id of jobIds) {
@@ -150,7 +154,11 @@ function selectionOf(values: {
       throw new CommandError(`--job-id ${id}: a job ID is a positive whole number`);
   }
   if (values['name-contains'] === '') throw new CommandError('--name-contains needs some text to look for');
-  for (const path of [...(values['dbfs-path'] ?? []), ...(values['notebooks-under'] ?? [])]) {
+  for (const path of [
+    ...(values['dbfs-path'] ?? []),
+    ...(values['notebooks-under'] ?? []),
+    ...(values['repos-under'] ?? []),
+  ]) {
     if (!/^(dbfs:)?\//.test(path)) throw new CommandError(`${path}: give an absolute path, starting with /`);
   }
   const selection: ImportSelection = {
@@ -167,6 +175,8 @@ function selectionOf(values: {
     allPools: (values.all ?? false) || (values['instance-pools'] ?? false),
     allPipelines: (values.all ?? false) || (values.pipelines ?? false),
     allWarehouses: (values.all ?? false) || (values['sql-warehouses'] ?? false),
+    allRepos: values.all ?? false,
+    repoPaths: values['repos-under'] ?? [],
   };
   const nothing =
     !selection.allJobs &&
@@ -181,10 +191,11 @@ function selectionOf(values: {
     !selection.allPolicies &&
     !selection.allPools &&
     !selection.allPipelines &&
-    !selection.allWarehouses;
+    !selection.allWarehouses &&
+    (selection.repoPaths ?? []).length === 0;
   if (nothing) {
     throw new CommandError(
-      'nothing selected: give --all, --job-id N, --name-contains TEXT, --clusters, --secret-scopes, --dbfs-path PATH, --notebooks-under PATH, --cluster-policies, --instance-pools, --pipelines or --sql-warehouses (see --help)',
+      'nothing selected: give --all, --job-id N, --name-contains TEXT, --clusters, --secret-scopes, --dbfs-path PATH, --notebooks-under PATH, --cluster-policies, --instance-pools, --pipelines, --sql-warehouses or --repos-under PATH (see --help)',
     );
   }
   return selection;

@@ -268,6 +268,18 @@ class ChartWriter {
           }),
         );
         break;
+      case 'DatabricksRepo':
+        lines.push(
+          construct('DatabricksRepo', {
+            path: value(model.path),
+            url: value(model.url),
+            provider: optional(model.provider),
+            branch: optional(model.branch),
+            sparseCheckout: optional(model.sparseCheckout),
+            adopt: value(model.adopt),
+          }),
+        );
+        break;
       case 'DatabricksSqlWarehouse':
         lines.push(
           construct('DatabricksSqlWarehouse', {
@@ -438,6 +450,20 @@ class ChartWriter {
   private taskType(type: TaskTypeModel): Expression {
     const factory = TASK_TYPE_FACTORIES[type.field];
     const taskType = this.library('TaskType');
+    if (
+      type.target?.kind === 'DatabricksRepo' &&
+      type.targetPath !== undefined &&
+      (type.field === 'notebook_task' || type.field === 'spark_python_task')
+    ) {
+      // `repo.notebook('etl/ingest')`, `repo.pythonFile('etl/main.py')`.
+      const found = referencedObject(this.chart, type.target);
+      const repo =
+        (found && this.variableOf.get(found)) ??
+        `${this.library('DatabricksRepo')}.fromName(${stringLiteral(type.target.name)}, ${this.variableOf.get(this.chart.workspace)})`;
+      const method = type.field === 'notebook_task' ? 'notebook' : 'pythonFile';
+      const options = Object.keys(type.payload).length > 0 ? [value(type.payload)] : [];
+      return call(`${taskType}.${factory}`, call(`${repo}.${method}`, value(type.targetPath)), ...options);
+    }
     const targetFields: Partial<Record<TaskTypeModel['field'], string>> = {
       notebook_task: 'notebook_path',
       run_job_task: 'job_id',

@@ -24,18 +24,22 @@ import {
   type InstancePoolAndStats,
   type Job,
   type Pipeline,
+  type Repo,
   type Warehouse,
 } from '../../controller/databricks/index.js';
+import { gitFolderPath } from '../../controller/drift/object-paths.js';
 import { pipelineDriftRules, warehouseDriftRules } from '../../controller/drift/drift-rules.js';
 import { poolDriftRules } from '../../controller/reconcilers/instance-pool/pool-decision.js';
 import {
   AllPurposeClusterSettings,
   DatabricksClusterPolicySpec,
+  DatabricksRepoSpec,
   InstancePoolSettings,
   JobSettings as JobSettingsSchema,
   PipelineSettings,
   TASK_TYPE_FIELDS,
   WarehouseSettings,
+  providerOfUrl,
   type ClusterSpec,
   type JobSettings,
   type Library,
@@ -54,6 +58,7 @@ import type {
   PipelineModel,
   PolicyModel,
   PoolModel,
+  RepoModel,
   SecretScopeModel,
   WarehouseModel,
   TaskModel,
@@ -145,6 +150,13 @@ export function importedApp(read: WorkspaceRead, options: ImportedAppOptions): I
     (warehouse) => named(warehouseModel(warehouse, names), warehouseNames, warehouse.id),
   );
   const compute = { policyNames, poolNames };
+  /** Object names of imported Git folders, by their paths. */
+  const repoNames = new Map<string, string>();
+  imported(
+    read.repos,
+    (repo) => `Git folder ${repo.path ?? repo.id}`,
+    (repo) => named(repoModel(repo, names), repoNames, gitFolderPath(repo.path ?? '')),
+  );
   const clusterNames = new Map<string, string>();
   for (const cluster of read.clusters) {
     const model = clusterModel(cluster, names, compute);
@@ -184,7 +196,7 @@ export function importedApp(read: WorkspaceRead, options: ImportedAppOptions): I
     ...jobModels(
       read.jobs,
       names,
-      { clusterNames, notebookNames, pipelineNames, warehouseNames, ...compute },
+      { clusterNames, notebookNames, pipelineNames, warehouseNames, repoNames, ...compute },
       skipped,
     ),
   );
@@ -201,6 +213,7 @@ export function importedApp(read: WorkspaceRead, options: ImportedAppOptions): I
         ['DatabricksInstancePool', 'instance pool', 'instance pools'],
         ['DatabricksPipeline', 'pipeline', 'pipelines'],
         ['DatabricksSqlWarehouse', 'SQL warehouse', 'SQL warehouses'],
+        ['DatabricksRepo', 'Git folder', 'Git folders'],
       ] as const
     ).flatMap(([kind, one, many]) => {
       const count = objects.filter((o) => o.kind === kind).length;
@@ -425,6 +438,48 @@ function warehouseModel(warehouse: Warehouse, names: UniqueNames): WarehouseMode
   };
 }
 
+function repoModel(repo: Repo, names: UniqueNames): RepoModel | string {
+  const path = gitFolderPath(repo.path ?? '');
+  const url = repo.url ?? '';
+  // Checked against the schema below: an open enum from Databricks, a closed one in the CRD.
+  const provider = (
+    repo.provider && repo.provider !== providerOfUrl(url) ? repo.provider : undefined
+  ) as RepoModel['provider'];
+  const spec = {
+    workspaceRef: { name: 'workspace' },
+    path,
+    url,
+    ...(provider ? { provider } : {}),
+    ...(repo.branch ? { branch: repo.branch } : {}),
+    ...(repo.sparse_checkout?.patterns?.length
+      ? { sparse_checkout: { patterns: repo.sparse_checkout.patterns } }
+      : {}),
+    adopt: true,
+  };
+  const problem = schemaProblem(DatabricksRepoSpec, spec, 'spec.');
+  if (problem !== undefined) return `${problem}; the CRD cannot hold it`;
+  const base = kubernetesName(path) || `repo-${repo.id}`;
+  const name = names.claim(base, [`${base}-repo`]);
+  const notes = [`Git folder ${path} (${url}): adopted at its path (adopt: true).`];
+  if (!repo.branch) {
+    notes.push(
+      `It is on a tag or a detached commit (Databricks names no branch): no branch is set, so the controller leaves it where it is; set tag to keep it on one.`,
+    );
+  }
+  return {
+    kind: 'DatabricksRepo',
+    id: name,
+    name,
+    path,
+    url,
+    ...(provider ? { provider } : {}),
+    ...(repo.branch ? { branch: repo.branch } : {}),
+    ...(spec.sparse_checkout ? { sparseCheckout: spec.sparse_checkout.patterns } : {}),
+    adopt: true,
+    notes,
+  };
+}
+
 function notebookModel(notebook: NotebookRead, names: UniqueNames): NotebookModel | string {
   const language = notebook.info.language as NotebookLanguage | undefined;
   const extension = language && NOTEBOOK_EXTENSIONS[language];
@@ -500,6 +555,26 @@ interface KnownNames extends ComputeNames {
   /** Object names of imported pipelines and warehouses, by ID. */
   readonly pipelineNames: ReadonlyMap<string, string>;
   readonly warehouseNames: ReadonlyMap<string, string>;
+  /** Object names of imported Git folders, by path. */
+  readonly repoNames: ReadonlyMap<string, string>;
+}
+
+/** The imported Git folder `path` lies in, and the path inside it. */
+function inGitFolder(
+  path: unknown,
+  repoNames: ReadonlyMap<string, string>,
+): { target: ObjectReference; targetPath: string } | undefined {
+  if (typeof path !== 'string') return undefined;
+  const normalized = gitFolderPath(path);
+  for (const [folder, name] of repoNames) {
+    if (normalized.startsWith(`${folder}/`)) {
+      return {
+        target: { kind: 'DatabricksRepo', name },
+        targetPath: normalized.slice(folder.length + 1),
+      };
+    }
+  }
+  return undefined;
 }
 
 function runJobTarget(task: Json): string | undefined {
@@ -693,10 +768,19 @@ function typeTarget(
   jobId: string,
   hasGitSource: boolean,
   known: KnownNames & { jobNames: ReadonlyMap<string, string>; keepIds: ReadonlySet<string> },
-): { payload: Json; target?: ObjectReference } {
+): { payload: Json; target?: ObjectReference; targetPath?: string } {
+  // A path in a Git repository is not a workspace path, whatever its name.
+  const fromGit = payload.source === 'GIT' || (payload.source === undefined && hasGitSource);
+  if ((field === 'notebook_task' || field === 'spark_python_task') && !fromGit) {
+    const pathField = field === 'notebook_task' ? 'notebook_path' : 'python_file';
+    const inFolder = inGitFolder(payload[pathField], known.repoNames);
+    if (inFolder) {
+      // The reference puts `source: WORKSPACE` back beside the path it resolves to.
+      const { [pathField]: _path, source: _source, ...rest } = payload;
+      return { payload: rest, ...inFolder };
+    }
+  }
   if (field === 'notebook_task') {
-    // A path in a Git repository is not a workspace notebook, whatever its name.
-    const fromGit = payload.source === 'GIT' || (payload.source === undefined && hasGitSource);
     const notebook = fromGit ? undefined : known.notebookNames.get(String(payload.notebook_path));
     if (notebook) {
       const { notebook_path: _path, ...rest } = payload;

@@ -26,6 +26,7 @@ import {
   type ClusterPolicy,
   type InstancePoolAndStats,
   type Pipeline,
+  type Repo,
   type Warehouse,
   type GitCredentialsApi,
   type InstancePoolsApi,
@@ -34,6 +35,7 @@ import {
   type WarehousesApi,
 } from '../../controller/databricks/index.js';
 import { CONTENT_MAX_BYTES } from '../../lib/index.js';
+import { gitFolderPath } from '../../controller/drift/object-paths.js';
 import { OWNER_TAG, OWNER_UID_TAG } from '../../controller/drift/ownership-marker.js';
 
 /** The read calls import makes, and nothing else. */
@@ -78,6 +80,10 @@ export interface ImportSelection {
   readonly allPipelines?: boolean;
   /** Every SQL warehouse. */
   readonly allWarehouses?: boolean;
+  /** Every Git folder under `/Repos`. */
+  readonly allRepos?: boolean;
+  /** Git folders, and every Git folder under workspace paths. */
+  readonly repoPaths?: readonly string[];
 }
 
 /** A secret scope with what `secrets/list` and `secrets/acls/list` say of it. */
@@ -120,6 +126,7 @@ export interface WorkspaceRead {
   /** Read one by one (the list shows no settings). */
   readonly pipelines: readonly Pipeline[];
   readonly warehouses: readonly Warehouse[];
+  readonly repos: readonly Repo[];
   readonly skipped: readonly Skipped[];
 }
 
@@ -143,6 +150,7 @@ export async function readWorkspace(
   const dbfsFiles = await readDbfsFiles(reads, selection.dbfsPaths, skipped);
   const notebooks = await readNotebooks(reads, selection.notebookPaths, skipped);
   const { policies, pools, pipelines, warehouses } = await readComputeKinds(reads, selection, skipped);
+  const repos = await readRepos(reads, selection);
   return {
     host: reads.host,
     jobs,
@@ -154,8 +162,27 @@ export async function readWorkspace(
     pools,
     pipelines,
     warehouses,
+    repos,
     skipped,
   };
+}
+
+/** The selected Git folders: one `repos` list walk per path (without a path: those under `/Repos`). */
+async function readRepos(reads: WorkspaceReads, selection: ImportSelection): Promise<Repo[]> {
+  const prefixes: (string | undefined)[] = [
+    ...(selection.allRepos ? [undefined] : []),
+    ...(selection.repoPaths ?? []).map((path) => gitFolderPath(path)),
+  ];
+  const found = new Map<number, Repo>();
+  for (const prefix of prefixes) {
+    for await (const repo of reads.repos.list(prefix)) {
+      const path = gitFolderPath(repo.path ?? '');
+      // A prefix lists every path that starts with it: `/Shared/etl` holds `/Shared/etl-old` too.
+      const under = prefix === undefined || path === prefix || path.startsWith(`${prefix}/`);
+      if (under && repo.path !== undefined && repo.url !== undefined) found.set(repo.id, repo);
+    }
+  }
+  return [...found.values()];
 }
 
 /** Why an object carrying `tags` is not imported: another object of `kind` manages it already. */

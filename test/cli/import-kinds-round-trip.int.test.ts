@@ -31,6 +31,7 @@ describe('import, apply: the controller adopts imported policies, pools, pipelin
       'DatabricksInstancePool',
       'DatabricksJob',
       'DatabricksPipeline',
+      'DatabricksRepo',
       'DatabricksSqlWarehouse',
       'DatabricksSqlWarehouse',
       'DatabricksWorkspace',

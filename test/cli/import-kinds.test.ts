@@ -13,7 +13,7 @@ import { seedComputeKinds, type SeededComputeKinds } from './workspace-fixtures.
 
 type Manifest = { kind: string; metadata: { name: string }; spec: Record<string, unknown> };
 
-describe('cdk8s-databricks import: policies, pools, pipelines and warehouses', () => {
+describe('cdk8s-databricks import: policies, pools, pipelines, warehouses and Git folders', () => {
   let fake: FakeWorkspace;
   let seeded: SeededComputeKinds;
   let env: Record<string, string>;
@@ -103,7 +103,9 @@ describe('cdk8s-databricks import: policies, pools, pipelines and warehouses', (
     expect(stderr).toContain(
       `skipped instance pool ${seeded.ownedPoolId} "owned elsewhere": it is managed by DatabricksInstancePool other/pool already (its k8s-owner tag)\n`,
     );
-    expect(stderr).toContain('1 cluster policy, 1 instance pool, 1 pipeline, 2 SQL warehouses.');
+    expect(stderr).toContain(
+      '1 cluster policy, 1 instance pool, 1 pipeline, 2 SQL warehouses, 1 Git folder.',
+    );
   });
 
   it('names each by reference from the job that used their IDs', async () => {
@@ -128,8 +130,19 @@ describe('cdk8s-databricks import: policies, pools, pipelines and warehouses', (
           task_key: 'report',
           sql_task: { query: { query_id: 'q-1' }, warehouse_ref: { name: 'reporting' } },
         }),
+        expect.objectContaining({
+          task_key: 'publish',
+          notebook_task: { repo_ref: { name: 'repos-ci-sales-etl', path: 'etl/publish' } },
+        }),
       ]),
     );
+    expect(manifests.find((manifest) => manifest.kind === 'DatabricksRepo')?.spec).toEqual({
+      workspaceRef: { name: 'workspace' },
+      path: seeded.repoPath,
+      url: 'https://github.com/acme/sales-etl.git',
+      branch: 'release',
+      adopt: true,
+    });
   });
 
   it('is planned as adoptions that add the marker alone: the settings are what Databricks has', async () => {
@@ -144,8 +157,9 @@ describe('cdk8s-databricks import: policies, pools, pipelines and warehouses', (
       `adopt  DatabricksPipeline default/sales-tables (pipeline ${seeded.pipelineId}): marker only`,
       `adopt  DatabricksSqlWarehouse default/reporting (SQL warehouse ${seeded.warehouseId}): marker only`,
       `adopt  DatabricksSqlWarehouse default/ad-hoc (SQL warehouse ${seeded.stoppedWarehouseId}): marker only`,
+      `none   DatabricksRepo default/repos-ci-sales-etl (Git folder ${seeded.repoPath})`,
       `adopt  DatabricksJob default/daily-sales (job ${seeded.salesJobId}): marker only`,
-      expect.stringMatching(/: 0 to create, 0 to update, 5 to adopt, 0 refused, 0 to delete, 1 unchanged\.$/),
+      expect.stringMatching(/: 0 to create, 0 to update, 5 to adopt, 0 refused, 0 to delete, 2 unchanged\.$/),
     ]);
   });
 

@@ -159,7 +159,12 @@ export interface SeededComputeKinds {
   readonly pipelineId: string;
   readonly warehouseId: string;
   readonly stoppedWarehouseId: string;
-  /** A job whose job cluster follows the policy and draws from the pool, refreshing the pipeline, then querying the warehouse. */
+  readonly repoId: number;
+  readonly repoPath: string;
+  /**
+   * A job whose job cluster follows the policy and draws from the pool, refreshing the pipeline, then
+   * querying the warehouse and running a notebook of the Git folder.
+   */
   readonly salesJobId: number;
 }
 
@@ -211,6 +216,14 @@ export async function seedComputeKinds(fake: FakeWorkspace): Promise<SeededCompu
     cluster_size: 'Small',
   })) as { id: string };
   await fake.ui.call('sql/warehouses/stop', { id: stoppedWarehouseId });
+  const repoPath = '/Repos/ci/sales-etl';
+  await fake.ui.call('workspace/mkdirs', { path: '/Repos/ci' });
+  const { id: repoId } = (await fake.ui.call('repos/create', {
+    url: 'https://github.com/acme/sales-etl.git',
+    provider: 'gitHub',
+    path: repoPath,
+  })) as { id: number };
+  await fake.ui.call('repos/update', { repo_id: repoId, branch: 'release' });
   const { job_id: salesJobId } = (await fake.ui.call('jobs/create', {
     name: 'Daily sales',
     job_clusters: [
@@ -237,7 +250,23 @@ export async function seedComputeKinds(fake: FakeWorkspace): Promise<SeededCompu
         job_cluster_key: 'etl',
         notebook_task: { notebook_path: '/Shared/sales/aggregate' },
       },
+      {
+        task_key: 'publish',
+        depends_on: [{ task_key: 'aggregate' }],
+        job_cluster_key: 'etl',
+        notebook_task: { notebook_path: `${repoPath}/etl/publish` },
+      },
     ],
   })) as { job_id: number };
-  return { policyId, poolId, ownedPoolId, pipelineId, warehouseId, stoppedWarehouseId, salesJobId };
+  return {
+    policyId,
+    poolId,
+    ownedPoolId,
+    pipelineId,
+    warehouseId,
+    stoppedWarehouseId,
+    repoId,
+    repoPath,
+    salesJobId,
+  };
 }
