@@ -1,9 +1,12 @@
 /**
  * One `DatabricksClient` per DatabricksWorkspace, kept between reconciles so calls to a workspace share
  * its connections and token bucket. The client is rebuilt only when what it was built from changes: the
- * host or rate limit (a new client) or the auth spec or a referenced Secret's resourceVersion (new
- * credentials on the same client).
+ * host or rate limit (a new client) or the auth spec or the value of a referenced Secret key (new
+ * credentials on the same client). A Secret written without a change of that value (a label, a
+ * finalizer, another key) keeps the client, its cached OAuth token and its verdict: the Secret watch
+ * wakes the workspace for such writes too, and they need no new probe.
  */
+import { createHash } from 'node:crypto';
 import type { V1Secret } from '@kubernetes/client-node';
 import type { Registry } from 'prom-client';
 import { registerApiMetrics } from '../../databricks/api-metrics.js';
@@ -81,9 +84,14 @@ export class WorkspaceClients {
     secrets: ReadonlyMap<string, V1Secret>,
   ): Promise<DatabricksClient> {
     const connection = JSON.stringify([spec.host, spec.rateLimit]);
+    // Digests, not values: the key is kept (and compared) for as long as the client lives.
     const credentials = JSON.stringify([
       spec.auth,
-      [...secrets.entries()].map(([name, secret]) => [name, secret.metadata?.resourceVersion]),
+      referencedSecretKeys(spec).map((ref) => [
+        ref.name,
+        ref.key,
+        digest(secrets.get(ref.name)?.data?.[ref.key] ?? ''),
+      ]),
     ]);
     const cached = this.clients.get(key);
     if (cached && cached.connection === connection && cached.credentials === credentials)
@@ -150,6 +158,10 @@ export class WorkspaceClients {
   closeAll(): void {
     for (const key of [...this.clients.keys()]) this.forget(key);
   }
+}
+
+function digest(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
 }
 
 function buildOf(cached: CachedClient): string {

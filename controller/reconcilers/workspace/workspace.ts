@@ -2,10 +2,10 @@
  * The DatabricksWorkspace reconciler: reads the Secret(s) `spec.auth` names, builds the workspace's client
  * and asks Databricks who the credentials are. The Secrets are read (a Kubernetes get each) at every
  * reconcile, and watched as metadata only (no value is cached): a rotated credential wakes the workspace
- * and reaches the client, and so every dependent, within seconds. Databricks is asked again only when what the client is built
- * from changed (a Secret, the host, the auth spec), while the workspace is not Ready, or when the last
- * answer is older than the probe interval (5 minutes): a resync of a workspace that did not change costs
- * no Databricks call. `status` then says either Ready with that identity, or
+ * and reaches the client, and so every dependent, within seconds. Databricks is asked again only when
+ * what the client is built from changed (a credential's value, the host, the auth spec), while the
+ * workspace is not Ready, or when the last answer is older than the probe interval (5 minutes): a resync
+ * of a workspace that did not change, or a Secret written with the same value, costs no Databricks call. `status` then says either Ready with that identity, or
  * not Ready with a reason the user can act on, and a change of that verdict is an Event. Every failure
  * ends in the condition: one nothing here explains is `ReconcileError` (and is thrown too, so the work
  * queue backs off); only transient ones (the API server busy, the client closing) are left to the work

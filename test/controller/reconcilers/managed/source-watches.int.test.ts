@@ -288,6 +288,20 @@ describe('Secrets and ConfigMaps wake the objects that read them', () => {
     expect(JSON.stringify(refused.status)).not.toContain('dapi-revoked');
     await putKubeSecret(bed, 'databricks-token', { token: defaultFakeToken });
     await bed.waitForCondition(RESOURCES.DatabricksWorkspace, 'ws', {}, WITHIN.timeoutMs);
+
+    // Relabelled, the same token: the workspace is woken, keeps its client and verdict, and asks Databricks nothing.
+    const probes = bed.fake.requestCount('scim/me');
+    const before = await reconciles(bed, 'databricksworkspace');
+    const relabelled = await bed.kube.patchSecret(bed.namespace, 'databricks-token', [
+      { op: 'add', path: '/metadata/labels', value: { edited: 'no' } },
+    ]);
+    await seenByOperator(bed, SECRETS, 'databricks-token', relabelled.metadata?.resourceVersion);
+    await pollUntil(
+      'the workspace reconciled after the rewrite',
+      async () => ((await reconciles(bed, 'databricksworkspace')) > before ? true : undefined),
+      WITHIN,
+    );
+    expect(bed.fake.requestCount('scim/me')).toBe(probes);
   });
 
   it('caches the Secrets it watches without their values', async () => {
