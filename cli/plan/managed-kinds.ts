@@ -208,7 +208,8 @@ export async function planManagedKinds(
   }
 
   const repos = ofKind(objects, 'DatabricksRepo');
-  for (const repo of repos) plans.push(await planRepo(repo, repos, reads));
+  const credentialKeys = planned('DatabricksGitCredential');
+  for (const repo of repos) plans.push(await planRepo(repo, repos, credentialKeys, reads));
 
   const credentials = ofKind(objects, 'DatabricksGitCredential');
   if (credentials.length > 0) {
@@ -219,6 +220,8 @@ export async function planManagedKinds(
 
   const references = new Map<ReferencedKind, Map<string, string>>();
   for (const { object, value } of plans) {
+    // Nothing refers to a Git credential by a _ref of a payload (a DatabricksRepo names it in its spec).
+    if (object.kind === 'DatabricksGitCredential') continue;
     const kind = object.kind as ReferencedKind;
     let table = references.get(kind);
     if (!table) references.set(kind, (table = new Map()));
@@ -521,6 +524,22 @@ async function whatIsAt(reads: WorkspaceReads, path: string): Promise<AtPath> {
 }
 
 async function planRepo(
+  object: PlannedObject<'DatabricksRepo'>,
+  repos: readonly PlannedObject<'DatabricksRepo'>[],
+  credentials: ReadonlySet<string>,
+  reads: WorkspaceReads,
+): Promise<KindPlan> {
+  const plan = await planRepoFolder(object, repos, reads);
+  const reference = object.spec.gitCredentialRef;
+  const credential = reference && `${object.namespace}/${reference.name}`;
+  if (credential === undefined || credentials.has(credential)) return plan;
+  // The controller waits for the credential before it touches the folder.
+  const missing = `spec.gitCredentialRef: DatabricksGitCredential ${credential} is not in these files`;
+  const note = [plan.planned.note, missing].filter((part) => part !== undefined).join('; ');
+  return { ...plan, planned: { ...plan.planned, note } };
+}
+
+async function planRepoFolder(
   object: PlannedObject<'DatabricksRepo'>,
   repos: readonly PlannedObject<'DatabricksRepo'>[],
   reads: WorkspaceReads,

@@ -157,14 +157,16 @@ describe('cdk8s-databricks plan: cluster policies, pools, pipelines, warehouses,
   };
 
   it('plans each object to be created, resolves references to them, and names the one missing; one list per kind', async () => {
-    const { status, lines } = await plan(everyKind({ job: { pool: 'gone-pool' } }));
+    const { status, lines } = await plan(
+      everyKind({ job: { pool: 'gone-pool' }, repo: { gitCredentialRef: { name: 'gitlab' } } }),
+    );
     expect(lines).toEqual([
       'create DatabricksClusterPolicy default/team-policy',
       'create DatabricksInstancePool default/warm',
       'create DatabricksPipeline default/sales',
       'create DatabricksSqlWarehouse default/reporting',
       'create DatabricksGitCredential default/github',
-      'create DatabricksRepo default/code (Git folder /Shared/orders-etl)',
+      'create DatabricksRepo default/code (Git folder /Shared/orders-etl): spec.gitCredentialRef: DatabricksGitCredential default/gitlab is not in these files',
       'create DatabricksCluster default/team',
       'create DatabricksJob default/daily: job_clusters[etl].new_cluster.instance_pool_ref: DatabricksInstancePool default/gone-pool is not in these files',
       `Plan for ${fake.url}: 8 to create, 0 to update, 0 to adopt, 0 refused, 0 to delete, 0 unchanged.`,
