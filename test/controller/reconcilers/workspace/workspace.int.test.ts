@@ -210,7 +210,9 @@ describe('DatabricksWorkspace reconciler against the API server and the fake wor
     });
     await readyReason('steady', 'InvalidCredentials');
     expect(Date.now() - rotatedAt).toBeLessThan(5_000);
-    expect(fake.requestCount('scim/me')).toBe(probes + 1);
+    // At least the one probe with the rotated token; a rejected workspace is probed again after its backoff
+    // (200 ms here), which a loaded machine may reach before this line.
+    expect(fake.requestCount('scim/me')).toBeGreaterThanOrEqual(probes + 1);
   });
 
   it('is SecretNotFound, naming the Secret and key, until the Secret is created, then Ready', async () => {
