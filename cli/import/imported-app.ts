@@ -30,6 +30,7 @@ import {
 import { gitFolderPath } from '../../controller/drift/object-paths.js';
 import { pipelineDriftRules, warehouseDriftRules } from '../../controller/drift/drift-rules.js';
 import { poolDriftRules } from '../../controller/reconcilers/instance-pool/pool-decision.js';
+import { BACKEND_CONFIGURATION } from '../../controller/reconcilers/pipeline/pipeline-decision.js';
 import {
   AllPurposeClusterSettings,
   DatabricksClusterPolicySpec,
@@ -400,6 +401,13 @@ function poolModel(pool: InstancePoolAndStats, names: UniqueNames): PoolModel | 
 
 function pipelineModel(pipeline: Pipeline, names: UniqueNames): PipelineModel | string {
   const settings = writtenSettings((pipeline.spec ?? {}) as Json, PipelineSettings, pipelineDriftRules);
+  // Configuration the backend adds to every pipeline is not the writer's (the controller ignores it too).
+  const configuration = { ...(settings.configuration as Record<string, string> | undefined) };
+  for (const [key, value] of Object.entries(BACKEND_CONFIGURATION)) {
+    if (configuration[key] === value) delete configuration[key];
+  }
+  if (Object.keys(configuration).length > 0) settings.configuration = configuration;
+  else delete settings.configuration;
   const problem = schemaProblem(PipelineSettings, settings, 'settings.');
   if (problem !== undefined) return `${problem}; the CRD cannot hold it`;
   const pipelineName = pipeline.spec?.name ?? pipeline.name ?? '';

@@ -88,7 +88,8 @@ describe('cdk8s-databricks import: policies, pools, pipelines, warehouses and Gi
             catalog: 'main',
             schema: 'sales',
             serverless: true,
-            configuration: expect.objectContaining({ 'sales.source': 's3://acme-raw/sales/' }),
+            // What the backend adds to every pipeline's configuration is left out.
+            configuration: { 'sales.source': 's3://acme-raw/sales/' },
           }),
         }),
       }),

@@ -12,7 +12,7 @@ import { SettingsDiff, type SettableFieldsSchema } from '../../drift/settings-di
 const pipelineDiff = new SettingsDiff(PipelineSettingsSchema as SettableFieldsSchema, pipelineDriftRules);
 
 /** A configuration key the backend adds to every pipeline (the Databricks CLI observed it). */
-const BACKEND_CONFIGURATION: Readonly<Record<string, string>> = { 'spark.sql.ansi.enabled': 'true' };
+export const BACKEND_CONFIGURATION: Readonly<Record<string, string>> = { 'spark.sql.ansi.enabled': 'true' };
 /** Fields create and edit take that Databricks does not return in `spec`. */
 const WRITE_ONLY = ['allow_duplicate_names', 'run_as'] as const;
 
