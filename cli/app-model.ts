@@ -5,6 +5,7 @@
  * them, so the two outputs cannot tell different stories.
  */
 import type { Static } from '@sinclair/typebox';
+import type { ReferencedKind } from '../controller/drift/task-references.js';
 import type {
   AllPurposeClusterSettings,
   ClusterSpec,
@@ -31,15 +32,7 @@ import type {
 
 /** A Kubernetes object of another kind in the same chart (or, when no such object is there, by name). */
 export interface ObjectReference {
-  readonly kind:
-    | 'DatabricksCluster'
-    | 'DatabricksJob'
-    | 'DatabricksNotebook'
-    | 'DatabricksClusterPolicy'
-    | 'DatabricksInstancePool'
-    | 'DatabricksPipeline'
-    | 'DatabricksSqlWarehouse'
-    | 'DatabricksRepo';
+  readonly kind: ReferencedKind;
   /** Its `metadata.name`. */
   readonly name: string;
 }
