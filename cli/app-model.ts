@@ -18,12 +18,12 @@ import type {
   RunSubmitSettings,
 } from '../lib/crds/index.js';
 import type {
+  DatabricksClusterPolicyProps,
   InstancePoolSettingsProps,
   JobDeletionPolicy,
   NotebookFormat,
   NotebookLanguage,
   PipelineSettingsProps,
-  PolicyDefinition,
   TaskPayload,
   TaskTypeField,
   WarehouseSettingsProps,
@@ -176,15 +176,19 @@ export interface RunModel extends ChartObject {
 }
 
 /** A `DatabricksClusterPolicy`, adopting the policy of its name. */
-export interface PolicyModel extends ChartObject {
+export interface PolicyModel
+  extends ChartObject,
+    Pick<
+      DatabricksClusterPolicyProps,
+      | 'description'
+      | 'definition'
+      | 'policyFamilyId'
+      | 'policyFamilyDefinitionOverrides'
+      | 'maxClustersPerUser'
+      | 'libraries'
+    > {
   readonly kind: 'DatabricksClusterPolicy';
   readonly policyName: string;
-  readonly description?: string;
-  readonly definition?: PolicyDefinition;
-  readonly policyFamilyId?: string;
-  readonly policyFamilyDefinitionOverrides?: PolicyDefinition;
-  readonly maxClustersPerUser?: number;
-  readonly libraries?: readonly Library[];
   readonly adopt: true;
 }
 
