@@ -1,11 +1,41 @@
 import type { DatabricksGitCredential } from '../../../../controller/reconcilers/git-credential/git-credential.js';
 import type { DatabricksRepo } from '../../../../controller/reconcilers/repo/repo.js';
 import type { DatabricksKind } from '../../../../lib/crds/index.js';
-import { RESOURCES, useOperatorTestBed } from '../../operator-test-bed.js';
+import { RESOURCES, useOperatorTestBed, type OperatorTestBed } from '../../operator-test-bed.js';
 import { namespaceEvents, putKubeSecret } from '../secret-scope/secret-scope-fixtures.js';
 
 const KINDS: readonly DatabricksKind[] = ['DatabricksWorkspace', 'DatabricksGitCredential', 'DatabricksRepo'];
 const FINALIZER = 'databricks.operator.dev/finalizer';
+
+/**
+ * With the controller stopped: the principal's credential as the interrupted create made it, and the
+ * DatabricksGitCredential `git` whose status still says the create is pending.
+ */
+async function pendingCredential(bed: OperatorTestBed): Promise<{ credential_id?: number }> {
+  await bed.stopOperator();
+  await putKubeSecret(bed, 'git-token', { token: 'ghp_crash' });
+  const created = await bed.fake.ui.call('git-credentials/create', {
+    git_provider: 'gitHub',
+    git_username: 'etl-bot',
+    personal_access_token: 'ghp_crash',
+  });
+  await bed.create(
+    RESOURCES.DatabricksGitCredential,
+    'DatabricksGitCredential',
+    'git',
+    {
+      workspaceRef: { name: 'ws' },
+      git_provider: 'gitHub',
+      git_username: 'etl-bot',
+      personal_access_token: { secretKeyRef: { name: 'git-token', key: 'token' } },
+    },
+    { finalizers: [FINALIZER] },
+  );
+  await bed.kube.patchCustomObjectStatus(RESOURCES.DatabricksGitCredential, bed.namespace, 'git', {
+    status: { credentialCreatePending: true },
+  });
+  return created;
+}
 
 // As after a crash between the create Databricks carried out and the status write confirming it: status
 // says the create is pending, and the object is there. It is taken as this object's, not created again.
@@ -13,28 +43,7 @@ describe('Git credentials and Git folders: a create interrupted by a crash', () 
   const bed = useOperatorTestBed('git-crash', { operator: { kinds: KINDS } });
 
   it('confirms the credential the interrupted create made, without a second create', async () => {
-    await bed.stopOperator();
-    await putKubeSecret(bed, 'git-token', { token: 'ghp_crash' });
-    const created = await bed.fake.ui.call('git-credentials/create', {
-      git_provider: 'gitHub',
-      git_username: 'etl-bot',
-      personal_access_token: 'ghp_crash',
-    });
-    await bed.create(
-      RESOURCES.DatabricksGitCredential,
-      'DatabricksGitCredential',
-      'git',
-      {
-        workspaceRef: { name: 'ws' },
-        git_provider: 'gitHub',
-        git_username: 'etl-bot',
-        personal_access_token: { secretKeyRef: { name: 'git-token', key: 'token' } },
-      },
-      { finalizers: [FINALIZER] },
-    );
-    await bed.kube.patchCustomObjectStatus(RESOURCES.DatabricksGitCredential, bed.namespace, 'git', {
-      status: { credentialCreatePending: true },
-    });
+    const created = await pendingCredential(bed);
     await bed.startOperator({ kinds: KINDS });
     const ready = await bed.waitForCondition<DatabricksGitCredential>(
       RESOURCES.DatabricksGitCredential,
@@ -80,28 +89,7 @@ describe('Git credentials and Git folders: deleted after a create interrupted by
   const bed = useOperatorTestBed('git-crash-delete', { operator: { kinds: KINDS } });
 
   it('deletes the credential the interrupted create made', async () => {
-    await bed.stopOperator();
-    await putKubeSecret(bed, 'git-token', { token: 'ghp_crash' });
-    const created = await bed.fake.ui.call('git-credentials/create', {
-      git_provider: 'gitHub',
-      git_username: 'etl-bot',
-      personal_access_token: 'ghp_crash',
-    });
-    await bed.create(
-      RESOURCES.DatabricksGitCredential,
-      'DatabricksGitCredential',
-      'git',
-      {
-        workspaceRef: { name: 'ws' },
-        git_provider: 'gitHub',
-        git_username: 'etl-bot',
-        personal_access_token: { secretKeyRef: { name: 'git-token', key: 'token' } },
-      },
-      { finalizers: [FINALIZER] },
-    );
-    await bed.kube.patchCustomObjectStatus(RESOURCES.DatabricksGitCredential, bed.namespace, 'git', {
-      status: { credentialCreatePending: true },
-    });
+    const created = await pendingCredential(bed);
     await bed.delete(RESOURCES.DatabricksGitCredential, 'git');
     await bed.startOperator({ kinds: KINDS });
     await bed.waitForGone(RESOURCES.DatabricksGitCredential, 'git');
