@@ -177,7 +177,8 @@ export interface RunModel extends ChartObject {
 
 /** A `DatabricksClusterPolicy`, adopting the policy of its name. */
 export interface PolicyModel
-  extends ChartObject,
+  extends
+    ChartObject,
     Pick<
       DatabricksClusterPolicyProps,
       | 'description'
