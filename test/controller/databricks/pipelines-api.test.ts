@@ -1,6 +1,7 @@
 import { NotFoundError, ResourceConflictError } from '../../../controller/databricks/errors.js';
 import { collect } from '../../../controller/databricks/pagination.js';
 import { TERMINAL_UPDATE_STATES, type PipelineSettings } from '../../../controller/databricks/pipelines.js';
+import { ManualClock } from '../../fake-databricks/index.js';
 import { eventually, startClientBed, type ClientBed } from './client-test-bed.js';
 
 const settings: PipelineSettings = {
@@ -69,6 +70,11 @@ describe('pipelines API against the fake workspace', () => {
   });
 
   it('lists pipelines across pages with a filter, and forgets a deleted one', async () => {
+    // A deleted pipeline answers DELETED for pipelineStopMs, then 404: read on a clock the test moves,
+    // so a slow get cannot land after the window.
+    const clock = new ManualClock();
+    await bed.close();
+    bed = await startClientBed({ clock, timing: { pipelineStopMs: 20 } });
     const ids: string[] = [];
     for (let i = 0; i < 5; i++)
       ids.push((await bed.client.pipelines.create({ ...settings, name: `sales-${i}` })).pipeline_id);
@@ -78,11 +84,9 @@ describe('pipelines API against the fake workspace', () => {
     expect(bed.fake.requestCount('pipelines/list')).toBe(3);
     await bed.client.pipelines.delete(ids[0]);
     expect((await bed.client.pipelines.get(ids[0])).state).toBe('DELETED');
-    await eventually('the deleted pipeline to be gone', () =>
-      bed.client.pipelines.get(ids[0]).then(
-        () => undefined,
-        (error: unknown) => (error instanceof NotFoundError ? true : undefined),
-      ),
-    );
+    clock.advance(19);
+    expect((await bed.client.pipelines.get(ids[0])).state).toBe('DELETED');
+    clock.advance(1);
+    await expect(bed.client.pipelines.get(ids[0])).rejects.toBeInstanceOf(NotFoundError);
   });
 });
