@@ -105,14 +105,19 @@ describe('fake workspace knobs: rate limits, faults, latency', () => {
 
   it('never answers a hung request', async () => {
     workspace.setFaults([{ endpoint: 'jobs/list', kind: 'hang', times: 1 }]);
-    const outcome = await fetch(`${workspace.url}/api/2.2/jobs/list`, {
+    const abort = new AbortController();
+    const outcome = fetch(`${workspace.url}/api/2.2/jobs/list`, {
       headers: { Authorization: `Bearer ${workspace.token}` },
-      signal: AbortSignal.timeout(300),
+      signal: abort.signal,
     }).then(
       () => 'answered',
       () => 'timed out',
     );
-    expect(outcome).toBe('timed out');
+    // Give up only once the request has reached the fake and the fault took it: a timer started at the
+    // fetch could fire before a slow machine delivered it, leaving the fault for the next request.
+    await waitFor(() => workspace.listFaults()[0].fired === 1);
+    setTimeout(() => abort.abort(), 300);
+    expect(await outcome).toBe('timed out');
     expect((await api.call('GET', '/api/2.2/jobs/list')).status).toBe(200);
   });
 
