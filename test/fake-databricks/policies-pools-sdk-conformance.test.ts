@@ -118,7 +118,7 @@ describe('instance pools through the SDK', () => {
     // took (instance-pools.test.ts pins the pending-then-idle timing on the fake's clock).
     const acquired = (created.stats?.pending_idle_count ?? 0) + (created.stats?.idle_count ?? 0);
     expect(acquired).toBe(2);
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + 15_000;
     while ((await client.instancePools.get({ instance_pool_id: poolId })).stats?.idle_count !== 2) {
       if (Date.now() > deadline) throw new Error('the pool never had its 2 idle instances');
       await new Promise((resolve) => setTimeout(resolve, 20));

@@ -175,7 +175,7 @@ describe('fake workspace shutdown', () => {
     const pending = fetch(`${workspace.url}/api/2.2/jobs/list`, {
       headers: { Authorization: `Bearer ${workspace.token}` },
     });
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + 15_000;
     while (workspace.requestCount('jobs/list', 0) === 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }

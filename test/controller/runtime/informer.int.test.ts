@@ -57,7 +57,7 @@ describe('Informer against the API server', () => {
     informer.start();
     await informer.waitForSync(10_000);
 
-    await waitFor(() => faults.openWatches === 1, 5_000, 'the watch to be open');
+    await waitFor(() => faults.openWatches === 1, 10_000, 'the watch to be open');
     faults.expireNextWatch();
     expect(faults.dropWatches()).toBe(1);
     await kube.patchCustomObject(GADGETS, namespace.name, 'g0', { spec: { size: 100 } });
@@ -70,7 +70,7 @@ describe('Informer against the API server', () => {
       15_000,
       'cache equal to server',
     );
-    await waitFor(() => informer!.stats.gone >= 1, 5_000, 'a 410 Gone');
+    await waitFor(() => informer!.stats.gone >= 1, 10_000, 'a 410 Gone');
     expect(informer.stats.lists).toBeGreaterThanOrEqual(2);
   }, 30_000);
 
