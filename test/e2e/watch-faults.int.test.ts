@@ -104,7 +104,7 @@ describe('informers under broken watches', () => {
     expect([...relisted].sort()).toEqual(
       expect.arrayContaining(Object.values(RESOURCES).map(({ plural, group }) => `${plural}.${group}`)),
     );
-  });
+  }, 60_000);
 
   it('resumes dropped watches where they ended, missing none of the changes made while they were down', async () => {
     await bed.create(JOBS, 'DatabricksJob', 'steady', jobSpec('steady'));
