@@ -60,6 +60,23 @@ export type NotebookTaskOptions = Omit<
   readonly warehouse?: IDatabricksSqlWarehouse;
 };
 
+/**
+ * The payload of a task type that runs on a SQL warehouse, less `warehouse_ref` and the fields given as
+ * arguments, with `warehouse`: a {@link DatabricksSqlWarehouse} the controller resolves to its ID.
+ */
+export type WarehouseTaskOptions<
+  F extends 'dashboard_task' | 'power_bi_task' | 'alert_task',
+  Given extends keyof TaskTypePayload<F> = never,
+> = Omit<TaskTypePayload<F>, 'warehouse_ref' | Given> & {
+  /**
+   * The SQL warehouse the task runs on: synthesizes `warehouse_ref`, which the controller resolves to the
+   * warehouse's ID. (`warehouse_id` takes an ID as it is; give one or the other.)
+   *
+   * @default - the warehouse the Databricks object names, where it has one
+   */
+  readonly warehouse?: IDatabricksSqlWarehouse;
+};
+
 /** `warehouse_ref` to `warehouse`, and it as a target, when it is given. */
 function warehouseReference(warehouse: IDatabricksSqlWarehouse | undefined): {
   payload: { warehouse_ref?: { name: string } };
@@ -205,6 +222,58 @@ export class TaskType {
     if (!('kind' in warehouse)) return new TaskType('dbt_task', warehouse);
     const { payload: warehouseRef, targets } = warehouseReference(warehouse);
     return new TaskType('dbt_task', { ...payload, ...warehouseRef }, undefined, targets);
+  }
+
+  /**
+   * Refreshes an AI/BI dashboard with `dashboard_task` and sends its snapshot to the subscribers.
+   *
+   * @param options the rest of `dashboard_task` (`subscription`, `filters`, `warehouse_id`), and
+   *   `warehouse`: a {@link DatabricksSqlWarehouse} that refreshes it
+   *
+   * @example
+   * TaskType.dashboard('01ef0a1b2c3d', { warehouse: bi, subscription: { subscribers: [{ user_name: 'ana@example.com' }] } });
+   */
+  static dashboard(
+    dashboardId: string,
+    options: WarehouseTaskOptions<'dashboard_task', 'dashboard_id'> = {},
+  ): TaskType {
+    const { warehouse, ...rest } = options;
+    return TaskType.onWarehouse('dashboard_task', { ...rest, dashboard_id: dashboardId }, warehouse);
+  }
+
+  /**
+   * Publishes Unity Catalog tables to a Power BI semantic model with `power_bi_task`.
+   *
+   * @param options `power_bi_task` (`connection_resource_name`, `power_bi_model`, `tables`, ...), with
+   *   `warehouse`: a {@link DatabricksSqlWarehouse} Power BI queries
+   */
+  static powerBi(options: WarehouseTaskOptions<'power_bi_task'>): TaskType {
+    const { warehouse, ...rest } = options;
+    return TaskType.onWarehouse('power_bi_task', rest, warehouse);
+  }
+
+  /**
+   * Evaluates a SQL alert with `alert_task` (`alert_id` or `workspace_path`).
+   *
+   * @param options `alert_task` (`alert_id` or `workspace_path`, `subscribers`), with `warehouse`: a
+   *   {@link DatabricksSqlWarehouse} that evaluates it
+   *
+   * @example
+   * TaskType.alert({ alert_id: '7d1c', warehouse: bi, subscribers: [{ user_name: 'ana@example.com' }] });
+   */
+  static alert(options: WarehouseTaskOptions<'alert_task'>): TaskType {
+    const { warehouse, ...rest } = options;
+    return TaskType.onWarehouse('alert_task', rest, warehouse);
+  }
+
+  /** A task type whose payload names `warehouse` by `warehouse_ref` when it is given. */
+  private static onWarehouse(
+    field: 'dashboard_task' | 'power_bi_task' | 'alert_task',
+    payload: object,
+    warehouse: IDatabricksSqlWarehouse | undefined,
+  ): TaskType {
+    const { payload: warehouseRef, targets } = warehouseReference(warehouse);
+    return new TaskType(field, { ...payload, ...warehouseRef }, undefined, targets);
   }
 
   /**

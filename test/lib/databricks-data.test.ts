@@ -202,4 +202,48 @@ describe('a warehouse for SQL notebooks and dbt', () => {
     );
     expect(synth).toThrow(/task "dash" sets dashboard_task.warehouse_id and dashboard_task.warehouse_ref/);
   });
+
+  it('TaskType.dashboard, powerBi and alert synthesize warehouse_ref for a warehouse and keep an ID as it is', () => {
+    const { chart, workspace } = setup();
+    const bi = new DatabricksSqlWarehouse(chart, 'bi', { workspace, settings: { cluster_size: 'Small' } });
+    const job = new DatabricksJob(chart, 'refresh', { workspace });
+    const subscribers = [{ user_name: 'ana@example.com' }];
+    job.addTask('dash', {
+      type: TaskType.dashboard('d-1', { warehouse: bi, subscription: { subscribers } }),
+    });
+    job.addTask('dashId', { type: TaskType.dashboard('d-2', { warehouse_id: 'w-1' }) });
+    job.addTask('pbi', {
+      type: TaskType.powerBi({ warehouse: bi, connection_resource_name: 'pbi', refresh_after_update: true }),
+    });
+    job.addTask('alert', { type: TaskType.alert({ alert_id: 'a-1', warehouse: bi, subscribers }) });
+    job.addTask('alertPath', { type: TaskType.alert({ workspace_path: '/Shared/alerts/late.sql' }) });
+    const tasks = manifest(chart, 'DatabricksJob')?.spec.settings.tasks as Record<string, unknown>[];
+    const ref = { name: bi.name };
+    expect(tasks.map((task) => task.dashboard_task ?? task.power_bi_task ?? task.alert_task)).toEqual([
+      { dashboard_id: 'd-1', subscription: { subscribers }, warehouse_ref: ref },
+      { dashboard_id: 'd-2', warehouse_id: 'w-1' },
+      { connection_resource_name: 'pbi', refresh_after_update: true, warehouse_ref: ref },
+      { alert_id: 'a-1', subscribers, warehouse_ref: ref },
+      { workspace_path: '/Shared/alerts/late.sql' },
+    ]);
+  });
+
+  it('refuses at synth a dashboard, Power BI or alert warehouse of another workspace, and an ID beside it', () => {
+    const { chart, workspace } = setup();
+    const far = DatabricksSqlWarehouse.fromName('far', DatabricksWorkspace.fromName('other'));
+    const job = new DatabricksJob(chart, 'refresh', { workspace });
+    job.addTask('dash', { type: TaskType.dashboard('d', { warehouse: far }) });
+    job.addTask('pbi', { type: TaskType.powerBi({ warehouse: far }) });
+    job.addTask('alert', {
+      type: TaskType.alert({
+        alert_id: 'a',
+        warehouse: DatabricksSqlWarehouse.fromName('bi'),
+        warehouse_id: 'w',
+      }),
+    });
+    const synth = () => Testing.synth(chart);
+    expect(synth).toThrow(/task "dash" dashboard_task.warehouse_ref refers to DatabricksSqlWarehouse far/);
+    expect(synth).toThrow(/task "pbi" power_bi_task.warehouse_ref refers to DatabricksSqlWarehouse far/);
+    expect(synth).toThrow(/task "alert" sets alert_task.warehouse_id and alert_task.warehouse_ref/);
+  });
 });
