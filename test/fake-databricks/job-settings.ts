@@ -4,7 +4,7 @@ import { errors } from './api.js';
 export type JobSettings = Record<string, unknown>;
 type Json = Record<string, unknown>;
 
-/** The task types of `TaskSettings`; a task sets exactly one. */
+/** The task types of `TaskSettings` (jobs.Task in the Databricks CLI's schema); a task sets exactly one. */
 export const taskTypes = [
   'notebook_task',
   'spark_jar_task',
@@ -21,6 +21,11 @@ export const taskTypes = [
   'dashboard_task',
   'power_bi_task',
   'gen_ai_compute_task',
+  'alert_task',
+  'dbt_cloud_task',
+  'dbt_platform_task',
+  'ai_runtime_task',
+  'python_operator_task',
 ] as const;
 
 export const runIfValues = [

@@ -191,6 +191,21 @@ describe('fake Jobs API: jobs', () => {
     expect(res.body.message).toMatch(message);
   });
 
+  it.each([
+    ['alert_task', { alert_id: 'a-1', warehouse_id: 'w-1' }],
+    ['dbt_cloud_task', { connection_resource_name: 'dbt', dbt_cloud_job_id: 7 }],
+    ['dbt_platform_task', { connection_resource_name: 'dbt', dbt_platform_job_id: '7' }],
+    ['ai_runtime_task', { experiment: '/Shared/exp', deployments: [] }],
+    ['python_operator_task', { main: 'pkg.main' }],
+  ])('accepts a task of type %s, which jobs.Task has beside the older types', async (type, payload) => {
+    const { job_id: jobId } = await api.ok('POST', '/api/2.2/jobs/create', {
+      name: type,
+      tasks: [{ task_key: 'a', [type]: payload }],
+    });
+    const job = await api.ok('GET', '/api/2.2/jobs/get', { job_id: jobId });
+    expect(job.settings.tasks[0][type]).toEqual(payload);
+  });
+
   it('rejects a field of the wrong JSON type with 400 MALFORMED_REQUEST', async () => {
     const res = await api.call('POST', '/api/2.2/jobs/create', { name: 'bad', tasks: 'not-a-list' });
     expect(res.status).toBe(400);
