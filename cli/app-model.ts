@@ -93,6 +93,11 @@ export interface TaskTypeModel {
   readonly target?: ObjectReference;
   /** With a Git folder for target: the notebook's or file's path inside it (`etl/ingest`). */
   readonly targetPath?: string;
+  /**
+   * The SQL warehouse a notebook, dbt, dashboard, Power BI or alert task runs on, as an object of the
+   * chart; the payload then has no `warehouse_id`. (A SQL task's warehouse is its `target`.)
+   */
+  readonly warehouse?: ObjectReference;
 }
 
 /** One `addTask` of a job. */

@@ -55,6 +55,8 @@ export const TASK_TYPE_FACTORIES: Partial<Record<TaskTypeField, string>> = {
   run_job_task: 'runJob',
   condition_task: 'condition',
   for_each_task: 'forEach',
+  power_bi_task: 'powerBi',
+  alert_task: 'alert',
 };
 
 type Referable =
@@ -309,7 +311,21 @@ function buildJob(
 }
 
 function taskType(type: TaskTypeModel, reference: (target: ObjectReference) => Referable): TaskType {
-  const payload = type.payload as Record<string, unknown>;
+  const warehouse = type.warehouse && (reference(type.warehouse) as IDatabricksSqlWarehouse);
+  // A notebook, dashboard, Power BI or alert task takes its warehouse among its options.
+  const payload: Record<string, unknown> = { ...type.payload, ...(warehouse ? { warehouse } : {}) };
+  if (warehouse && type.field === 'dbt_task') {
+    return TaskType.dbt(
+      warehouse,
+      type.payload as Omit<TaskTypePayload<'dbt_task'>, 'warehouse_id' | 'warehouse_ref'>,
+    );
+  }
+  if (warehouse && type.field === 'dashboard_task') {
+    const { dashboard_id: id, ...rest } = payload;
+    return TaskType.dashboard(String(id), rest);
+  }
+  if (warehouse && type.field === 'power_bi_task') return TaskType.powerBi(payload);
+  if (warehouse && type.field === 'alert_task') return TaskType.alert(payload);
   if (type.target?.kind === 'DatabricksRepo' && type.targetPath !== undefined) {
     const repo = reference(type.target) as IDatabricksRepo;
     if (type.field === 'notebook_task') return TaskType.notebook(repo.notebook(type.targetPath), payload);

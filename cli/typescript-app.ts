@@ -447,6 +447,14 @@ class ChartWriter {
     return call(`${job}.addTask`, value(task.key), props);
   }
 
+  /** A task type's options argument: the payload's fields and the warehouse it runs on; none when empty. */
+  private taskOptions(payload: Readonly<Record<string, unknown>>, warehouse?: ObjectReference): Expression[] {
+    const entries: Record<string, Expression> = {};
+    for (const [key, field] of Object.entries(payload)) entries[key] = value(field);
+    if (warehouse !== undefined) entries.warehouse = this.reference(warehouse);
+    return Object.keys(entries).length > 0 ? [object(entries)] : [];
+  }
+
   private taskType(type: TaskTypeModel): Expression {
     const factory = TASK_TYPE_FACTORIES[type.field];
     const taskType = this.library('TaskType');
@@ -461,8 +469,19 @@ class ChartWriter {
         (found && this.variableOf.get(found)) ??
         `${this.library('DatabricksRepo')}.fromName(${stringLiteral(type.target.name)}, ${this.variableOf.get(this.chart.workspace)})`;
       const method = type.field === 'notebook_task' ? 'notebook' : 'pythonFile';
-      const options = Object.keys(type.payload).length > 0 ? [value(type.payload)] : [];
+      const options = this.taskOptions(type.payload, type.warehouse);
       return call(`${taskType}.${factory}`, call(`${repo}.${method}`, value(type.targetPath)), ...options);
+    }
+    if (type.warehouse !== undefined && type.field !== 'notebook_task') {
+      // `TaskType.dbt(bi, {...})`, `TaskType.dashboard('id', { warehouse: bi })`, `TaskType.alert({...})`.
+      const warehouse = this.reference(type.warehouse);
+      if (type.field === 'dbt_task')
+        return call(`${taskType}.dbt`, warehouse, ...this.taskOptions(type.payload));
+      if (type.field === 'dashboard_task') {
+        const { dashboard_id: id, ...rest } = type.payload;
+        return call(`${taskType}.dashboard`, value(id), ...this.taskOptions(rest, type.warehouse));
+      }
+      return call(`${taskType}.${factory}`, ...this.taskOptions(type.payload, type.warehouse));
     }
     const targetFields: Partial<Record<TaskTypeModel['field'], string>> = {
       notebook_task: 'notebook_path',
@@ -475,8 +494,7 @@ class ChartWriter {
     if (targetField !== undefined && byTarget) {
       const { [targetField]: id, ...rest } = type.payload;
       const target = type.target ? this.reference(type.target) : value(id);
-      const options = Object.keys(rest).length > 0 ? [value(rest)] : [];
-      return call(`${taskType}.${factory}`, target, ...options);
+      return call(`${taskType}.${factory}`, target, ...this.taskOptions(rest, type.warehouse));
     }
     if (factory !== undefined) return call(`${taskType}.${factory}`, value(type.payload));
     return call(`${taskType}.of`, value(type.field), value(type.payload));
@@ -498,6 +516,7 @@ function referencesOf(model: ObjectModel): ObjectReference[] {
     ...model.jobClusters.flatMap((jobCluster) => computeTargets(jobCluster.compute)),
     ...model.tasks.flatMap((task) => [
       ...(task.type?.target ? [task.type.target] : []),
+      ...(task.type?.warehouse ? [task.type.warehouse] : []),
       ...(task.runOn && 'cluster' in task.runOn ? [task.runOn.cluster] : []),
     ]),
   ];

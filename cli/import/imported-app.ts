@@ -743,7 +743,8 @@ function taskModel(
   if (field !== undefined) {
     const payload = settings[field] as Json;
     delete settings[field];
-    type = { field, ...typeTarget(field, payload, String(key), jobId, hasGitSource, known) };
+    const typed = typeTarget(field, payload, String(key), jobId, hasGitSource, known);
+    type = { field, ...typed, ...taskWarehouse(field, typed.payload, known.warehouseNames) };
   }
   let runOn: TaskModel['runOn'];
   if (jobClusterKey !== undefined) runOn = { jobCluster: jobClusterKey };
@@ -766,6 +767,33 @@ function taskModel(
     ...(libraries !== undefined ? { libraries: libraries as Library[] } : {}),
     settings: settings as Partial<TaskPayload>,
   };
+}
+
+/** The task types whose SQL warehouse is a second object beside their target (a SQL task's is its target). */
+const WAREHOUSE_TASKS: ReadonlySet<TaskTypeField> = new Set([
+  'notebook_task',
+  'dbt_task',
+  'dashboard_task',
+  'power_bi_task',
+  'alert_task',
+]);
+
+/**
+ * The payload without `warehouse_id`, and the warehouse as a reference, when the task runs on an imported
+ * SQL warehouse (a SQL notebook, dbt, a dashboard refresh, Power BI, an alert).
+ */
+function taskWarehouse(
+  field: TaskTypeField,
+  payload: Json,
+  warehouseNames: ReadonlyMap<string, string>,
+): { payload?: Json; warehouse?: ObjectReference } {
+  if (!WAREHOUSE_TASKS.has(field) || typeof payload.warehouse_id !== 'string') return {};
+  // TaskType.dashboard takes the dashboard's ID first; a payload without one stays verbatim.
+  if (field === 'dashboard_task' && typeof payload.dashboard_id !== 'string') return {};
+  const name = warehouseNames.get(payload.warehouse_id);
+  if (name === undefined) return {};
+  const { warehouse_id: _id, ...rest } = payload;
+  return { payload: rest, warehouse: { kind: 'DatabricksSqlWarehouse', name } };
 }
 
 /** The payload of a notebook or run-job task with its target as a reference, when the target is imported. */

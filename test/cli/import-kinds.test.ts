@@ -135,6 +135,27 @@ describe('cdk8s-databricks import: policies, pools, pipelines, warehouses and Gi
           task_key: 'publish',
           notebook_task: { repo_ref: { name: 'repos-ci-sales-etl', path: 'etl/publish' } },
         }),
+        // The warehouse a notebook, dbt, dashboard or alert task runs on, beside what else it names.
+        expect.objectContaining({
+          task_key: 'summary',
+          notebook_task: { notebook_path: '/Shared/sales/summary', warehouse_ref: { name: 'reporting' } },
+        }),
+        expect.objectContaining({
+          task_key: 'models',
+          dbt_task: { commands: ['dbt deps', 'dbt build'], warehouse_ref: { name: 'reporting' } },
+        }),
+        expect.objectContaining({
+          task_key: 'digest',
+          dashboard_task: {
+            dashboard_id: '01ef-sales',
+            subscription: { subscribers: [{ user_name: 'ana@example.com' }] },
+            warehouse_ref: { name: 'reporting' },
+          },
+        }),
+        expect.objectContaining({
+          task_key: 'late',
+          alert_task: { alert_id: 'a-late', warehouse_ref: { name: 'reporting' } },
+        }),
       ]),
     );
     expect(manifests.find((manifest) => manifest.kind === 'DatabricksRepo')?.spec).toEqual({

@@ -256,6 +256,33 @@ export async function seedComputeKinds(fake: FakeWorkspace): Promise<SeededCompu
         job_cluster_key: 'etl',
         notebook_task: { notebook_path: `${repoPath}/etl/publish` },
       },
+      // Tasks that run on the warehouse beside something else they name: a SQL notebook, dbt, a
+      // dashboard refresh and an alert.
+      {
+        task_key: 'summary',
+        depends_on: [{ task_key: 'refresh' }],
+        notebook_task: { notebook_path: '/Shared/sales/summary', warehouse_id: warehouseId },
+      },
+      {
+        task_key: 'models',
+        depends_on: [{ task_key: 'refresh' }],
+        job_cluster_key: 'etl',
+        dbt_task: { commands: ['dbt deps', 'dbt build'], warehouse_id: warehouseId },
+      },
+      {
+        task_key: 'digest',
+        depends_on: [{ task_key: 'report' }],
+        dashboard_task: {
+          dashboard_id: '01ef-sales',
+          warehouse_id: warehouseId,
+          subscription: { subscribers: [{ user_name: 'ana@example.com' }] },
+        },
+      },
+      {
+        task_key: 'late',
+        depends_on: [{ task_key: 'report' }],
+        alert_task: { alert_id: 'a-late', warehouse_id: warehouseId },
+      },
     ],
   })) as { job_id: number };
   return {
