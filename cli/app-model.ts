@@ -232,6 +232,19 @@ export interface RepoModel extends ChartObject {
   readonly adopt: true;
 }
 
+/**
+ * A `DatabricksGitCredential`, adopting the credential of the principal the import authenticated as. Its
+ * token cannot be read, so it names a Secret the user creates.
+ */
+export interface GitCredentialModel extends ChartObject {
+  readonly kind: 'DatabricksGitCredential';
+  readonly provider: GitProvider;
+  readonly username?: string;
+  readonly email?: string;
+  readonly token: { readonly name: string; readonly key: string };
+  readonly adopt: true;
+}
+
 /** An object of a chart besides its workspace. */
 export type ObjectModel =
   | JobModel
@@ -244,7 +257,8 @@ export type ObjectModel =
   | PoolModel
   | PipelineModel
   | WarehouseModel
-  | RepoModel;
+  | RepoModel
+  | GitCredentialModel;
 
 /** One chart: a workspace and the objects in it, in an order where referenced objects come first. */
 export interface ChartModel {

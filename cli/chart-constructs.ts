@@ -10,6 +10,7 @@ import {
   DatabricksDbfsFile,
   DatabricksInstancePool,
   DatabricksPipeline,
+  DatabricksGitCredential,
   DatabricksRepo,
   DatabricksSqlWarehouse,
   DatabricksJob,
@@ -242,6 +243,17 @@ export function buildChart(app: App, model: ChartModel): Chart {
             adopt: object.adopt,
           }),
         );
+        break;
+      case 'DatabricksGitCredential':
+        new DatabricksGitCredential(chart, object.id, {
+          metadata,
+          workspace,
+          provider: object.provider,
+          username: object.username,
+          email: object.email,
+          token: object.token,
+          adopt: object.adopt,
+        });
         break;
       case 'DatabricksSqlWarehouse':
         built.set(

@@ -14,8 +14,8 @@ import { yamlApp } from './yaml-app.js';
 
 export const IMPORT_HELP = `Usage: cdk8s-databricks import SELECTION... [--format ts|yaml] [--out DIR] [--namespace NS] [--host URL]
 
-Reads jobs, clusters, secret scopes, DBFS files, notebooks, cluster policies, instance pools, pipelines
-and SQL warehouses from a Databricks workspace and writes them as cdk8s code (the library's constructs)
+Reads jobs, clusters, secret scopes, DBFS files, notebooks, cluster policies, instance pools, pipelines,
+SQL warehouses, Git folders and the Git credential from a Databricks workspace and writes them as cdk8s code (the library's constructs)
 or as the custom resources it synthesizes. Every object is set to adopt what it came from (spec.jobId,
 spec.clusterId, spec.pipelineId, spec.warehouseId, spec.adopt; files and notebooks by path and content),
 so applying the output takes the workspace's objects over rather than creating copies. Nothing is written
@@ -23,7 +23,8 @@ to the workspace.
 
 Selection (at least one):
   --all                   every job, all-purpose cluster, secret scope, cluster policy, instance pool,
-                          pipeline and SQL warehouse, and every Git folder under /Repos
+                          pipeline and SQL warehouse, every Git folder under /Repos, and the Git
+                          credential
   --job-id N              a job by ID (repeat for more)
   --name-contains TEXT    every job whose name contains TEXT (any case)
   --clusters              every all-purpose cluster
@@ -38,6 +39,8 @@ Selection (at least one):
   --sql-warehouses        every SQL warehouse
   --repos-under PATH      a Git folder, or every Git folder under a workspace path, adopted at its path
                           (repeat for more); tasks running its notebooks and files name it (repo_ref)
+  --git-credentials       the Git credential of the principal this import authenticates as, adopted;
+                          its token cannot be read: create the Secret it names before applying
 
 Skipped, and said so on standard error: jobs, clusters, pools, pipelines and warehouses another object
 of this library manages (their k8s-owner tags), jobs and pipelines an Asset Bundle deployed, clusters
@@ -72,6 +75,7 @@ const OPTIONS = {
   'instance-pools': { type: 'boolean' },
   pipelines: { type: 'boolean' },
   'sql-warehouses': { type: 'boolean' },
+  'git-credentials': { type: 'boolean' },
   'repos-under': { type: 'string', multiple: true },
   format: { type: 'string' },
   out: { type: 'string' },
@@ -146,6 +150,7 @@ function selectionOf(values: {
   'instance-pools'?: boolean;
   pipelines?: boolean;
   'sql-warehouses'?: boolean;
+  'git-credentials'?: boolean;
   'repos-under'?: string[];
 }): ImportSelection {
   const jobIds = values['job-id'] ?? [];
@@ -177,6 +182,7 @@ function selectionOf(values: {
     allWarehouses: (values.all ?? false) || (values['sql-warehouses'] ?? false),
     allRepos: values.all ?? false,
     repoPaths: values['repos-under'] ?? [],
+    gitCredentials: (values.all ?? false) || (values['git-credentials'] ?? false),
   };
   const nothing =
     !selection.allJobs &&
@@ -192,10 +198,11 @@ function selectionOf(values: {
     !selection.allPools &&
     !selection.allPipelines &&
     !selection.allWarehouses &&
+    !selection.gitCredentials &&
     (selection.repoPaths ?? []).length === 0;
   if (nothing) {
     throw new CommandError(
-      'nothing selected: give --all, --job-id N, --name-contains TEXT, --clusters, --secret-scopes, --dbfs-path PATH, --notebooks-under PATH, --cluster-policies, --instance-pools, --pipelines, --sql-warehouses or --repos-under PATH (see --help)',
+      'nothing selected: give --all, --job-id N, --name-contains TEXT, --clusters, --secret-scopes, --dbfs-path PATH, --notebooks-under PATH, --cluster-policies, --instance-pools, --pipelines, --sql-warehouses, --repos-under PATH or --git-credentials (see --help)',
     );
   }
   return selection;

@@ -280,6 +280,17 @@ class ChartWriter {
           }),
         );
         break;
+      case 'DatabricksGitCredential':
+        lines.push(
+          construct('DatabricksGitCredential', {
+            provider: value(model.provider),
+            username: optional(model.username),
+            email: optional(model.email),
+            token: value(model.token),
+            adopt: value(model.adopt),
+          }),
+        );
+        break;
       case 'DatabricksSqlWarehouse':
         lines.push(
           construct('DatabricksSqlWarehouse', {

@@ -21,6 +21,7 @@ import {
   formatId,
   type ClusterDetails,
   type ClusterPolicy,
+  type GitCredential,
   type InstancePoolAndStats,
   type Job,
   type Pipeline,
@@ -34,6 +35,7 @@ import { BACKEND_CONFIGURATION } from '../../controller/reconcilers/pipeline/pip
 import {
   AllPurposeClusterSettings,
   DatabricksClusterPolicySpec,
+  DatabricksGitCredentialSpec,
   DatabricksRepoSpec,
   InstancePoolSettings,
   JobSettings as JobSettingsSchema,
@@ -52,6 +54,7 @@ import type {
   ClusterModel,
   ComputeModel,
   DbfsFileModel,
+  GitCredentialModel,
   JobModel,
   NotebookModel,
   ObjectModel,
@@ -158,6 +161,11 @@ export function importedApp(read: WorkspaceRead, options: ImportedAppOptions): I
     (repo) => `Git folder ${repo.path ?? repo.id}`,
     (repo) => named(repoModel(repo, names), repoNames, gitFolderPath(repo.path ?? '')),
   );
+  imported(
+    read.gitCredentials,
+    (credential) => `Git credential ${credential.credential_id}`,
+    (credential) => gitCredentialModel(credential, names),
+  );
   const clusterNames = new Map<string, string>();
   for (const cluster of read.clusters) {
     const model = clusterModel(cluster, names, compute);
@@ -215,6 +223,7 @@ export function importedApp(read: WorkspaceRead, options: ImportedAppOptions): I
         ['DatabricksPipeline', 'pipeline', 'pipelines'],
         ['DatabricksSqlWarehouse', 'SQL warehouse', 'SQL warehouses'],
         ['DatabricksRepo', 'Git folder', 'Git folders'],
+        ['DatabricksGitCredential', 'Git credential', 'Git credentials'],
       ] as const
     ).flatMap(([kind, one, many]) => {
       const count = objects.filter((o) => o.kind === kind).length;
@@ -485,6 +494,37 @@ function repoModel(repo: Repo, names: UniqueNames): RepoModel | string {
     ...(spec.sparse_checkout ? { sparseCheckout: spec.sparse_checkout.patterns } : {}),
     adopt: true,
     notes,
+  };
+}
+
+function gitCredentialModel(credential: GitCredential, names: UniqueNames): GitCredentialModel | string {
+  const provider = credential.git_provider;
+  const spec = {
+    workspaceRef: { name: 'workspace' },
+    git_provider: provider,
+    ...(credential.git_username ? { git_username: credential.git_username } : {}),
+    ...(credential.git_email ? { git_email: credential.git_email } : {}),
+    personal_access_token: { secretKeyRef: { name: 'token', key: 'token' } },
+    adopt: true,
+  };
+  const problem = schemaProblem(DatabricksGitCredentialSpec, spec, 'spec.');
+  if (problem !== undefined) return `${problem}; the CRD cannot hold it`;
+  const name = names.claim(kubernetesName(`git-${provider}`) || 'git-credential');
+  const token = { name: `${name}-token`, key: 'token' };
+  const as = credential.git_username ? ` as ${credential.git_username}` : '';
+  return {
+    kind: 'DatabricksGitCredential',
+    id: name,
+    name,
+    provider: spec.git_provider as GitCredentialModel['provider'],
+    ...(credential.git_username ? { username: credential.git_username } : {}),
+    ...(credential.git_email ? { email: credential.git_email } : {}),
+    token,
+    adopt: true,
+    notes: [
+      `Git credential ${credential.credential_id} (${provider}${as}) of the principal this import authenticated as: adopted (adopt: true); Databricks keeps one per principal.`,
+      `Databricks never returns the token. Before applying, create Secret ${token.name} with a personal access token for ${provider} in key token (kubectl create secret generic ${token.name} --from-literal=token=...): the controller sends it to Databricks, replacing the one there.`,
+    ],
   };
 }
 

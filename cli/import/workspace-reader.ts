@@ -28,6 +28,7 @@ import {
   type Pipeline,
   type Repo,
   type Warehouse,
+  type GitCredential,
   type GitCredentialsApi,
   type InstancePoolsApi,
   type PipelinesApi,
@@ -84,6 +85,8 @@ export interface ImportSelection {
   readonly allRepos?: boolean;
   /** Git folders, and every Git folder under workspace paths. */
   readonly repoPaths?: readonly string[];
+  /** The Git credential of the principal the import authenticates as. */
+  readonly gitCredentials?: boolean;
 }
 
 /** A secret scope with what `secrets/list` and `secrets/acls/list` say of it. */
@@ -127,6 +130,8 @@ export interface WorkspaceRead {
   readonly pipelines: readonly Pipeline[];
   readonly warehouses: readonly Warehouse[];
   readonly repos: readonly Repo[];
+  /** The principal's Git credentials (Databricks keeps at most one); never their tokens. */
+  readonly gitCredentials: readonly GitCredential[];
   readonly skipped: readonly Skipped[];
 }
 
@@ -151,6 +156,7 @@ export async function readWorkspace(
   const notebooks = await readNotebooks(reads, selection.notebookPaths, skipped);
   const { policies, pools, pipelines, warehouses } = await readComputeKinds(reads, selection, skipped);
   const repos = await readRepos(reads, selection);
+  const gitCredentials = selection.gitCredentials ? await reads.gitCredentials.list() : [];
   return {
     host: reads.host,
     jobs,
@@ -163,6 +169,7 @@ export async function readWorkspace(
     pipelines,
     warehouses,
     repos,
+    gitCredentials,
     skipped,
   };
 }

@@ -4,12 +4,16 @@
  * Ready, creating and deleting nothing and writing no setting but the ownership marker; then `plan` on
  * the same YAML finds nothing to do.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { DatabricksKind } from '../../lib/crds/index.js';
+import { CoreV1Api } from '@kubernetes/client-node';
+import { testKubeConfig } from '../control-plane/test-cluster.js';
 import { RESOURCES, useOperatorTestBed } from '../controller/operator-test-bed.js';
+import type { GitCredentialsService } from '../fake-databricks/git-credentials.js';
 import { runCommandLine } from './cli-runner.js';
 import { kubectlApply } from './kubectl-apply.js';
 import { seedComputeKinds } from './workspace-fixtures.js';
@@ -21,13 +25,14 @@ describe('import, apply: the controller adopts imported policies, pools, pipelin
   const bed = useOperatorTestBed('import-kinds-round-trip', { fake: { timing: { warehouseStopMs: 0 } } });
 
   it('makes each Ready writing only markers, and leaves nothing for a plan', async () => {
-    await seedComputeKinds(bed.fake);
+    const { credentialId } = await seedComputeKinds(bed.fake);
     const env = { DATABRICKS_HOST: bed.fake.url, DATABRICKS_TOKEN: bed.fake.token };
     const imported = await runCommandLine(['import', '--all', '--format', 'yaml'], { env });
     expect(imported.status).toBe(0);
     const manifests = parseAllDocuments(imported.stdout).map((document) => document.toJS() as Manifest);
     expect(manifests.map((manifest) => manifest.kind).sort()).toEqual([
       'DatabricksClusterPolicy',
+      'DatabricksGitCredential',
       'DatabricksInstancePool',
       'DatabricksJob',
       'DatabricksPipeline',
@@ -37,6 +42,13 @@ describe('import, apply: the controller adopts imported policies, pools, pipelin
       'DatabricksWorkspace',
     ]);
 
+    // The Secret the imported Git credential names, as its note says to create before applying.
+    await testKubeConfig()
+      .makeApiClient(CoreV1Api)
+      .createNamespacedSecret({
+        namespace: bed.namespace,
+        body: { metadata: { name: 'git-github-token' }, stringData: { token: 'ghp_from_secret' } },
+      });
     bed.fake.clearRequests();
     await kubectlApply(imported.stdout, bed.namespace);
     for (const manifest of manifests) {
@@ -47,8 +59,10 @@ describe('import, apply: the controller adopts imported policies, pools, pipelin
       (counts, request) => ({ ...counts, [request.endpoint]: (counts[request.endpoint] ?? 0) + 1 }),
       {},
     );
-    // One edit of each object that carries a marker (the policy carries none), and nothing else.
+    // One edit of each object that carries a marker (the policy carries none), the Git credential's token
+    // sent once (adopting replaces it: it cannot be compared), and nothing else.
     expect(byEndpoint).toEqual({
+      'git-credentials/update': 1,
       'instance-pools/edit': 1,
       'pipelines/edit': 1,
       'sql/warehouses/edit': 2,
@@ -61,7 +75,11 @@ describe('import, apply: the controller adopts imported policies, pools, pipelin
         .map((r) => r.endpoint),
     ).toEqual([]);
     // Each edit carries the user's settings as they were, with the marker added.
-    for (const request of writes) {
+    // The token the Secret holds, not the one the credential had.
+    expect(bed.fake.service<GitCredentialsService>('git-credentials').tokenHash(credentialId)).toBe(
+      createHash('sha256').update('ghp_from_secret').digest('hex'),
+    );
+    for (const request of writes.filter((write) => write.endpoint !== 'git-credentials/update')) {
       const body = request.body as Json;
       const tags = JSON.stringify(body.tags ?? body.custom_tags ?? body.new_settings ?? {});
       expect([request.endpoint, tags]).toEqual([request.endpoint, expect.stringContaining('k8s-owner-uid')]);

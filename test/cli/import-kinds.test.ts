@@ -105,7 +105,7 @@ describe('cdk8s-databricks import: policies, pools, pipelines, warehouses and Gi
       `skipped instance pool ${seeded.ownedPoolId} "owned elsewhere": it is managed by DatabricksInstancePool other/pool already (its k8s-owner tag)\n`,
     );
     expect(stderr).toContain(
-      '1 cluster policy, 1 instance pool, 1 pipeline, 2 SQL warehouses, 1 Git folder.',
+      '1 cluster policy, 1 instance pool, 1 pipeline, 2 SQL warehouses, 1 Git folder, 1 Git credential.',
     );
   });
 
@@ -180,9 +180,37 @@ describe('cdk8s-databricks import: policies, pools, pipelines, warehouses and Gi
       `adopt  DatabricksSqlWarehouse default/reporting (SQL warehouse ${seeded.warehouseId}): marker only`,
       `adopt  DatabricksSqlWarehouse default/ad-hoc (SQL warehouse ${seeded.stoppedWarehouseId}): marker only`,
       `none   DatabricksRepo default/repos-ci-sales-etl (Git folder ${seeded.repoPath})`,
+      // The token is never returned, so a plan cannot compare it: the fields are what Databricks has.
+      `none   DatabricksGitCredential default/git-github (Git credential ${seeded.credentialId})`,
       `adopt  DatabricksJob default/daily-sales (job ${seeded.salesJobId}): marker only`,
-      expect.stringMatching(/: 0 to create, 0 to update, 5 to adopt, 0 refused, 0 to delete, 2 unchanged\.$/),
+      expect.stringMatching(/: 0 to create, 0 to update, 5 to adopt, 0 refused, 0 to delete, 3 unchanged\.$/),
     ]);
+  });
+
+  it("adopts the principal's Git credential with its token from a Secret to create, and says so", async () => {
+    const { manifests, stderr } = await importYaml('--git-credentials');
+    expect(manifests.map((manifest) => manifest.kind)).toEqual([
+      'DatabricksWorkspace',
+      'DatabricksGitCredential',
+    ]);
+    expect(manifests[1]).toEqual(
+      expect.objectContaining({
+        metadata: { name: 'git-github' },
+        spec: {
+          workspaceRef: { name: 'workspace' },
+          git_provider: 'gitHub',
+          git_username: 'etl-bot',
+          git_email: 'etl-bot@example.com',
+          personal_access_token: { secretKeyRef: { name: 'git-github-token', key: 'token' } },
+          adopt: true,
+        },
+      }),
+    );
+    expect(stderr).toContain('1 Git credential.');
+    // The token itself is nowhere in the output: Databricks never returns it.
+    expect(JSON.stringify(manifests)).not.toContain('ghp_seeded');
+    const typescript = await runCommandLine(['import', '--git-credentials'], { env });
+    expect(typescript.stdout).toContain('Before applying, create Secret git-github-token');
   });
 
   it('imports one kind alone with its flag', async () => {

@@ -161,6 +161,8 @@ export interface SeededComputeKinds {
   readonly stoppedWarehouseId: string;
   readonly repoId: number;
   readonly repoPath: string;
+  /** The Git credential of the principal the fake's token stands for. */
+  readonly credentialId: number;
   /**
    * A job whose job cluster follows the policy and draws from the pool, refreshing the pipeline, then
    * querying the warehouse and running a notebook of the Git folder.
@@ -224,6 +226,12 @@ export async function seedComputeKinds(fake: FakeWorkspace): Promise<SeededCompu
     path: repoPath,
   })) as { id: number };
   await fake.ui.call('repos/update', { repo_id: repoId, branch: 'release' });
+  const { credential_id: credentialId } = (await fake.ui.call('git-credentials/create', {
+    git_provider: 'gitHub',
+    git_username: 'etl-bot',
+    git_email: 'etl-bot@example.com',
+    personal_access_token: 'ghp_seeded',
+  })) as { credential_id: number };
   const { job_id: salesJobId } = (await fake.ui.call('jobs/create', {
     name: 'Daily sales',
     job_clusters: [
@@ -294,6 +302,7 @@ export async function seedComputeKinds(fake: FakeWorkspace): Promise<SeededCompu
     stoppedWarehouseId,
     repoId,
     repoPath,
+    credentialId,
     salesJobId,
   };
 }
