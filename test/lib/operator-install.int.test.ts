@@ -111,6 +111,25 @@ async function canI(config: KubeConfig, attributes: V1ResourceAttributes): Promi
   return review.status?.allowed === true;
 }
 
+/**
+ * Waits until the API server's authorizer has seen the install's RBAC: it reads Roles and bindings
+ * through its own informers, so a ServiceAccount can be refused for a moment after kubectl returned
+ * (longer on a loaded machine), and a controller started then logs "forbidden". One permission of each
+ * Role and binding pair the install makes: the watched namespace's, the Lease's and the hash key's.
+ */
+async function waitForGrants(install: AppliedInstall, namespace: string): Promise<void> {
+  const home = install.operator.namespace;
+  const granted: V1ResourceAttributes[] = [
+    { group: 'databricks.operator.dev', resource: 'databricksjobs', verb: 'list', namespace },
+    { group: 'coordination.k8s.io', resource: 'leases', verb: 'create', namespace: home },
+    { resource: 'secrets', verb: 'create', namespace: home },
+  ];
+  await pollUntil("the install's Roles and bindings to take effect", async () => {
+    const allowed = await Promise.all(granted.map((attributes) => canI(install.serviceAccount, attributes)));
+    return allowed.every(Boolean) ? true : undefined;
+  });
+}
+
 async function waitForReady(resource: ResourceType, namespace: string, name: string): Promise<Resource> {
   return pollUntil(
     `${resource.plural} ${namespace}/${name} to be Ready`,
@@ -198,6 +217,7 @@ describe('DatabricksOperator install on an API server that authorizes with RBAC'
     it('lets the controller make a workspace, a job, a secret scope (with its hash key) and a ConfigMap-fed DBFS file Ready, record Events, hold the Lease and remove finalizers', async () => {
       const namespace = await testNamespace('opi');
       const install = await applyInstall(scoped ? { watchNamespaces: [namespace] } : {});
+      await waitForGrants(install, namespace);
       const core = admin.makeApiClient(CoreV1Api);
       await core.createNamespacedSecret({
         namespace,
@@ -317,11 +337,12 @@ describe('DatabricksOperator install on an API server that authorizes with RBAC'
       expect(
         logLines.filter((line) => /forbidden|cannot (get|list|watch|create|update|patch)/i.test(line)),
       ).toEqual([]);
-    });
+    }, 90_000);
 
     it('grants nothing beyond that: no Secret writes, no writes to specs, no other Leases', async () => {
       const namespace = await testNamespace('opi-deny');
       const install = await applyInstall(scoped ? { watchNamespaces: [namespace] } : {});
+      await waitForGrants(install, namespace);
       const { name, namespace: home } = install.operator;
       const db = 'databricks.operator.dev';
       const leases = { group: 'coordination.k8s.io', resource: 'leases', namespace: home };
