@@ -1,5 +1,6 @@
 import { CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { expectApiFailure } from './api-error.js';
+import { pollUntil } from './poll-until.js';
 import {
   createTestNamespace,
   deleteTestNamespace,
@@ -64,12 +65,12 @@ describe('RBAC on the test cluster', () => {
     });
     const reader = (await serviceAccountKubeConfig(admin, namespace.name, 'reader')).makeApiClient(CoreV1Api);
 
-    // Allowed: get and list config maps in the bound namespace.
-    await expect(
+    // Allowed: get and list config maps in the bound namespace. The authorizer reads Roles and bindings
+    // through informers of its own, so the grant can take a moment (longer under load) to take effect.
+    const settings = await pollUntil('the Role binding to take effect', () =>
       reader.readNamespacedConfigMap({ namespace: namespace.name, name: 'settings' }),
-    ).resolves.toMatchObject({
-      data: { a: '1' },
-    });
+    );
+    expect(settings).toMatchObject({ data: { a: '1' } });
     const list = await reader.listNamespacedConfigMap({ namespace: namespace.name });
     expect(list.items.map((item) => item.metadata?.name)).toContain('settings');
 
