@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { pollUntil } from '../control-plane/poll-until.js';
 import { repositoryRoot } from '../control-plane/state-paths.js';
 import { RESOURCES, useOperatorTestBed } from '../controller/operator-test-bed.js';
 import { jobSpec, notebookTask } from '../controller/reconcilers/job/job-fixtures.js';
@@ -58,7 +59,17 @@ describe('the metrics the shipped dashboard and alert rules query', () => {
     });
 
     const { port } = bed.operator.manager.address;
-    const scrape = parseExposition(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
+    // The readiness gauges are counted from the controller's informer caches at scrape time, and a
+    // cache can still hold a run's previous status for a moment after the API server answered the new
+    // one above (longer on a loaded machine): scrape until it has caught up.
+    const scrape = await pollUntil("the controller's caches to hold the runs' verdicts", async () => {
+      const scraped = parseExposition(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
+      const samples = scraped.get('databricks_objects_not_ready')?.samples ?? [];
+      const caughtUp = ['RunFailed', 'WaitingForDependency'].every((reason) =>
+        samples.some((sample) => sample.labels.kind === 'DatabricksRun' && sample.labels.reason === reason),
+      );
+      return caughtUp ? scraped : undefined;
+    });
 
     expect(queries.length).toBeGreaterThan(10);
     const missing: string[] = [];
