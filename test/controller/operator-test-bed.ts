@@ -153,7 +153,9 @@ export function useOperatorTestBed(prefix: string, options: OperatorTestBedOptio
     if (options.workspace !== false && options.startOperator !== false) {
       await bed.waitForCondition(RESOURCES.DatabricksWorkspace, 'ws');
     }
-  }, 30_000);
+    // A namespace, a Secret, a workspace, an operator whose informers sync for every kind, and the
+    // workspace's first probe: a few seconds idle; a loaded 2-core machine stretches it toward 30 s.
+  }, 60_000);
   afterEach(async () => {
     await bed.stopOperator();
     if (namespace) await deleteTestNamespace(namespace);

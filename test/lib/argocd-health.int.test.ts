@@ -170,7 +170,9 @@ describe('Argo CD health checks on the status the controller wrote', () => {
     expect(verdicts).toEqual(Object.fromEntries(KINDS.map(({ kind }) => [kind, 'Healthy'])));
     expect(healthOf(healthy.DatabricksRun).message).toMatch(/^Success: /);
     expect(healthOf(healthy.DatabricksJob).message).toMatch(/^Synced: job \d+ matches spec.settings$/);
-  });
+    // Thirteen objects of every kind brought to Ready one after another: seconds on an idle machine,
+    // a loaded one stretches that toward the 30 s default.
+  }, 90_000);
 
   it('call a failed run, settings Databricks refuses, rejected credentials and a missing Secret Degraded', async () => {
     await bed.create(
@@ -232,7 +234,7 @@ describe('Argo CD health checks on the status the controller wrote', () => {
       status: 'Degraded',
       message: expect.stringMatching(/^SecretNotFound: Secret .*\/not-created does not exist/),
     });
-  });
+  }, 60_000);
 
   it('call a run waiting for its job, a run still going and a cluster starting Progressing', async () => {
     await bed.create(
