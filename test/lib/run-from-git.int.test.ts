@@ -103,5 +103,7 @@ describe('a DatabricksRun with runOnChange, applied from Git', () => {
       'argocd.argoproj.io/sync-options': 'Prune=false',
       'argocd.argoproj.io/compare-options': 'IgnoreExtraneous',
     });
-  });
+    // Five kubectl processes, a job and two runs to their end: more than the 30 s default can hold on a
+    // loaded machine.
+  }, 60_000);
 });
