@@ -1,5 +1,6 @@
 import { CoreV1Api } from '@kubernetes/client-node';
 import type { DatabricksJob } from '../../../../controller/reconcilers/job/job.js';
+import { pollUntil } from '../../../control-plane/poll-until.js';
 import { testKubeConfig } from '../../../control-plane/test-cluster.js';
 import { defaultFakeToken } from '../../../fake-databricks/index.js';
 import type { PermissionsService } from '../../../fake-databricks/permissions.js';
@@ -31,11 +32,16 @@ describe('DatabricksJob reconciler: settings Databricks rejects, faults and rota
         "spec.settings.tags has 24 tags and the controller adds 2 (k8s-owner, k8s-owner-uid) to mark the job as this object's: keep at most 23",
     );
 
-    // The test bed's backoff starts at 200 ms and doubles with the time spent failing, up to 2 s.
-    const before = bed.fake.requestCount('jobs/create');
-    await new Promise((resolve) => setTimeout(resolve, 4_000));
-    const attempts = bed.fake.requestCount('jobs/create') - before;
-    expect(attempts).toBeGreaterThanOrEqual(1);
+    // The test bed's backoff starts at 200 ms and doubles with the time spent failing, up to 2 s: within
+    // 4 s of the rejection, a handful of attempts. The window is read from the fake's log once an attempt
+    // after its end has arrived, so a slow machine (which only spaces attempts out) cannot empty it.
+    const from = Date.now();
+    const until = from + 4_000;
+    const creates = () => bed.fake.requests({ endpoint: 'jobs/create' });
+    await pollUntil('an attempt after the 4 s window', async () =>
+      creates().some((request) => request.time > until) ? true : undefined,
+    );
+    const attempts = creates().filter((request) => request.time >= from && request.time <= until).length;
     expect(attempts).toBeLessThanOrEqual(6);
     expect(await allRemoteJobs(bed.fake)).toHaveLength(0);
   });
@@ -59,12 +65,13 @@ describe('DatabricksJob reconciler: settings Databricks rejects, faults and rota
     const fixedAt = Date.now();
     const fixed = [notebookTask('a'), { ...notebookTask('b'), depends_on: [{ task_key: 'a' }] }];
     await bed.patchSpec(JOBS, 'fixable', { settings: { tasks: fixed } });
-    const updated = await bed.waitForCondition<DatabricksJob>(JOBS, 'fixable', {}, 10_000);
-    expect(Date.now() - fixedAt).toBeLessThan(10_000);
+    // Half the minute of backoff: time enough for a loaded machine, too little for the backoff's retry.
+    const updated = await bed.waitForCondition<DatabricksJob>(JOBS, 'fixable', {}, 30_000);
+    expect(Date.now() - fixedAt).toBeLessThan(30_000);
     expect(updated.status?.jobId).toBe(job.status?.jobId);
     expect(bed.fake.requestCount('jobs/reset')).toBe(2);
     expect((await remoteJob(bed.fake, job.status?.jobId))?.settings.tasks).toHaveLength(2);
-  });
+  }, 60_000);
 
   it('converges through storms of 429s and 503s without making a job twice', async () => {
     // The first creates are refused for certain, so each run sees a create that failed and was retried
@@ -93,6 +100,7 @@ describe('DatabricksJob reconciler: settings Databricks rejects, faults and rota
         ),
       );
     }
+    // Up to 40 s under load: the test has its own timeout, above the project's 30 s.
     const jobs = await Promise.all(
       names.map((name) => bed.waitForCondition<DatabricksJob>(JOBS, name, {}, 40_000)),
     );
@@ -113,7 +121,7 @@ describe('DatabricksJob reconciler: settings Databricks rejects, faults and rota
       expect(acl).toContain('data-eng');
     }
     bed.fake.setFaults([]);
-  });
+  }, 60_000);
 
   it('keeps working after the token is rotated in its Secret and the old one revoked', async () => {
     const core = testKubeConfig().makeApiClient(CoreV1Api);
