@@ -1,5 +1,6 @@
 import type { DatabricksCluster } from '../../../../controller/reconcilers/cluster/cluster.js';
 import { pollUntil } from '../../../control-plane/poll-until.js';
+import { ManualClock } from '../../../fake-databricks/index.js';
 import { useOperatorTestBed } from '../../operator-test-bed.js';
 import {
   CLUSTERS,
@@ -12,8 +13,23 @@ import {
   remoteCluster,
 } from './cluster-fixtures.js';
 
-describe('DatabricksCluster reconciler: create, edit, start and terminate', () => {
-  const bed = useOperatorTestBed('cluster', { fake: { timing: QUICK_CLUSTERS } });
+describe('DatabricksCluster reconciler: the states a cluster passes through', () => {
+  // On the fake's manual clock a cluster stays PENDING, RESTARTING or RESIZING until the test moves the
+  // clock: under real time it may be RUNNING before a loaded machine has read the state in between.
+  const clock = new ManualClock();
+  const bed = useOperatorTestBed('cluster-states', { fake: { clock, timing: QUICK_CLUSTERS } });
+
+  /** Waits for Ready=False `reason`, then lets the cluster reach RUNNING and waits for Ready. */
+  async function throughState(name: string, reason: string): Promise<[DatabricksCluster, DatabricksCluster]> {
+    const moving = await bed.waitForCondition<DatabricksCluster>(CLUSTERS, name, { status: 'False', reason });
+    clock.advance(QUICK_CLUSTERS.clusterStartMs);
+    return [moving, await bed.waitForCondition<DatabricksCluster>(CLUSTERS, name)];
+  }
+
+  async function createRunning(name: string): Promise<DatabricksCluster> {
+    await bed.create(CLUSTERS, 'DatabricksCluster', name, clusterSpec(clusterSettings(name)));
+    return (await throughState(name, 'Starting'))[1];
+  }
 
   it('creates the cluster with the ownership marker, and is Ready once it is RUNNING', async () => {
     await bed.create(
@@ -22,13 +38,9 @@ describe('DatabricksCluster reconciler: create, edit, start and terminate', () =
       'analytics',
       clusterSpec(clusterSettings('analytics', { custom_tags: { team: 'data' } })),
     );
-    const starting = await bed.waitForCondition<DatabricksCluster>(CLUSTERS, 'analytics', {
-      status: 'False',
-      reason: 'Starting',
-    });
+    const [starting, cluster] = await throughState('analytics', 'Starting');
     expect(starting.status?.state).toBe('PENDING');
     expect(starting.status?.stateMessage).toMatch(/^Finding instances/);
-    const cluster = await bed.waitForCondition<DatabricksCluster>(CLUSTERS, 'analytics');
     const clusterId = cluster.status?.clusterId;
     expect(cluster.status).toMatchObject({
       state: 'RUNNING',
@@ -48,12 +60,11 @@ describe('DatabricksCluster reconciler: create, edit, start and terminate', () =
   });
 
   it('edits a running cluster, which Databricks restarts, and says so in an Event', async () => {
-    const before = await createReadyCluster(bed, 'etl');
+    const before = await createRunning('etl');
     await bed.patchSpec(CLUSTERS, 'etl', {
       settings: clusterSettings('etl', { spark_conf: { 'spark.sql.shuffle.partitions': '64' } }),
     });
-    await bed.waitForCondition(CLUSTERS, 'etl', { status: 'False', reason: 'Restarting' });
-    const after = await bed.waitForCondition<DatabricksCluster>(CLUSTERS, 'etl');
+    const [, after] = await throughState('etl', 'Restarting');
     expect(after.status?.clusterId).toBe(before.status?.clusterId);
     expect(after.status?.settingsHash).not.toBe(before.status?.settingsHash);
     const remote = await remoteCluster(bed.fake, after.status?.clusterId);
@@ -64,14 +75,17 @@ describe('DatabricksCluster reconciler: create, edit, start and terminate', () =
   });
 
   it('resizes a running cluster whose worker count alone changed, without a restart', async () => {
-    await createReadyCluster(bed, 'sized');
+    await createRunning('sized');
     await bed.patchSpec(CLUSTERS, 'sized', { settings: clusterSettings('sized', { num_workers: 3 }) });
-    await bed.waitForCondition(CLUSTERS, 'sized', { status: 'False', reason: 'Resizing' });
-    const cluster = await bed.waitForCondition<DatabricksCluster>(CLUSTERS, 'sized');
+    const [, cluster] = await throughState('sized', 'Resizing');
     expect(cluster.status?.numWorkers).toBe(3);
     expect(bed.fake.requestCount('clusters/resize')).toBe(1);
     expect(bed.fake.requestCount('clusters/edit')).toBe(0);
   });
+});
+
+describe('DatabricksCluster reconciler: create, edit, start and terminate', () => {
+  const bed = useOperatorTestBed('cluster', { fake: { timing: QUICK_CLUSTERS } });
 
   it('terminates and starts the cluster as spec.state says, and edits a terminated one without starting it', async () => {
     const running = await createReadyCluster(bed, 'toggle');
