@@ -1,7 +1,7 @@
 import type { DatabricksRun } from '../../../../controller/reconcilers/run/run.js';
 import { findCondition } from '../../../../controller/runtime/conditions.js';
 import { pollUntil } from '../../../control-plane/poll-until.js';
-import type { RequestLogEntry } from '../../../fake-databricks/index.js';
+import { ManualClock, type RequestLogEntry } from '../../../fake-databricks/index.js';
 import { RESOURCES, useOperatorTestBed } from '../../operator-test-bed.js';
 
 const RUNS = RESOURCES.DatabricksRun;
@@ -9,7 +9,10 @@ const COUNT = 50;
 const PAGE = 24;
 
 describe('DatabricksRun reconciler: polling many active runs', () => {
-  const bed = useOperatorTestBed('run-poll');
+  // The runs move on the fake's manual clock: all of them stay active for as long as the test looks at
+  // them, however long a loaded machine takes to submit the fiftieth, and all end when the test says.
+  const clock = new ManualClock();
+  const bed = useOperatorTestBed('run-poll', { fake: { clock } });
 
   async function allRuns(): Promise<DatabricksRun[]> {
     const list = await bed.kube.list<DatabricksRun>(RUNS, bed.namespace);
@@ -17,7 +20,10 @@ describe('DatabricksRun reconciler: polling many active runs', () => {
   }
 
   it(`follows ${COUNT} active runs with one paged runs/list per tick, and never polls a finished run`, async () => {
-    bed.fake.setTiming({ runPendingMs: 200, taskRunningMs: 15_000, runTerminatingMs: 100 });
+    const timing = { runPendingMs: 200, taskRunningMs: 15_000, runTerminatingMs: 100 };
+    bed.fake.setTiming(timing);
+    // From now on, as the real clock: the poller paces itself by the runs' start_time.
+    clock.advance(Date.now() - clock.now());
     await Promise.all(
       Array.from({ length: COUNT }, (_, i) =>
         bed.create(RUNS, 'DatabricksRun', `batch-${i}`, {
@@ -26,6 +32,10 @@ describe('DatabricksRun reconciler: polling many active runs', () => {
         }),
       ),
     );
+    await pollUntil(`all ${COUNT} runs submitted`, async () =>
+      bed.fake.requestCount('jobs/runs/submit', 200) >= COUNT ? true : undefined,
+    );
+    clock.advance(timing.runPendingMs);
     await pollUntil(
       `all ${COUNT} runs to be RUNNING`,
       async () => {
@@ -38,7 +48,8 @@ describe('DatabricksRun reconciler: polling many active runs', () => {
     );
     // While every run is active, a tick costs ceil(50 / 24) = 3 runs/list pages and no runs/get.
     const windowStart = Date.now();
-    const since = () => bed.fake.requests().filter((entry) => entry.time >= windowStart);
+    const seen = bed.fake.requests().length;
+    const since = () => bed.fake.requests().slice(seen);
     const ticksOf = (entries: RequestLogEntry[]) =>
       entries.filter((entry) => entry.endpoint === 'jobs/runs/list' && !entry.query.includes('page_token'));
     const window = await pollUntil('three ticks', async () => {
@@ -53,6 +64,7 @@ describe('DatabricksRun reconciler: polling many active runs', () => {
     // The youngest run sets the cadence: about a second between ticks, not faster.
     expect(ticksOf(window).length).toBeLessThanOrEqual(Math.ceil(windowMs / 1_000) + 1);
 
+    clock.advance(timing.taskRunningMs + timing.runTerminatingMs);
     await pollUntil(
       `all ${COUNT} runs to be Succeeded`,
       async () => {
