@@ -1,5 +1,6 @@
 import type { DatabricksRun } from '../../../../controller/reconcilers/run/run.js';
 import { pollUntil } from '../../../control-plane/poll-until.js';
+import { ManualClock } from '../../../fake-databricks/index.js';
 import { RESOURCES, useOperatorTestBed } from '../../operator-test-bed.js';
 
 const RUNS = RESOURCES.DatabricksRun;
@@ -24,9 +25,17 @@ const longRun = (cancelOnDelete?: boolean) => ({
 });
 
 describe('DatabricksRun reconciler: deletion', () => {
-  const bed = useOperatorTestBed('run-delete');
+  // Runs move on the fake's manual clock, so a run is RUNNING or TERMINATING for as long as the test
+  // looks at it, however slow the machine.
+  const clock = new ManualClock();
+  const bed = useOperatorTestBed('run-delete', { fake: { clock } });
 
-  async function whenRunning(name: string): Promise<number> {
+  /** Waits for the run's submit, moves the clock past its PENDING time and waits for status to say RUNNING. */
+  async function whenRunning(name: string, pendingMs: number): Promise<number> {
+    await pollUntil(`${name} to be submitted`, async () =>
+      bed.fake.requestCount('jobs/runs/submit', 200) > 0 ? true : undefined,
+    );
+    clock.advance(pendingMs);
     const run = await pollUntil(`${name} to be RUNNING`, async () => {
       const current = await bed.get<DatabricksRun>(RUNS, name);
       return current?.status?.lifeCycleState === 'RUNNING' ? current : undefined;
@@ -41,7 +50,7 @@ describe('DatabricksRun reconciler: deletion', () => {
     // A cancel that takes a while to land: the finalizer must outlast TERMINATING.
     bed.fake.setTiming({ runPendingMs: 100, runTerminatingMs: 1_500 });
     await bed.create(RUNS, 'DatabricksRun', 'doomed', longRun());
-    const runId = await whenRunning('doomed');
+    const runId = await whenRunning('doomed', 100);
 
     await bed.delete(RUNS, 'doomed');
     await pollUntil('the cancel to reach Databricks', async () =>
@@ -50,6 +59,7 @@ describe('DatabricksRun reconciler: deletion', () => {
     expect((await remoteRun(runId)).state.life_cycle_state).toBe('TERMINATING');
     expect(await bed.get(RUNS, 'doomed')).toBeDefined();
 
+    clock.advance(1_500);
     await bed.waitForGone(RUNS, 'doomed');
     const remote = await remoteRun(runId);
     expect(remote.state).toMatchObject({ life_cycle_state: 'TERMINATED', result_state: 'CANCELED' });
@@ -60,7 +70,7 @@ describe('DatabricksRun reconciler: deletion', () => {
   it('leaves the run going when cancelOnDelete is false', async () => {
     bed.fake.setTiming({ runPendingMs: 100 });
     await bed.create(RUNS, 'DatabricksRun', 'detached', longRun(false));
-    const runId = await whenRunning('detached');
+    const runId = await whenRunning('detached', 100);
 
     await bed.delete(RUNS, 'detached');
     await bed.waitForGone(RUNS, 'detached');
@@ -74,6 +84,10 @@ describe('DatabricksRun reconciler: deletion', () => {
       ...longRun(),
       submit: { tasks: [{ task_key: 'short', notebook_task: { notebook_path: '/Shared/short' } }] },
     });
+    await pollUntil('the run to be submitted', async () =>
+      bed.fake.requestCount('jobs/runs/submit', 200) > 0 ? true : undefined,
+    );
+    clock.advance(50 + 200 + 50);
     await bed.waitForCondition(RUNS, 'done', { type: 'Succeeded' });
     const calls = bed.fake.requests().length;
     await bed.delete(RUNS, 'done');
