@@ -1,5 +1,6 @@
 import type { DatabricksJob } from '../../../../controller/reconcilers/job/job.js';
 import { pollUntil } from '../../../control-plane/poll-until.js';
+import { ManualClock } from '../../../fake-databricks/index.js';
 import { useOperatorTestBed } from '../../operator-test-bed.js';
 import { JOBS, createReadyJob, eventsAbout, notebookTask, remoteJob, writes } from './job-fixtures.js';
 
@@ -141,15 +142,24 @@ describe('DatabricksJob reconciler: create, update, drift and steady state', () 
     const reasons = (await eventsAbout(bed, 'steady')).map((event) => event.reason);
     expect(reasons.sort()).toEqual(['Created', 'PermissionsApplied']);
   });
+});
+
+describe('DatabricksJob reconciler: the runs of a job', () => {
+  // Runs move on the fake's manual clock: a run is active for as long as the test looks at it, and ends
+  // when the test says, however slow the machine. The clock starts each test at the real time, as the
+  // controller measures how far back to look for runs by its own clock.
+  const clock = new ManualClock();
+  const bed = useOperatorTestBed('job-runs', { fake: { clock } });
+  beforeEach(() => clock.advance(Date.now() - clock.now()));
 
   it('shows the newest run in status and follows it while it is active', async () => {
     await bed.startOperator({ jobTiming: { activeRunPollMs: 200 } });
-    bed.fake.setTiming({ runPendingMs: 200, runTerminatingMs: 100 });
+    const timing = { runPendingMs: 200, taskRunningMs: 1_500, runTerminatingMs: 100 };
+    bed.fake.setTiming(timing);
     const job = await createReadyJob(bed, 'runs', {
       name: 'runs',
       max_concurrent_runs: 5,
-      // The fake runs a task whose path says SLEEP_<ms> that long.
-      tasks: [notebookTask('work', '/Shared/SLEEP_1500')],
+      tasks: [notebookTask('work')],
     });
     const jobId = job.status?.jobId ?? 0;
     const first = (await bed.fake.ui.call('jobs/run-now', { job_id: jobId })) as { run_id: number };
@@ -163,13 +173,14 @@ describe('DatabricksJob reconciler: create, update, drift and steady state', () 
     const active = await pollUntil('status.lastRun to show the active run', async () => {
       const current = await bed.get<DatabricksJob>(JOBS, 'runs');
       const lastRun = current?.status?.lastRun;
-      return lastRun?.runId === second.run_id && lastRun.state !== 'SUCCESS' ? lastRun : undefined;
+      return lastRun?.runId === second.run_id ? lastRun : undefined;
     });
     expect(['QUEUED', 'PENDING', 'RUNNING']).toContain(active.state);
     expect(active.url).toContain(`/jobs/${jobId}/runs/${second.run_id}`);
     expect(active.startTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
 
     // ...and then, with no further change to the object, the run's end.
+    clock.advance(timing.runPendingMs + timing.taskRunningMs + timing.runTerminatingMs);
     const ended = await pollUntil(
       'status.lastRun to show the run succeeded',
       async () => {
@@ -184,7 +195,9 @@ describe('DatabricksJob reconciler: create, update, drift and steady state', () 
 
   it("shows the final state of a run that started before another job's runs and ended after them", async () => {
     await bed.startOperator({ jobTiming: { activeRunPollMs: 200 } });
-    bed.fake.setTiming({ runPendingMs: 100, taskRunningMs: 200, runTerminatingMs: 50 });
+    const timing = { runPendingMs: 100, taskRunningMs: 200, runTerminatingMs: 50 };
+    const quickMs = timing.runPendingMs + timing.taskRunningMs + timing.runTerminatingMs;
+    bed.fake.setTiming(timing);
     const slow = await createReadyJob(bed, 'slow', {
       name: 'slow',
       tasks: [notebookTask('work', '/Shared/SLEEP_5000')],
@@ -207,14 +220,11 @@ describe('DatabricksJob reconciler: create, update, drift and steady state', () 
       (await lastRunOf('slow'))?.runId === slowRun.run_id ? true : undefined,
     );
     const quickFirst = await run(quick);
-    const quickFirstEnd = await pollUntil('the first quick run to end', async () => {
-      const end = (await remoteRun(quickFirst.run_id)).end_time;
-      return end > 0 ? end : undefined;
-    });
+    clock.advance(quickMs);
+    const quickFirstEnd = (await remoteRun(quickFirst.run_id)).end_time;
+    expect(quickFirstEnd).toBeGreaterThan(0);
     // A second later the quick job runs again, so walks meet runs that started after the first one ended.
-    await pollUntil('a second after that end', async () =>
-      Date.now() > quickFirstEnd + 1_100 ? true : undefined,
-    );
+    clock.advance(1_100);
     const quickSecond = await run(quick);
     // A look within 200 ms of the previous walk reuses it, so poke until a walk has seen the new run.
     await pollUntil(
@@ -227,6 +237,9 @@ describe('DatabricksJob reconciler: create, update, drift and steady state', () 
       { intervalMs: 300 },
     );
 
+    // Both end within these 5 s: the second quick run after 350 ms, the slow one 5.15 s after it started
+    // (1.45 s ago on the fake's clock).
+    clock.advance(5_000);
     const ended = await pollUntil(
       'the slow run to show SUCCESS',
       async () => {
