@@ -89,8 +89,9 @@ describe('cluster spec references: policy_ref, instance_pool_ref, driver_instanc
     await bed.kube.patchCustomObjectStatus(POOLS, bed.namespace, 'etl-pool', {
       status: { instancePoolId: poolId, conditions: [readyCondition()] },
     });
-    const job = await bed.waitForCondition<DatabricksJob>(JOBS, 'governed', {}, 10_000);
-    expect(Date.now() - started).toBeLessThan(10_000);
+    // Half the minute of backoff: time enough for a loaded machine, too little for the backoff's retry.
+    const job = await bed.waitForCondition<DatabricksJob>(JOBS, 'governed', {}, 30_000);
+    expect(Date.now() - started).toBeLessThan(30_000);
     const remote = await remoteJob(bed.fake, job.status?.jobId);
     const jobClusters = remote?.settings['job_clusters'] as { new_cluster: Record<string, unknown> }[];
     expect(jobClusters[0]?.new_cluster).toMatchObject({
@@ -99,7 +100,7 @@ describe('cluster spec references: policy_ref, instance_pool_ref, driver_instanc
       driver_instance_pool_id: poolId,
     });
     expect(Object.keys(jobClusters[0]?.new_cluster ?? {})).not.toContain('policy_ref');
-  });
+  }, 60_000);
 
   it('makes a DatabricksCluster wait for its policy, then creates the cluster with its policy_id', async () => {
     await bed.create(POLICIES, 'DatabricksClusterPolicy', 'shared-policy', {

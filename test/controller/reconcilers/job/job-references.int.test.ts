@@ -34,12 +34,13 @@ describe('DatabricksJob reconciler: references to other objects', () => {
 
     const started = Date.now();
     const child = await createReadyJob(bed, 'child', { tasks: [notebookTask('work')] });
-    const parent = await bed.waitForCondition<DatabricksJob>(JOBS, 'parent', {}, 10_000);
-    expect(Date.now() - started).toBeLessThan(10_000);
+    // Half the minute of backoff: time enough for a loaded machine, too little for the backoff's retry.
+    const parent = await bed.waitForCondition<DatabricksJob>(JOBS, 'parent', {}, 30_000);
+    expect(Date.now() - started).toBeLessThan(30_000);
 
     const task = (await remoteJob(bed.fake, parent.status?.jobId))?.settings.tasks?.[0];
     expect(task?.['run_job_task']).toEqual({ job_id: child.status?.jobId });
-  });
+  }, 60_000);
 
   it('resolves a job_ref whose target is Ready already', async () => {
     const child = await createReadyJob(bed, 'first', { tasks: [notebookTask('work')] });
@@ -105,9 +106,9 @@ describe('DatabricksJob reconciler: references to other objects', () => {
         ],
       },
     });
-    const job = await bed.waitForCondition<DatabricksJob>(JOBS, 'on-shared', {}, 10_000);
+    const job = await bed.waitForCondition<DatabricksJob>(JOBS, 'on-shared', {}, 30_000);
     const task = (await remoteJob(bed.fake, job.status?.jobId))?.settings.tasks?.[0];
     expect(task?.['existing_cluster_id']).toBe(clusterId);
     expect(task?.['existing_cluster_ref']).toBeUndefined();
-  });
+  }, 60_000);
 });
