@@ -134,7 +134,7 @@ describe('DatabricksClusterPolicy reconciler', () => {
     expect(bed.fake.requestCount('policies/clusters/create')).toBe(0);
 
     await bed.patchSpec(POLICIES, 'legacy', { adopt: true });
-    const adopted = await bed.waitForCondition<DatabricksClusterPolicy>(POLICIES, 'legacy', {}, 10_000);
+    const adopted = await bed.waitForCondition<DatabricksClusterPolicy>(POLICIES, 'legacy');
     expect(adopted.status?.policyId).toBe(policyId);
     expect(JSON.parse((await remotePolicy(bed.fake, policyId))?.definition ?? '{}')).toEqual(DEFINITION);
     expect(bed.fake.requestCount('policies/clusters/create')).toBe(0);

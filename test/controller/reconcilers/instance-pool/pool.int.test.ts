@@ -120,7 +120,7 @@ describe('DatabricksInstancePool reconciler', () => {
     });
     expect(stopped.status?.state).toBe('STOPPED');
     pools(bed.fake).setStateByUser(poolId, 'ACTIVE');
-    const active = await bed.waitForCondition<DatabricksInstancePool>(POOLS, 'stopping', {}, 10_000);
+    const active = await bed.waitForCondition<DatabricksInstancePool>(POOLS, 'stopping');
     expect(active.status?.state).toBe('ACTIVE');
     expect(bed.fake.requestCount('instance-pools/edit')).toBe(0);
   });
@@ -140,7 +140,7 @@ describe('DatabricksInstancePool reconciler', () => {
 
     bed.fake.clearRequests();
     await bed.patchSpec(POOLS, 'legacy', { adopt: true });
-    const adopted = await bed.waitForCondition<DatabricksInstancePool>(POOLS, 'legacy', {}, 10_000);
+    const adopted = await bed.waitForCondition<DatabricksInstancePool>(POOLS, 'legacy');
     expect(adopted.status?.instancePoolId).toBe(poolId);
     expect(bed.fake.requestCount('instance-pools/create')).toBe(0);
     expect((await remotePool(bed.fake, poolId))?.custom_tags?.['k8s-owner-uid']).toBe(adopted.metadata.uid);

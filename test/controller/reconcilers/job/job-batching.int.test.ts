@@ -29,7 +29,7 @@ describe('DatabricksJob reconciler: batched reads with many jobs in a workspace'
     await createAll();
     bed.fake.clearRequests();
 
-    await pollUntil('two resyncs', async () => (listings() >= 2 ? true : undefined), { timeoutMs: 10_000 });
+    await pollUntil('two resyncs', async () => (listings() >= 2 ? true : undefined));
 
     expect(bed.fake.requestCount('jobs/get')).toBe(0);
     // Up to 100 jobs a page: one call per resync, and a resync may have begun since the poll saw the second.
