@@ -130,9 +130,11 @@ export class ControllerProcess {
 
   /**
    * The first log line `matches` accepts, waiting for it up to `timeoutMs`. Fails at once if the process
-   * exits first, and says what it was waiting for and the last lines logged.
+   * exits first, and says what it was waiting for and the last lines logged. The default leaves room for
+   * a fresh process (TypeScript loaded, informers synced) next to another one on a loaded 2-core machine;
+   * it only costs time when the line never comes.
    */
-  waitForLog(description: string, matches: (line: LogLine) => boolean, timeoutMs = 20_000): Promise<LogLine> {
+  waitForLog(description: string, matches: (line: LogLine) => boolean, timeoutMs = 45_000): Promise<LogLine> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters.delete(check);
