@@ -10,7 +10,9 @@ describe('@databricks/sdk-experimental against the fake workspace', () => {
     workspace = await startFakeWorkspace({
       rateLimits: false,
       timing: { runPendingMs: 20, taskRunningMs: 50, runTerminatingMs: 20 },
-      oauthTokenLifetimeSeconds: 1,
+      // Inside the SDK's 40 s refresh margin, so it fetches a new token on the next call; long enough
+      // that a token is never expired on arrival, however slow the machine.
+      oauthTokenLifetimeSeconds: 10,
     });
     w = new WorkspaceClient({ host: workspace.url, token: workspace.token, authType: 'pat' });
   });
