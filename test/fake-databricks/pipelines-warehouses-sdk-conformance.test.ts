@@ -124,8 +124,15 @@ describe('pipelines through the SDK', () => {
     const busy = await apiErrorOf(client.pipelines.startUpdate({ pipeline_id: ids[1] }));
     expect(busy).toMatchObject({ statusCode: 409, errorCode: 'RESOURCE_CONFLICT' });
 
-    await client.pipelines.delete({ pipeline_id: ids[2] });
-    expect((await client.pipelines.get({ pipeline_id: ids[2] })).state).toBe('DELETED');
+    // A deleted pipeline answers DELETED for pipelineStopMs, then 404. The window is held open while
+    // the test reads it (50 ms could pass before a slow get arrived), then closed to see the 404.
+    workspace.setTiming({ pipelineStopMs: 60_000 });
+    try {
+      await client.pipelines.delete({ pipeline_id: ids[2] });
+      expect((await client.pipelines.get({ pipeline_id: ids[2] })).state).toBe('DELETED');
+    } finally {
+      workspace.setTiming({ pipelineStopMs: 50 });
+    }
     await until('the deleted pipeline to be gone', async () => {
       const error = await client.pipelines.get({ pipeline_id: ids[2] }).then(
         () => undefined,
