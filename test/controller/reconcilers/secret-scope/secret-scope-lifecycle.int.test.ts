@@ -47,7 +47,9 @@ describe('DatabricksSecretScope reconciler: rotation, steady state, drift, fault
     const elapsedMs = Date.now() - rotatedAt;
     if (process.env.TEST_FIGURES)
       console.log(`rotation reached Databricks after ${elapsedMs} ms (resync ${RESYNC_MS} ms)`);
-    expect(elapsedMs).toBeLessThan(RESYNC_MS + 1_000);
+    // A resync and the reconcile it starts, which a loaded machine can stretch to seconds; an object that
+    // missed the rotation would never put it (the wait above would fail).
+    expect(elapsedMs).toBeLessThan(RESYNC_MS + 9_000);
 
     const after = await pollUntil('the new hash in status', async () => {
       const scope = await bed.get<DatabricksSecretScope>(SCOPES, 'rotating');
@@ -79,10 +81,8 @@ describe('DatabricksSecretScope reconciler: rotation, steady state, drift, fault
     const keyReads = bed.fake.requestCount('secrets/list');
     const aclReads = bed.fake.requestCount('secrets/acls/list');
     const started = Date.now();
-    await pollUntil(
-      'four resyncs',
-      async () => (bed.fake.requestCount('secrets/scopes/list') >= resyncs + 4 ? true : undefined),
-      { timeoutMs: 10 * RESYNC_MS },
+    await pollUntil('four resyncs', async () =>
+      bed.fake.requestCount('secrets/scopes/list') >= resyncs + 4 ? true : undefined,
     );
     expect(counted()).toEqual(before);
     expect(before).toEqual([3, 0, 1, 1, 0]);
