@@ -86,10 +86,11 @@ describe('DatabricksSecretScope reconciler: rotation, steady state, drift, fault
     );
     expect(counted()).toEqual(before);
     expect(before).toEqual([3, 0, 1, 1, 0]);
-    // At most one read of the keys and one of the ACLs per slow period, never one per resync.
+    // One read of the keys and one of the ACLs per slow period, never one per resync. A read may come up
+    // to a second before its moment, so the window holds one read more than it holds periods.
     const periods = Math.ceil((Date.now() - started) / SLOW_RESYNC_MS);
-    expect(bed.fake.requestCount('secrets/list') - keyReads).toBeLessThanOrEqual(periods);
-    expect(bed.fake.requestCount('secrets/acls/list') - aclReads).toBeLessThanOrEqual(periods);
+    expect(bed.fake.requestCount('secrets/list') - keyReads).toBeLessThanOrEqual(periods + 1);
+    expect(bed.fake.requestCount('secrets/acls/list') - aclReads).toBeLessThanOrEqual(periods + 1);
     const after = await bed.get<DatabricksSecretScope>(SCOPES, 'steady');
     expect(after?.metadata.resourceVersion).toBe(ready.metadata.resourceVersion);
   });
