@@ -85,6 +85,27 @@ async function seenByOperator(
   );
 }
 
+/**
+ * Waits until the controller of `resource` has seen object `name` as the API server has it now and has
+ * nothing queued or running: the watch events of its own writes (the finalizer's among them, which queue
+ * it again) can reach it after the test has read Ready from the API server.
+ */
+async function settled(bed: OperatorTestBed, resource: ResourceType, name: string, controller: string) {
+  const current = await bed.get<KubeObject>(resource, name);
+  const informer = bed.operator.manager.informer<KubeObject>({ resource, namespaces: [bed.namespace] });
+  await pollUntil(
+    `the ${controller} controller to have seen ${name} and finished with it`,
+    async () =>
+      informer.store.get(`${bed.namespace}/${name}`)?.metadata.resourceVersion ===
+        current?.metadata.resourceVersion &&
+      (await counter(bed, 'workqueue_depth', 'name', controller)) === 0 &&
+      (await counter(bed, 'controller_runtime_active_workers', 'controller', controller)) === 0
+        ? true
+        : undefined,
+    WITHIN,
+  );
+}
+
 describe('Secrets and ConfigMaps wake the objects that read them', () => {
   const bed = useOperatorTestBed('source-watch', {
     operator: { kinds: KINDS, config: { resyncPeriodMs: RESYNC_MS, slowResyncPeriodMs: RESYNC_MS } },
@@ -247,7 +268,9 @@ describe('Secrets and ConfigMaps wake the objects that read them', () => {
     });
     await bed.waitForCondition(CREDENTIALS, 'git');
     await bed.waitForCondition(NOTEBOOKS, 'ingest');
-    // Neither kind has anything queued once Ready (no timers: resyncs are 10 minutes away).
+    // Neither kind has anything queued once Ready and settled (no timers: resyncs are 10 minutes away).
+    await settled(bed, CREDENTIALS, 'git', 'databricksgitcredential');
+    await settled(bed, NOTEBOOKS, 'ingest', 'databricksnotebook');
     const controllers = ['databricksgitcredential', 'databricksnotebook'];
     const before = await Promise.all(controllers.map((name) => queueAdds(bed, name)));
     const calls = Object.values(bed.fake.requestCounts()).reduce((sum, count) => sum + count, 0);
