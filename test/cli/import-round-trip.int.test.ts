@@ -61,7 +61,7 @@ describe('import, synth, apply: the controller adopts what was imported', () => 
       });
     bed.fake.clearRequests();
     await kubectlApply(stdout, bed.namespace);
-  });
+  }, 60_000);
 
   /** The requests the controller made that change something in Databricks. */
   const writes = () => bed.fake.requests().filter((request) => request.method !== 'GET');
@@ -194,5 +194,7 @@ describe('import, synth, apply: the controller adopts what was imported', () => 
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+    // Every imported object brought to Ready (each given up to 60 s), then a plan: the 30 s default
+    // would cut the test short before its own waits could fail with their message.
+  }, 120_000);
 });
