@@ -4,6 +4,7 @@
  * reconciles what changed meanwhile.
  */
 import type { DatabricksJob } from '../../controller/reconcilers/job/job.js';
+import { pollUntil } from '../control-plane/poll-until.js';
 import type { ControllerProcess, LogLine } from './controller-process.js';
 import { JOBS, useProcessTestBed, WORKSPACES } from './process-test-bed.js';
 
@@ -36,8 +37,12 @@ describe('leader election across two controller processes', () => {
     await bed.waitForCondition(WORKSPACES, 'ws', {}, 30_000);
     await e2e.createJobs(['before-1', 'before-2', 'before-3']);
     await e2e.waitForReadyJobs(3, 30_000);
-    // The standby has a warm, synced cache (ready to serve) and has reconciled nothing.
-    await expect(standby.scrape('/readyz')).resolves.toMatchObject({ status: 200 });
+    // The standby has a warm, synced cache (ready to serve) and has reconciled nothing. Its informers
+    // started with the leader's, but nothing waited for them: on a loaded machine they may still be
+    // listing when the leader's jobs are Ready.
+    await pollUntil('the standby to be ready', async () =>
+      (await standby.scrape('/readyz')).status === 200 ? true : undefined,
+    );
     expect(await reconciles(leader)).toBeGreaterThanOrEqual(4);
     expect(await reconciles(standby)).toBe(0);
     expect(standby.logs.some(becameLeader)).toBe(false);
