@@ -161,7 +161,9 @@ export function useOperatorTestBed(prefix: string, options: OperatorTestBedOptio
     if (namespace) await deleteTestNamespace(namespace);
     namespace = undefined;
     fake?.reset();
-  }, 30_000);
+    // The operator drains the reconciles in flight (a Databricks call may be mid-retry) before the
+    // namespace goes: the same room as the setup.
+  }, 60_000);
 
   const bed: OperatorTestBed = {
     get namespace() {
