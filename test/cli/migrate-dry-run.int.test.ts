@@ -12,7 +12,7 @@ import { CORPUS } from './migrate-corpus-path.js';
 
 describe('migrate output on the API server', () => {
   const namespace = useTestNamespace('migrate');
-  beforeAll(() => installAllCrds(), 60_000);
+  beforeAll(() => installAllCrds(), 120_000);
 
   it('passes server-side validation of every object, with the workspace host given or as the placeholder', async () => {
     for (const args of [[], ['--host', 'https://adb-1234567890123456.7.azuredatabricks.net']]) {

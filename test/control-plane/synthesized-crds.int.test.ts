@@ -140,10 +140,10 @@ describe('the CRDs synthesized to dist/', () => {
   const objects = config.makeApiClient(CustomObjectsApi);
   const where = () => ({ group: GROUP, version: VERSION, plural: PLURAL, namespace: namespace.name });
 
-  // Every kind's CRD applied and Established in turn (the other files that install them give this 60 s).
+  // Every kind's CRD applied and Established in turn, as the examples test gives it: 120 s.
   beforeAll(async () => {
     for (const crd of synthesizedCrds) await installCrd(config, crd);
-  }, 60_000);
+  }, 120_000);
 
   it('all install and become Established', async () => {
     expect(synthesizedCrds.map((crd) => crd.spec.names.kind).sort()).toEqual(

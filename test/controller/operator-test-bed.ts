@@ -132,7 +132,7 @@ export function useOperatorTestBed(prefix: string, options: OperatorTestBedOptio
   beforeAll(async () => {
     await installAllCrds();
     fake = await startFakeWorkspace(options.fake);
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await fake?.close();
   });

@@ -29,7 +29,7 @@ function create(namespace: string, manifest: CorpusManifest) {
 
 beforeAll(async () => {
   for (const crd of crds) await installCrd(testKubeConfig(), crd);
-}, 60_000);
+}, 120_000);
 
 describe('the synthesized CRDs on a real API server', () => {
   const namespace = useTestNamespace('crds');

@@ -148,7 +148,7 @@ describe('DatabricksOperator install on an API server that authorizes with RBAC'
   beforeAll(async () => {
     await installAllCrds();
     fake = await startFakeWorkspace();
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await fake?.close();
   });
