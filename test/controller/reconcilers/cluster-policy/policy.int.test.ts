@@ -114,7 +114,10 @@ describe('DatabricksClusterPolicy reconciler', () => {
       bed.fake.requestCount('policies/clusters/edit') === 1 ? true : undefined,
     );
     expect(JSON.parse((await remotePolicy(bed.fake, policyId))?.definition ?? '{}')).toEqual(DEFINITION);
-    const corrected = (await eventsAbout(bed, 'drifted')).find((event) => event.reason === 'DriftCorrected');
+    // Recorded after the write it tells of: the write may show in Databricks before the Event exists.
+    const corrected = await pollUntil('a DriftCorrected event', async () =>
+      (await eventsAbout(bed, 'drifted')).find((event) => event.reason === 'DriftCorrected'),
+    );
     expect(corrected?.type).toBe('Warning');
     expect(corrected?.note).toMatch(/changed in Databricks \(definition\)/);
   });

@@ -60,7 +60,10 @@ describe('DatabricksCluster reconciler: changes made in Databricks are undone on
     expect(running.status?.clusterId).toBe(clusterId);
     expect(bed.fake.requestCount('clusters/start')).toBe(1);
     expect(bed.fake.requestCount('clusters/create')).toBe(1);
-    const started = (await eventsAbout(bed, 'restarted')).find((event) => event.reason === 'Started');
+    // Recorded after the start it tells of, which a 150 ms start may outrun.
+    const started = await pollUntil('a Started event', async () =>
+      (await eventsAbout(bed, 'restarted')).find((event) => event.reason === 'Started'),
+    );
     expect(started?.note).toMatch(/it had been terminated: USER_REQUEST/);
   });
 
@@ -78,7 +81,10 @@ describe('DatabricksCluster reconciler: changes made in Databricks are undone on
     const remote = await remoteCluster(bed.fake, clusterId);
     expect(remote?.num_workers).toBe(1);
     expect(remote?.spark_conf).toBeUndefined();
-    const corrected = (await eventsAbout(bed, 'drifted')).find((event) => event.reason === 'DriftCorrected');
+    // Recorded after the write it tells of: the write may show in Databricks before the Event exists.
+    const corrected = await pollUntil('a DriftCorrected event', async () =>
+      (await eventsAbout(bed, 'drifted')).find((event) => event.reason === 'DriftCorrected'),
+    );
     expect(corrected?.type).toBe('Warning');
     expect(corrected?.note).toMatch(/changed in Databricks \(num_workers, spark_conf\)/);
   });

@@ -111,8 +111,10 @@ describe('DatabricksGitCredential reconciler', () => {
     await pollUntil('the user name put back', async () =>
       fakeCredentials(bed)[0]?.git_username === 'etl-bot' ? true : undefined,
     );
-    expect(await namespaceEvents(bed)).toContain(
-      `DriftCorrected: Git credential ${created.credential_id} was changed in Databricks (git_username); set it back to the spec`,
+    // Recorded after the update it tells of: the update may show in Databricks before the Event exists.
+    const drift = `DriftCorrected: Git credential ${created.credential_id} was changed in Databricks (git_username); set it back to the spec`;
+    await pollUntil('the DriftCorrected event', async () =>
+      (await namespaceEvents(bed)).includes(drift) ? true : undefined,
     );
 
     await bed.fake.ui.deleteGitCredential(created.credential_id);

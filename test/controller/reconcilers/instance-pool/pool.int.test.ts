@@ -105,7 +105,10 @@ describe('DatabricksInstancePool reconciler', () => {
     await pollUntil('the pool to be back at 4', async () =>
       (await remotePool(bed.fake, poolId))?.max_capacity === 4 ? true : undefined,
     );
-    const corrected = (await eventsAbout(bed, 'drifted')).find((event) => event.reason === 'DriftCorrected');
+    // Recorded after the write it tells of: the write may show in Databricks before the Event exists.
+    const corrected = await pollUntil('a DriftCorrected event', async () =>
+      (await eventsAbout(bed, 'drifted')).find((event) => event.reason === 'DriftCorrected'),
+    );
     expect(corrected?.type).toBe('Warning');
     expect(corrected?.note).toMatch(/changed in Databricks \(max_capacity\)/);
   });

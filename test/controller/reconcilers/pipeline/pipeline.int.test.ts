@@ -258,7 +258,10 @@ describe('DatabricksPipeline reconciler: settings changed in Databricks, on the 
     );
     const remote = await remotePipeline(bed.fake, pipelineId);
     expect(remote?.spec.configuration).toMatchObject({ 'etl.source': 's3://bucket/raw' });
-    const corrected = (await eventsAbout(bed, 'drifted')).find((event) => event.reason === 'DriftCorrected');
+    // Recorded after the write it tells of: the write may show in Databricks before the Event exists.
+    const corrected = await pollUntil('a DriftCorrected event', async () =>
+      (await eventsAbout(bed, 'drifted')).find((event) => event.reason === 'DriftCorrected'),
+    );
     expect(corrected?.type).toBe('Warning');
     expect(corrected?.note).toMatch(/changed in Databricks \(configuration.etl.source\)/);
 

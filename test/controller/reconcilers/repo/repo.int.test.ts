@@ -81,8 +81,10 @@ describe('DatabricksRepo reconciler', () => {
     await pollUntil('the branch put back', async () =>
       fakeRepos(bed)[0]?.branch === 'release' ? true : undefined,
     );
-    expect(await namespaceEvents(bed)).toContain(
-      `DriftCorrected: Git folder ${path()} was switched to branch experiment in Databricks; checked out branch release again`,
+    // Recorded after the checkout it tells of: the branch may show in Databricks before the Event exists.
+    const drift = `DriftCorrected: Git folder ${path()} was switched to branch experiment in Databricks; checked out branch release again`;
+    await pollUntil('the DriftCorrected event', async () =>
+      (await namespaceEvents(bed)).includes(drift) ? true : undefined,
     );
     expect(writes(bed)['repos/update']).toBe(3);
 

@@ -235,8 +235,13 @@ describe('DatabricksSecretScope reconciler: scope, secrets, ACLs and ownership',
     await pollUntil('the scope created again', async () =>
       fakeScope(bed, 'gone-scope')?.secrets.k === sha256('w') ? true : undefined,
     );
-    expect(await namespaceEvents(bed)).toContain(
-      'Recreated: secret scope gone-scope was deleted in Databricks; created it again',
+    // Recorded after the writes it tells of, which may show in Databricks before the Event exists.
+    await pollUntil('the Recreated event', async () =>
+      (await namespaceEvents(bed)).includes(
+        'Recreated: secret scope gone-scope was deleted in Databricks; created it again',
+      )
+        ? true
+        : undefined,
     );
   });
 

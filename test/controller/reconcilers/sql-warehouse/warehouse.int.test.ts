@@ -99,7 +99,10 @@ describe('DatabricksSqlWarehouse reconciler', () => {
     );
     await bed.waitForCondition(WAREHOUSES, 'drifted', { reason: 'Running' });
     expect((await remoteWarehouse(bed.fake, warehouseId))?.cluster_size).toBe('2X-Small');
-    const corrected = (await eventsAbout(bed, 'drifted')).find((event) => event.reason === 'DriftCorrected');
+    // Recorded after the write it tells of: the write may show in Databricks before the Event exists.
+    const corrected = await pollUntil('a DriftCorrected event', async () =>
+      (await eventsAbout(bed, 'drifted')).find((event) => event.reason === 'DriftCorrected'),
+    );
     expect(corrected?.type).toBe('Warning');
     expect(corrected?.note).toMatch(/changed in Databricks \(cluster_size\)/);
   });
