@@ -173,7 +173,10 @@ describe('Drift made in Databricks, with a 2 s resync', () => {
     expect(await remoteJob(bed.fake, recreated.status?.jobId)).toBeDefined();
     expect(recreated.status?.lastRun).toBeUndefined();
     const reasons = async (name: string) => (await eventsAbout(bed, name)).map((event) => event.reason);
-    expect(await reasons(edited.metadata.name)).toContain('DriftCorrected');
+    // The edited job's Event is recorded after its reset, which the first wait saw in Databricks.
+    await pollUntil('a DriftCorrected event', async () =>
+      (await reasons(edited.metadata.name)).includes('DriftCorrected') ? true : undefined,
+    );
     expect(await reasons(deleted.metadata.name)).toContain('Recreated');
   });
 
