@@ -5,7 +5,8 @@ import { useOperatorTestBed } from '../../operator-test-bed.js';
 import { JOBS, allRemoteJobs, jobSpec, notebookTask, remoteJob, writes } from './job-fixtures.js';
 
 // With more managed jobs in a workspace than its listing has pages, drift checks and crash recovery read
-// the shared listing, once per resync.
+// the shared listing, once per resync. Each test makes twelve jobs Ready, which took 12 s on a loaded
+// machine: each has a 60 s timeout.
 const COUNT = 12;
 const names = Array.from({ length: COUNT }, (_, i) => `batch-${String(i).padStart(2, '0')}`);
 
@@ -48,7 +49,7 @@ describe('DatabricksJob reconciler: batched reads with many jobs in a workspace'
     // The newest runs of all jobs: one walk of runs/list per resync (plus the active runs, the first time).
     expect(bed.fake.requestCount('jobs/runs/list')).toBeLessThanOrEqual(5);
     expect(writes(bed.fake)).toEqual({});
-  });
+  }, 60_000);
 
   it('finds a change made in the UI through the listing and restores it', async () => {
     const jobs = await createAll();
@@ -63,7 +64,7 @@ describe('DatabricksJob reconciler: batched reads with many jobs in a workspace'
     );
     expect(writes(bed.fake)).toEqual({ 'jobs/reset': 1 });
     expect(bed.fake.requestCount('jobs/get')).toBe(gets);
-  });
+  }, 60_000);
 
   it('finds jobs created before a crash by their marker in the listing', async () => {
     await bed.stopOperator();
@@ -102,5 +103,5 @@ describe('DatabricksJob reconciler: batched reads with many jobs in a workspace'
     }
     expect(bed.fake.requestCount('jobs/create')).toBe(COUNT - earlier.size);
     expect(await allRemoteJobs(bed.fake)).toHaveLength(COUNT);
-  });
+  }, 60_000);
 });
