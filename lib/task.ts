@@ -60,12 +60,15 @@ export type NotebookTaskOptions = Omit<
   readonly warehouse?: IDatabricksSqlWarehouse;
 };
 
+/** The task types with a helper that takes only a warehouse besides their payload. */
+export type WarehouseTaskField = 'dashboard_task' | 'power_bi_task' | 'alert_task';
+
 /**
  * The payload of a task type that runs on a SQL warehouse, less `warehouse_ref` and the fields given as
  * arguments, with `warehouse`: a {@link DatabricksSqlWarehouse} the controller resolves to its ID.
  */
 export type WarehouseTaskOptions<
-  F extends 'dashboard_task' | 'power_bi_task' | 'alert_task',
+  F extends WarehouseTaskField,
   Given extends keyof TaskTypePayload<F> = never,
 > = Omit<TaskTypePayload<F>, 'warehouse_ref' | Given> & {
   /**
@@ -268,7 +271,7 @@ export class TaskType {
 
   /** A task type whose payload names `warehouse` by `warehouse_ref` when it is given. */
   private static onWarehouse(
-    field: 'dashboard_task' | 'power_bi_task' | 'alert_task',
+    field: WarehouseTaskField,
     payload: object,
     warehouse: IDatabricksSqlWarehouse | undefined,
   ): TaskType {

@@ -29,6 +29,7 @@ import {
   type Warehouse,
 } from '../../controller/databricks/index.js';
 import { gitFolderPath } from '../../controller/drift/object-paths.js';
+import { TASK_TYPE_REFERENCE_PAIRS } from '../../lib/crds/task.js';
 import { pipelineDriftRules, warehouseDriftRules } from '../../controller/drift/drift-rules.js';
 import { poolDriftRules } from '../../controller/reconcilers/instance-pool/pool-decision.js';
 import { BACKEND_CONFIGURATION } from '../../controller/reconcilers/pipeline/pipeline-decision.js';
@@ -809,14 +810,15 @@ function taskModel(
   };
 }
 
-/** The task types whose SQL warehouse is a second object beside their target (a SQL task's is its target). */
-const WAREHOUSE_TASKS: ReadonlySet<TaskTypeField> = new Set([
-  'notebook_task',
-  'dbt_task',
-  'dashboard_task',
-  'power_bi_task',
-  'alert_task',
-]);
+/**
+ * The task types whose SQL warehouse is a second object beside their target, as the reference table has
+ * them (a SQL task's warehouse is its target).
+ */
+const WAREHOUSE_TASKS: ReadonlySet<string> = new Set(
+  TASK_TYPE_REFERENCE_PAIRS.filter((pair) => pair.ref === 'warehouse_ref' && pair.holder !== 'sql_task').map(
+    (pair) => pair.holder,
+  ),
+);
 
 /**
  * The payload without `warehouse_id`, and the warehouse as a reference, when the task runs on an imported
